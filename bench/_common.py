@@ -1,0 +1,172 @@
+"""Helpers shared by the benchmarks: timing, servers, load generation, printing."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BIN = os.path.dirname(sys.executable)
+
+
+def median_time(fn: Callable[[], Any], repeat: int = 3) -> tuple[float, Any]:
+    """Run fn repeat times; return the median wall time and the last result."""
+    times, result = [], None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), result
+
+
+def free_port() -> int:
+    """Return a free TCP port on the loopback interface."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_for(url: str, timeout: float = 30.0) -> None:
+    """Poll url until it answers 200."""
+    import urllib.request
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=1) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"server at {url} did not come up")
+
+
+@contextmanager
+def gunicorn(env: dict[str, str], *, workers: int = 2, threads: int = 1) -> Iterator[str]:
+    """Serve the app with gunicorn on a loopback port; yield its base URL."""
+    port = free_port()
+    args = [
+        os.path.join(BIN, "gunicorn"),
+        "-w",
+        str(workers),
+        "-b",
+        f"127.0.0.1:{port}",
+        "--log-level",
+        "warning",
+        "--backlog",
+        "2048",
+    ]
+    if threads > 1:
+        args += ["-k", "gthread", "--threads", str(threads)]
+    process = subprocess.Popen(
+        [*args, "forecast:create_app()"],
+        env={**os.environ, **env},
+        cwd=ROOT,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(f"{base}/api/v1/health")
+        yield base
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
+
+
+@dataclass
+class LoadResult:
+    """What wrk measured for one run."""
+
+    requests: int
+    ok: int
+    non_2xx: int
+    errors: int
+    rps: float
+    p50_ms: float
+    p99_ms: float
+
+
+_COUNTING_LUA = """
+local threads = {}
+function setup(thread) table.insert(threads, thread) end
+function init(args) ok = 0; bad = 0 end
+function response(status, headers, body)
+  if status >= 200 and status < 300 then ok = ok + 1 else bad = bad + 1 end
+end
+function done(summary, latency, requests)
+  local total_ok, total_bad = 0, 0
+  for _, t in ipairs(threads) do
+    total_ok = total_ok + t:get("ok"); total_bad = total_bad + t:get("bad")
+  end
+  io.write(string.format("RESULT ok=%d bad=%d requests=%d errors=%d p50=%.3f p99=%.3f\\n",
+    total_ok, total_bad, summary.requests,
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    latency:percentile(50) / 1000, latency:percentile(99) / 1000))
+end
+"""
+
+
+def wrk(
+    url: str, *, lua_request: str = "", connections: int = 32, seconds: int = 10, threads: int = 2
+) -> LoadResult:
+    """Drive url with wrk; lua_request may define request() (it is merged with the counters)."""
+    if shutil.which("wrk") is None:
+        raise RuntimeError("wrk is not installed (apt-get install wrk)")
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(lua_request + "\n" + _COUNTING_LUA)
+    try:
+        out = subprocess.run(
+            [
+                "wrk",
+                "-t",
+                str(threads),
+                "-c",
+                str(connections),
+                "-d",
+                f"{seconds}s",
+                "--timeout",
+                "10s",
+                "-s",
+                script.name,
+                url,
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    finally:
+        os.unlink(script.name)
+    match = re.search(
+        r"RESULT ok=(\d+) bad=(\d+) requests=(\d+) errors=(\d+) "
+        r"p50=([\d.]+) p99=([\d.]+)",
+        out,
+    )
+    if not match:
+        raise RuntimeError(f"could not read wrk's output:\n{out}")
+    ok, bad, requests, errors = (int(match.group(i)) for i in range(1, 5))
+    return LoadResult(
+        requests=requests,
+        ok=ok,
+        non_2xx=bad,
+        errors=errors,
+        rps=requests / seconds,
+        p50_ms=float(match.group(5)),
+        p99_ms=float(match.group(6)),
+    )
+
+
+def row(label: str, value: str) -> None:
+    """Print one aligned figure."""
+    print(f"  {label:<44} {value}")

@@ -1,0 +1,159 @@
+"""forecast bench submit: forecast submissions per second under gunicorn, against GET /health.
+
+Workload: a fresh database holding 1,000 open binary questions and 500 forecasters with API
+tokens; gunicorn with 2 workers on a loopback port; wrk with 32 connections for 10 s posting
+`{"probability": p}` to random (question, token) pairs, and in the same run 10 s of GET
+/api/v1/health. Afterwards the forecast rows are counted against wrk's 2xx count.
+Usage: forecast bench submit [--seconds N] [--postgres URL] [--threads T]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from datetime import UTC, datetime, timedelta
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from _common import LoadResult, gunicorn, row, wrk
+
+N_QUESTIONS = 1000
+N_USERS = 500
+
+
+def prepare(url: str) -> tuple[list[int], list[str]]:
+    """Migrate url and fill it with open questions and users holding tokens."""
+    from alembic import command
+    from sqlalchemy import select
+
+    from forecast import create_app
+    from forecast.clock import format_iso
+    from forecast.db import session_scope
+    from forecast.migrate import alembic_config
+    from forecast.models import Question, User
+    from forecast.services.importer import import_document
+    from forecast.services.tokens import create_token
+
+    command.upgrade(alembic_config(url), "head")
+    now = datetime.now(UTC)
+    document = {
+        "format": "forecast-interchange/1",
+        "users": [{"username": f"bench{i:04d}", "role": "forecaster"} for i in range(N_USERS)],
+        "tournaments": [{"slug": "bench", "title": "Benchmark", "description": ""}],
+        "questions": [
+            {
+                "key": f"bench-{i:05d}",
+                "tournament": "bench",
+                "type": "binary",
+                "title": f"Benchmark question {i}?",
+                "description": "",
+                "resolution_criteria": "n/a",
+                "open_time": format_iso(now - timedelta(days=1)),
+                "close_time": format_iso(now + timedelta(days=30)),
+                "resolve_time": format_iso(now + timedelta(days=31)),
+                "range": None,
+            }
+            for i in range(N_QUESTIONS)
+        ],
+    }
+    app = create_app({"DATABASE_URL": url, "SCHEDULER_ENABLED": False})
+    with app.app_context(), session_scope() as session:
+        import_document(session=session, document=document)
+        ids = list(session.exec(select(Question.id)).scalars())  # type: ignore[call-overload]
+        users = list(session.exec(select(User)).scalars())  # type: ignore[call-overload]
+        tokens = [create_token(session=session, user=u, label="bench") for u in users]
+    return ids, tokens
+
+
+def count_rows(url: str) -> int:
+    """Count forecast rows in the database at url."""
+    from sqlalchemy import func, select
+
+    from forecast.db import make_engine
+    from forecast.models import Forecast
+
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        count = int(conn.execute(select(func.count()).select_from(Forecast)).scalar_one())
+    engine.dispose()
+    return count
+
+
+def submit_lua(ids: list[int], tokens: list[str]) -> str:
+    """Return a wrk request() that posts a random forecast for a random token and question."""
+    id_list = ",".join(str(i) for i in ids)
+    token_list = ",".join(f'"{t}"' for t in tokens)
+    return f"""
+local ids = {{{id_list}}}
+local tokens = {{{token_list}}}
+math.randomseed(os.time() + tonumber(tostring({{}}):sub(8), 16))
+request = function()
+  local id = ids[math.random(#ids)]
+  local token = tokens[math.random(#tokens)]
+  local p = 0.01 + math.random() * 0.98
+  local body = string.format('{{"probability": %.4f}}', p)
+  return wrk.format("POST", "/api/v1/questions/" .. id .. "/forecasts",
+    {{["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. token}}, body)
+end
+"""
+
+
+def run(label: str, url: str, seconds: int, threads: int) -> dict[str, float]:
+    """Prepare the database, serve it, load it, and print the figures."""
+    ids, tokens = prepare(url)
+    env = {
+        "FORECAST_DATABASE_URL": url,
+        "FORECAST_SCHEDULER_ENABLED": "false",
+        "FORECAST_SECRET_KEY": "bench-secret",
+        "FORECAST_ENV": "production",
+    }
+    with gunicorn(env, workers=2, threads=threads) as base:
+        wrk(f"{base}/api/v1/health", seconds=2)  # warm up both workers
+        health = wrk(f"{base}/api/v1/health", seconds=seconds)
+        submit: LoadResult = wrk(
+            f"{base}/api/v1/questions", lua_request=submit_lua(ids, tokens), seconds=seconds
+        )
+    rows = count_rows(url)
+    print(
+        f"{label}: gunicorn 2 workers{f' x {threads} threads' if threads > 1 else ''}, "
+        f"wrk 32 connections, {seconds} s each"
+    )
+    row(
+        "health requests/s",
+        f"{health.rps:,.0f} (p50 {health.p50_ms:.1f} ms, p99 {health.p99_ms:.1f} ms)",
+    )
+    row("forecasts/s", f"{submit.rps:,.0f}")
+    row("submit latency p50 / p99", f"{submit.p50_ms:.1f} ms / {submit.p99_ms:.1f} ms")
+    row("ratio submit/health", f"{submit.rps / health.rps:.2f}")
+    row("2xx / non-2xx / socket errors", f"{submit.ok} / {submit.non_2xx} / {submit.errors}")
+    row("forecast rows afterwards", f"{rows} ({'none lost' if rows == submit.ok else 'MISMATCH'})")
+    return {
+        "forecasts_per_s": submit.rps,
+        "ratio": submit.rps / health.rps,
+        "p99_ms": submit.p99_ms,
+        "lost": submit.ok - rows,
+    }
+
+
+def main(argv: list[str]) -> int:
+    """Run the benchmark on SQLite, then on PostgreSQL when a URL is given."""
+    parser = argparse.ArgumentParser(prog="forecast bench submit")
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--threads", type=int, default=1, help="gthread threads per worker")
+    parser.add_argument(
+        "--postgres",
+        default=os.environ.get("FORECAST_BENCH_POSTGRES_URL"),
+        help="a fresh PostgreSQL database URL",
+    )
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as tmp:
+        run("SQLite", f"sqlite:///{tmp}/bench.db", args.seconds, args.threads)
+    if args.postgres:
+        run("PostgreSQL", args.postgres, args.seconds, args.threads)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

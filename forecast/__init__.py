@@ -1,0 +1,34 @@
+"""forecast: forecasting tournaments with decision boundaries."""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def create_app(overrides: dict[str, Any] | None = None) -> Flask:
+    """Build the application: configuration, database, auth, blueprints, CLI."""
+    # Imported here so that `import forecast.models` (migrations, scripts) stays light.
+    from flask import Flask
+    from flask_wtf.csrf import CSRFProtect
+
+    from forecast import api, auth, cli, config, db, errors_http, web
+
+    app = Flask(
+        __name__, instance_relative_config=True, template_folder=os.path.join(ROOT, "templates")
+    )
+    config.load(app, overrides)
+    os.makedirs(app.instance_path, exist_ok=True)
+    db.init_app(app)
+    auth.init_app(app)
+    csrf = CSRFProtect(app)
+    api.init_app(app, csrf)
+    web.init_app(app)
+    errors_http.init_app(app)
+    cli.init_app(app)
+    return app

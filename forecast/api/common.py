@@ -1,0 +1,43 @@
+"""Helpers shared by the API blueprints: the caller, the error responses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, jsonify
+
+from forecast.auth import bearer_user, has_bad_token
+from forecast.errors import NotAuthenticated
+from forecast.models import User
+
+BEARER = [{"bearerAuth": []}]
+ERRORS = (400, 401, 403, 404, 409, 422)
+
+
+def caller(*, required: bool = False) -> User | None:
+    """Return the token's user; a malformed or unknown token is always refused."""
+    if has_bad_token():
+        raise NotAuthenticated("the API token is invalid or revoked")
+    user = bearer_user()
+    if required and user is None:
+        raise NotAuthenticated("send an API token: Authorization: Bearer <token>")
+    return user
+
+
+def created(body: dict[str, Any]) -> Response:
+    """Answer 201 with a JSON body."""
+    response = jsonify(body)
+    response.status_code = 201
+    return response
+
+
+def document_errors(blp: Any, *codes: int) -> Any:
+    """Declare the error responses of an endpoint in the OpenAPI document."""
+    from forecast.api.schemas import ApiErrorSchema
+
+    def decorate(view: Any) -> Any:
+        for code in codes or ERRORS:
+            view = blp.alt_response(code, schema=ApiErrorSchema, description="error")(view)
+        return view
+
+    return decorate

@@ -1,0 +1,81 @@
+"""Forecasts: submit or update, withdraw, read your history."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, jsonify
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from forecast.api.common import BEARER, caller, created, document_errors
+from forecast.api.schemas import ForecastIn, ForecastList, ForecastOut
+from forecast.db import get_session
+from forecast.services import forecasts as forecast_service
+from forecast.services import questions as question_service
+from forecast.services.serialize import forecast_json
+
+bp = Blueprint("api_forecasts", __name__, url_prefix="/api/v1/questions", description="Forecasts")
+
+
+@bp.route("/<int:question_id>/forecasts")
+class Forecasts(MethodView):
+    @bp.arguments(ForecastIn)
+    @bp.response(201, ForecastOut)
+    @bp.doc(security=BEARER)
+    @document_errors(bp, 401, 404, 409, 422)
+    def post(self, body: dict[str, Any], question_id: int) -> Response:
+        """Submit a forecast; it replaces your standing one from now on."""
+        session = get_session()
+        user = caller(required=True)
+        forecast = forecast_service.submit_forecast(
+            session=session,
+            actor=user,
+            question_id=question_id,
+            probability=body.get("probability"),
+            cdf=body.get("cdf"),
+            quantiles=body.get("quantiles"),
+            rationale=body.get("rationale"),
+        )
+        question = session.get(question_service.Question, question_id)
+        assert question is not None and user is not None
+        return created(forecast_json(forecast, question_key=question.key, username=user.username))
+
+    @bp.response(200, ForecastOut)
+    @bp.doc(security=BEARER)
+    @document_errors(bp, 401, 404, 409)
+    def delete(self, question_id: int) -> Response:
+        """Withdraw your standing forecast."""
+        session = get_session()
+        user = caller(required=True)
+        forecast = forecast_service.withdraw_forecast(
+            session=session, actor=user, question_id=question_id
+        )
+        question = session.get(question_service.Question, question_id)
+        assert question is not None and user is not None
+        return jsonify(forecast_json(forecast, question_key=question.key, username=user.username))
+
+
+@bp.route("/<int:question_id>/forecasts/mine")
+class MyForecasts(MethodView):
+    @bp.response(200, ForecastList)
+    @bp.doc(security=BEARER)
+    @document_errors(bp, 401, 404)
+    def get(self, question_id: int) -> Response:
+        """List your forecasts on the question, oldest first."""
+        session = get_session()
+        user = caller(required=True)
+        assert user is not None
+        question = question_service.get_question(
+            session=session, viewer=user, question_id=question_id
+        )
+        rows = forecast_service.user_history(
+            session=session,
+            user_id=user.id,  # type: ignore[arg-type]
+            question_id=question_id,
+        )
+        return jsonify(
+            items=[
+                forecast_json(f, question_key=question.key, username=user.username) for f in rows
+            ]
+        )

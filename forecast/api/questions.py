@@ -1,0 +1,120 @@
+"""Questions: list, create or propose, read, review, preview a distribution."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, jsonify
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from forecast.api.common import BEARER, caller, created, document_errors
+from forecast.api.schemas import (
+    PreviewIn,
+    PreviewOut,
+    QuestionIn,
+    QuestionListArgs,
+    QuestionOut,
+    QuestionPage,
+    ReviewIn,
+)
+from forecast.db import get_session
+from forecast.distributions import density
+from forecast.errors import ValidationFailed
+from forecast.services import questions as question_service
+from forecast.services.forecasts import parse_value
+from forecast.services.question_views import question_payloads
+
+bp = Blueprint("api_questions", __name__, url_prefix="/api/v1/questions", description="Questions")
+
+
+@bp.route("")
+class Questions(MethodView):
+    @bp.arguments(QuestionListArgs, location="query")
+    @bp.response(200, QuestionPage)
+    @document_errors(bp, 404, 422)
+    def get(self, args: dict[str, Any]) -> Response:
+        """List the questions you may see, filtered by tournament and status, a page at a time."""
+        session = get_session()
+        viewer = caller()
+        page = question_service.list_questions(
+            session=session,
+            viewer=viewer,
+            tournament=args.get("tournament"),
+            status=args.get("status"),
+            page=args["page"],
+            per_page=args["per_page"],
+        )
+        return jsonify(
+            items=question_payloads(session, page.items),
+            page=page.page,
+            per_page=page.per_page,
+            total=page.total,
+        )
+
+    @bp.arguments(QuestionIn)
+    @bp.response(201, QuestionOut)
+    @bp.doc(security=BEARER)
+    @document_errors(bp, 401, 404, 409, 422)
+    def post(self, body: dict[str, Any]) -> Response:
+        """Create a question (organizers) or propose one for review (forecasters)."""
+        session = get_session()
+        question = question_service.create_question(
+            session=session, actor=caller(required=True), data=body
+        )
+        return created(question_payloads(session, [question])[0])
+
+
+@bp.route("/<int:question_id>")
+class QuestionDetail(MethodView):
+    @bp.response(200, QuestionOut)
+    @document_errors(bp, 401, 404)
+    def get(self, question_id: int) -> Response:
+        """Read one question."""
+        session = get_session()
+        question = question_service.get_question(
+            session=session, viewer=caller(), question_id=question_id
+        )
+        return jsonify(question_payloads(session, [question])[0])
+
+
+@bp.route("/<int:question_id>/review")
+class Review(MethodView):
+    @bp.arguments(ReviewIn)
+    @bp.response(200, QuestionOut)
+    @bp.doc(security=BEARER)
+    @document_errors(bp, 401, 403, 404, 409, 422)
+    def post(self, body: dict[str, Any], question_id: int) -> Response:
+        """Approve, return or reject a proposed question (organizers)."""
+        session = get_session()
+        question = question_service.review_question(
+            session=session,
+            actor=caller(required=True),
+            question_id=question_id,
+            decision=body["decision"],
+            comment=body.get("comment"),
+            tournament=body.get("tournament"),
+            changes=body.get("changes"),
+        )
+        return jsonify(question_payloads(session, [question])[0])
+
+
+@bp.route("/<int:question_id>/preview")
+class Preview(MethodView):
+    @bp.arguments(PreviewIn)
+    @bp.response(200, PreviewOut)
+    @document_errors(bp, 404, 422)
+    def post(self, body: dict[str, Any], question_id: int) -> Response:
+        """Turn quantiles into the CDF and density a forecast would store (nothing is saved)."""
+        session = get_session()
+        question = question_service.get_question(
+            session=session, viewer=caller(), question_id=question_id
+        )
+        if not question.is_continuous:
+            raise ValidationFailed("only numeric and date questions take quantiles", "quantiles")
+        value = parse_value(question, quantiles=body["quantiles"])
+        assert value.cdf is not None
+        from forecast.services.question_input import question_scale
+
+        x, dens = density(value.cdf, question_scale(question))
+        return jsonify(cdf=value.cdf.tolist(), x=x.tolist(), density=dens.tolist())

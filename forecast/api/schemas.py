@@ -1,0 +1,200 @@
+"""Marshmallow schemas: what the API accepts and returns (they generate the OpenAPI document)."""
+
+from __future__ import annotations
+
+from marshmallow import EXCLUDE, RAISE, Schema, fields, validate
+
+QUESTION_TYPES = ("binary", "numeric", "date")
+STATUSES = (
+    "draft",
+    "pending",
+    "returned",
+    "rejected",
+    "upcoming",
+    "open",
+    "closed",
+    "resolved",
+    "annulled",
+)
+ISO = {"format": "date-time", "description": "ISO 8601 UTC timestamp"}
+NUMBER_OR_ISO = {
+    "description": "a number, or an ISO 8601 timestamp on date questions",
+    "oneOf": [{"type": "number"}, {"type": "string", "format": "date-time"}],
+}
+
+
+class StrictSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+class ErrorDetail(Schema):
+    code = fields.String(required=True)
+    message = fields.String(required=True)
+    field = fields.String(allow_none=True)
+
+
+class ApiErrorSchema(Schema):
+    error = fields.Nested(ErrorDetail, required=True)
+
+
+class Credentials(StrictSchema):
+    username = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    password = fields.String(required=True, validate=validate.Length(min=1, max=1024))
+    label = fields.String(validate=validate.Length(max=100))
+
+
+class UserOut(Schema):
+    id = fields.Integer(required=True)
+    username = fields.String(required=True)
+    role = fields.String(required=True)
+    created_at = fields.String(required=True, metadata=ISO)
+
+
+class TokenOut(Schema):
+    token = fields.String(required=True)
+    username = fields.String(required=True)
+
+
+class HealthOut(Schema):
+    status = fields.String(required=True)
+
+
+class RangeSchema(StrictSchema):
+    min = fields.Raw(required=True, metadata=NUMBER_OR_ISO)
+    max = fields.Raw(required=True, metadata=NUMBER_OR_ISO)
+    open_lower = fields.Boolean(load_default=False)
+    open_upper = fields.Boolean(load_default=False)
+    zero_point = fields.Float(allow_none=True, allow_nan=False, load_default=None)
+
+
+class QuestionIn(StrictSchema):
+    key = fields.String(validate=validate.Length(min=1, max=100))
+    tournament = fields.String(allow_none=True, validate=validate.Length(max=80))
+    type = fields.String(required=True, validate=validate.OneOf(QUESTION_TYPES))
+    title = fields.String(required=True, validate=validate.Length(min=1, max=300))
+    description = fields.String(load_default="", validate=validate.Length(max=20_000))
+    resolution_criteria = fields.String(required=True, validate=validate.Length(min=1, max=20_000))
+    source = fields.String(allow_none=True, validate=validate.Length(max=2_000))
+    open_time = fields.String(required=True, metadata=ISO)
+    close_time = fields.String(required=True, metadata=ISO)
+    resolve_time = fields.String(metadata=ISO)
+    range = fields.Nested(RangeSchema, allow_none=True, load_default=None)
+    resolution = fields.Constant(None, metadata={"description": "must be null when creating"})
+
+
+class ReviewIn(StrictSchema):
+    decision = fields.String(
+        required=True, validate=validate.OneOf(("approve", "return", "reject"))
+    )
+    comment = fields.String(allow_none=True, validate=validate.Length(max=5_000))
+    tournament = fields.String(allow_none=True, validate=validate.Length(max=80))
+    changes = fields.Dict(
+        keys=fields.String(),
+        allow_none=True,
+        metadata={"description": "edited question fields, applied on approval"},
+    )
+
+
+class RangeOut(Schema):
+    min = fields.Raw(required=True, metadata=NUMBER_OR_ISO)
+    max = fields.Raw(required=True, metadata=NUMBER_OR_ISO)
+    open_lower = fields.Boolean(required=True)
+    open_upper = fields.Boolean(required=True)
+    zero_point = fields.Float(allow_none=True)
+
+
+class ResolutionOut(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    outcome = fields.String()
+    value = fields.Float()
+    date = fields.String(metadata=ISO)
+    resolved_at = fields.String(required=True, metadata=ISO)
+
+
+class AggregateOut(Schema):
+    method = fields.String(required=True)
+    probability = fields.Float(allow_none=True)
+    cdf = fields.List(fields.Float())
+    forecaster_count = fields.Integer(required=True)
+    at = fields.String(required=True, metadata=ISO)
+
+
+class QuestionOut(Schema):
+    id = fields.Integer(required=True)
+    key = fields.String(required=True)
+    type = fields.String(required=True)
+    status = fields.String(required=True)
+    title = fields.String(required=True)
+    tournament = fields.String(allow_none=True, required=True)
+    description = fields.String(required=True)
+    resolution_criteria = fields.String(required=True)
+    source = fields.String(allow_none=True)
+    open_time = fields.String(required=True, metadata=ISO)
+    close_time = fields.String(required=True, metadata=ISO)
+    resolve_time = fields.String(required=True, metadata=ISO)
+    range = fields.Nested(RangeOut, allow_none=True)
+    resolution = fields.Nested(ResolutionOut, allow_none=True)
+    proposer = fields.String(allow_none=True)
+    review_comment = fields.String(allow_none=True)
+    forecaster_count = fields.Integer()
+    aggregate = fields.Nested(AggregateOut, allow_none=True)
+
+
+class QuestionListArgs(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    tournament = fields.String()
+    status = fields.String(validate=validate.OneOf(STATUSES))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1_000_000))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=1000))
+
+
+class QuestionPage(Schema):
+    items = fields.List(fields.Nested(QuestionOut), required=True)
+    page = fields.Integer(required=True)
+    per_page = fields.Integer(required=True)
+    total = fields.Integer(required=True)
+
+
+class ForecastIn(StrictSchema):
+    probability = fields.Float(allow_nan=False, metadata={"minimum": 0.001, "maximum": 0.999})
+    cdf = fields.List(fields.Float(allow_nan=False), validate=validate.Length(equal=201))
+    quantiles = fields.List(
+        fields.List(fields.Raw(metadata=NUMBER_OR_ISO), validate=validate.Length(equal=2)),
+        validate=validate.Length(min=3, max=50),
+        metadata={"description": "[[probability level, value], ...]; at least 3 pairs"},
+    )
+    rationale = fields.String(allow_none=True, validate=validate.Length(max=10_000))
+
+
+class ForecastOut(Schema):
+    id = fields.Integer(required=True)
+    question = fields.String(required=True)
+    user = fields.String(required=True)
+    time = fields.String(required=True, metadata=ISO)
+    end_time = fields.String(allow_none=True, metadata=ISO)
+    probability = fields.Float(allow_none=True)
+    cdf = fields.List(fields.Float(), allow_none=True)
+    rationale = fields.String(allow_none=True)
+
+
+class ForecastList(Schema):
+    items = fields.List(fields.Nested(ForecastOut), required=True)
+
+
+class PreviewIn(StrictSchema):
+    quantiles = fields.List(
+        fields.List(fields.Raw(metadata=NUMBER_OR_ISO), validate=validate.Length(equal=2)),
+        required=True,
+        validate=validate.Length(min=3, max=50),
+    )
+
+
+class PreviewOut(Schema):
+    cdf = fields.List(fields.Float(), required=True)
+    x = fields.List(fields.Float(), required=True)
+    density = fields.List(fields.Float(), required=True)

@@ -1,0 +1,53 @@
+"""Who is calling: a bearer token for the API, a login session for the web."""
+
+from __future__ import annotations
+
+from flask import Flask, g, request
+from flask_login import LoginManager, current_user
+
+from forecast.db import get_session
+from forecast.models import User
+from forecast.services.tokens import user_for_token
+
+login_manager = LoginManager()
+login_manager.login_view = "auth.login"
+login_manager.login_message = "Log in to continue."
+login_manager.session_protection = "strong"
+
+
+@login_manager.user_loader
+def _load_user(user_id: str) -> User | None:
+    try:
+        return get_session().get(User, int(user_id))
+    except ValueError:
+        return None
+
+
+def bearer_user() -> User | None:
+    """Return the user of the request's bearer token (None without a valid one)."""
+    if "bearer_user" not in g:
+        header = request.headers.get("Authorization", "")
+        scheme, _, token = header.partition(" ")
+        user = None
+        if scheme.lower() == "bearer" and token.strip():
+            user = user_for_token(session=get_session(), token=token.strip())
+        g.bearer_user = user
+    return g.bearer_user  # type: ignore[no-any-return]
+
+
+def has_bad_token() -> bool:
+    """Tell whether the request sent an Authorization header that names no live token."""
+    return bool(request.headers.get("Authorization")) and bearer_user() is None
+
+
+def web_user() -> User | None:
+    """Return the logged-in user of the web session (None when anonymous)."""
+    if current_user and current_user.is_authenticated:
+        user: User = current_user._get_current_object()  # type: ignore[attr-defined]
+        return user
+    return None
+
+
+def init_app(app: Flask) -> None:
+    """Attach the login manager."""
+    login_manager.init_app(app)

@@ -1,0 +1,157 @@
+"""The `forecast` command group."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from forecast import migrate
+from forecast.db import session_scope
+from forecast.errors import DomainError
+
+
+def _create_app() -> Flask:
+    from forecast import create_app
+
+    return create_app()
+
+
+@click.group(
+    cls=FlaskGroup, create_app=_create_app, add_default_commands=False, add_version_option=False
+)
+def main() -> None:
+    """Forecasting tournaments with decision boundaries."""
+
+
+def fail(message: str) -> None:
+    """Print an error and exit with status 1."""
+    click.echo(f"error: {message}", err=True)
+    sys.exit(1)
+
+
+@click.group("db")
+def db_group() -> None:
+    """Database schema and maintenance."""
+
+
+@db_group.command("upgrade")
+@click.argument("revision", default="head")
+@with_appcontext
+def db_upgrade(revision: str) -> None:
+    """Migrate the database up to REVISION (default: head)."""
+    migrate.upgrade(current_app, revision)
+
+
+@db_group.command("downgrade")
+@click.argument("revision")
+@with_appcontext
+def db_downgrade(revision: str) -> None:
+    """Migrate the database down to REVISION."""
+    migrate.downgrade(current_app, revision)
+
+
+@db_group.command("current")
+@with_appcontext
+def db_current() -> None:
+    """Print the database's schema revision."""
+    migrate.current(current_app)
+
+
+@click.group("users")
+def users_group() -> None:
+    """Manage accounts."""
+
+
+@users_group.command("create")
+@click.argument("name")
+@click.option(
+    "--role",
+    type=click.Choice(["forecaster", "organizer", "leader", "admin"]),
+    default="forecaster",
+    show_default=True,
+)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@with_appcontext
+def users_create(name: str, role: str, password_stdin: bool) -> None:
+    """Create a user (without --password-stdin it cannot log in until a password is set)."""
+    from forecast.services.accounts import create_user, parse_role
+
+    password = sys.stdin.readline().rstrip("\r\n") if password_stdin else None
+    try:
+        with session_scope() as session:
+            user = create_user(
+                session=session, username=name, password=password, role=parse_role(role)
+            )
+            click.echo(f"created {user.username} ({user.role})")
+    except DomainError as exc:
+        fail(exc.message)
+
+
+@users_group.command("set-role")
+@click.argument("name")
+@click.argument("role", type=click.Choice(["forecaster", "organizer", "leader", "admin"]))
+@with_appcontext
+def users_set_role(name: str, role: str) -> None:
+    """Change a user's role."""
+    from forecast.db import begin_write
+    from forecast.services.accounts import get_user, parse_role
+
+    try:
+        with session_scope() as session:
+            parse_role(role)
+            begin_write(session)
+            user = get_user(session, name)
+            user.role = role
+            session.add(user)
+            session.commit()
+            click.echo(f"{name} is now {role}")
+    except DomainError as exc:
+        fail(exc.message)
+
+
+@users_group.command("set-password")
+@click.argument("name")
+@with_appcontext
+def users_set_password(name: str) -> None:
+    """Set a user's password, read from standard input."""
+    from forecast.services.accounts import get_user, set_password
+
+    password = sys.stdin.readline().rstrip("\r\n")
+    try:
+        with session_scope() as session:
+            set_password(session=session, user=get_user(session, name), password=password)
+            click.echo(f"password set for {name}")
+    except DomainError as exc:
+        fail(exc.message)
+
+
+@click.group("tokens")
+def tokens_group() -> None:
+    """Manage API tokens."""
+
+
+@tokens_group.command("create")
+@click.argument("name")
+@click.option("--label", default="cli", help="A note to recognise the token by.")
+@with_appcontext
+def tokens_create(name: str, label: str) -> None:
+    """Print a new API token for user NAME (one line)."""
+    from forecast.services.accounts import get_user
+    from forecast.services.tokens import create_token
+
+    try:
+        with session_scope() as session:
+            click.echo(create_token(session=session, user=get_user(session, name), label=label))
+    except DomainError as exc:
+        fail(exc.message)
+
+
+def init_app(app: Flask) -> None:
+    """Register the command groups on the app."""
+    from forecast import cli_data, cli_serve
+
+    for command in (db_group, users_group, tokens_group, *cli_data.COMMANDS, *cli_serve.COMMANDS):
+        app.cli.add_command(command)

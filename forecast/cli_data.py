@@ -1,0 +1,142 @@
+"""Data commands: import, export, seed, synth."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+import click
+import orjson
+from flask import current_app
+from flask.cli import with_appcontext
+from tqdm import tqdm
+
+from forecast.db import session_scope
+from forecast.errors import DomainError
+
+
+def _fail(message: str) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(1)
+
+
+def read_document(path: str) -> Any:
+    """Read and parse a JSON file, turning every failure into a clear CLI error."""
+    try:
+        size = os.path.getsize(path)
+        if size > current_app.config["IMPORT_MAX_BYTES"]:
+            _fail(f"{path} is {size} bytes, above the import limit")
+        with open(path, "rb") as handle:
+            return orjson.loads(handle.read())
+    except OSError as exc:
+        _fail(f"cannot read {path}: {exc.strerror}")
+    except orjson.JSONDecodeError as exc:
+        _fail(f"{path} is not valid JSON: {exc}")
+
+
+def import_path(path: str, *, quiet: bool = False) -> str:
+    """Import one interchange file and return the summary line."""
+    from forecast.services.importer import import_document
+
+    document = read_document(path)
+    count = len(document.get("forecasts") or []) if isinstance(document, dict) else 0
+    with tqdm(
+        total=2 * count,
+        unit="rec",
+        desc=os.path.basename(path),
+        file=sys.stderr,
+        disable=quiet or count < 10_000,
+        leave=False,
+    ) as bar:
+        try:
+            with session_scope() as session:
+                report = import_document(session=session, document=document, progress=bar.update)
+        except DomainError as exc:
+            bar.close()
+            _fail(f"{path}: {exc.message} (nothing was imported)")
+    return report.summary()
+
+
+@click.command("import")
+@click.argument("path", type=click.Path(dir_okay=False))
+@with_appcontext
+def import_command(path: str) -> None:
+    """Load an interchange file (idempotent by key; all or nothing)."""
+    click.echo(import_path(path))
+
+
+@click.group("export")
+def export_group() -> None:
+    """Write data as JSON on standard output."""
+
+
+@export_group.command("all")
+@click.option("--indent", is_flag=True, help="Indent the JSON for reading.")
+@with_appcontext
+def export_all_command(indent: bool) -> None:
+    """Write the whole database as an interchange file."""
+    from forecast.services.export import export_all
+
+    with session_scope() as session:
+        document = export_all(session=session)
+    option = orjson.OPT_INDENT_2 if indent else 0
+    sys.stdout.buffer.write(orjson.dumps(document, option=option | orjson.OPT_SERIALIZE_NUMPY))
+    sys.stdout.buffer.write(b"\n")
+
+
+@click.command("seed")
+@click.option("--demo", is_flag=True, help="Also add synthetic demo forecasters and histories.")
+@with_appcontext
+def seed_command(demo: bool) -> None:
+    """Load the seed question bank (and, with --demo, synthetic demo data)."""
+    from forecast.services.seeds import load_seeds
+
+    try:
+        for line in load_seeds(current_app.config["SEEDS_DIR"], demo=demo):
+            click.echo(line)
+    except DomainError as exc:
+        _fail(exc.message)
+
+
+@click.command("synth")
+@click.option("--questions", "n_questions", type=click.IntRange(1), default=100, show_default=True)
+@click.option(
+    "--forecasts", "n_forecasts", type=click.IntRange(0), default=10_000, show_default=True
+)
+@click.option("--users", "n_users", type=click.IntRange(1), default=200, show_default=True)
+@click.option("--continuous-share", type=click.FloatRange(0, 1), default=0.3, show_default=True)
+@click.option("--resolved", is_flag=True, help="Resolve every question in the past.")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.argument("out", type=click.Path(dir_okay=False, writable=True))
+def synth_command(
+    n_questions: int,
+    n_forecasts: int,
+    n_users: int,
+    continuous_share: float,
+    resolved: bool,
+    seed: int,
+    out: str,
+) -> None:
+    """Write a large synthetic interchange file for benchmarks and load tests."""
+    from forecast.synth import synthesize
+
+    with tqdm(total=n_forecasts, unit="fc", desc="forecasts", file=sys.stderr) as bar:
+        document = synthesize(
+            n_questions=n_questions,
+            n_forecasts=n_forecasts,
+            n_users=n_users,
+            continuous_share=continuous_share,
+            resolved=resolved,
+            seed=seed,
+            progress=bar.update,
+        )
+    with open(out, "wb") as handle:
+        handle.write(orjson.dumps(document, option=orjson.OPT_SERIALIZE_NUMPY))
+    click.echo(
+        f"wrote {out}: {n_questions} questions, {len(document['forecasts'])} forecast records, "
+        f"{n_users} users"
+    )
+
+
+COMMANDS = (import_command, export_group, seed_command, synth_command)

@@ -1,0 +1,40 @@
+"""The one place the application asks what time it is, and its conversions."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+
+def utcnow() -> datetime:
+    """Return the current time as an aware UTC datetime."""
+    return datetime.now(UTC)
+
+
+def as_utc(value: datetime) -> datetime:
+    """Return value as an aware UTC datetime, reading naive values as UTC."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+def parse_iso(text: str) -> datetime:
+    """Parse an ISO 8601 timestamp; naive ones are read as UTC."""
+    return as_utc(datetime.fromisoformat(text.strip().replace("z", "Z")))
+
+
+def format_iso(value: datetime) -> str:
+    """Format an instant as ISO 8601 UTC with a Z suffix (microseconds only when present)."""
+    value = as_utc(value)
+    if value.microsecond:
+        return value.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def to_epoch(value: datetime) -> float:
+    """Return Unix seconds for an instant."""
+    return as_utc(value).timestamp()
+
+
+def from_epoch(seconds: float) -> datetime:
+    """Return the aware UTC instant for Unix seconds, rounded to the microsecond."""
+    return datetime.fromtimestamp(round(seconds, 6), UTC)

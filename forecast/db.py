@@ -1,0 +1,106 @@
+"""Engine and session per app context; SQLite pragmas and write transactions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from flask import Flask, current_app, g
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import Connection
+from sqlalchemy.pool import NullPool
+from sqlmodel import Session
+
+EXTENSION_KEY = "forecast_db"
+_IMMEDIATE = "forecast_sqlite_immediate"
+
+
+def make_engine(url: str, *, echo: bool = False) -> Engine:
+    """Create an engine; SQLite gets WAL, foreign keys and explicit transaction control."""
+    if url.startswith("sqlite"):
+        engine = create_engine(
+            url,
+            echo=echo,
+            connect_args={"check_same_thread": False, "timeout": 30},
+            poolclass=NullPool if ":memory:" not in url else None,
+        )
+        _configure_sqlite(engine)
+        return engine
+    return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=5, max_overflow=10)
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    # pysqlite opens transactions lazily and never as IMMEDIATE; a deferred transaction that
+    # reads and then writes fails at once with SQLITE_BUSY when another process committed in
+    # between, so we issue BEGIN ourselves and use BEGIN IMMEDIATE for writing transactions.
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        immediate = conn.get_execution_options().get(_IMMEDIATE, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def is_sqlite(engine: Engine) -> bool:
+    """Tell whether the engine talks to SQLite."""
+    return engine.dialect.name == "sqlite"
+
+
+def begin_write(session: Session) -> None:
+    """Start the session's transaction as a writer (takes SQLite's write lock up front)."""
+    if session.in_transaction():
+        # End the read-only transaction the request may have opened (auth lookups); with
+        # expire_on_commit=False the loaded objects stay usable.
+        session.commit()
+    session.connection(execution_options={_IMMEDIATE: True})
+
+
+def init_app(app: Flask) -> None:
+    """Create the app's engine and close the request session at teardown."""
+    engine = make_engine(app.config["DATABASE_URL"], echo=app.config.get("SQL_ECHO", False))
+    app.extensions[EXTENSION_KEY] = engine
+    app.teardown_appcontext(_close_session)
+
+
+def get_engine(app: Flask | None = None) -> Engine:
+    """Return the engine of the given (or current) app."""
+    engine: Engine = (app or current_app).extensions[EXTENSION_KEY]
+    return engine
+
+
+def new_session(engine: Engine | None = None) -> Session:
+    """Open a session that keeps objects usable after commit."""
+    return Session(engine or get_engine(), expire_on_commit=False)
+
+
+def get_session() -> Session:
+    """Return the session of the current app context, opening it on first use."""
+    if "db_session" not in g:
+        g.db_session = new_session()
+    session: Session = g.db_session
+    return session
+
+
+def _close_session(_exc: BaseException | None) -> None:
+    session: Session | None = g.pop("db_session", None)
+    if session is not None:
+        session.close()
+
+
+@contextmanager
+def session_scope(engine: Engine | None = None) -> Iterator[Session]:
+    """Yield a standalone session for jobs and commands, closed afterwards."""
+    session = new_session(engine)
+    try:
+        yield session
+    finally:
+        session.close()

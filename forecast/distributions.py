@@ -1,0 +1,457 @@
+"""Forecast representations: binary probabilities and 201-point CDFs on a question's axis.
+
+The internal axis
+-----------------
+A continuous question (numeric, or date in Unix seconds) is mapped onto an internal axis ``u``:
+``u = 0`` at ``min`` and ``u = 1`` at ``max``. A linear scale uses ``x(u) = min + (max - min) * u``.
+A log scale with zero point ``z`` uses ``r = (max - z) / (min - z)`` and
+``x(u) = min + (max - min) * (r**u - 1) / (r - 1)``, which is the same as
+``x(u) = z + (min - z) * r**u``: equal steps in ``u`` are equal ratios of ``x - z``.
+
+A continuous forecast is its CDF sampled at ``u_k = k / 200`` for ``k = 0..200``, except that
+``cdf[0]`` is the mass below ``min``; ``1 - cdf[200]`` is the mass above ``max``. Between grid
+points the CDF is linear in ``u``, so bucket ``k`` (``1..200``) has uniform density on
+``(u_{k-1}, u_k]`` and buckets 0 and 201 hold the mass outside the range.
+
+From quantiles to a CDF
+-----------------------
+``cdf_from_quantiles`` turns pairs ``(q_i, x_i)`` into a valid CDF in five steps.
+
+1. Knots. Each value becomes ``u_i`` on the internal axis and each probability becomes
+   ``h_i = logit(q_i)``. Interpolating in logit space keeps the CDF inside (0, 1) everywhere and
+   gives tails that fall off exponentially, like a logistic distribution.
+2. Between knots, ``h(u)`` is a monotone cubic Hermite spline (PCHIP). The slope at an inner knot
+   is the Fritsch-Butland weighted harmonic mean of the two neighbouring secants, which never
+   exceeds three times either secant, so the spline cannot overshoot and the CDF only rises; at the
+   outermost knots the slope is the outermost secant. Three symmetric quantiles therefore give an
+   exact logistic distribution.
+3. Tails. Beyond the outermost knots ``h`` continues as a straight line with that end slope, so the
+   density carries on smoothly from the nearest segment and decays exponentially. At an open bound,
+   whatever mass the tail puts beyond the bound is ``cdf[0]`` (or ``1 - cdf[200]``); knots may
+   themselves lie beyond an open bound. At a closed bound, the stretch of tail between the bound
+   and the outermost knot is rescaled so that it starts at exactly 0 at ``u = 0`` (ends at exactly 1
+   at ``u = 1``) and still meets the knot: the mass the tail would have put past the bound is
+   spread over that stretch in proportion to the tail's own density.
+4. Sampling. ``F(u) = sigmoid(h(u))`` is taken at the 201 grid points. Every given quantile is now
+   reproduced exactly at its own ``u``, up to the linear interpolation between grid points.
+5. Repair, by moves that stay local. The outside masses are clamped into their allowed ranges
+   (at least ``MIN_TAIL`` at an open bound, leaving room for the interior). Steps below
+   ``MIN_STEP`` are then lifted: of all curves with every step at least ``MIN_STEP``, take the
+   lowest one above the CDF and the highest one below it, and average the two, so the missing mass
+   is borrowed half from the next rise on each side. Steps above ``MAX_STEP`` are spread the same
+   way (the average of the highest curve below and the lowest curve above with every step at most
+   ``MAX_STEP``), which widens a spike symmetrically around where it was. Finally the curve is
+   clipped to the band that the fixed end values allow. Each stage keeps the rules established by
+   the earlier ones. Stretches that already obey the rules are left untouched, so for reasonable
+   input every quantile stays within 0.01 of its probability.
+"""
+
+import math
+import numbers
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+FloatArray = npt.NDArray[np.float64]
+
+CDF_POINTS = 201
+MIN_STEP = 5e-5
+MAX_STEP = 0.2
+MIN_TAIL = 0.001
+BINARY_MIN, BINARY_MAX = 0.001, 0.999
+
+_INTERVALS = CDF_POINTS - 1
+_INDEX = np.arange(CDF_POINTS, dtype=np.float64)
+_U_GRID = _INDEX / _INTERVALS
+_U_GRID.flags.writeable = False
+# Steps are differences of numbers near 1, so a step meant to be exactly MIN_STEP or MAX_STEP
+# (a sum of equal steps, an average of valid CDFs) can land a few ulps outside; 1e-12 absorbs
+# that and is far below anything a forecaster could mean.
+_STEP_TOLERANCE = 1e-12
+# Quantile values closer than a billionth of the range, or more than a million ranges outside it,
+# are input mistakes; refusing them also keeps the spline's slopes finite.
+_MIN_KNOT_GAP = 1e-9
+_MAX_KNOT_DISTANCE = 1e6
+# Rows per chunk in cdf_errors, so a million-row import needs only a bounded temporary array.
+_BATCH_ROWS = 1 << 16
+
+
+class DistributionError(ValueError):
+    """A forecast that breaks the rules; carries a user-facing message and the offending field."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def _fmt(value: float) -> str:
+    return f"{value:.12g}"
+
+
+@dataclass(frozen=True)
+class Scale:
+    """A continuous question's axis: bounds (dates as Unix seconds), open flags, optional log zero point."""
+
+    min: float
+    max: float
+    open_lower: bool
+    open_upper: bool
+    zero_point: float | None = None
+
+    def __post_init__(self) -> None:
+        if not math.isfinite(self.min):
+            raise DistributionError("the lower bound must be a finite number", "range.min")
+        if not math.isfinite(self.max):
+            raise DistributionError("the upper bound must be a finite number", "range.max")
+        if self.min >= self.max:
+            raise DistributionError(
+                f"the upper bound {_fmt(self.max)} must be above the lower bound {_fmt(self.min)}",
+                "range.max",
+            )
+        z = self.zero_point
+        if z is None:
+            return
+        if not math.isfinite(z) or self.min <= z <= self.max:
+            raise DistributionError(
+                f"the zero point must lie outside the range [{_fmt(self.min)}, {_fmt(self.max)}]",
+                "range.zero_point",
+            )
+        r = (self.max - z) / (self.min - z)
+        if not (math.isfinite(r) and r > 0 and r != 1):
+            raise DistributionError(
+                "the zero point is too far from the range to give a log scale",
+                "range.zero_point",
+            )
+
+    @property
+    def open_bounds(self) -> int:
+        """Count the open bounds (0, 1 or 2)."""
+        return int(self.open_lower) + int(self.open_upper)
+
+    @property
+    def _ratio(self) -> float:
+        assert self.zero_point is not None
+        return (self.max - self.zero_point) / (self.min - self.zero_point)
+
+    def to_u(self, x: float | FloatArray) -> FloatArray:
+        """Place values on the internal axis, without clipping to [0, 1]."""
+        values = np.asarray(x, dtype=np.float64)
+        z = self.zero_point
+        if z is None:
+            return (values - self.min) / (self.max - self.min)
+        # (x - z) / (min - z) equals 1 + (r - 1) * (x - min) / (max - min), and at x = max it is
+        # computed exactly as r is, so max lands on u = 1 with no rounding.
+        ratio = (values - z) / (self.min - z)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            u = np.log(ratio) / math.log(self._ratio)
+        # Past the zero point a log scale has no position: it is infinitely far beyond the bound
+        # on that side.
+        return np.where(ratio <= 0, -np.inf if z < self.min else np.inf, u)
+
+    def from_u(self, u: float | FloatArray) -> FloatArray:
+        """Map positions on the internal axis back to the question's own values."""
+        positions = np.asarray(u, dtype=np.float64)
+        span = self.max - self.min
+        if self.zero_point is None:
+            x = self.min + span * positions
+        else:
+            r = self._ratio
+            x = self.min + span * (np.power(r, positions) - 1.0) / (r - 1.0)
+        # min + (max - min) can miss max by an ulp; the top of the axis must be max itself.
+        return np.where(positions == 1.0, self.max, x)
+
+
+def validate_probability(p: float) -> float:
+    """Check a binary forecast and return it as a float."""
+    if isinstance(p, bool) or not isinstance(p, numbers.Real):
+        raise DistributionError("probability must be a number", "probability")
+    value = float(p)
+    if not math.isfinite(value):
+        raise DistributionError("probability must be a finite number", "probability")
+    if not BINARY_MIN <= value <= BINARY_MAX:
+        raise DistributionError(
+            f"probability must be between {BINARY_MIN} and {BINARY_MAX}, got {_fmt(value)}",
+            "probability",
+        )
+    return value
+
+
+def _steps_ok(steps: FloatArray) -> npt.NDArray[np.bool_]:
+    return (steps >= MIN_STEP - _STEP_TOLERANCE) & (steps <= MAX_STEP + _STEP_TOLERANCE)
+
+
+def validate_cdf(cdf: Sequence[float] | FloatArray, scale: Scale) -> FloatArray:
+    """Check a continuous forecast against every rule and return a copy as a float array."""
+    try:
+        values = np.array(cdf, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise DistributionError(f"cdf must be a list of {CDF_POINTS} numbers", "cdf") from None
+    if values.ndim != 1:
+        raise DistributionError(f"cdf must be a flat list of {CDF_POINTS} numbers", "cdf")
+    if values.size != CDF_POINTS:
+        raise DistributionError(f"cdf must have {CDF_POINTS} values, got {values.size}", "cdf")
+    not_finite = np.flatnonzero(~np.isfinite(values))
+    if not_finite.size:
+        raise DistributionError(f"cdf[{not_finite[0]}] is not a finite number", "cdf")
+    first, last = float(values[0]), float(values[-1])
+    if scale.open_lower and not first >= MIN_TAIL:
+        raise DistributionError(
+            f"cdf[0] must be at least {MIN_TAIL} when the lower bound is open, got {_fmt(first)}",
+            "cdf",
+        )
+    if not scale.open_lower and first != 0.0:
+        raise DistributionError(
+            f"cdf[0] must be 0 when the lower bound is closed, got {_fmt(first)}", "cdf"
+        )
+    if scale.open_upper and not last <= 1.0 - MIN_TAIL:
+        raise DistributionError(
+            f"cdf[{_INTERVALS}] must be at most {1.0 - MIN_TAIL} when the upper bound is open, "
+            f"got {_fmt(last)}",
+            "cdf",
+        )
+    if not scale.open_upper and last != 1.0:
+        raise DistributionError(
+            f"cdf[{_INTERVALS}] must be 1 when the upper bound is closed, got {_fmt(last)}", "cdf"
+        )
+    steps = np.diff(values)
+    bad = np.flatnonzero(~_steps_ok(steps))
+    if bad.size:
+        k = int(bad[0])
+        step = float(steps[k])
+        where = f"between points {k} and {k + 1}"
+        if step < 0:
+            raise DistributionError(f"cdf decreases {where}", "cdf")
+        limit = (
+            f"below the minimum {MIN_STEP}" if step < MIN_STEP else f"above the maximum {MAX_STEP}"
+        )
+        raise DistributionError(f"cdf step {where} is {_fmt(step)}, {limit}", "cdf")
+    return values
+
+
+def cdf_errors(
+    cdfs: FloatArray,
+    open_lower: npt.NDArray[np.bool_] | bool,
+    open_upper: npt.NDArray[np.bool_] | bool,
+) -> npt.NDArray[np.int64]:
+    """Return the indices of the rows of an (n, 201) batch that validate_cdf would refuse."""
+    values = np.asarray(cdfs, dtype=np.float64)
+    if values.ndim != 2 or values.shape[1] != CDF_POINTS:
+        raise DistributionError(
+            f"cdfs must have shape (n, {CDF_POINTS}), got {values.shape}", "cdf"
+        )
+    n = values.shape[0]
+    lower = np.broadcast_to(np.asarray(open_lower, dtype=bool), (n,))
+    upper = np.broadcast_to(np.asarray(open_upper, dtype=bool), (n,))
+    invalid = np.empty(n, dtype=bool)
+    for start in range(0, n, _BATCH_ROWS):
+        rows = slice(start, start + _BATCH_ROWS)
+        chunk = values[rows]
+        # inf - inf inside a bad row would warn; such rows are caught by the finiteness test.
+        with np.errstate(invalid="ignore"):
+            steps_ok = _steps_ok(np.diff(chunk, axis=1)).all(axis=1)
+        first, last = chunk[:, 0], chunk[:, -1]
+        first_ok = np.where(lower[rows], first >= MIN_TAIL, first == 0.0)
+        last_ok = np.where(upper[rows], last <= 1.0 - MIN_TAIL, last == 1.0)
+        finite = np.isfinite(chunk).all(axis=1)
+        invalid[rows] = ~(finite & steps_ok & first_ok & last_ok)
+    return np.flatnonzero(invalid).astype(np.int64)
+
+
+def _quantile_knots(
+    quantiles: Sequence[tuple[float, float]] | Sequence[Sequence[float]], scale: Scale
+) -> tuple[FloatArray, FloatArray]:
+    shape_error = "quantiles must be a list of [probability, value] pairs"
+    try:
+        pairs = np.array(quantiles, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise DistributionError(shape_error, "quantiles") from None
+    if pairs.ndim != 2 or pairs.shape[1] != 2:
+        raise DistributionError(shape_error, "quantiles")
+    if len(pairs) < 3:
+        raise DistributionError(f"at least 3 quantiles are needed, got {len(pairs)}", "quantiles")
+    if not np.isfinite(pairs).all():
+        raise DistributionError("quantiles must be finite numbers", "quantiles")
+    probs, values = pairs[:, 0], pairs[:, 1]
+    for p in probs:
+        if not 0.0 < p < 1.0:
+            raise DistributionError(
+                f"quantile probability {_fmt(p)} must be strictly between 0 and 1", "quantiles"
+            )
+    for name, seq in (("probabilities", probs), ("values", values)):
+        for a, b in zip(seq[:-1], seq[1:], strict=True):
+            if not a < b:
+                raise DistributionError(
+                    f"quantile {name} must be strictly increasing, but {_fmt(a)} is followed by "
+                    f"{_fmt(b)}",
+                    "quantiles",
+                )
+    if not scale.open_lower and values[0] < scale.min:
+        raise DistributionError(
+            f"quantile value {_fmt(values[0])} is below the lower bound {_fmt(scale.min)}, "
+            "which is closed",
+            "quantiles",
+        )
+    if not scale.open_upper and values[-1] > scale.max:
+        raise DistributionError(
+            f"quantile value {_fmt(values[-1])} is above the upper bound {_fmt(scale.max)}, "
+            "which is closed",
+            "quantiles",
+        )
+    u = scale.to_u(values)
+    for x, ux in zip(values, u, strict=True):
+        if not abs(ux) <= _MAX_KNOT_DISTANCE:
+            raise DistributionError(
+                f"quantile value {_fmt(x)} is too far outside the question's range", "quantiles"
+            )
+    for k in np.flatnonzero(np.diff(u) < _MIN_KNOT_GAP):
+        raise DistributionError(
+            f"quantile values {_fmt(values[k])} and {_fmt(values[k + 1])} are too close together "
+            "to tell apart on this question's scale",
+            "quantiles",
+        )
+    return probs, u
+
+
+def _logit_spline(knots_u: FloatArray, knots_h: FloatArray, u: FloatArray) -> FloatArray:
+    widths = np.diff(knots_u)
+    secants = np.diff(knots_h) / widths
+    slopes = np.empty_like(knots_h)
+    slopes[0], slopes[-1] = secants[0], secants[-1]
+    w_left = 2.0 * widths[1:] + widths[:-1]
+    w_right = widths[1:] + 2.0 * widths[:-1]
+    # The weighted harmonic mean, written without dividing by a secant: probabilities an ulp
+    # apart have equal logits, and a flat segment must give a flat knot, not a division by zero.
+    left, right = secants[:-1], secants[1:]
+    numerator = (w_left + w_right) * left * right
+    denominator = w_left * right + w_right * left
+    slopes[1:-1] = np.divide(
+        numerator, denominator, out=np.zeros_like(numerator), where=denominator > 0
+    )
+
+    seg = np.clip(np.searchsorted(knots_u, u, side="right") - 1, 0, len(widths) - 1)
+    width = widths[seg]
+    # Clipping t keeps the cubic tame at far-away points, which are overwritten by the tails.
+    t = np.clip((u - knots_u[seg]) / width, 0.0, 1.0)
+    inside = (
+        (1.0 + 2.0 * t) * (1.0 - t) ** 2 * knots_h[seg]
+        + t * (1.0 - t) ** 2 * width * slopes[seg]
+        + t**2 * (3.0 - 2.0 * t) * knots_h[seg + 1]
+        + t**2 * (t - 1.0) * width * slopes[seg + 1]
+    )
+    below = knots_h[0] + slopes[0] * (u - knots_u[0])
+    above = knots_h[-1] + slopes[-1] * (u - knots_u[-1])
+    return np.where(u < knots_u[0], below, np.where(u > knots_u[-1], above, inside))
+
+
+def _sigmoid(h: FloatArray) -> FloatArray:
+    # exp of a non-positive number never overflows, whatever the slope of the tails.
+    e = np.exp(-np.abs(h))
+    return np.where(h >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def _steps_at_least(f: FloatArray, step: float) -> FloatArray:
+    ramp = step * (_INDEX - _INTERVALS / 2)
+    g = f - ramp
+    lowest_above = np.maximum.accumulate(g)
+    highest_below = np.minimum.accumulate(g[::-1])[::-1]
+    return ramp + (lowest_above + highest_below) / 2
+
+
+def _steps_at_most(f: FloatArray, step: float) -> FloatArray:
+    ramp = step * (_INDEX - _INTERVALS / 2)
+    g = f - ramp
+    highest_below = np.minimum.accumulate(g)
+    lowest_above = np.maximum.accumulate(g[::-1])[::-1]
+    return ramp + (lowest_above + highest_below) / 2
+
+
+def _repair(raw: FloatArray, scale: Scale) -> FloatArray:
+    top = 1.0 - MIN_TAIL if scale.open_upper else 1.0
+    room = _INTERVALS * MIN_STEP
+    a = float(np.clip(raw[0], MIN_TAIL, top - room)) if scale.open_lower else 0.0
+    b = float(np.clip(raw[-1], a + room, top)) if scale.open_upper else 1.0
+    f = np.clip(raw, a, b)
+    f[0], f[-1] = a, b
+    f = _steps_at_most(_steps_at_least(f, MIN_STEP), MAX_STEP)
+    from_end = _INTERVALS - _INDEX
+    lowest = np.maximum(a + MIN_STEP * _INDEX, b - MAX_STEP * from_end)
+    highest = np.minimum(a + MAX_STEP * _INDEX, b - MIN_STEP * from_end)
+    f = np.minimum(np.maximum(f, lowest), highest)
+    f[0], f[-1] = a, b
+    return f
+
+
+def cdf_from_quantiles(
+    quantiles: Sequence[tuple[float, float]] | Sequence[Sequence[float]], scale: Scale
+) -> FloatArray:
+    """Build a valid 201-point CDF through (probability, value) pairs, as the module explains."""
+    probs, knots_u = _quantile_knots(quantiles, scale)
+    f = _sigmoid(_logit_spline(knots_u, np.log(probs) - np.log1p(-probs), _U_GRID))
+    if not scale.open_lower:
+        below, q, f0 = _U_GRID < knots_u[0], probs[0], f[0]
+        if q > f0:
+            f[below] = (f[below] - f0) * (q / (q - f0))
+    if not scale.open_upper:
+        above, q, f1 = _U_GRID > knots_u[-1], probs[-1], f[-1]
+        if f1 > q:
+            f[above] = q + (f[above] - q) * ((1.0 - q) / (f1 - q))
+    return validate_cdf(_repair(f, scale), scale)
+
+
+def pmf_from_cdf(cdf: FloatArray) -> FloatArray:
+    """Return the 202 bucket masses of one CDF or of a batch of shape (..., 201)."""
+    c = np.asarray(cdf, dtype=np.float64)
+    return np.concatenate([c[..., :1], np.diff(c, axis=-1), 1.0 - c[..., -1:]], axis=-1)
+
+
+def resolution_bucket(x: float, scale: Scale) -> int:
+    """Return the PMF bucket (0 to 201) that a resolution value falls in."""
+    if math.isnan(x):
+        raise DistributionError("the resolution value must be a number", "resolution")
+    if x < scale.min:
+        return 0
+    if x > scale.max:
+        return CDF_POINTS
+    u = float(scale.to_u(x))
+    return max(int(u * _INTERVALS + 1 - 1e-10), 1)
+
+
+def cdf_at_u(cdf: FloatArray, u: float | FloatArray) -> FloatArray | float:
+    """Return P(position <= u), interpolating linearly; shape is cdf's batch shape + u's shape."""
+    c = np.asarray(cdf, dtype=np.float64)
+    positions = np.asarray(u, dtype=np.float64)
+    if np.isnan(positions).any():
+        raise ValueError("positions on the internal axis must not be NaN")
+    scaled = np.clip(positions, 0.0, 1.0) * _INTERVALS
+    k = np.minimum(np.floor(scaled).astype(np.intp), _INTERVALS - 1)
+    frac = scaled - k
+    out = c[..., k] * (1.0 - frac) + c[..., k + 1] * frac
+    return float(out) if out.ndim == 0 else out
+
+
+def cdf_at(cdf: FloatArray, scale: Scale, x: float | FloatArray) -> FloatArray | float:
+    """Return P(X <= x) on the question's axis: cdf[0] below min, cdf[200] above max."""
+    u = scale.to_u(x)
+    return cdf_at_u(cdf, float(u) if u.ndim == 0 else u)
+
+
+def quantile_of(cdf: FloatArray, scale: Scale, q: float) -> float:
+    """Return the value below which the forecast puts probability q, clamped to the range."""
+    c = np.asarray(cdf, dtype=np.float64)
+    if math.isnan(q):
+        raise ValueError("q must not be NaN")
+    if q <= c[0]:
+        return scale.min
+    if q >= c[-1]:
+        return scale.max
+    return float(scale.from_u(float(np.interp(q, c, _U_GRID))))
+
+
+def density(cdf: FloatArray, scale: Scale) -> tuple[FloatArray, FloatArray]:
+    """Return the 200 bucket midpoints on the question's axis and the density per unit of u."""
+    c = np.asarray(cdf, dtype=np.float64)
+    midpoints = scale.from_u((_INDEX[:-1] + 0.5) / _INTERVALS)
+    return midpoints, np.diff(c, axis=-1) * _INTERVALS

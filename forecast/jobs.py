@@ -1,0 +1,67 @@
+"""Scheduled jobs: idempotent module-level functions with stable ids, and their schedule."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import BaseScheduler
+from flask import Flask
+
+from forecast.db import session_scope
+
+log = logging.getLogger(__name__)
+_app: Flask | None = None
+
+
+def advance_schedule() -> dict[str, int]:
+    """Open questions whose open time has come; close those past their close time."""
+    from forecast.services.questions import advance_schedule as advance
+
+    assert _app is not None, "jobs run inside a scheduler bound to an app"
+    with _app.app_context(), session_scope() as session:
+        result = advance(session=session)
+    if result["opened"] or result["closed"]:
+        log.info("schedule: opened %d, closed %d questions", result["opened"], result["closed"])
+    return result
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    """One periodic job: a stable id, the function and its period."""
+
+    id: str
+    func: Callable[[], object]
+    seconds: int
+    misfire_grace: int = 60
+
+
+JOBS: tuple[JobSpec, ...] = (JobSpec("advance_schedule", advance_schedule, seconds=30),)
+
+
+def configure(scheduler: BaseScheduler, app: Flask) -> BaseScheduler:
+    """Bind the jobs to app and add them to scheduler with coalescing and one instance each."""
+    global _app
+    _app = app
+    for spec in JOBS:
+        scheduler.add_job(
+            spec.func,
+            "interval",
+            seconds=spec.seconds,
+            id=spec.id,
+            replace_existing=True,
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=spec.misfire_grace,
+        )
+    return scheduler
+
+
+def start_background(app: Flask) -> BackgroundScheduler:
+    """Start the jobs in a background thread of this process (single-machine serving)."""
+    scheduler = BackgroundScheduler(timezone="UTC")
+    configure(scheduler, app)
+    scheduler.start()
+    return scheduler

@@ -1,0 +1,128 @@
+"""Tournaments, questions and the audit trail of what happened to each question."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import Column, Float, ForeignKey, Integer, String, Text
+from sqlmodel import Field, SQLModel
+
+from forecast.clock import utcnow
+from forecast.models.types import UTCDateTime
+
+
+class QuestionType(StrEnum):
+    """The three kinds of question."""
+
+    BINARY = "binary"
+    NUMERIC = "numeric"
+    DATE = "date"
+
+
+class QuestionStatus(StrEnum):
+    """Where a question is in its life."""
+
+    DRAFT = "draft"
+    PENDING = "pending"
+    RETURNED = "returned"
+    REJECTED = "rejected"
+    UPCOMING = "upcoming"
+    OPEN = "open"
+    CLOSED = "closed"
+    RESOLVED = "resolved"
+    ANNULLED = "annulled"
+
+
+# Statuses in which a question is scheduled and its open/close times decide what it is now.
+SCHEDULED_STATUSES = (QuestionStatus.UPCOMING, QuestionStatus.OPEN, QuestionStatus.CLOSED)
+REVIEW_STATUSES = (QuestionStatus.PENDING, QuestionStatus.RETURNED)
+
+
+class Tournament(SQLModel, table=True):
+    """A set of questions scored together."""
+
+    __tablename__ = "tournaments"
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(sa_column=Column(String(80), unique=True, nullable=False, index=True))
+    title: str = Field(sa_column=Column(String(200), nullable=False))
+    description: str = Field(default="", sa_column=Column(Text, nullable=False))
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
+    )
+
+
+class Question(SQLModel, table=True):
+    """A question with its resolution criteria, schedule, range and resolution."""
+
+    __tablename__ = "questions"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(sa_column=Column(String(100), unique=True, nullable=False, index=True))
+    tournament_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("tournaments.id"), nullable=True, index=True),
+    )
+    type: str = Field(sa_column=Column(String(10), nullable=False))
+    status: str = Field(sa_column=Column(String(12), nullable=False, index=True))
+    title: str = Field(sa_column=Column(String(300), nullable=False))
+    description: str = Field(default="", sa_column=Column(Text, nullable=False))
+    resolution_criteria: str = Field(default="", sa_column=Column(Text, nullable=False))
+    source: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    open_time: datetime = Field(sa_column=Column(UTCDateTime, nullable=False, index=True))
+    close_time: datetime = Field(sa_column=Column(UTCDateTime, nullable=False, index=True))
+    resolve_time: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    # Continuous questions: bounds on the question's own axis (dates as Unix seconds).
+    range_min: float | None = Field(default=None, sa_column=Column(Float, nullable=True))
+    range_max: float | None = Field(default=None, sa_column=Column(Float, nullable=True))
+    open_lower: bool = Field(default=False)
+    open_upper: bool = Field(default=False)
+    zero_point: float | None = Field(default=None, sa_column=Column(Float, nullable=True))
+    # Resolution: outcome is yes/no/annulled/ambiguous/below_lower_bound/above_upper_bound/value.
+    resolution_outcome: str | None = Field(
+        default=None, sa_column=Column(String(20), nullable=True)
+    )
+    resolution_value: float | None = Field(default=None, sa_column=Column(Float, nullable=True))
+    resolved_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
+    # Anti-herding: hide the community prediction until the viewer forecasts / until a time.
+    hide_aggregate_until_forecast: bool = Field(default=False)
+    aggregate_reveal_time: datetime | None = Field(
+        default=None, sa_column=Column(UTCDateTime, nullable=True)
+    )
+    proposer_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("users.id"), nullable=True)
+    )
+    created_by_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("users.id"), nullable=True)
+    )
+    review_comment: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
+    )
+
+    @property
+    def is_continuous(self) -> bool:
+        return self.type != QuestionType.BINARY.value
+
+
+class QuestionEvent(SQLModel, table=True):
+    """One entry of a question's audit trail: proposals, reviews, edits, resolutions."""
+
+    __tablename__ = "question_events"
+
+    id: int | None = Field(default=None, primary_key=True)
+    question_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("questions.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    actor_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("users.id"), nullable=True)
+    )
+    action: str = Field(sa_column=Column(String(30), nullable=False))
+    comment: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    detail: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
+    )

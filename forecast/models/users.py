@@ -1,0 +1,87 @@
+"""People, their roles, API tokens and in-app notifications."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import Column, String, Text
+from sqlmodel import Field, SQLModel
+
+from forecast.clock import utcnow
+from forecast.models.types import UTCDateTime
+
+
+class Role(StrEnum):
+    """What a user may do; every role can forecast."""
+
+    FORECASTER = "forecaster"
+    ORGANIZER = "organizer"
+    LEADER = "leader"
+    ADMIN = "admin"
+
+
+class User(SQLModel, table=True):
+    """An account: forecasters, organizers, leaders and admins."""
+
+    __tablename__ = "users"
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(sa_column=Column(String(40), unique=True, nullable=False, index=True))
+    password_hash: str | None = Field(default=None, sa_column=Column(String(255), nullable=True))
+    role: str = Field(default=Role.FORECASTER.value, sa_column=Column(String(20), nullable=False))
+    is_demo: bool = Field(default=False)
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
+    )
+
+    # Flask-Login protocol
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_active(self) -> bool:
+        return True
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+    def has_role(self, *roles: Role) -> bool:
+        """Tell whether the user holds one of roles (admins hold every role)."""
+        return self.role == Role.ADMIN.value or self.role in {r.value for r in roles}
+
+
+class ApiToken(SQLModel, table=True):
+    """A bearer token; only its SHA-256 is stored."""
+
+    __tablename__ = "api_tokens"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", index=True)
+    token_hash: str = Field(sa_column=Column(String(64), unique=True, nullable=False, index=True))
+    label: str = Field(default="", sa_column=Column(String(100), nullable=False))
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
+    )
+    revoked_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
+
+
+class Notification(SQLModel, table=True):
+    """A message for one user, shown in the app until read."""
+
+    __tablename__ = "notifications"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", index=True)
+    kind: str = Field(sa_column=Column(String(40), nullable=False))
+    message: str = Field(sa_column=Column(Text, nullable=False))
+    link: str | None = Field(default=None, sa_column=Column(String(300), nullable=True))
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
+    )
+    read_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))

@@ -1,0 +1,1 @@
+"""Use cases: gather rows, call the pure core, write results, commit once."""

@@ -1,0 +1,228 @@
+"""Forecasts: submit, update, withdraw, read back. Rows are append-only."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import numpy as np
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from forecast.clock import parse_iso, to_epoch, utcnow
+from forecast.db import begin_write, is_sqlite
+from forecast.distributions import (
+    DistributionError,
+    cdf_from_quantiles,
+    validate_cdf,
+    validate_probability,
+)
+from forecast.errors import Conflict, NotFound, ValidationFailed
+from forecast.models import SCHEDULED_STATUSES, Forecast, Question, QuestionType, User
+from forecast.services.permissions import require_user
+from forecast.services.question_input import question_scale
+
+MAX_RATIONALE = 10_000
+_SCHEDULED = {s.value for s in SCHEDULED_STATUSES}
+_ATTEMPTS = 3
+
+
+@dataclass(frozen=True)
+class ForecastValue:
+    """A validated forecast value: a probability or a CDF, never both."""
+
+    probability: float | None = None
+    cdf: np.ndarray | None = None
+
+
+def _number(value: Any, field: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValidationFailed(f"{field} must be a number", field)
+    return float(value)
+
+
+def _quantile_value(value: Any, qtype: str) -> float:
+    if qtype == QuestionType.DATE.value and isinstance(value, str):
+        try:
+            return to_epoch(parse_iso(value))
+        except ValueError:
+            raise ValidationFailed(f"{value!r} is not an ISO 8601 date", "quantiles") from None
+    return _number(value, "quantiles")
+
+
+def parse_value(
+    question: Question,
+    *,
+    probability: Any = None,
+    cdf: Any = None,
+    quantiles: Any = None,
+) -> ForecastValue:
+    """Validate the forecast value for the question's type (one of probability, cdf, quantiles)."""
+    given = [
+        name
+        for name, v in (("probability", probability), ("cdf", cdf), ("quantiles", quantiles))
+        if v is not None
+    ]
+    if len(given) != 1:
+        expected = (
+            "probability" if question.type == QuestionType.BINARY.value else "cdf or quantiles"
+        )
+        raise ValidationFailed(
+            f"send exactly one of: {expected}", given[1] if given else expected.split()[0]
+        )
+    try:
+        if question.type == QuestionType.BINARY.value:
+            if probability is None:
+                raise ValidationFailed("a binary question takes a probability", given[0])
+            return ForecastValue(
+                probability=validate_probability(_number(probability, "probability"))
+            )
+        if probability is not None:
+            raise ValidationFailed("a continuous question takes a cdf or quantiles", "probability")
+        scale = question_scale(question)
+        if cdf is not None:
+            if not isinstance(cdf, Sequence | np.ndarray) or isinstance(cdf, str):
+                raise ValidationFailed("cdf must be a list of 201 numbers", "cdf")
+            values = [_number(v, "cdf") for v in cdf]
+            return ForecastValue(cdf=validate_cdf(values, scale))
+        if not isinstance(quantiles, Sequence) or isinstance(quantiles, str):
+            raise ValidationFailed(
+                "quantiles must be a list of [probability, value] pairs", "quantiles"
+            )
+        pairs = []
+        for pair in quantiles:
+            if not isinstance(pair, Sequence) or isinstance(pair, str) or len(pair) != 2:
+                raise ValidationFailed(
+                    "each quantile must be a [probability, value] pair", "quantiles"
+                )
+            pairs.append((_number(pair[0], "quantiles"), _quantile_value(pair[1], question.type)))
+        return ForecastValue(cdf=cdf_from_quantiles(pairs, scale))
+    except DistributionError as exc:
+        raise ValidationFailed(exc.message, exc.field or given[0]) from None
+
+
+def _check_open(question: Question, now: datetime) -> None:
+    if question.status not in _SCHEDULED or now >= question.close_time:
+        state = "closed" if question.status in _SCHEDULED else question.status
+        raise Conflict(f"the question is {state} and takes no forecasts", "question")
+    if now < question.open_time:
+        raise Conflict("the question has not opened yet", "question")
+
+
+def _standing(session: Session, question_id: int, user_id: int) -> Forecast | None:
+    query = select(Forecast).where(
+        Forecast.question_id == question_id,
+        Forecast.user_id == user_id,
+        Forecast.end_time.is_(None),  # type: ignore[union-attr]
+    )
+    if not is_sqlite(session.get_bind()):  # type: ignore[arg-type]
+        query = query.with_for_update()
+    return session.exec(query).first()
+
+
+def submit_forecast(
+    *,
+    session: Session,
+    actor: User | None,
+    question_id: int,
+    probability: Any = None,
+    cdf: Any = None,
+    quantiles: Any = None,
+    rationale: str | None = None,
+    now: datetime | None = None,
+) -> Forecast:
+    """Record a new forecast, closing the user's standing one at the same instant."""
+    actor = require_user(actor)
+    if rationale is not None and not isinstance(rationale, str):
+        raise ValidationFailed("rationale must be text", "rationale")
+    rationale = (rationale or "").strip() or None
+    if rationale and len(rationale) > MAX_RATIONALE:
+        raise ValidationFailed(f"rationale is longer than {MAX_RATIONALE} characters", "rationale")
+    for attempt in range(_ATTEMPTS):
+        begin_write(session)
+        question = session.get(Question, question_id)
+        if question is None:
+            session.rollback()
+            raise NotFound(f"no question {question_id}")
+        try:
+            value = parse_value(question, probability=probability, cdf=cdf, quantiles=quantiles)
+            # The clock is read after the write lock is held, so one user's rows are ordered.
+            at = now or utcnow()
+            _check_open(question, at)
+        except (ValidationFailed, Conflict):
+            session.rollback()
+            raise
+        standing = _standing(session, question_id, actor.id)  # type: ignore[arg-type]
+        if standing is not None:
+            if standing.start_time >= at:
+                at = standing.start_time + timedelta(microseconds=1)
+            standing.end_time = at
+            session.add(standing)
+        forecast = Forecast(
+            question_id=question_id,
+            user_id=actor.id,
+            start_time=at,  # type: ignore[arg-type]
+            probability=value.probability,
+            cdf=value.cdf,
+            rationale=rationale,
+        )
+        session.add(forecast)
+        try:
+            session.commit()
+            return forecast
+        except IntegrityError:
+            # Another request of the same user won the race; retry on top of its row.
+            session.rollback()
+            if attempt == _ATTEMPTS - 1:
+                break
+    raise Conflict("another forecast of yours was being saved at the same moment; try again")
+
+
+def withdraw_forecast(
+    *, session: Session, actor: User | None, question_id: int, now: datetime | None = None
+) -> Forecast:
+    """End the user's standing forecast without replacing it."""
+    actor = require_user(actor)
+    begin_write(session)
+    question = session.get(Question, question_id)
+    if question is None:
+        session.rollback()
+        raise NotFound(f"no question {question_id}")
+    at = now or utcnow()
+    try:
+        _check_open(question, at)
+    except Conflict:
+        session.rollback()
+        raise
+    standing = _standing(session, question_id, actor.id)  # type: ignore[arg-type]
+    if standing is None:
+        session.rollback()
+        raise NotFound("you have no standing forecast on this question")
+    standing.end_time = max(at, standing.start_time + timedelta(microseconds=1))
+    session.add(standing)
+    session.commit()
+    return standing
+
+
+def user_history(*, session: Session, user_id: int, question_id: int) -> list[Forecast]:
+    """Return one user's forecasts on a question, oldest first."""
+    return list(
+        session.exec(
+            select(Forecast)
+            .where(Forecast.question_id == question_id, Forecast.user_id == user_id)
+            .order_by(Forecast.start_time)  # type: ignore[arg-type]
+        )
+    )
+
+
+def standing_forecast(*, session: Session, user_id: int, question_id: int) -> Forecast | None:
+    """Return the user's standing forecast on a question, if any."""
+    return session.exec(
+        select(Forecast).where(
+            Forecast.question_id == question_id,
+            Forecast.user_id == user_id,
+            Forecast.end_time.is_(None),  # type: ignore[union-attr]
+        )
+    ).first()

@@ -1,0 +1,618 @@
+"""Import an interchange file: validate everything first, then write it in one transaction.
+
+Records are matched by key (username, tournament slug, question key; a forecast by question,
+user and time), so importing the same file twice changes nothing. Every record is checked with
+the rules the API uses; the first bad one aborts the import with a message naming it and
+nothing is written. Forecasts are validated and linked in bulk with numpy (a million rows
+take seconds), then inserted in batches.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+from sqlalchemy import insert, update
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, select
+
+from forecast.clock import from_epoch, parse_iso, to_epoch, utcnow
+from forecast.db import begin_write
+from forecast.distributions import (
+    BINARY_MAX,
+    BINARY_MIN,
+    CDF_POINTS,
+    DistributionError,
+    cdf_errors,
+    validate_cdf,
+)
+from forecast.errors import ValidationFailed
+from forecast.models import Forecast, Question, QuestionStatus, QuestionType, Tournament, User
+from forecast.services.accounts import parse_role, validate_username
+from forecast.services.export import FORMAT
+from forecast.services.question_input import QuestionDraft, parse_question, scale_of_range
+from forecast.services.questions import scheduled_status
+
+Progress = Callable[[int], None]
+BATCH = 20_000
+RESOLUTION_OUTCOMES = (
+    "yes",
+    "no",
+    "annulled",
+    "ambiguous",
+    "below_lower_bound",
+    "above_upper_bound",
+)
+
+
+class ImportError_(ValidationFailed):
+    """A record of the file breaks a rule; the message names the record."""
+
+
+@dataclass
+class ImportReport:
+    """What an import created and what it found already present."""
+
+    created: dict[str, int] = field(default_factory=dict)
+    existing: dict[str, int] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        """Describe the import in one line."""
+        parts = [
+            f"{self.created.get(k, 0)} {k} created, {self.existing.get(k, 0)} already present"
+            for k in ("users", "tournaments", "questions", "forecasts")
+        ]
+        return "; ".join(parts)
+
+
+def _bad(where: str, message: str) -> ImportError_:
+    return ImportError_(f"{where}: {message}")
+
+
+def _list(document: Mapping[str, Any], name: str) -> list[Any]:
+    value = document.get(name, [])
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise _bad(name, "must be a list")
+    return value
+
+
+@dataclass(frozen=True)
+class _Resolution:
+    outcome: str
+    value: float | None
+    resolved_at: datetime
+
+
+def _parse_resolution(value: Any, draft: QuestionDraft, where: str) -> _Resolution | None:
+    if value is None:
+        return None
+    if not isinstance(value, Mapping):
+        raise _bad(where, "resolution must be an object or null")
+    try:
+        resolved_at = parse_iso(str(value.get("resolved_at", "")))
+    except ValueError:
+        raise _bad(where, "resolution.resolved_at must be an ISO 8601 timestamp") from None
+    if resolved_at < draft.open_time:
+        raise _bad(where, "resolution.resolved_at is before the question opened")
+    if "outcome" in value:
+        outcome = value["outcome"]
+        if outcome not in RESOLUTION_OUTCOMES:
+            raise _bad(where, f"unknown resolution outcome {outcome!r}")
+        if draft.type is QuestionType.BINARY and outcome in (
+            "below_lower_bound",
+            "above_upper_bound",
+        ):
+            raise _bad(where, f"a binary question cannot resolve {outcome}")
+        if draft.type is not QuestionType.BINARY and outcome in ("yes", "no"):
+            raise _bad(where, f"a {draft.type.value} question cannot resolve {outcome}")
+        if outcome == "below_lower_bound" and draft.range and not draft.range.open_lower:
+            raise _bad(where, "below_lower_bound needs an open lower bound")
+        if outcome == "above_upper_bound" and draft.range and not draft.range.open_upper:
+            raise _bad(where, "above_upper_bound needs an open upper bound")
+        return _Resolution(outcome, None, resolved_at)
+    if draft.type is QuestionType.NUMERIC and "value" in value:
+        number = value["value"]
+        if isinstance(number, bool) or not isinstance(number, int | float) or number != number:
+            raise _bad(where, "resolution.value must be a number")
+        resolved = float(number)
+    elif draft.type is QuestionType.DATE and "date" in value:
+        try:
+            resolved = to_epoch(parse_iso(str(value["date"])))
+        except ValueError:
+            raise _bad(where, "resolution.date must be an ISO 8601 timestamp") from None
+    else:
+        raise _bad(where, "resolution needs an outcome, or a value (numeric) or date (date)")
+    assert draft.range is not None
+    if resolved < draft.range.min or resolved > draft.range.max:
+        raise _bad(
+            where,
+            "a resolution outside the range is given as below_lower_bound or above_upper_bound",
+        )
+    return _Resolution("value", resolved, resolved_at)
+
+
+@dataclass
+class _Plan:
+    users: list[tuple[str, str]] = field(default_factory=list)
+    tournaments: list[dict[str, str]] = field(default_factory=list)
+    questions: list[tuple[QuestionDraft, _Resolution | None]] = field(default_factory=list)
+
+
+def _plan_entities(session: Session, document: Mapping[str, Any], report: ImportReport) -> _Plan:
+    plan = _Plan()
+    known_users = set(session.exec(select(User.username)).all())
+    seen: set[str] = set()
+    for i, record in enumerate(_list(document, "users")):
+        where = f"users[{i}]"
+        if not isinstance(record, Mapping):
+            raise _bad(where, "must be an object")
+        try:
+            name = validate_username(str(record.get("username", "")))
+            role = parse_role(str(record.get("role", "forecaster"))).value
+        except ValidationFailed as exc:
+            raise _bad(f"{where} ({record.get('username')!r})", exc.message) from None
+        if name in seen:
+            raise _bad(where, f"username {name!r} appears twice")
+        seen.add(name)
+        if name in known_users:
+            report.existing["users"] = report.existing.get("users", 0) + 1
+        else:
+            plan.users.append((name, role))
+    known_slugs = set(session.exec(select(Tournament.slug)).all())
+    seen = set()
+    for i, record in enumerate(_list(document, "tournaments")):
+        where = f"tournaments[{i}]"
+        if not isinstance(record, Mapping):
+            raise _bad(where, "must be an object")
+        slug, title = record.get("slug"), record.get("title")
+        if not isinstance(slug, str) or not slug or len(slug) > 80:
+            raise _bad(where, "slug must be a non-empty string of at most 80 characters")
+        if not isinstance(title, str) or not title.strip():
+            raise _bad(f"{where} ({slug!r})", "title is required")
+        if slug in seen:
+            raise _bad(where, f"slug {slug!r} appears twice")
+        seen.add(slug)
+        if slug in known_slugs:
+            report.existing["tournaments"] = report.existing.get("tournaments", 0) + 1
+        else:
+            plan.tournaments.append(
+                {
+                    "slug": slug,
+                    "title": title.strip(),
+                    "description": str(record.get("description") or ""),
+                }
+            )
+    all_slugs = known_slugs | seen
+    known_keys = set(session.exec(select(Question.key)).all())
+    seen = set()
+    for i, record in enumerate(_list(document, "questions")):
+        where = f"questions[{i}]"
+        if not isinstance(record, Mapping):
+            raise _bad(where, "must be an object")
+        where = f"{where} ({record.get('key')!r})"
+        if not record.get("key"):
+            raise _bad(where, "key is required in an interchange file")
+        try:
+            draft = parse_question(record)
+        except ValidationFailed as exc:
+            raise _bad(where, exc.message) from None
+        if draft.tournament is not None and draft.tournament not in all_slugs:
+            raise _bad(where, f"unknown tournament {draft.tournament!r}")
+        assert draft.key is not None
+        if draft.key in seen:
+            raise _bad(where, "key appears twice")
+        seen.add(draft.key)
+        resolution = _parse_resolution(record.get("resolution"), draft, where)
+        if draft.key in known_keys:
+            report.existing["questions"] = report.existing.get("questions", 0) + 1
+        else:
+            plan.questions.append((draft, resolution))
+    return plan
+
+
+@dataclass(frozen=True)
+class _QuestionInfo:
+    index: int
+    id: int | None
+    type: str
+    open_time: float
+    close_time: float
+    open_lower: bool
+    open_upper: bool
+
+
+def _question_infos(session: Session, plan: _Plan) -> dict[str, _QuestionInfo]:
+    infos: dict[str, _QuestionInfo] = {}
+    rows = session.execute(
+        sa_select(
+            Question.key,
+            Question.id,
+            Question.type,
+            Question.open_time,
+            Question.close_time,
+            Question.open_lower,
+            Question.open_upper,
+        )
+    ).all()
+    for key, qid, qtype, open_time, close_time, lower, upper in rows:
+        infos[key] = _QuestionInfo(
+            len(infos), qid, qtype, to_epoch(open_time), to_epoch(close_time), lower, upper
+        )
+    for draft, _ in plan.questions:
+        assert draft.key is not None
+        r = draft.range
+        infos[draft.key] = _QuestionInfo(
+            len(infos),
+            None,
+            draft.type.value,
+            to_epoch(draft.open_time),
+            to_epoch(draft.close_time),
+            bool(r and r.open_lower),
+            bool(r and r.open_upper),
+        )
+    return infos
+
+
+@dataclass
+class _ForecastBatch:
+    question: np.ndarray  # question index into the infos
+    user: np.ndarray  # index into usernames
+    time: np.ndarray  # epoch seconds
+    withdraw: np.ndarray
+    probability: np.ndarray  # nan for continuous / withdrawals
+    cdf_row: np.ndarray  # row in cdfs, -1 when none
+    cdfs: np.ndarray
+    rationale: list[str | None]
+    where: list[str]
+
+
+def _parse_forecasts(
+    records: list[Any],
+    infos: dict[str, _QuestionInfo],
+    users: dict[str, int],
+    progress: Progress | None,
+) -> _ForecastBatch:
+    n = len(records)
+    question = np.empty(n, dtype=np.int64)
+    user = np.empty(n, dtype=np.int64)
+    times = np.empty(n, dtype=np.float64)
+    withdraw = np.zeros(n, dtype=bool)
+    probability = np.full(n, np.nan)
+    cdf_row = np.full(n, -1, dtype=np.int64)
+    cdf_lists: list[Any] = []
+    rationale: list[str | None] = [None] * n
+    binary = QuestionType.BINARY.value
+    for i, record in enumerate(records):
+        if not isinstance(record, dict):
+            raise _bad(f"forecasts[{i}]", "must be an object")
+        key, name = record.get("question"), record.get("user")
+        info = infos.get(key) if isinstance(key, str) else None
+        if info is None:
+            raise _bad(f"forecasts[{i}]", f"unknown question {key!r}")
+        uid = users.get(name) if isinstance(name, str) else None
+        if uid is None:
+            raise _bad(f"forecasts[{i}]", f"unknown user {name!r}")
+        question[i], user[i] = info.index, uid
+        try:
+            times[i] = parse_iso(record["time"]).timestamp()
+        except (KeyError, TypeError, ValueError, AttributeError):
+            raise _bad(f"forecasts[{i}]", "time must be an ISO 8601 timestamp") from None
+        if record.get("withdraw"):
+            if "probability" in record or "cdf" in record:
+                raise _bad(f"forecasts[{i}]", "a withdrawal carries no probability or cdf")
+            withdraw[i] = True
+        elif info.type == binary:
+            p = record.get("probability")
+            if isinstance(p, bool) or not isinstance(p, int | float):
+                raise _bad(f"forecasts[{i}]", "a binary forecast needs a numeric probability")
+            probability[i] = p
+        else:
+            c = record.get("cdf")
+            if not isinstance(c, list) or len(c) != CDF_POINTS:
+                raise _bad(
+                    f"forecasts[{i}]", f"a continuous forecast needs a cdf of {CDF_POINTS} numbers"
+                )
+            cdf_row[i] = len(cdf_lists)
+            cdf_lists.append(c)
+        text = record.get("rationale")
+        if text is not None:
+            if not isinstance(text, str) or len(text) > 10_000:
+                raise _bad(f"forecasts[{i}]", "rationale must be text of at most 10000 characters")
+            rationale[i] = text
+        if progress and i % BATCH == BATCH - 1:
+            progress(BATCH)
+    if progress:
+        progress(n % BATCH)
+    try:
+        cdfs = np.array(cdf_lists, dtype=np.float64).reshape(len(cdf_lists), CDF_POINTS)
+    except (ValueError, TypeError):
+        bad = next(i for i in range(n) if cdf_row[i] >= 0 and not _numeric(cdf_lists[cdf_row[i]]))
+        raise _bad(f"forecasts[{bad}]", "cdf must contain only numbers") from None
+    return _ForecastBatch(
+        question, user, times, withdraw, probability, cdf_row, cdfs, rationale, []
+    )
+
+
+def _numeric(values: list[Any]) -> bool:
+    return all(isinstance(v, int | float) and not isinstance(v, bool) for v in values)
+
+
+def _validate_forecasts(batch: _ForecastBatch, infos: dict[str, _QuestionInfo]) -> None:
+    by_index = sorted(infos.values(), key=lambda info: info.index)
+    open_t = np.array([q.open_time for q in by_index])
+    close_t = np.array([q.close_time for q in by_index])
+    lower = np.array([q.open_lower for q in by_index], dtype=bool)
+    upper = np.array([q.open_upper for q in by_index], dtype=bool)
+    outside = (batch.time < open_t[batch.question]) | (batch.time > close_t[batch.question])
+    if outside.any():
+        i = int(np.flatnonzero(outside)[0])
+        raise _bad(f"forecasts[{i}]", "time is outside the question's [open_time, close_time]")
+    is_p = ~np.isnan(batch.probability)
+    bad_p = is_p & ~((batch.probability >= BINARY_MIN) & (batch.probability <= BINARY_MAX))
+    if bad_p.any():
+        i = int(np.flatnonzero(bad_p)[0])
+        raise _bad(f"forecasts[{i}]", f"probability must be in [{BINARY_MIN}, {BINARY_MAX}]")
+    has_cdf = np.flatnonzero(batch.cdf_row >= 0)
+    if has_cdf.size:
+        q_of_cdf = batch.question[has_cdf]
+        bad_rows = cdf_errors(batch.cdfs, lower[q_of_cdf], upper[q_of_cdf])
+        if len(bad_rows):
+            i = int(has_cdf[int(bad_rows[0])])
+            info = by_index[int(batch.question[i])]
+            from forecast.distributions import Scale
+
+            scale = Scale(0.0, 1.0, info.open_lower, info.open_upper)
+            try:
+                validate_cdf(batch.cdfs[batch.cdf_row[i]], scale)
+                message = "invalid cdf"
+            except DistributionError as exc:
+                message = exc.message
+            raise _bad(f"forecasts[{i}]", message)
+
+
+def import_document(
+    *,
+    session: Session,
+    document: Any,
+    progress: Progress | None = None,
+    now: datetime | None = None,
+) -> ImportReport:
+    """Validate and load an interchange document in one transaction; nothing is written on error."""
+    if not isinstance(document, Mapping):
+        raise _bad("file", "the top level must be a JSON object")
+    if document.get("format") != FORMAT:
+        raise _bad("format", f"expected {FORMAT!r}, got {document.get('format')!r}")
+    now = now or utcnow()
+    report = ImportReport()
+    begin_write(session)
+    try:
+        _import(session, document, report, progress, now)
+    except BaseException:
+        session.rollback()
+        raise
+    session.commit()
+    return report
+
+
+def _import(
+    session: Session,
+    document: Mapping[str, Any],
+    report: ImportReport,
+    progress: Progress | None,
+    now: datetime,
+) -> None:
+    plan = _plan_entities(session, document, report)
+    infos = _question_infos(session, plan)
+    usernames = [name for (name,) in session.execute(sa_select(User.username)).all()]
+    usernames += [name for name, _ in plan.users]
+    user_index = {name: i for i, name in enumerate(usernames)}
+    records = _list(document, "forecasts")
+    batch = _parse_forecasts(records, infos, user_index, progress)
+    _validate_forecasts(batch, infos)
+
+    # Entities first, so forecasts can refer to their ids.
+    if plan.users:
+        session.execute(
+            insert(User),
+            [
+                {
+                    "username": n,
+                    "role": r,
+                    "password_hash": None,
+                    "is_demo": False,
+                    "created_at": now,
+                }
+                for n, r in plan.users
+            ],
+        )
+    if plan.tournaments:
+        session.execute(insert(Tournament), [dict(t, created_at=now) for t in plan.tournaments])
+    slug_ids = dict(session.execute(sa_select(Tournament.slug, Tournament.id)).all())
+    for draft, resolution in plan.questions:
+        session.add(_question_row(draft, resolution, slug_ids, now))
+    session.flush()
+    report.created.update(
+        users=len(plan.users), tournaments=len(plan.tournaments), questions=len(plan.questions)
+    )
+    question_ids = dict(session.execute(sa_select(Question.key, Question.id)).all())
+    user_ids = dict(session.execute(sa_select(User.username, User.id)).all())
+    qid_of_index = np.zeros(len(infos), dtype=np.int64)
+    for key, info in infos.items():
+        qid_of_index[info.index] = question_ids[key]
+    uid_of_index = np.array([user_ids[name] for name in usernames], dtype=np.int64)
+    _write_forecasts(session, batch, qid_of_index, uid_of_index, report, progress)
+
+
+def _question_row(
+    draft: QuestionDraft, resolution: _Resolution | None, slug_ids: dict[str, int], now: datetime
+) -> Question:
+    r = draft.range
+    question = Question(
+        key=draft.key or "",
+        type=draft.type.value,
+        status="",
+        title=draft.title,
+        description=draft.description,
+        resolution_criteria=draft.resolution_criteria,
+        source=draft.source,
+        open_time=draft.open_time,
+        close_time=draft.close_time,
+        resolve_time=draft.resolve_time,
+        tournament_id=slug_ids[draft.tournament] if draft.tournament else None,
+        range_min=r.min if r else None,
+        range_max=r.max if r else None,
+        open_lower=r.open_lower if r else False,
+        open_upper=r.open_upper if r else False,
+        zero_point=r.zero_point if r else None,
+    )
+    if r is not None:
+        scale_of_range(r)
+    if resolution is None:
+        question.status = scheduled_status(question, now).value
+    else:
+        annulled = resolution.outcome in ("annulled", "ambiguous")
+        question.status = (QuestionStatus.ANNULLED if annulled else QuestionStatus.RESOLVED).value
+        question.resolution_outcome = resolution.outcome
+        question.resolution_value = resolution.value
+        question.resolved_at = resolution.resolved_at
+    return question
+
+
+def _write_forecasts(
+    session: Session,
+    batch: _ForecastBatch,
+    qid_of_index: np.ndarray,
+    uid_of_index: np.ndarray,
+    report: ImportReport,
+    progress: Progress | None,
+) -> None:
+    n = len(batch.time)
+    qids = qid_of_index[batch.question]
+    uids = uid_of_index[batch.user]
+    # Microsecond integers make time comparisons with stored rows exact.
+    micros = np.round(batch.time * 1e6).astype(np.int64)
+    order = np.lexsort((micros, uids, qids))
+    q_s, u_s, t_s = qids[order], uids[order], micros[order]
+    same_next = np.zeros(n, dtype=bool)
+    if n > 1:
+        same_next[:-1] = (q_s[1:] == q_s[:-1]) & (u_s[1:] == u_s[:-1])
+        dup = same_next[:-1] & (t_s[1:] == t_s[:-1])
+        if dup.any():
+            i = int(order[int(np.flatnonzero(dup)[0]) + 1])
+            raise _bad(f"forecasts[{i}]", "two records for the same question, user and time")
+    first_of_group = np.ones(n, dtype=bool)
+    if n > 1:
+        first_of_group[1:] = ~same_next[:-1]
+
+    stored = _stored_forecasts(session, set(np.unique(qids).tolist()))
+    skip = np.zeros(n, dtype=bool)
+    closes_stored = np.zeros(n, dtype=bool)
+    close_stored: list[tuple[int, int]] = []  # (forecast id, end micros)
+    for j in np.flatnonzero(first_of_group):
+        key = (int(q_s[j]), int(u_s[j]))
+        rows = stored.get(key)
+        if not rows:
+            continue
+        # rows: list of (id, start_us, end_us or None) sorted by start
+        last_id, last_start, last_end = rows[-1]
+        # Records already stored are skipped; the first new one must come after them all.
+        starts = {s for _, s, _ in rows}
+        ends = {e for _, _, e in rows if e is not None}
+        k = j
+        while True:
+            i = int(order[k])
+            t = int(t_s[k])
+            is_withdraw = bool(batch.withdraw[i])
+            known = (t in ends) if is_withdraw else (t in starts)
+            if known:
+                skip[k] = True
+            elif t <= (last_end if last_end is not None else last_start):
+                raise _bad(
+                    f"forecasts[{i}]",
+                    "is earlier than the latest stored forecast of that "
+                    "user on that question (forecasts are append-only)",
+                )
+            else:
+                if last_end is None:
+                    close_stored.append((last_id, t))
+                    closes_stored[k] = True
+                break
+            if k + 1 >= n or not same_next[k]:
+                break
+            k += 1
+
+    keep = ~skip
+    # A withdrawal ends the row before it; it never becomes a row of its own.
+    next_time = np.full(n, -1, dtype=np.int64)
+    if n > 1:
+        next_time[:-1] = np.where(same_next[:-1], t_s[1:], -1)
+    w_s = batch.withdraw[order]
+    prev_is_withdraw_or_none = np.ones(n, dtype=bool)
+    if n > 1:
+        prev_is_withdraw_or_none[1:] = ~same_next[:-1] | w_s[:-1]
+    stray = w_s & prev_is_withdraw_or_none & keep & ~closes_stored
+    if stray.any():
+        i = int(order[int(np.flatnonzero(stray)[0])])
+        raise _bad(f"forecasts[{i}]", "a withdrawal with no standing forecast before it")
+    for forecast_id, end_us in close_stored:
+        session.execute(
+            update(Forecast)
+            .where(Forecast.id == forecast_id)
+            .values(end_time=from_epoch(end_us / 1e6))
+        )
+    rows_to_insert = np.flatnonzero(keep & ~w_s)
+    report.created["forecasts"] = int(rows_to_insert.size)
+    report.existing["forecasts"] = int(skip[~w_s].sum())
+    for begin in range(0, rows_to_insert.size, BATCH):
+        chunk = rows_to_insert[begin : begin + BATCH]
+        values = []
+        for k in chunk.tolist():
+            i = int(order[k])
+            end = next_time[k]
+            values.append(
+                {
+                    "question_id": int(q_s[k]),
+                    "user_id": int(u_s[k]),
+                    "start_time": from_epoch(int(t_s[k]) / 1e6),
+                    "end_time": from_epoch(int(end) / 1e6) if end >= 0 else None,
+                    "probability": None
+                    if np.isnan(batch.probability[i])
+                    else float(batch.probability[i]),
+                    "cdf": batch.cdfs[batch.cdf_row[i]] if batch.cdf_row[i] >= 0 else None,
+                    "rationale": batch.rationale[i],
+                }
+            )
+        session.execute(insert(Forecast), values)
+        if progress:
+            progress(len(chunk))
+
+
+def _stored_forecasts(
+    session: Session, question_ids: set[int]
+) -> dict[tuple[int, int], list[tuple[int, int, int | None]]]:
+    stored: dict[tuple[int, int], list[tuple[int, int, int | None]]] = {}
+    if not question_ids:
+        return stored
+    ids = sorted(question_ids)
+    for begin in range(0, len(ids), 500):
+        rows = session.execute(
+            sa_select(
+                Forecast.id,
+                Forecast.question_id,
+                Forecast.user_id,
+                Forecast.start_time,
+                Forecast.end_time,
+            ).where(Forecast.question_id.in_(ids[begin : begin + 500]))  # type: ignore[attr-defined]
+        ).all()
+        for fid, qid, uid, start, end in rows:
+            stored.setdefault((qid, uid), []).append(
+                (fid, round(start.timestamp() * 1e6), round(end.timestamp() * 1e6) if end else None)
+            )
+    for rows_of in stored.values():
+        rows_of.sort(key=lambda r: r[1])
+    return stored

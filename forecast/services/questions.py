@@ -1,0 +1,382 @@
+"""Questions: proposing, reviewing, scheduling, listing."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, func, or_, update
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, select
+
+from forecast.clock import format_iso, utcnow
+from forecast.db import begin_write
+from forecast.errors import Conflict, NotFound, ValidationFailed
+from forecast.models import (
+    REVIEW_STATUSES,
+    SCHEDULED_STATUSES,
+    Question,
+    QuestionEvent,
+    QuestionStatus,
+    Role,
+    Tournament,
+    User,
+)
+from forecast.services.notifications import notify, notify_role
+from forecast.services.permissions import is_organizer, require_role, require_user
+from forecast.services.question_input import QuestionDraft, new_key, parse_question, range_to_json
+from forecast.services.tournaments import find_tournament
+
+REVIEW_DECISIONS = ("approve", "return", "reject")
+MAX_PER_PAGE = 1000
+
+
+def scheduled_status(question: Question, now: datetime) -> QuestionStatus:
+    """Return upcoming, open or closed for a scheduled question at instant now."""
+    if now < question.open_time:
+        return QuestionStatus.UPCOMING
+    if now < question.close_time:
+        return QuestionStatus.OPEN
+    return QuestionStatus.CLOSED
+
+
+def effective_status(question: Question, now: datetime | None = None) -> QuestionStatus:
+    """Return the status a person should see now (schedule applied without waiting for the job)."""
+    status = QuestionStatus(question.status)
+    if status in SCHEDULED_STATUSES:
+        return scheduled_status(question, now or utcnow())
+    return status
+
+
+def _status_condition(status: QuestionStatus, now: datetime) -> Any:
+    scheduled = Question.status.in_([s.value for s in SCHEDULED_STATUSES])  # type: ignore[attr-defined]
+    if status is QuestionStatus.UPCOMING:
+        return and_(scheduled, Question.open_time > now)
+    if status is QuestionStatus.OPEN:
+        return and_(scheduled, Question.open_time <= now, Question.close_time > now)
+    if status is QuestionStatus.CLOSED:
+        return and_(scheduled, Question.close_time <= now)
+    return Question.status == status.value
+
+
+def _visibility_condition(viewer: User | None) -> Any:
+    public = ~Question.status.in_(
+        [s.value for s in (*REVIEW_STATUSES, QuestionStatus.DRAFT, QuestionStatus.REJECTED)]
+    )  # type: ignore[attr-defined]
+    if viewer is None:
+        return public
+    if is_organizer(viewer):
+        return True
+    return or_(public, Question.proposer_id == viewer.id)
+
+
+def can_view(question: Question, viewer: User | None) -> bool:
+    """Tell whether viewer may see the question (proposals: only proposer and organizers)."""
+    hidden = question.status in {
+        s.value for s in (*REVIEW_STATUSES, QuestionStatus.DRAFT, QuestionStatus.REJECTED)
+    }
+    if not hidden:
+        return True
+    return viewer is not None and (is_organizer(viewer) or question.proposer_id == viewer.id)
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a listing."""
+
+    items: list[Question]
+    page: int
+    per_page: int
+    total: int
+
+
+def list_questions(
+    *,
+    session: Session,
+    viewer: User | None,
+    tournament: str | None = None,
+    status: str | None = None,
+    page: int = 1,
+    per_page: int = 50,
+    now: datetime | None = None,
+) -> Page:
+    """Return one page of the questions viewer may see, newest open first."""
+    now = now or utcnow()
+    if page < 1:
+        raise ValidationFailed("page starts at 1", "page")
+    if not 1 <= per_page <= MAX_PER_PAGE:
+        raise ValidationFailed(f"per_page must be between 1 and {MAX_PER_PAGE}", "per_page")
+    conditions = [_visibility_condition(viewer)]
+    if tournament:
+        tournament_id = session.exec(
+            select(Tournament.id).where(Tournament.slug == tournament)
+        ).first()
+        if tournament_id is None:
+            raise NotFound(f"no tournament {tournament!r}", "tournament")
+        conditions.append(Question.tournament_id == tournament_id)
+    if status:
+        try:
+            wanted = QuestionStatus(status)
+        except ValueError:
+            names = ", ".join(s.value for s in QuestionStatus)
+            raise ValidationFailed(f"status must be one of {names}", "status") from None
+        conditions.append(_status_condition(wanted, now))
+    where = and_(*conditions)
+    total = session.execute(sa_select(func.count()).select_from(Question).where(where)).scalar_one()
+    rows = session.exec(
+        select(Question)
+        .where(where)
+        .order_by(Question.close_time, Question.id)  # type: ignore[arg-type]
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    ).all()
+    return Page(items=list(rows), page=page, per_page=per_page, total=int(total))
+
+
+def get_question(*, session: Session, viewer: User | None, question_id: int) -> Question:
+    """Return the question if it exists and viewer may see it."""
+    question = session.get(Question, question_id)
+    if question is None or not can_view(question, viewer):
+        raise NotFound(f"no question {question_id}")
+    return question
+
+
+def get_question_by_key(*, session: Session, viewer: User | None, key: str) -> Question:
+    """Return the question with that key if viewer may see it."""
+    question = session.exec(select(Question).where(Question.key == key)).first()
+    if question is None or not can_view(question, viewer):
+        raise NotFound(f"no question {key!r}", "question")
+    return question
+
+
+def _apply_draft(question: Question, draft: QuestionDraft, tournament: Tournament | None) -> None:
+    question.type = draft.type.value
+    question.title = draft.title
+    question.description = draft.description
+    question.resolution_criteria = draft.resolution_criteria
+    question.source = draft.source
+    question.open_time = draft.open_time
+    question.close_time = draft.close_time
+    question.resolve_time = draft.resolve_time
+    if tournament is not None:
+        question.tournament_id = tournament.id
+    r = draft.range
+    question.range_min = r.min if r else None
+    question.range_max = r.max if r else None
+    question.open_lower = r.open_lower if r else False
+    question.open_upper = r.open_upper if r else False
+    question.zero_point = r.zero_point if r else None
+
+
+def log_event(
+    session: Session,
+    question: Question,
+    actor: User | None,
+    action: str,
+    comment: str | None = None,
+    detail: dict[str, Any] | None = None,
+) -> None:
+    """Append an entry to a question's audit trail (the caller commits)."""
+    session.add(
+        QuestionEvent(
+            question_id=question.id,  # type: ignore[arg-type]
+            actor_id=actor.id if actor else None,
+            action=action,
+            comment=comment,
+            detail=json.dumps(detail, sort_keys=True) if detail else None,
+        )
+    )
+
+
+def create_question(
+    *, session: Session, actor: User | None, data: dict[str, Any], now: datetime | None = None
+) -> Question:
+    """Create a question: an organizer's is scheduled as given, anyone else's waits for review."""
+    actor = require_user(actor)
+    draft = parse_question(data)
+    now = now or utcnow()
+    organizer = is_organizer(actor)
+    if organizer and draft.tournament is None:
+        raise ValidationFailed("choose the tournament the question belongs to", "tournament")
+    begin_write(session)
+    tournament = find_tournament(session, draft.tournament) if draft.tournament else None
+    key = draft.key or new_key(draft.title)
+    if session.exec(select(Question.id).where(Question.key == key)).first() is not None:
+        session.rollback()
+        raise Conflict(f"a question with key {key!r} exists", "key")
+    question = Question(
+        key=key,
+        type=draft.type.value,
+        status="",
+        title=draft.title,
+        open_time=draft.open_time,
+        close_time=draft.close_time,
+        resolve_time=draft.resolve_time,
+    )
+    _apply_draft(question, draft, tournament)
+    question.created_by_id = actor.id
+    if organizer:
+        question.status = scheduled_status(question, now).value
+    else:
+        question.status = QuestionStatus.PENDING.value
+        question.proposer_id = actor.id
+    session.add(question)
+    session.flush()
+    log_event(session, question, actor, "created" if organizer else "proposed")
+    if not organizer:
+        notify_role(
+            session,
+            Role.ORGANIZER,
+            kind="question_proposed",
+            message=f"{actor.username} proposed a question: {question.title}",
+            link=f"/questions/{question.id}",
+        )
+    session.commit()
+    return question
+
+
+def review_question(
+    *,
+    session: Session,
+    actor: User | None,
+    question_id: int,
+    decision: str,
+    comment: str | None = None,
+    tournament: str | None = None,
+    changes: dict[str, Any] | None = None,
+    now: datetime | None = None,
+) -> Question:
+    """Approve (possibly edited, into a tournament), return with a comment, or reject a proposal."""
+    actor = require_role(actor, Role.ORGANIZER)
+    if decision not in REVIEW_DECISIONS:
+        raise ValidationFailed("decision must be approve, return or reject", "decision")
+    comment = (comment or "").strip() or None
+    if decision in ("return", "reject") and not comment:
+        raise ValidationFailed(f"say why you {decision} the question", "comment")
+    now = now or utcnow()
+    begin_write(session)
+    question = session.get(Question, question_id)
+    if question is None:
+        session.rollback()
+        raise NotFound(f"no question {question_id}")
+    if question.status != QuestionStatus.PENDING.value:
+        session.rollback()
+        raise Conflict(f"the question is {question.status}, not pending review", "status")
+    if decision == "approve":
+        if changes:
+            merged = question_as_input(session, question)
+            merged.update(changes)
+            draft = parse_question(merged)
+            _apply_draft(question, draft, None)
+        slug = tournament or _tournament_slug(session, question)
+        if slug is None:
+            session.rollback()
+            raise ValidationFailed("choose the tournament the question joins", "tournament")
+        question.tournament_id = find_tournament(session, slug).id
+        if question.close_time <= now:
+            session.rollback()
+            raise ValidationFailed(
+                "the question's close time has passed; edit it first", "close_time"
+            )
+        question.status = scheduled_status(question, now).value
+        message = f"Your question was approved: {question.title}"
+    elif decision == "return":
+        question.status = QuestionStatus.RETURNED.value
+        message = f"Your question was sent back for changes: {comment}"
+    else:
+        question.status = QuestionStatus.REJECTED.value
+        message = f"Your question was rejected: {comment}"
+    question.review_comment = comment
+    session.add(question)
+    log_event(
+        session,
+        question,
+        actor,
+        {"approve": "approved", "return": "returned", "reject": "rejected"}[decision],
+        comment,
+        changes,
+    )
+    if question.proposer_id is not None:
+        notify(
+            session,
+            question.proposer_id,
+            kind=f"question_{decision}",
+            message=message,
+            link=f"/questions/{question.id}",
+        )
+    session.commit()
+    return question
+
+
+def resubmit_question(
+    *, session: Session, actor: User | None, question_id: int, data: dict[str, Any]
+) -> Question:
+    """Let the proposer revise a returned question and send it back for review."""
+    actor = require_user(actor)
+    begin_write(session)
+    question = session.get(Question, question_id)
+    if question is None or question.proposer_id != actor.id:
+        session.rollback()
+        raise NotFound(f"no question {question_id} of yours")
+    if question.status != QuestionStatus.RETURNED.value:
+        session.rollback()
+        raise Conflict("only a question sent back for changes can be resubmitted", "status")
+    merged = question_as_input(session, question)
+    merged.update(data)
+    _apply_draft(question, parse_question(merged), None)
+    question.status = QuestionStatus.PENDING.value
+    session.add(question)
+    log_event(session, question, actor, "resubmitted")
+    session.commit()
+    return question
+
+
+def _tournament_slug(session: Session, question: Question) -> str | None:
+    if question.tournament_id is None:
+        return None
+    tournament = session.get(Tournament, question.tournament_id)
+    return tournament.slug if tournament else None
+
+
+def question_as_input(session: Session, question: Question) -> dict[str, Any]:
+    """Return the question's editable fields in the interchange shape."""
+    return {
+        "key": question.key,
+        "tournament": _tournament_slug(session, question),
+        "type": question.type,
+        "title": question.title,
+        "description": question.description,
+        "resolution_criteria": question.resolution_criteria,
+        "source": question.source,
+        "open_time": format_iso(question.open_time),
+        "close_time": format_iso(question.close_time),
+        "resolve_time": format_iso(question.resolve_time),
+        "range": range_to_json(question),
+    }
+
+
+def advance_schedule(*, session: Session, now: datetime | None = None) -> dict[str, int]:
+    """Open upcoming questions whose open time has come and close those past their close time."""
+    now = now or utcnow()
+    begin_write(session)
+    opened = session.execute(
+        update(Question)
+        .where(
+            Question.status == QuestionStatus.UPCOMING.value,
+            Question.open_time <= now,
+            Question.close_time > now,
+        )
+        .values(status=QuestionStatus.OPEN.value)
+    ).rowcount
+    closed = session.execute(
+        update(Question)
+        .where(
+            Question.status.in_([QuestionStatus.UPCOMING.value, QuestionStatus.OPEN.value]),  # type: ignore[attr-defined]
+            Question.close_time <= now,
+        )
+        .values(status=QuestionStatus.CLOSED.value)
+    ).rowcount
+    session.commit()
+    return {"opened": int(opened or 0), "closed": int(closed or 0)}

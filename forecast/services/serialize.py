@@ -1,0 +1,96 @@
+"""Plain-dict views of rows, shared by the API and the interchange export."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session, select
+
+from forecast.clock import format_iso, from_epoch
+from forecast.models import Forecast, Question, QuestionType, Tournament, User
+from forecast.services.question_input import range_to_json
+
+VALUE_OUTCOME = "value"
+
+
+def resolution_json(question: Question) -> dict[str, Any] | None:
+    """Render a question's resolution as the interchange object (None while unresolved)."""
+    if question.resolution_outcome is None or question.resolved_at is None:
+        return None
+    resolved_at = format_iso(question.resolved_at)
+    if question.resolution_outcome == VALUE_OUTCOME and question.resolution_value is not None:
+        if question.type == QuestionType.DATE.value:
+            return {
+                "date": format_iso(from_epoch(question.resolution_value)),
+                "resolved_at": resolved_at,
+            }
+        return {"value": question.resolution_value, "resolved_at": resolved_at}
+    return {"outcome": question.resolution_outcome, "resolved_at": resolved_at}
+
+
+def interchange_question(question: Question, tournament: str | None) -> dict[str, Any]:
+    """Render a question as an interchange record."""
+    record: dict[str, Any] = {
+        "key": question.key,
+        "tournament": tournament,
+        "type": question.type,
+        "title": question.title,
+        "description": question.description,
+        "resolution_criteria": question.resolution_criteria,
+        "open_time": format_iso(question.open_time),
+        "close_time": format_iso(question.close_time),
+        "resolve_time": format_iso(question.resolve_time),
+        "range": range_to_json(question),
+        "resolution": resolution_json(question),
+    }
+    if question.source:
+        record["source"] = question.source
+    return record
+
+
+def api_question(
+    question: Question, *, tournament: str | None, proposer: str | None, status: str
+) -> dict[str, Any]:
+    """Render a question for the API."""
+    record = interchange_question(question, tournament)
+    record.update(
+        id=question.id,
+        status=status,
+        source=question.source,
+        proposer=proposer,
+        review_comment=question.review_comment,
+    )
+    return record
+
+
+def forecast_json(forecast: Forecast, *, question_key: str, username: str) -> dict[str, Any]:
+    """Render a forecast row for the API."""
+    return {
+        "id": forecast.id,
+        "question": question_key,
+        "user": username,
+        "time": format_iso(forecast.start_time),
+        "end_time": format_iso(forecast.end_time) if forecast.end_time else None,
+        "probability": forecast.probability,
+        "cdf": forecast.cdf.tolist() if forecast.cdf is not None else None,
+        "rationale": forecast.rationale,
+    }
+
+
+def name_maps(session: Session, questions: list[Question]) -> tuple[dict[int, str], dict[int, str]]:
+    """Return tournament slugs and proposer usernames for a batch of questions (two queries)."""
+    tournament_ids = {q.tournament_id for q in questions if q.tournament_id is not None}
+    user_ids = {q.proposer_id for q in questions if q.proposer_id is not None}
+    slugs: dict[int, str] = {}
+    names: dict[int, str] = {}
+    if tournament_ids:
+        for tid, slug in session.exec(
+            select(Tournament.id, Tournament.slug).where(Tournament.id.in_(tournament_ids))  # type: ignore[union-attr]
+        ):
+            slugs[tid] = slug  # type: ignore[index]
+    if user_ids:
+        for uid, username in session.exec(
+            select(User.id, User.username).where(User.id.in_(user_ids))  # type: ignore[union-attr]
+        ):
+            names[uid] = username  # type: ignore[index]
+    return slugs, names

@@ -1,0 +1,40 @@
+"""The HTML pages: one blueprint per area."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from forecast.auth import web_user
+from forecast.clock import format_iso
+from forecast.web import account, admin, auth_views, organizer, pages, questions, tournaments
+from forecast.web.formatting import FILTERS
+
+BLUEPRINTS = (
+    auth_views.bp,
+    pages.bp,
+    questions.bp,
+    tournaments.bp,
+    organizer.bp,
+    admin.bp,
+    account.bp,
+)
+
+
+def _globals() -> dict[str, Any]:
+    from forecast.db import get_session
+    from forecast.services.notifications import unread_count
+
+    user = web_user()
+    unread = unread_count(session=get_session(), user=user) if user else 0
+    return {"me": user, "unread_notifications": unread}
+
+
+def init_app(app: Flask) -> None:
+    """Register the page blueprints, template filters and globals."""
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
+    app.jinja_env.filters.update(FILTERS)
+    app.jinja_env.globals["iso"] = format_iso
+    app.context_processor(_globals)

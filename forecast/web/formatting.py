@@ -1,0 +1,68 @@
+"""Template filters: times, probabilities and values as people read them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from forecast.clock import as_utc, from_epoch, utcnow
+
+
+def when(value: datetime | None) -> str:
+    """Format an instant as '2026-11-23 14:05 UTC'."""
+    if value is None:
+        return "—"
+    return as_utc(value).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def day(value: datetime | None) -> str:
+    """Format an instant as a date."""
+    return "—" if value is None else as_utc(value).strftime("%Y-%m-%d")
+
+
+def relative(value: datetime | None) -> str:
+    """Say how far an instant is from now ('in 3 days', '2 hours ago')."""
+    if value is None:
+        return ""
+    seconds = (as_utc(value) - utcnow()).total_seconds()
+    future = seconds > 0
+    seconds = abs(seconds)
+    for unit, size in (
+        ("year", 365 * 86400),
+        ("month", 30 * 86400),
+        ("day", 86400),
+        ("hour", 3600),
+        ("minute", 60),
+    ):
+        if seconds >= size:
+            n = int(seconds // size)
+            text = f"{n} {unit}{'s' if n != 1 else ''}"
+            return f"in {text}" if future else f"{text} ago"
+    return "now"
+
+
+def percent(value: float | None, digits: int = 1) -> str:
+    """Format a probability as a percentage."""
+    if value is None:
+        return "—"
+    return f"{100 * value:.{digits}f}%"
+
+
+def axis_value(value: float | None, qtype: str) -> str:
+    """Format a value on a question's axis (dates from Unix seconds)."""
+    if value is None:
+        return "—"
+    if qtype == "date":
+        return from_epoch(value).strftime("%Y-%m-%d")
+    if abs(value) >= 1e6 or (value != 0 and abs(value) < 1e-3):
+        return f"{value:.3g}"
+    return f"{value:,.4g}"
+
+
+FILTERS: dict[str, Any] = {
+    "when": when,
+    "day": day,
+    "relative": relative,
+    "percent": percent,
+    "axis_value": axis_value,
+}

@@ -1,0 +1,30 @@
+"""The organizer console: proposals to review and the state of every scheduled question."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template
+
+from forecast.db import get_session
+from forecast.services import questions as question_service
+from forecast.services.permissions import is_organizer
+from forecast.services.serialize import name_maps
+from forecast.web.common import login_required, me
+
+bp = Blueprint("organizer", __name__, url_prefix="/organizer")
+
+
+@bp.route("")
+@login_required
+def console() -> str:
+    """Show pending proposals, upcoming, open and closed questions."""
+    if not is_organizer(me()):
+        abort(403)
+    session = get_session()
+    sections = {}
+    for status in ("pending", "upcoming", "open", "closed"):
+        sections[status] = question_service.list_questions(
+            session=session, viewer=me(), status=status, per_page=200
+        ).items
+    everything = [q for items in sections.values() for q in items]
+    slugs, names = name_maps(session, everything)
+    return render_template("organizer/console.html", sections=sections, slugs=slugs, names=names)

@@ -1,0 +1,39 @@
+"""The home page."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+from sqlalchemy import select as sa_select
+
+from forecast.auth import web_user
+from forecast.db import get_session
+from forecast.models import Forecast, Question
+from forecast.services import questions as question_service
+from forecast.services.question_views import forecaster_counts
+
+bp = Blueprint("pages", __name__)
+
+
+@bp.route("/")
+def home() -> str:
+    """Show open questions closing soonest and, for a forecaster, their standing forecasts."""
+    session = get_session()
+    user = web_user()
+    page = question_service.list_questions(session=session, viewer=user, status="open", per_page=12)
+    upcoming = question_service.list_questions(
+        session=session, viewer=user, status="upcoming", per_page=5
+    )
+    mine: list[tuple[Question, Forecast]] = []
+    if user is not None:
+        rows = session.execute(
+            sa_select(Question, Forecast)
+            .join(Forecast, Forecast.question_id == Question.id)  # type: ignore[arg-type]
+            .where(Forecast.user_id == user.id, Forecast.end_time.is_(None))  # type: ignore[union-attr]
+            .order_by(Question.close_time)
+            .limit(20)
+        ).all()
+        mine = [(q, f) for q, f in rows]
+    counts = forecaster_counts(session, [q.id for q in page.items if q.id])
+    return render_template(
+        "pages/home.html", open_page=page, upcoming=upcoming.items, mine=mine, counts=counts
+    )

@@ -1,0 +1,288 @@
+"""Question pages: list, detail with the forecast editor, propose, review, resubmit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from sqlmodel import select
+from werkzeug.wrappers import Response
+
+from forecast.auth import web_user
+from forecast.clock import from_epoch
+from forecast.db import get_session
+from forecast.errors import DomainError, NotFound
+from forecast.models import QuestionEvent, QuestionStatus, Tournament, User
+from forecast.services import forecasts as forecast_service
+from forecast.services import questions as question_service
+from forecast.services.permissions import is_organizer
+from forecast.services.question_views import forecaster_counts
+from forecast.services.serialize import name_maps
+from forecast.web.common import flash_error, login_required, me
+from forecast.web.question_form import form_to_input, question_to_form
+
+bp = Blueprint("questions", __name__, url_prefix="/questions")
+QUANTILE_LEVELS = (0.05, 0.25, 0.5, 0.75, 0.95)
+
+
+@bp.route("")
+def index() -> str:
+    """List questions with tournament and status filters."""
+    session = get_session()
+    tournament = request.args.get("tournament") or None
+    status = request.args.get("status") or None
+    try:
+        page_number = max(1, int(request.args.get("page", 1)))
+    except ValueError:
+        page_number = 1
+    try:
+        page = question_service.list_questions(
+            session=session,
+            viewer=web_user(),
+            tournament=tournament,
+            status=status,
+            page=page_number,
+            per_page=25,
+        )
+    except DomainError as exc:
+        flash_error(exc)
+        page = question_service.list_questions(session=session, viewer=web_user(), per_page=25)
+    slugs, _ = name_maps(session, page.items)
+    tournaments = session.exec(select(Tournament).order_by(Tournament.title)).all()
+    counts = forecaster_counts(session, [q.id for q in page.items if q.id])
+    return render_template(
+        "questions/index.html",
+        page=page,
+        slugs=slugs,
+        counts=counts,
+        tournaments=tournaments,
+        tournament=tournament,
+        status=status,
+        statuses=[s.value for s in QuestionStatus],
+    )
+
+
+def _load(question_id: int) -> Any:
+    try:
+        return question_service.get_question(
+            session=get_session(), viewer=web_user(), question_id=question_id
+        )
+    except NotFound:
+        abort(404)
+
+
+@bp.route("/<int:question_id>")
+def detail(question_id: int) -> str:
+    """Show a question, its criteria, the forecast editor and the user's history."""
+    session = get_session()
+    question = _load(question_id)
+    user = web_user()
+    history = []
+    standing = None
+    if user is not None:
+        history = forecast_service.user_history(
+            session=session,
+            user_id=user.id,  # type: ignore[arg-type]
+            question_id=question_id,
+        )
+        standing = next((f for f in history if f.end_time is None), None)
+    slugs, names = name_maps(session, [question])
+    events = session.exec(
+        select(QuestionEvent, User.username)
+        .join(User, User.id == QuestionEvent.actor_id, isouter=True)  # type: ignore[arg-type]
+        .where(QuestionEvent.question_id == question_id)
+        .order_by(QuestionEvent.created_at)
+    ).all()  # type: ignore[arg-type]
+    scale = None
+    if question.is_continuous:
+        scale = {
+            "min": question.range_min,
+            "max": question.range_max,
+            "open_lower": question.open_lower,
+            "open_upper": question.open_upper,
+        }
+    tournaments = session.exec(select(Tournament).order_by(Tournament.title)).all()
+    return render_template(
+        "questions/detail.html",
+        q=question,
+        status=question_service.effective_status(question).value,
+        history=history,
+        standing=standing,
+        tournament=slugs.get(question.tournament_id or 0),
+        proposer=names.get(question.proposer_id or 0),
+        events=events,
+        scale=scale,
+        levels=QUANTILE_LEVELS,
+        default_quantiles=_default_quantiles(question),
+        forecaster_count=forecaster_counts(session, [question_id]).get(question_id, 0),
+        can_review=is_organizer(user) and question.status == QuestionStatus.PENDING.value,
+        tournaments=tournaments,
+        from_epoch=from_epoch,
+    )
+
+
+def _default_quantiles(question: Any) -> list[str]:
+    if not question.is_continuous:
+        return []
+    lo, hi = question.range_min, question.range_max
+    values = [lo + (hi - lo) * f for f in (0.1, 0.3, 0.5, 0.7, 0.9)]
+    if question.type == "date":
+        return [from_epoch(v).strftime("%Y-%m-%d") for v in values]
+    return [f"{v:.6g}" for v in values]
+
+
+@bp.route("/<int:question_id>/forecast", methods=["POST"])
+@login_required
+def submit(question_id: int) -> Response:
+    """Record the forecast from the question page's editor."""
+    question = _load(question_id)
+    rationale = request.form.get("rationale")
+    try:
+        if question.is_continuous:
+            quantiles = []
+            for level in QUANTILE_LEVELS:
+                raw = (request.form.get(f"q{int(level * 100)}") or "").strip()
+                if raw:
+                    quantiles.append([level, raw if question.type == "date" else _to_float(raw)])
+            forecast_service.submit_forecast(
+                session=get_session(),
+                actor=me(),
+                question_id=question_id,
+                quantiles=quantiles,
+                rationale=rationale,
+            )
+        else:
+            raw = (request.form.get("probability") or "").strip().rstrip("%")
+            forecast_service.submit_forecast(
+                session=get_session(),
+                actor=me(),
+                question_id=question_id,
+                probability=_to_float(raw) / 100.0,
+                rationale=rationale,
+            )
+    except DomainError as exc:
+        flash_error(exc)
+    else:
+        flash("Forecast saved.", "success")
+    return redirect(url_for("questions.detail", question_id=question_id))
+
+
+def _to_float(raw: str) -> float | str:
+    try:
+        return float(raw.replace(",", ""))
+    except ValueError:
+        return raw  # the service names the bad field
+
+
+@bp.route("/<int:question_id>/withdraw", methods=["POST"])
+@login_required
+def withdraw(question_id: int) -> Response:
+    """Withdraw the user's standing forecast."""
+    try:
+        forecast_service.withdraw_forecast(
+            session=get_session(), actor=me(), question_id=question_id
+        )
+    except DomainError as exc:
+        flash_error(exc)
+    else:
+        flash("Forecast withdrawn.", "success")
+    return redirect(url_for("questions.detail", question_id=question_id))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new() -> str | Response:
+    """Propose a question (forecasters) or create one (organizers)."""
+    session = get_session()
+    form: dict[str, Any] = (
+        dict(request.form)
+        if request.method == "POST"
+        else {
+            "type": request.args.get("type", "binary"),
+            "tournament": request.args.get("tournament", ""),
+        }
+    )
+    error = None
+    if request.method == "POST":
+        try:
+            question = question_service.create_question(
+                session=session, actor=me(), data=form_to_input(request.form)
+            )
+        except DomainError as exc:
+            error = exc
+        else:
+            if question.status == QuestionStatus.PENDING.value:
+                flash(
+                    "Thank you: your question waits for an organizer's review. "
+                    "You will be notified of the decision.",
+                    "success",
+                )
+            else:
+                flash("Question created.", "success")
+            return redirect(url_for("questions.detail", question_id=question.id))
+    tournaments = session.exec(select(Tournament).order_by(Tournament.title)).all()
+    return render_template(
+        "questions/form.html",
+        form=form,
+        error=error,
+        tournaments=tournaments,
+        organizer=is_organizer(me()),
+        mode="new",
+    ), 422 if error else 200  # type: ignore[return-value]
+
+
+@bp.route("/<int:question_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(question_id: int) -> str | Response:
+    """Let a proposer revise a returned question and resubmit it."""
+    session = get_session()
+    question = _load(question_id)
+    if question.proposer_id != me().id or question.status != QuestionStatus.RETURNED.value:
+        abort(403)
+    error = None
+    if request.method == "POST":
+        form: dict[str, Any] = dict(request.form)
+        try:
+            question_service.resubmit_question(
+                session=session,
+                actor=me(),
+                question_id=question_id,
+                data=form_to_input(request.form),
+            )
+        except DomainError as exc:
+            error = exc
+        else:
+            flash("Resubmitted for review.", "success")
+            return redirect(url_for("questions.detail", question_id=question_id))
+    else:
+        form = question_to_form(question_service.question_as_input(session, question))
+    tournaments = session.exec(select(Tournament).order_by(Tournament.title)).all()
+    return render_template(
+        "questions/form.html",
+        form=form,
+        error=error,
+        tournaments=tournaments,
+        organizer=False,
+        mode="edit",
+        q=question,
+    ), 422 if error else 200  # type: ignore[return-value]
+
+
+@bp.route("/<int:question_id>/review", methods=["POST"])
+@login_required
+def review(question_id: int) -> Response:
+    """Approve, return or reject a proposal (organizers)."""
+    try:
+        question_service.review_question(
+            session=get_session(),
+            actor=me(),
+            question_id=question_id,
+            decision=request.form.get("decision", ""),
+            comment=request.form.get("comment"),
+            tournament=request.form.get("tournament") or None,
+        )
+    except DomainError as exc:
+        flash_error(exc)
+    else:
+        flash("Review recorded; the proposer has been notified.", "success")
+    return redirect(url_for("questions.detail", question_id=question_id))

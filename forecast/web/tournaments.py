@@ -1,0 +1,74 @@
+"""Tournament pages."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from forecast.auth import web_user
+from forecast.db import get_session
+from forecast.errors import DomainError, NotFound
+from forecast.services import questions as question_service
+from forecast.services import tournaments as tournament_service
+from forecast.services.permissions import is_organizer
+from forecast.services.question_views import forecaster_counts
+from forecast.web.common import login_required, me
+
+bp = Blueprint("tournaments", __name__, url_prefix="/tournaments")
+
+
+@bp.route("")
+def index() -> str:
+    """List tournaments."""
+    return render_template(
+        "tournaments/index.html",
+        tournaments=tournament_service.list_tournaments(session=get_session()),
+        can_create=is_organizer(web_user()),
+    )
+
+
+@bp.route("/<slug>")
+def detail(slug: str) -> str:
+    """Show a tournament and its questions."""
+    session = get_session()
+    try:
+        tournament = tournament_service.find_tournament(session, slug)
+    except NotFound:
+        abort(404)
+    page = question_service.list_questions(
+        session=session, viewer=web_user(), tournament=slug, per_page=1000
+    )
+    counts = forecaster_counts(session, [q.id for q in page.items if q.id])
+    return render_template(
+        "tournaments/detail.html",
+        tournament=tournament,
+        questions=page.items,
+        counts=counts,
+        status_of=question_service.effective_status,
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new() -> str | Response:
+    """Create a tournament (organizers)."""
+    if not is_organizer(me()):
+        abort(403)
+    error = None
+    if request.method == "POST":
+        try:
+            tournament = tournament_service.create_tournament(
+                session=get_session(),
+                actor=me(),
+                slug=request.form.get("slug", ""),
+                title=request.form.get("title", ""),
+                description=request.form.get("description", ""),
+            )
+        except DomainError as exc:
+            error = exc
+        else:
+            flash("Tournament created.", "success")
+            return redirect(url_for("tournaments.detail", slug=tournament.slug))
+    return render_template(
+        "tournaments/form.html", error=error, form=request.form
+    ), 422 if error else 200  # type: ignore[return-value]

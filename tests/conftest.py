@@ -1,0 +1,155 @@
+"""Shared fixtures: an app on a migrated SQLite file (and PostgreSQL when configured)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from alembic import command
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from sqlalchemy import create_engine, text
+from sqlmodel import SQLModel
+
+from forecast import create_app
+from forecast.db import get_engine, session_scope
+from forecast.migrate import alembic_config
+from forecast.models import Role, User
+from forecast.services.accounts import create_user
+from forecast.services.tokens import create_token
+
+PG_URL = os.environ.get("FORECAST_TEST_POSTGRES_URL")
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Migrate one SQLite file to head; tests start from copies of it."""
+    path = tmp_path_factory.mktemp("template") / "forecast.db"
+    command.upgrade(alembic_config(f"sqlite:///{path}"), "head")
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> str:
+    """Return the PostgreSQL test database, migrated to head (skips without one)."""
+    if not PG_URL:
+        pytest.skip("FORECAST_TEST_POSTGRES_URL is not set")
+    engine = create_engine(PG_URL)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    command.upgrade(alembic_config(PG_URL), "head")
+    return PG_URL
+
+
+def _truncate_postgres(app: Flask) -> None:
+    import forecast.models  # noqa: F401
+
+    tables = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
+    with get_engine(app).begin() as conn:
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
+def build_app(url: str, tmp_path: Path, **overrides: Any) -> Flask:
+    """Create an app for tests on the database at url."""
+    config = {
+        "DATABASE_URL": url,
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "WTF_CSRF_ENABLED": False,
+        "SCHEDULER_ENABLED": False,
+    }
+    config.update(overrides)
+    app = create_app(config)
+    app.instance_path = str(tmp_path)
+    return app
+
+
+@pytest.fixture
+def app(sqlite_template: Path, tmp_path: Path) -> Iterator[Flask]:
+    """An app on a fresh migrated SQLite database."""
+    db_path = tmp_path / "forecast.db"
+    shutil.copy(sqlite_template, db_path)
+    application = build_app(f"sqlite:///{db_path}", tmp_path)
+    yield application
+    get_engine(application).dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def any_app(
+    request: pytest.FixtureRequest, sqlite_template: Path, tmp_path: Path
+) -> Iterator[Flask]:
+    """The same test on SQLite and, when configured, on PostgreSQL."""
+    if request.param == "sqlite":
+        db_path = tmp_path / "forecast.db"
+        shutil.copy(sqlite_template, db_path)
+        application = build_app(f"sqlite:///{db_path}", tmp_path)
+        yield application
+    else:
+        url = request.getfixturevalue("postgres_url")
+        application = build_app(url, tmp_path)
+        _truncate_postgres(application)
+        yield application
+        _truncate_postgres(application)
+    get_engine(application).dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()
+
+
+def make_user(
+    app: Flask, username: str, role: Role = Role.FORECASTER, password: str | None = PASSWORD
+) -> User:
+    """Create a user directly through the service."""
+    with app.app_context(), session_scope() as session:
+        return create_user(session=session, username=username, password=password, role=role)
+
+
+def make_token(app: Flask, user: User) -> str:
+    """Create an API token for user."""
+    with app.app_context(), session_scope() as session:
+        return create_token(session=session, user=user)
+
+
+class Api:
+    """A test client speaking JSON with a bearer token."""
+
+    def __init__(self, client: FlaskClient, token: str | None = None) -> None:
+        self.client = client
+        self.token = token
+
+    def _headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"} if self.token else {}
+
+    def get(self, path: str, **kwargs: Any) -> Any:
+        return self.client.get(f"/api/v1{path}", headers=self._headers(), **kwargs)
+
+    def post(self, path: str, json: Any = None, **kwargs: Any) -> Any:
+        return self.client.post(f"/api/v1{path}", json=json, headers=self._headers(), **kwargs)
+
+    def delete(self, path: str, **kwargs: Any) -> Any:
+        return self.client.delete(f"/api/v1{path}", headers=self._headers(), **kwargs)
+
+
+@pytest.fixture
+def api_as(app: Flask, client: FlaskClient) -> Any:
+    """Return a factory: api_as('alice', Role.ORGANIZER) -> an Api client with a token."""
+
+    def factory(username: str, role: Role = Role.FORECASTER) -> Api:
+        user = make_user(app, username, role)
+        return Api(client, make_token(app, user))
+
+    return factory

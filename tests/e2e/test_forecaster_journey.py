@@ -1,0 +1,67 @@
+"""A forecaster's first visit, in a real browser."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.e2e.conftest import shot
+from tests.integration.factories import World
+
+pytestmark = pytest.mark.e2e
+PASSWORD = "a long enough password"
+
+
+def test_register_forecast_update_and_see_the_history(live_app: Any, page: Any) -> None:
+    world = World(live_app)
+    binary = world.question(title="Will a training run exceed 1e27 FLOP before 2029?")
+    date_q = world.question("date", title="When will an open model match the frontier?")
+    base = live_app.config["LIVE_URL"]
+
+    page.goto(f"{base}/register")
+    page.fill("input[name=username]", "alice")
+    page.fill("input[name=password]", PASSWORD)
+    page.fill("input[name=confirm]", PASSWORD)
+    shot(page, "01-register")
+    page.click("button[type=submit]")
+    page.wait_for_selector("text=Welcome, alice")
+
+    page.click("text=Log out")
+    page.goto(f"{base}/login")
+    page.fill("input[name=username]", "alice")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_selector("text=Welcome back, alice")
+    shot(page, "02-home")
+
+    page.goto(f"{base}/questions/{binary.id}")
+    slider = page.locator("#probability-slider")
+    slider.fill("35")
+    assert page.input_value("#probability-number") == "35"
+    shot(page, "03-binary-question")
+    page.click("#submit-forecast")
+    page.wait_for_selector("text=Forecast saved.")
+    assert page.locator("#history td.value").first.inner_text() == "35.0%"
+
+    page.locator("#probability-slider").fill("62.5")
+    page.fill("textarea[name=rationale]", "A new scaling result.")
+    page.click("#submit-forecast")
+    page.wait_for_selector("text=Forecast saved.")
+    values = page.locator("#history td.value").all_inner_texts()
+    assert values == ["62.5%", "35.0%"]
+    assert "A new scaling result." in page.locator("#history").inner_text()
+    shot(page, "04-binary-history")
+
+    page.goto(f"{base}/questions/{date_q.id}")
+    page.fill("input[name=q5]", "2028-01-01")
+    page.fill("input[name=q25]", "")
+    page.fill("input[name=q50]", "2031-06-01")
+    page.fill("input[name=q75]", "")
+    page.fill("input[name=q95]", "2038-01-01")
+    page.wait_for_selector("#density-preview polyline")
+    shot(page, "05-date-question-preview")
+    page.click("#submit-forecast")
+    page.wait_for_selector("text=Forecast saved.")
+    assert page.locator("#history td.value").first.inner_text() == "distribution"
+    shot(page, "06-date-history")
