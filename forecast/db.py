@@ -9,7 +9,6 @@ from typing import Any
 from flask import Flask, current_app, g
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection
-from sqlalchemy.pool import NullPool
 from sqlmodel import Session
 
 EXTENSION_KEY = "forecast_db"
@@ -23,7 +22,8 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
             url,
             echo=echo,
             connect_args={"check_same_thread": False, "timeout": 30},
-            poolclass=NullPool if ":memory:" not in url else None,
+            pool_size=5,
+            max_overflow=10,
         )
         _configure_sqlite(engine)
         return engine

@@ -2,48 +2,40 @@
 
 The internal axis
 -----------------
-A continuous question (numeric, or date in Unix seconds) is mapped onto an internal axis ``u``:
-``u = 0`` at ``min`` and ``u = 1`` at ``max``. A linear scale uses ``x(u) = min + (max - min) * u``.
-A log scale with zero point ``z`` uses ``r = (max - z) / (min - z)`` and
-``x(u) = min + (max - min) * (r**u - 1) / (r - 1)``, which is the same as
-``x(u) = z + (min - z) * r**u``: equal steps in ``u`` are equal ratios of ``x - z``.
-
-A continuous forecast is its CDF sampled at ``u_k = k / 200`` for ``k = 0..200``, except that
-``cdf[0]`` is the mass below ``min``; ``1 - cdf[200]`` is the mass above ``max``. Between grid
-points the CDF is linear in ``u``, so bucket ``k`` (``1..200``) has uniform density on
-``(u_{k-1}, u_k]`` and buckets 0 and 201 hold the mass outside the range.
+A continuous question (numeric, or date in Unix seconds) maps onto ``u`` in [0, 1], with
+``u = 0`` at ``min`` and ``u = 1`` at ``max``. Linear: ``x(u) = min + (max - min) * u``. Log, with
+zero point ``z`` and ``r = (max - z) / (min - z)``:
+``x(u) = min + (max - min) * (r**u - 1) / (r - 1)``, which equals ``z + (min - z) * r**u``, so
+equal steps in ``u`` are equal ratios of ``x - z``.
+A forecast is its CDF at ``u_k = k / 200``, ``k = 0..200``; ``cdf[0]`` is the mass below ``min``
+and ``1 - cdf[200]`` the mass above ``max``. Between grid points the CDF is linear in ``u``.
 
 From quantiles to a CDF
 -----------------------
-``cdf_from_quantiles`` turns pairs ``(q_i, x_i)`` into a valid CDF in five steps.
-
-1. Knots. Each value becomes ``u_i`` on the internal axis and each probability becomes
+1. Knots. Each value ``x_i`` becomes ``u_i`` and each probability ``q_i`` becomes
    ``h_i = logit(q_i)``. Interpolating in logit space keeps the CDF inside (0, 1) everywhere and
-   gives tails that fall off exponentially, like a logistic distribution.
-2. Between knots, ``h(u)`` is a monotone cubic Hermite spline (PCHIP). The slope at an inner knot
-   is the Fritsch-Butland weighted harmonic mean of the two neighbouring secants, which never
-   exceeds three times either secant, so the spline cannot overshoot and the CDF only rises; at the
-   outermost knots the slope is the outermost secant. Three symmetric quantiles therefore give an
-   exact logistic distribution.
-3. Tails. Beyond the outermost knots ``h`` continues as a straight line with that end slope, so the
-   density carries on smoothly from the nearest segment and decays exponentially. At an open bound,
-   whatever mass the tail puts beyond the bound is ``cdf[0]`` (or ``1 - cdf[200]``); knots may
-   themselves lie beyond an open bound. At a closed bound, the stretch of tail between the bound
-   and the outermost knot is rescaled so that it starts at exactly 0 at ``u = 0`` (ends at exactly 1
-   at ``u = 1``) and still meets the knot: the mass the tail would have put past the bound is
-   spread over that stretch in proportion to the tail's own density.
-4. Sampling. ``F(u) = sigmoid(h(u))`` is taken at the 201 grid points. Every given quantile is now
-   reproduced exactly at its own ``u``, up to the linear interpolation between grid points.
-5. Repair, by moves that stay local. The outside masses are clamped into their allowed ranges
-   (at least ``MIN_TAIL`` at an open bound, leaving room for the interior). Steps below
-   ``MIN_STEP`` are then lifted: of all curves with every step at least ``MIN_STEP``, take the
-   lowest one above the CDF and the highest one below it, and average the two, so the missing mass
-   is borrowed half from the next rise on each side. Steps above ``MAX_STEP`` are spread the same
-   way (the average of the highest curve below and the lowest curve above with every step at most
-   ``MAX_STEP``), which widens a spike symmetrically around where it was. Finally the curve is
-   clipped to the band that the fixed end values allow. Each stage keeps the rules established by
-   the earlier ones. Stretches that already obey the rules are left untouched, so for reasonable
-   input every quantile stays within 0.01 of its probability.
+   makes the tails fall off exponentially, like a logistic distribution's.
+2. Between knots, ``h(u)`` is a monotone cubic Hermite spline (PCHIP): the slope at an inner knot
+   is the Fritsch-Butland weighted harmonic mean of the neighbouring secants, never more than three
+   times either, so the spline cannot overshoot and the CDF never falls. At the outermost knots the
+   slope is the outermost secant, so three symmetric quantiles give an exact logistic.
+3. Tails. Beyond the outermost knots ``h`` goes on as a straight line with that slope: the density
+   continues from the nearest segment and decays exponentially. At an open bound, the mass the tail
+   puts past the bound is ``cdf[0]`` (or ``1 - cdf[200]``); knots may lie past an open bound too.
+   At a closed bound, the tail between the bound and the outermost knot is rescaled to start at
+   exactly 0 at ``u = 0`` (end at exactly 1 at ``u = 1``) while still meeting the knot, so the
+   mass it would have put past the bound is spread over that stretch in proportion to its density.
+4. Sampling. ``F(u) = sigmoid(h(u))`` is taken at the 201 grid points; each given quantile is now
+   exact at its own ``u``, up to the linear interpolation between grid points.
+5. Repair, by local moves. The outside masses are clamped into their allowed ranges (at least
+   ``MIN_TAIL`` at an open bound, leaving room for the interior). Steps below ``MIN_STEP`` are then
+   lifted: of the curves whose every step is at least ``MIN_STEP``, take the lowest one above the
+   CDF and the highest one below it and average them, which borrows the missing mass half from the
+   next rise on each side. Steps above ``MAX_STEP`` are spread the same way (the highest curve
+   below and the lowest above with every step at most ``MAX_STEP``), widening a spike
+   symmetrically where it stands. Last, the curve is clipped to the band the end values allow.
+   Each stage keeps the rules the earlier ones established, stretches that already obey the rules
+   stay put, and for reasonable input every quantile stays within 0.01 of its probability.
 """
 
 import math
@@ -62,9 +54,12 @@ MAX_STEP = 0.2
 MIN_TAIL = 0.001
 BINARY_MIN, BINARY_MAX = 0.001, 0.999
 
+_MAX_LAST = 1.0 - MIN_TAIL
+
 _INTERVALS = CDF_POINTS - 1
 _INDEX = np.arange(CDF_POINTS, dtype=np.float64)
 _U_GRID = _INDEX / _INTERVALS
+_INDEX.flags.writeable = False
 _U_GRID.flags.writeable = False
 # Steps are differences of numbers near 1, so a step meant to be exactly MIN_STEP or MAX_STEP
 # (a sum of equal steps, an average of valid CDFs) can land a few ulps outside; 1e-12 absorbs
@@ -91,9 +86,14 @@ def _fmt(value: float) -> str:
     return f"{value:.12g}"
 
 
+def _first(mask: npt.NDArray[np.bool_]) -> int | None:
+    hits = np.flatnonzero(mask)
+    return int(hits[0]) if hits.size else None
+
+
 @dataclass(frozen=True)
 class Scale:
-    """A continuous question's axis: bounds (dates as Unix seconds), open flags, optional log zero point."""
+    """A question's axis: bounds (dates as Unix seconds), open flags, optional log zero point."""
 
     min: float
     max: float
@@ -102,10 +102,9 @@ class Scale:
     zero_point: float | None = None
 
     def __post_init__(self) -> None:
-        if not math.isfinite(self.min):
-            raise DistributionError("the lower bound must be a finite number", "range.min")
-        if not math.isfinite(self.max):
-            raise DistributionError("the upper bound must be a finite number", "range.max")
+        for name, bound in (("min", self.min), ("max", self.max)):
+            if not math.isfinite(bound):
+                raise DistributionError(f"range {name} must be a finite number", f"range.{name}")
         if self.min >= self.max:
             raise DistributionError(
                 f"the upper bound {_fmt(self.max)} must be above the lower bound {_fmt(self.min)}",
@@ -183,51 +182,47 @@ def _steps_ok(steps: FloatArray) -> npt.NDArray[np.bool_]:
     return (steps >= MIN_STEP - _STEP_TOLERANCE) & (steps <= MAX_STEP + _STEP_TOLERANCE)
 
 
+def _cdf_problem(values: FloatArray, scale: Scale) -> str | None:
+    if values.ndim != 1:
+        return f"cdf must be a flat list of {CDF_POINTS} numbers"
+    if values.size != CDF_POINTS:
+        return f"cdf must have {CDF_POINTS} values, got {values.size}"
+    k = _first(~np.isfinite(values))
+    if k is not None:
+        return f"cdf[{k}] is not a finite number"
+    first, last = values[0], values[-1]
+    if scale.open_lower and not first >= MIN_TAIL:
+        return f"cdf[0] must be at least {MIN_TAIL} when the lower bound is open, got {_fmt(first)}"
+    if not scale.open_lower and first != 0.0:
+        return f"cdf[0] must be 0 when the lower bound is closed, got {_fmt(first)}"
+    if scale.open_upper and not last <= _MAX_LAST:
+        return (
+            f"cdf[200] must be at most {_MAX_LAST} when the upper bound is open, got {_fmt(last)}"
+        )
+    if not scale.open_upper and last != 1.0:
+        return f"cdf[200] must be 1 when the upper bound is closed, got {_fmt(last)}"
+    steps = np.diff(values)
+    k = _first(~_steps_ok(steps))
+    if k is None:
+        return None
+    where = f"between points {k} and {k + 1}"
+    if steps[k] < 0:
+        return f"cdf decreases {where}"
+    limit = (
+        f"below the minimum {MIN_STEP}" if steps[k] < MIN_STEP else f"above the maximum {MAX_STEP}"
+    )
+    return f"cdf step {where} is {_fmt(steps[k])}, {limit}"
+
+
 def validate_cdf(cdf: Sequence[float] | FloatArray, scale: Scale) -> FloatArray:
     """Check a continuous forecast against every rule and return a copy as a float array."""
     try:
         values = np.array(cdf, dtype=np.float64)
     except (TypeError, ValueError):
         raise DistributionError(f"cdf must be a list of {CDF_POINTS} numbers", "cdf") from None
-    if values.ndim != 1:
-        raise DistributionError(f"cdf must be a flat list of {CDF_POINTS} numbers", "cdf")
-    if values.size != CDF_POINTS:
-        raise DistributionError(f"cdf must have {CDF_POINTS} values, got {values.size}", "cdf")
-    not_finite = np.flatnonzero(~np.isfinite(values))
-    if not_finite.size:
-        raise DistributionError(f"cdf[{not_finite[0]}] is not a finite number", "cdf")
-    first, last = float(values[0]), float(values[-1])
-    if scale.open_lower and not first >= MIN_TAIL:
-        raise DistributionError(
-            f"cdf[0] must be at least {MIN_TAIL} when the lower bound is open, got {_fmt(first)}",
-            "cdf",
-        )
-    if not scale.open_lower and first != 0.0:
-        raise DistributionError(
-            f"cdf[0] must be 0 when the lower bound is closed, got {_fmt(first)}", "cdf"
-        )
-    if scale.open_upper and not last <= 1.0 - MIN_TAIL:
-        raise DistributionError(
-            f"cdf[{_INTERVALS}] must be at most {1.0 - MIN_TAIL} when the upper bound is open, "
-            f"got {_fmt(last)}",
-            "cdf",
-        )
-    if not scale.open_upper and last != 1.0:
-        raise DistributionError(
-            f"cdf[{_INTERVALS}] must be 1 when the upper bound is closed, got {_fmt(last)}", "cdf"
-        )
-    steps = np.diff(values)
-    bad = np.flatnonzero(~_steps_ok(steps))
-    if bad.size:
-        k = int(bad[0])
-        step = float(steps[k])
-        where = f"between points {k} and {k + 1}"
-        if step < 0:
-            raise DistributionError(f"cdf decreases {where}", "cdf")
-        limit = (
-            f"below the minimum {MIN_STEP}" if step < MIN_STEP else f"above the maximum {MAX_STEP}"
-        )
-        raise DistributionError(f"cdf step {where} is {_fmt(step)}, {limit}", "cdf")
+    problem = _cdf_problem(values, scale)
+    if problem is not None:
+        raise DistributionError(problem, "cdf")
     return values
 
 
@@ -254,7 +249,7 @@ def cdf_errors(
             steps_ok = _steps_ok(np.diff(chunk, axis=1)).all(axis=1)
         first, last = chunk[:, 0], chunk[:, -1]
         first_ok = np.where(lower[rows], first >= MIN_TAIL, first == 0.0)
-        last_ok = np.where(upper[rows], last <= 1.0 - MIN_TAIL, last == 1.0)
+        last_ok = np.where(upper[rows], last <= _MAX_LAST, last == 1.0)
         finite = np.isfinite(chunk).all(axis=1)
         invalid[rows] = ~(finite & steps_ok & first_ok & last_ok)
     return np.flatnonzero(invalid).astype(np.int64)
@@ -263,54 +258,47 @@ def cdf_errors(
 def _quantile_knots(
     quantiles: Sequence[tuple[float, float]] | Sequence[Sequence[float]], scale: Scale
 ) -> tuple[FloatArray, FloatArray]:
-    shape_error = "quantiles must be a list of [probability, value] pairs"
+    def bad(message: str) -> DistributionError:
+        return DistributionError(message, "quantiles")
+
     try:
         pairs = np.array(quantiles, dtype=np.float64)
     except (TypeError, ValueError):
-        raise DistributionError(shape_error, "quantiles") from None
+        pairs = np.empty(0)
     if pairs.ndim != 2 or pairs.shape[1] != 2:
-        raise DistributionError(shape_error, "quantiles")
+        raise bad("quantiles must be a list of [probability, value] pairs")
     if len(pairs) < 3:
-        raise DistributionError(f"at least 3 quantiles are needed, got {len(pairs)}", "quantiles")
+        raise bad(f"at least 3 quantiles are needed, got {len(pairs)}")
     if not np.isfinite(pairs).all():
-        raise DistributionError("quantiles must be finite numbers", "quantiles")
+        raise bad("quantiles must be finite numbers")
     probs, values = pairs[:, 0], pairs[:, 1]
-    for p in probs:
-        if not 0.0 < p < 1.0:
-            raise DistributionError(
-                f"quantile probability {_fmt(p)} must be strictly between 0 and 1", "quantiles"
-            )
+    k = _first((probs <= 0.0) | (probs >= 1.0))
+    if k is not None:
+        raise bad(f"quantile probability {_fmt(probs[k])} must be strictly between 0 and 1")
     for name, seq in (("probabilities", probs), ("values", values)):
-        for a, b in zip(seq[:-1], seq[1:], strict=True):
-            if not a < b:
-                raise DistributionError(
-                    f"quantile {name} must be strictly increasing, but {_fmt(a)} is followed by "
-                    f"{_fmt(b)}",
-                    "quantiles",
-                )
+        k = _first(np.diff(seq) <= 0.0)
+        if k is not None:
+            raise bad(
+                f"quantile {name} must be strictly increasing, "
+                f"but {_fmt(seq[k])} is followed by {_fmt(seq[k + 1])}"
+            )
     if not scale.open_lower and values[0] < scale.min:
-        raise DistributionError(
-            f"quantile value {_fmt(values[0])} is below the lower bound {_fmt(scale.min)}, "
-            "which is closed",
-            "quantiles",
+        raise bad(
+            f"quantile value {_fmt(values[0])} is below the closed lower bound {_fmt(scale.min)}"
         )
     if not scale.open_upper and values[-1] > scale.max:
-        raise DistributionError(
-            f"quantile value {_fmt(values[-1])} is above the upper bound {_fmt(scale.max)}, "
-            "which is closed",
-            "quantiles",
+        raise bad(
+            f"quantile value {_fmt(values[-1])} is above the closed upper bound {_fmt(scale.max)}"
         )
     u = scale.to_u(values)
-    for x, ux in zip(values, u, strict=True):
-        if not abs(ux) <= _MAX_KNOT_DISTANCE:
-            raise DistributionError(
-                f"quantile value {_fmt(x)} is too far outside the question's range", "quantiles"
-            )
-    for k in np.flatnonzero(np.diff(u) < _MIN_KNOT_GAP):
-        raise DistributionError(
-            f"quantile values {_fmt(values[k])} and {_fmt(values[k + 1])} are too close together "
-            "to tell apart on this question's scale",
-            "quantiles",
+    k = _first(~(np.abs(u) <= _MAX_KNOT_DISTANCE))
+    if k is not None:
+        raise bad(f"quantile value {_fmt(values[k])} is too far outside the question's range")
+    k = _first(np.diff(u) < _MIN_KNOT_GAP)
+    if k is not None:
+        raise bad(
+            f"quantile values {_fmt(values[k])} and {_fmt(values[k + 1])} are too close "
+            "together to tell apart on this question's scale"
         )
     return probs, u
 
@@ -352,35 +340,46 @@ def _sigmoid(h: FloatArray) -> FloatArray:
     return np.where(h >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
-def _steps_at_least(f: FloatArray, step: float) -> FloatArray:
+def _envelope_mean(f: FloatArray, step: float, *, at_least: bool) -> FloatArray:
+    # Subtracting a ramp turns "every step >= (or <=) step" into "never falls (or rises)", whose
+    # tightest curves above and below are running maxima and minima.
     ramp = step * (_INDEX - _INTERVALS / 2)
     g = f - ramp
-    lowest_above = np.maximum.accumulate(g)
-    highest_below = np.minimum.accumulate(g[::-1])[::-1]
-    return ramp + (lowest_above + highest_below) / 2
-
-
-def _steps_at_most(f: FloatArray, step: float) -> FloatArray:
-    ramp = step * (_INDEX - _INTERVALS / 2)
-    g = f - ramp
-    highest_below = np.minimum.accumulate(g)
-    lowest_above = np.maximum.accumulate(g[::-1])[::-1]
-    return ramp + (lowest_above + highest_below) / 2
+    rising, falling = (np.maximum, np.minimum) if at_least else (np.minimum, np.maximum)
+    return ramp + (rising.accumulate(g) + falling.accumulate(g[::-1])[::-1]) / 2
 
 
 def _repair(raw: FloatArray, scale: Scale) -> FloatArray:
-    top = 1.0 - MIN_TAIL if scale.open_upper else 1.0
+    top = _MAX_LAST if scale.open_upper else 1.0
     room = _INTERVALS * MIN_STEP
     a = float(np.clip(raw[0], MIN_TAIL, top - room)) if scale.open_lower else 0.0
     b = float(np.clip(raw[-1], a + room, top)) if scale.open_upper else 1.0
     f = np.clip(raw, a, b)
     f[0], f[-1] = a, b
-    f = _steps_at_most(_steps_at_least(f, MIN_STEP), MAX_STEP)
+    f = _envelope_mean(_envelope_mean(f, MIN_STEP, at_least=True), MAX_STEP, at_least=False)
     from_end = _INTERVALS - _INDEX
     lowest = np.maximum(a + MIN_STEP * _INDEX, b - MAX_STEP * from_end)
     highest = np.minimum(a + MAX_STEP * _INDEX, b - MIN_STEP * from_end)
     f = np.minimum(np.maximum(f, lowest), highest)
     f[0], f[-1] = a, b
+    return f
+
+
+def _squeeze_closed_tails(
+    f: FloatArray, probs: FloatArray, knots_u: FloatArray, scale: Scale
+) -> FloatArray:
+    f = f.copy()
+    if not scale.open_lower:
+        q, f0 = probs[0], f[0]
+        below = knots_u[0] > _U_GRID
+        # q == f0 only when the knot sits on the bound; the repair then closes the gap.
+        if q > f0:
+            f[below] = (f[below] - f0) * (q / (q - f0))
+    if not scale.open_upper:
+        q, f1 = probs[-1], f[-1]
+        above = knots_u[-1] < _U_GRID
+        if f1 > q:
+            f[above] = q + (f[above] - q) * ((1.0 - q) / (f1 - q))
     return f
 
 
@@ -390,14 +389,7 @@ def cdf_from_quantiles(
     """Build a valid 201-point CDF through (probability, value) pairs, as the module explains."""
     probs, knots_u = _quantile_knots(quantiles, scale)
     f = _sigmoid(_logit_spline(knots_u, np.log(probs) - np.log1p(-probs), _U_GRID))
-    if not scale.open_lower:
-        below, q, f0 = _U_GRID < knots_u[0], probs[0], f[0]
-        if q > f0:
-            f[below] = (f[below] - f0) * (q / (q - f0))
-    if not scale.open_upper:
-        above, q, f1 = _U_GRID > knots_u[-1], probs[-1], f[-1]
-        if f1 > q:
-            f[above] = q + (f[above] - q) * ((1.0 - q) / (f1 - q))
+    f = _squeeze_closed_tails(f, probs, knots_u, scale)
     return validate_cdf(_repair(f, scale), scale)
 
 

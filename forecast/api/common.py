@@ -10,7 +10,7 @@ from forecast.auth import bearer_user, has_bad_token
 from forecast.errors import NotAuthenticated
 from forecast.models import User
 
-BEARER = [{"bearerAuth": []}]
+BEARER: list[dict[str, list[str]]] = [{"bearerAuth": []}]
 ERRORS = (400, 401, 403, 404, 409, 422)
 
 

@@ -37,9 +37,10 @@ class Forecasts(MethodView):
             quantiles=body.get("quantiles"),
             rationale=body.get("rationale"),
         )
-        question = session.get(question_service.Question, question_id)
-        assert question is not None and user is not None
-        return created(forecast_json(forecast, question_key=question.key, username=user.username))
+        assert user is not None
+        return created(
+            forecast_json(forecast, question_key=forecast.question_key, username=user.username)
+        )
 
     @bp.response(200, ForecastOut)
     @bp.doc(security=BEARER)

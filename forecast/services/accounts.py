@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from forecast.db import begin_write
@@ -48,7 +48,7 @@ def parse_role(role: str) -> Role:
 
 def find_user(session: Session, username: str) -> User | None:
     """Return the user with that username (case-sensitive), if any."""
-    return session.exec(select(User).where(User.username == username)).first()
+    return session.exec(select(User).where(col(User.username) == username)).first()
 
 
 def get_user(session: Session, username: str) -> User:
@@ -73,7 +73,7 @@ def create_user(
     if password is not None:
         password_hash = generate_password_hash(validate_password(password), method="scrypt")
     begin_write(session)
-    if session.exec(select(User.id).where(User.username == username)).first() is not None:
+    if session.exec(select(col(User.id)).where(col(User.username) == username)).first() is not None:
         session.rollback()
         raise Conflict(f"the username {username!r} is taken", "username")
     user = User(username=username, password_hash=password_hash, role=role.value, is_demo=is_demo)
@@ -120,4 +120,4 @@ def set_role(*, session: Session, actor: User | None, username: str, role: str) 
 
 def list_users(*, session: Session) -> list[User]:
     """Return every user, by username."""
-    return list(session.exec(select(User).order_by(User.username)))
+    return list(session.exec(select(User).order_by(col(User.username))))

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 from sqlalchemy import select as sa_select
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from forecast.clock import format_iso
 from forecast.models import Forecast, Question, Tournament, User
@@ -17,9 +17,9 @@ FORMAT = "forecast-interchange/1"
 
 def export_all(*, session: Session) -> dict[str, Any]:
     """Return the whole database as an interchange document, in a stable order."""
-    users = session.exec(select(User).order_by(User.username)).all()
-    tournaments = session.exec(select(Tournament).order_by(Tournament.slug)).all()
-    questions = session.exec(select(Question).order_by(Question.key)).all()
+    users = session.exec(select(User).order_by(col(User.username))).all()
+    tournaments = session.exec(select(Tournament).order_by(col(Tournament.slug))).all()
+    questions = session.exec(select(Question).order_by(col(Question.key))).all()
     slug_of = {t.id: t.slug for t in tournaments}
     return {
         "format": FORMAT,
@@ -41,17 +41,19 @@ def export_forecasts(
     """Return forecast records (withdrawals included) ordered by question, user and time."""
     key_of = {q.id: q.key for q in questions}
     name_of = {u.id: u.username for u in users}
-    rows = session.execute(
-        sa_select(
-            Forecast.question_id,
-            Forecast.user_id,
-            Forecast.start_time,
-            Forecast.end_time,
-            Forecast.probability,
-            Forecast.cdf,
-            Forecast.rationale,
-        )
-    ).all()
+    rows = list(
+        session.execute(
+            sa_select(
+                col(Forecast.question_id),
+                col(Forecast.user_id),
+                col(Forecast.start_time),
+                col(Forecast.end_time),
+                col(Forecast.probability),
+                col(Forecast.cdf),
+                col(Forecast.rationale),
+            )
+        ).all()
+    )
     rows.sort(key=lambda r: (key_of[r[0]], name_of[r[1]], r[2]))
     records: list[dict[str, Any]] = []
     for i, (qid, uid, start, end, probability, cdf, rationale) in enumerate(rows):

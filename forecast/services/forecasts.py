@@ -8,8 +8,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import numpy as np
+from sqlalchemy import bindparam, insert, update
+from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from forecast.clock import parse_iso, to_epoch, utcnow
 from forecast.db import begin_write, is_sqlite
@@ -53,7 +55,7 @@ def _quantile_value(value: Any, qtype: str) -> float:
 
 
 def parse_value(
-    question: Question,
+    question: Question | QuestionFacts,
     *,
     probability: Any = None,
     cdf: Any = None,
@@ -103,7 +105,7 @@ def parse_value(
         raise ValidationFailed(exc.message, exc.field or given[0]) from None
 
 
-def _check_open(question: Question, now: datetime) -> None:
+def _check_open(question: Question | QuestionFacts, now: datetime) -> None:
     if question.status not in _SCHEDULED or now >= question.close_time:
         state = "closed" if question.status in _SCHEDULED else question.status
         raise Conflict(f"the question is {state} and takes no forecasts", "question")
@@ -113,13 +115,84 @@ def _check_open(question: Question, now: datetime) -> None:
 
 def _standing(session: Session, question_id: int, user_id: int) -> Forecast | None:
     query = select(Forecast).where(
-        Forecast.question_id == question_id,
-        Forecast.user_id == user_id,
-        Forecast.end_time.is_(None),  # type: ignore[union-attr]
+        col(Forecast.question_id) == question_id,
+        col(Forecast.user_id) == user_id,
+        col(Forecast.end_time).is_(None),
     )
     if not is_sqlite(session.get_bind()):  # type: ignore[arg-type]
         query = query.with_for_update()
     return session.exec(query).first()
+
+
+@dataclass(frozen=True)
+class QuestionFacts:
+    """What accepting a forecast needs to know about its question (read in one statement)."""
+
+    id: int
+    key: str
+    type: str
+    status: str
+    open_time: datetime
+    close_time: datetime
+    range_min: float | None
+    range_max: float | None
+    open_lower: bool
+    open_upper: bool
+    zero_point: float | None
+
+    @property
+    def is_continuous(self) -> bool:
+        return self.type != QuestionType.BINARY.value
+
+
+@dataclass(frozen=True)
+class ForecastRecord:
+    """A stored forecast as the submit path returns it."""
+
+    id: int
+    question_id: int
+    question_key: str
+    user_id: int
+    start_time: datetime
+    end_time: datetime | None
+    probability: float | None
+    cdf: np.ndarray | None
+    rationale: str | None
+
+
+_Q = Question.__table__  # type: ignore[attr-defined]
+_F = Forecast.__table__  # type: ignore[attr-defined]
+_QUESTION_FACTS = sa_select(
+    _Q.c.id,
+    _Q.c.key,
+    _Q.c.type,
+    _Q.c.status,
+    _Q.c.open_time,
+    _Q.c.close_time,
+    _Q.c.range_min,
+    _Q.c.range_max,
+    _Q.c.open_lower,
+    _Q.c.open_upper,
+    _Q.c.zero_point,
+)
+
+
+# Statements built once with bind parameters: SQLAlchemy then reuses their compiled form.
+_QUESTION_BY_ID = _QUESTION_FACTS.where(_Q.c.id == bindparam("question_id"))
+_STANDING = sa_select(_F.c.id, _F.c.start_time).where(
+    _F.c.question_id == bindparam("question_id"),
+    _F.c.user_id == bindparam("user_id"),
+    _F.c.end_time.is_(None),
+)
+_STANDING_LOCKED = _STANDING.with_for_update()
+_CLOSE = update(_F).where(_F.c.id == bindparam("forecast_id")).values(end_time=bindparam("end"))
+_INSERT = insert(_F).returning(_F.c.id)
+
+
+def question_facts(session: Session, question_id: int) -> QuestionFacts | None:
+    """Read what forecasting on a question needs, without loading the ORM object."""
+    row = session.connection().execute(_QUESTION_BY_ID, {"question_id": question_id}).first()
+    return QuestionFacts(*row) if row else None
 
 
 def submit_forecast(
@@ -132,51 +205,65 @@ def submit_forecast(
     quantiles: Any = None,
     rationale: str | None = None,
     now: datetime | None = None,
-) -> Forecast:
+) -> ForecastRecord:
     """Record a new forecast, closing the user's standing one at the same instant."""
     actor = require_user(actor)
+    assert actor.id is not None
     if rationale is not None and not isinstance(rationale, str):
         raise ValidationFailed("rationale must be text", "rationale")
     rationale = (rationale or "").strip() or None
     if rationale and len(rationale) > MAX_RATIONALE:
         raise ValidationFailed(f"rationale is longer than {MAX_RATIONALE} characters", "rationale")
-    for attempt in range(_ATTEMPTS):
+    # This is the hottest write path, so it speaks SQL expressions rather than ORM objects.
+    for _attempt in range(_ATTEMPTS):
         begin_write(session)
-        question = session.get(Question, question_id)
-        if question is None:
-            session.rollback()
-            raise NotFound(f"no question {question_id}")
+        question = question_facts(session, question_id)
         try:
+            if question is None:
+                raise NotFound(f"no question {question_id}")
             value = parse_value(question, probability=probability, cdf=cdf, quantiles=quantiles)
             # The clock is read after the write lock is held, so one user's rows are ordered.
             at = now or utcnow()
             _check_open(question, at)
-        except (ValidationFailed, Conflict):
+        except (ValidationFailed, Conflict, NotFound):
             session.rollback()
             raise
-        standing = _standing(session, question_id, actor.id)  # type: ignore[arg-type]
+        conn = session.connection()
+        standing_query = _STANDING if is_sqlite(conn.engine) else _STANDING_LOCKED
+        standing = conn.execute(
+            standing_query, {"question_id": question_id, "user_id": actor.id}
+        ).first()
         if standing is not None:
-            if standing.start_time >= at:
-                at = standing.start_time + timedelta(microseconds=1)
-            standing.end_time = at
-            session.add(standing)
-        forecast = Forecast(
-            question_id=question_id,
-            user_id=actor.id,
-            start_time=at,  # type: ignore[arg-type]
-            probability=value.probability,
-            cdf=value.cdf,
-            rationale=rationale,
-        )
-        session.add(forecast)
+            at = max(at, standing.start_time + timedelta(microseconds=1))
+            conn.execute(_CLOSE, {"forecast_id": standing.id, "end": at})
         try:
+            forecast_id = conn.execute(
+                _INSERT,
+                {
+                    "question_id": question_id,
+                    "user_id": actor.id,
+                    "start_time": at,
+                    "probability": value.probability,
+                    "cdf": value.cdf,
+                    "rationale": rationale,
+                },
+            ).scalar_one()
             session.commit()
-            return forecast
         except IntegrityError:
             # Another request of the same user won the race; retry on top of its row.
             session.rollback()
-            if attempt == _ATTEMPTS - 1:
-                break
+            continue
+        return ForecastRecord(
+            forecast_id,
+            question_id,
+            question.key,
+            actor.id,
+            at,
+            None,
+            value.probability,
+            value.cdf,
+            rationale,
+        )
     raise Conflict("another forecast of yours was being saved at the same moment; try again")
 
 
@@ -211,8 +298,8 @@ def user_history(*, session: Session, user_id: int, question_id: int) -> list[Fo
     return list(
         session.exec(
             select(Forecast)
-            .where(Forecast.question_id == question_id, Forecast.user_id == user_id)
-            .order_by(Forecast.start_time)  # type: ignore[arg-type]
+            .where(col(Forecast.question_id) == question_id, col(Forecast.user_id) == user_id)
+            .order_by(col(Forecast.start_time))
         )
     )
 
@@ -221,8 +308,8 @@ def standing_forecast(*, session: Session, user_id: int, question_id: int) -> Fo
     """Return the user's standing forecast on a question, if any."""
     return session.exec(
         select(Forecast).where(
-            Forecast.question_id == question_id,
-            Forecast.user_id == user_id,
-            Forecast.end_time.is_(None),  # type: ignore[union-attr]
+            col(Forecast.question_id) == question_id,
+            col(Forecast.user_id) == user_id,
+            col(Forecast.end_time).is_(None),
         )
     ).first()

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy import insert, update
 from sqlalchemy import select as sa_select
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from forecast.clock import from_epoch, parse_iso, to_epoch, utcnow
 from forecast.db import begin_write
@@ -145,7 +145,7 @@ class _Plan:
 
 def _plan_entities(session: Session, document: Mapping[str, Any], report: ImportReport) -> _Plan:
     plan = _Plan()
-    known_users = set(session.exec(select(User.username)).all())
+    known_users = set(session.exec(select(col(User.username))).all())
     seen: set[str] = set()
     for i, record in enumerate(_list(document, "users")):
         where = f"users[{i}]"
@@ -163,7 +163,7 @@ def _plan_entities(session: Session, document: Mapping[str, Any], report: Import
             report.existing["users"] = report.existing.get("users", 0) + 1
         else:
             plan.users.append((name, role))
-    known_slugs = set(session.exec(select(Tournament.slug)).all())
+    known_slugs = set(session.exec(select(col(Tournament.slug))).all())
     seen = set()
     for i, record in enumerate(_list(document, "tournaments")):
         where = f"tournaments[{i}]"
@@ -188,7 +188,7 @@ def _plan_entities(session: Session, document: Mapping[str, Any], report: Import
                 }
             )
     all_slugs = known_slugs | seen
-    known_keys = set(session.exec(select(Question.key)).all())
+    known_keys = set(session.exec(select(col(Question.key))).all())
     seen = set()
     for i, record in enumerate(_list(document, "questions")):
         where = f"questions[{i}]"
@@ -230,13 +230,13 @@ def _question_infos(session: Session, plan: _Plan) -> dict[str, _QuestionInfo]:
     infos: dict[str, _QuestionInfo] = {}
     rows = session.execute(
         sa_select(
-            Question.key,
-            Question.id,
-            Question.type,
-            Question.open_time,
-            Question.close_time,
-            Question.open_lower,
-            Question.open_upper,
+            col(Question.key),
+            col(Question.id),
+            col(Question.type),
+            col(Question.open_time),
+            col(Question.close_time),
+            col(Question.open_lower),
+            col(Question.open_upper),
         )
     ).all()
     for key, qid, qtype, open_time, close_time, lower, upper in rows:
@@ -408,7 +408,7 @@ def _import(
 ) -> None:
     plan = _plan_entities(session, document, report)
     infos = _question_infos(session, plan)
-    usernames = [name for (name,) in session.execute(sa_select(User.username)).all()]
+    usernames = [name for (name,) in session.execute(sa_select(col(User.username))).all()]
     usernames += [name for name, _ in plan.users]
     user_index = {name: i for i, name in enumerate(usernames)}
     records = _list(document, "forecasts")
@@ -432,15 +432,22 @@ def _import(
         )
     if plan.tournaments:
         session.execute(insert(Tournament), [dict(t, created_at=now) for t in plan.tournaments])
-    slug_ids = dict(session.execute(sa_select(Tournament.slug, Tournament.id)).all())
+    slug_ids: dict[str, int] = {
+        slug: tid
+        for slug, tid in session.execute(sa_select(col(Tournament.slug), col(Tournament.id)))
+    }
     for draft, resolution in plan.questions:
         session.add(_question_row(draft, resolution, slug_ids, now))
     session.flush()
     report.created.update(
         users=len(plan.users), tournaments=len(plan.tournaments), questions=len(plan.questions)
     )
-    question_ids = dict(session.execute(sa_select(Question.key, Question.id)).all())
-    user_ids = dict(session.execute(sa_select(User.username, User.id)).all())
+    question_ids: dict[str, int] = {
+        key: qid for key, qid in session.execute(sa_select(col(Question.key), col(Question.id)))
+    }
+    user_ids: dict[str, int] = {
+        name: uid for name, uid in session.execute(sa_select(col(User.username), col(User.id)))
+    }
     qid_of_index = np.zeros(len(infos), dtype=np.int64)
     for key, info in infos.items():
         qid_of_index[info.index] = question_ids[key]
@@ -562,7 +569,7 @@ def _write_forecasts(
     for forecast_id, end_us in close_stored:
         session.execute(
             update(Forecast)
-            .where(Forecast.id == forecast_id)
+            .where(col(Forecast.id) == forecast_id)
             .values(end_time=from_epoch(end_us / 1e6))
         )
     rows_to_insert = np.flatnonzero(keep & ~w_s)
@@ -602,12 +609,12 @@ def _stored_forecasts(
     for begin in range(0, len(ids), 500):
         rows = session.execute(
             sa_select(
-                Forecast.id,
-                Forecast.question_id,
-                Forecast.user_id,
-                Forecast.start_time,
-                Forecast.end_time,
-            ).where(Forecast.question_id.in_(ids[begin : begin + 500]))  # type: ignore[attr-defined]
+                col(Forecast.id),
+                col(Forecast.question_id),
+                col(Forecast.user_id),
+                col(Forecast.start_time),
+                col(Forecast.end_time),
+            ).where(col(Forecast.question_id).in_(ids[begin : begin + 500]))
         ).all()
         for fid, qid, uid, start, end in rows:
             stored.setdefault((qid, uid), []).append(

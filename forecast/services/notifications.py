@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, update
 from sqlalchemy import select as sa_select
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from forecast.clock import utcnow
 from forecast.db import begin_write
@@ -23,8 +23,8 @@ def notify_role(
 ) -> None:
     """Queue a notification for every user holding role (admins included)."""
     user_ids = session.exec(
-        select(User.id).where(User.role.in_([role.value, Role.ADMIN.value]))
-    ).all()  # type: ignore[attr-defined]
+        select(col(User.id)).where(col(User.role).in_([role.value, Role.ADMIN.value]))
+    ).all()
     for user_id in user_ids:
         notify(session, user_id, kind=kind, message=message, link=link)  # type: ignore[arg-type]
 
@@ -36,8 +36,8 @@ def unread_count(*, session: Session, user: User) -> int:
             sa_select(func.count())
             .select_from(Notification)
             .where(
-                Notification.user_id == user.id,
-                Notification.read_at.is_(None),  # type: ignore[union-attr]
+                col(Notification.user_id) == user.id,
+                col(Notification.read_at).is_(None),
             )
         ).scalar_one()
     )
@@ -48,8 +48,8 @@ def recent(*, session: Session, user: User, limit: int = 50) -> list[Notificatio
     return list(
         session.exec(
             select(Notification)
-            .where(Notification.user_id == user.id)
-            .order_by(Notification.created_at.desc(), Notification.id.desc())  # type: ignore[union-attr,attr-defined]
+            .where(col(Notification.user_id) == user.id)
+            .order_by(col(Notification.created_at).desc(), col(Notification.id).desc())
             .limit(limit)
         )
     )
@@ -60,7 +60,7 @@ def mark_all_read(*, session: Session, user: User) -> None:
     begin_write(session)
     session.execute(
         update(Notification)
-        .where(Notification.user_id == user.id, Notification.read_at.is_(None))  # type: ignore[union-attr]
+        .where(col(Notification.user_id) == user.id, col(Notification.read_at).is_(None))
         .values(read_at=utcnow())
     )
     session.commit()

@@ -188,7 +188,7 @@ def new_key(title: str) -> str:
     return f"{stem}-{secrets.token_hex(3)}"
 
 
-def question_range(question: Question) -> QuestionRange | None:
+def question_range(question: Question | Any) -> QuestionRange | None:
     """Return the stored range of a question (None for binary)."""
     if not question.is_continuous or question.range_min is None or question.range_max is None:
         return None
@@ -201,7 +201,7 @@ def question_range(question: Question) -> QuestionRange | None:
     )
 
 
-def question_scale(question: Question) -> Scale:
+def question_scale(question: Question | Any) -> Scale:
     """Return the internal-axis scale of a continuous question."""
     r = question_range(question)
     if r is None:

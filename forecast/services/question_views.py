@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import func
 from sqlalchemy import select as sa_select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from forecast.clock import utcnow
 from forecast.models import Forecast, Question
@@ -19,9 +19,9 @@ def forecaster_counts(session: Session, question_ids: list[int]) -> dict[int, in
     if not question_ids:
         return {}
     rows = session.execute(
-        sa_select(Forecast.question_id, func.count())
-        .where(Forecast.question_id.in_(question_ids), Forecast.end_time.is_(None))  # type: ignore[attr-defined,union-attr]
-        .group_by(Forecast.question_id)
+        sa_select(col(Forecast.question_id), func.count())
+        .where(col(Forecast.question_id).in_(question_ids), col(Forecast.end_time).is_(None))
+        .group_by(col(Forecast.question_id))
     ).all()
     return {int(qid): int(n) for qid, n in rows}
 

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, or_, update
+from sqlalchemy import CursorResult, and_, func, or_, update
 from sqlalchemy import select as sa_select
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from forecast.clock import format_iso, utcnow
 from forecast.db import begin_write
@@ -51,25 +51,25 @@ def effective_status(question: Question, now: datetime | None = None) -> Questio
 
 
 def _status_condition(status: QuestionStatus, now: datetime) -> Any:
-    scheduled = Question.status.in_([s.value for s in SCHEDULED_STATUSES])  # type: ignore[attr-defined]
+    scheduled = col(Question.status).in_([s.value for s in SCHEDULED_STATUSES])
     if status is QuestionStatus.UPCOMING:
-        return and_(scheduled, Question.open_time > now)
+        return and_(scheduled, col(Question.open_time) > now)
     if status is QuestionStatus.OPEN:
-        return and_(scheduled, Question.open_time <= now, Question.close_time > now)
+        return and_(scheduled, col(Question.open_time) <= now, col(Question.close_time) > now)
     if status is QuestionStatus.CLOSED:
-        return and_(scheduled, Question.close_time <= now)
-    return Question.status == status.value
+        return and_(scheduled, col(Question.close_time) <= now)
+    return col(Question.status) == status.value
 
 
 def _visibility_condition(viewer: User | None) -> Any:
-    public = ~Question.status.in_(
+    public = ~col(Question.status).in_(
         [s.value for s in (*REVIEW_STATUSES, QuestionStatus.DRAFT, QuestionStatus.REJECTED)]
-    )  # type: ignore[attr-defined]
+    )
     if viewer is None:
         return public
     if is_organizer(viewer):
         return True
-    return or_(public, Question.proposer_id == viewer.id)
+    return or_(public, col(Question.proposer_id) == viewer.id)
 
 
 def can_view(question: Question, viewer: User | None) -> bool:
@@ -111,11 +111,11 @@ def list_questions(
     conditions = [_visibility_condition(viewer)]
     if tournament:
         tournament_id = session.exec(
-            select(Tournament.id).where(Tournament.slug == tournament)
+            select(col(Tournament.id)).where(col(Tournament.slug) == tournament)
         ).first()
         if tournament_id is None:
             raise NotFound(f"no tournament {tournament!r}", "tournament")
-        conditions.append(Question.tournament_id == tournament_id)
+        conditions.append(col(Question.tournament_id) == tournament_id)
     if status:
         try:
             wanted = QuestionStatus(status)
@@ -128,7 +128,7 @@ def list_questions(
     rows = session.exec(
         select(Question)
         .where(where)
-        .order_by(Question.close_time, Question.id)  # type: ignore[arg-type]
+        .order_by(col(Question.close_time), col(Question.id))
         .offset((page - 1) * per_page)
         .limit(per_page)
     ).all()
@@ -145,7 +145,7 @@ def get_question(*, session: Session, viewer: User | None, question_id: int) -> 
 
 def get_question_by_key(*, session: Session, viewer: User | None, key: str) -> Question:
     """Return the question with that key if viewer may see it."""
-    question = session.exec(select(Question).where(Question.key == key)).first()
+    question = session.exec(select(Question).where(col(Question.key) == key)).first()
     if question is None or not can_view(question, viewer):
         raise NotFound(f"no question {key!r}", "question")
     return question
@@ -203,7 +203,7 @@ def create_question(
     begin_write(session)
     tournament = find_tournament(session, draft.tournament) if draft.tournament else None
     key = draft.key or new_key(draft.title)
-    if session.exec(select(Question.id).where(Question.key == key)).first() is not None:
+    if session.exec(select(col(Question.id)).where(col(Question.key) == key)).first() is not None:
         session.rollback()
         raise Conflict(f"a question with key {key!r} exists", "key")
     question = Question(
@@ -361,22 +361,22 @@ def advance_schedule(*, session: Session, now: datetime | None = None) -> dict[s
     """Open upcoming questions whose open time has come and close those past their close time."""
     now = now or utcnow()
     begin_write(session)
-    opened = session.execute(
+    opened: CursorResult[Any] = session.execute(  # type: ignore[assignment]
         update(Question)
         .where(
-            Question.status == QuestionStatus.UPCOMING.value,
-            Question.open_time <= now,
-            Question.close_time > now,
+            col(Question.status) == QuestionStatus.UPCOMING.value,
+            col(Question.open_time) <= now,
+            col(Question.close_time) > now,
         )
         .values(status=QuestionStatus.OPEN.value)
-    ).rowcount
-    closed = session.execute(
+    )
+    closed: CursorResult[Any] = session.execute(  # type: ignore[assignment]
         update(Question)
         .where(
-            Question.status.in_([QuestionStatus.UPCOMING.value, QuestionStatus.OPEN.value]),  # type: ignore[attr-defined]
-            Question.close_time <= now,
+            col(Question.status).in_([QuestionStatus.UPCOMING.value, QuestionStatus.OPEN.value]),
+            col(Question.close_time) <= now,
         )
         .values(status=QuestionStatus.CLOSED.value)
-    ).rowcount
+    )
     session.commit()
-    return {"opened": int(opened or 0), "closed": int(closed or 0)}
+    return {"opened": int(opened.rowcount or 0), "closed": int(closed.rowcount or 0)}

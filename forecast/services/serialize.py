@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from typing import Any, Protocol
 
-from sqlmodel import Session, select
+import numpy as np
+from sqlmodel import Session, col, select
 
 from forecast.clock import format_iso, from_epoch
-from forecast.models import Forecast, Question, QuestionType, Tournament, User
+from forecast.models import Question, QuestionType, Tournament, User
 from forecast.services.question_input import range_to_json
 
 VALUE_OUTCOME = "value"
@@ -63,7 +65,18 @@ def api_question(
     return record
 
 
-def forecast_json(forecast: Forecast, *, question_key: str, username: str) -> dict[str, Any]:
+class ForecastLike(Protocol):
+    """A forecast row, ORM object or lightweight record alike."""
+
+    id: int | None
+    start_time: datetime
+    end_time: datetime | None
+    probability: float | None
+    cdf: np.ndarray | None
+    rationale: str | None
+
+
+def forecast_json(forecast: ForecastLike, *, question_key: str, username: str) -> dict[str, Any]:
     """Render a forecast row for the API."""
     return {
         "id": forecast.id,
@@ -85,12 +98,14 @@ def name_maps(session: Session, questions: list[Question]) -> tuple[dict[int, st
     names: dict[int, str] = {}
     if tournament_ids:
         for tid, slug in session.exec(
-            select(Tournament.id, Tournament.slug).where(Tournament.id.in_(tournament_ids))  # type: ignore[union-attr]
+            select(col(Tournament.id), col(Tournament.slug)).where(
+                col(Tournament.id).in_(tournament_ids)
+            )
         ):
             slugs[tid] = slug  # type: ignore[index]
     if user_ids:
         for uid, username in session.exec(
-            select(User.id, User.username).where(User.id.in_(user_ids))  # type: ignore[union-attr]
+            select(col(User.id), col(User.username)).where(col(User.id).in_(user_ids))
         ):
             names[uid] = username  # type: ignore[index]
     return slugs, names

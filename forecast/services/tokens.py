@@ -5,8 +5,9 @@ from __future__ import annotations
 import hashlib
 import secrets
 
+from sqlalchemy import bindparam
 from sqlalchemy import select as sa_select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from forecast.clock import utcnow
 from forecast.db import begin_write
@@ -24,28 +25,45 @@ def create_token(*, session: Session, user: User, label: str = "") -> str:
     """Create a token for user and return the secret, which is shown only once."""
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     begin_write(session)
+    assert user.id is not None
     session.add(ApiToken(user_id=user.id, token_hash=hash_token(secret), label=label[:100]))
     session.commit()
     return secret
+
+
+_T = ApiToken.__table__  # type: ignore[attr-defined]
+_U = User.__table__  # type: ignore[attr-defined]
+_TOKEN_OWNER = (
+    sa_select(_U.c.id, _U.c.username, _U.c.role, _U.c.is_demo, _U.c.created_at)
+    .join(_T, _T.c.user_id == _U.c.id)
+    .where(_T.c.token_hash == bindparam("token_hash"), _T.c.revoked_at.is_(None))
+)
 
 
 def user_for_token(*, session: Session, token: str) -> User | None:
     """Return the owner of a live token, or None for an unknown or revoked one."""
     if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
         return None
-    row = session.execute(
-        sa_select(User)
-        .join(ApiToken, ApiToken.user_id == User.id)  # type: ignore[arg-type]
-        .where(ApiToken.token_hash == hash_token(token), ApiToken.revoked_at.is_(None))  # type: ignore[union-attr]
-    ).first()
-    return row[0] if row else None
+    # Every API request passes here: one indexed SQL statement, no ORM identity bookkeeping.
+    row = session.connection().execute(_TOKEN_OWNER, {"token_hash": hash_token(token)}).first()
+    if row is None:
+        return None
+    return User(
+        id=row.id,
+        username=row.username,
+        role=row.role,
+        is_demo=row.is_demo,
+        created_at=row.created_at,
+    )
 
 
 def revoke_tokens(*, session: Session, user: User) -> int:
     """Revoke every live token of user; return how many."""
     begin_write(session)
     tokens = session.scalars(
-        sa_select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))  # type: ignore[union-attr]
+        sa_select(ApiToken).where(
+            col(ApiToken.user_id) == user.id, col(ApiToken.revoked_at).is_(None)
+        )
     ).all()
     for token in tokens:
         token.revoked_at = utcnow()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from forecast.db import begin_write
 from forecast.errors import Conflict, NotFound, ValidationFailed
@@ -16,7 +16,7 @@ SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 
 def find_tournament(session: Session, slug: str) -> Tournament:
     """Return the tournament with that slug or raise NotFound."""
-    tournament = session.exec(select(Tournament).where(Tournament.slug == slug)).first()
+    tournament = session.exec(select(Tournament).where(col(Tournament.slug) == slug)).first()
     if tournament is None:
         raise NotFound(f"no tournament {slug!r}", "tournament")
     return tournament
@@ -24,7 +24,7 @@ def find_tournament(session: Session, slug: str) -> Tournament:
 
 def list_tournaments(*, session: Session) -> list[Tournament]:
     """Return every tournament, by title."""
-    return list(session.exec(select(Tournament).order_by(Tournament.title)))
+    return list(session.exec(select(Tournament).order_by(col(Tournament.title))))
 
 
 def create_tournament(
@@ -39,7 +39,10 @@ def create_tournament(
     if not title or len(title) > 200:
         raise ValidationFailed("title must have 1-200 characters", "title")
     begin_write(session)
-    if session.exec(select(Tournament.id).where(Tournament.slug == slug)).first() is not None:
+    if (
+        session.exec(select(col(Tournament.id)).where(col(Tournament.slug) == slug)).first()
+        is not None
+    ):
         session.rollback()
         raise Conflict(f"a tournament {slug!r} exists", "slug")
     tournament = Tournament(slug=slug, title=title, description=(description or "").strip())

@@ -33,6 +33,7 @@ CLOSED = Scale(0.0, 100.0, open_lower=False, open_upper=False)
 OPEN = Scale(0.0, 100.0, open_lower=True, open_upper=True)
 LOG = Scale(1.0, 1000.0, open_lower=False, open_upper=False, zero_point=0.0)
 UNIFORM = np.linspace(0.0, 1.0, CDF_POINTS)
+UNIFORM.flags.writeable = False
 
 
 def unix(year: int, month: int = 1, day: int = 1) -> float:
@@ -95,9 +96,13 @@ def test_a_value_past_the_zero_point_is_infinitely_far_outside_a_log_scale() -> 
     u=st.floats(-0.5, 1.5),
 )
 def test_every_scale_maps_u_back_to_itself(lo: float, width: float, gap: float, u: float) -> None:
-    for zero_point in (None, lo - gap):
-        scale = Scale(lo, lo + width, open_lower=True, open_upper=True, zero_point=zero_point)
-        assert float(scale.to_u(scale.from_u(u))) == pytest.approx(u, abs=1e-6)
+    linear = Scale(lo, lo + width, open_lower=True, open_upper=True)
+    assert float(linear.to_u(linear.from_u(u))) == pytest.approx(u, abs=1e-6)
+    # Below min a log scale closes in on its zero point, where x - z runs out of digits, so
+    # the round trip is only well conditioned inside the range.
+    log = Scale(lo, lo + width, open_lower=True, open_upper=True, zero_point=lo - gap)
+    inside = min(max(u, 0.0), 1.0)
+    assert float(log.to_u(log.from_u(inside))) == pytest.approx(inside, abs=1e-6)
 
 
 @pytest.mark.parametrize(
@@ -554,11 +559,11 @@ def test_quantiles_all_beyond_an_open_bound_leave_the_range_nearly_empty() -> No
         ),
         (
             [[0.1, -5.0], [0.5, 3.0], [0.9, 20.0]],
-            "quantile value -5 is below the lower bound 0, which is closed",
+            "quantile value -5 is below the closed lower bound 0",
         ),
         (
             [[0.1, 5.0], [0.5, 30.0], [0.9, 100.5]],
-            "quantile value 100.5 is above the upper bound 100, which is closed",
+            "quantile value 100.5 is above the closed upper bound 100",
         ),
         (
             [[0.1, 5.0], [0.5, 5.0 + 1e-10], [0.9, 20.0]],
@@ -637,4 +642,4 @@ def test_reasonable_quantiles_are_reproduced_within_a_percentage_point(
     values = scale.from_u(u)
     assume(np.all(np.diff(scale.to_u(values)) >= 1e-9))
     cdf = cdf_from_quantiles(list(zip(q.tolist(), values.tolist(), strict=True)), scale)
-    assert np.abs(cdf_at_u(cdf, u) - q).max() <= 0.01  # type: ignore[operator]
+    assert np.abs(cdf_at_u(cdf, u) - q).max() <= 0.01
