@@ -32,7 +32,7 @@ def bearer_user() -> User | None:
         if scheme.lower() == "bearer" and token.strip():
             user = user_for_token(session=get_session(), token=token.strip())
         g.bearer_user = user
-    return g.bearer_user  # type: ignore[no-any-return]
+    return g.bearer_user
 
 
 def has_bad_token() -> bool:
@@ -43,7 +43,7 @@ def has_bad_token() -> bool:
 def web_user() -> User | None:
     """Return the logged-in user of the web session (None when anonymous)."""
     if current_user and current_user.is_authenticated:
-        user: User = current_user._get_current_object()  # type: ignore[attr-defined]
+        user: User = current_user._get_current_object()
         return user
     return None
 

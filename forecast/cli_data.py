@@ -21,6 +21,10 @@ def _fail(message: str) -> None:
     sys.exit(1)
 
 
+def _advance(bar: tqdm[Any], n: int) -> None:
+    bar.update(n)
+
+
 def read_document(path: str) -> Any:
     """Read and parse a JSON file, turning every failure into a clear CLI error."""
     try:
@@ -51,7 +55,9 @@ def import_path(path: str, *, quiet: bool = False) -> str:
     ) as bar:
         try:
             with session_scope() as session:
-                report = import_document(session=session, document=document, progress=bar.update)
+                report = import_document(
+                    session=session, document=document, progress=lambda n: _advance(bar, n)
+                )
         except DomainError as exc:
             bar.close()
             _fail(f"{path}: {exc.message} (nothing was imported)")
@@ -129,7 +135,7 @@ def synth_command(
             continuous_share=continuous_share,
             resolved=resolved,
             seed=seed,
-            progress=bar.update,
+            progress=lambda n: _advance(bar, n),
         )
     with open(out, "wb") as handle:
         handle.write(orjson.dumps(document, option=orjson.OPT_SERIALIZE_NUMPY))

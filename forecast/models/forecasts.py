@@ -40,4 +40,4 @@ class Forecast(SQLModel, table=True):
     cdf: np.ndarray | None = Field(default=None, sa_column=Column(FloatArray, nullable=True))
     rationale: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
-    model_config = {"arbitrary_types_allowed": True}  # type: ignore[assignment]
+    model_config = {"arbitrary_types_allowed": True}

@@ -68,12 +68,18 @@ def api_question(
 class ForecastLike(Protocol):
     """A forecast row, ORM object or lightweight record alike."""
 
-    id: int | None
-    start_time: datetime
-    end_time: datetime | None
-    probability: float | None
-    cdf: np.ndarray | None
-    rationale: str | None
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def start_time(self) -> datetime: ...
+    @property
+    def end_time(self) -> datetime | None: ...
+    @property
+    def probability(self) -> float | None: ...
+    @property
+    def cdf(self) -> np.ndarray | None: ...
+    @property
+    def rationale(self) -> str | None: ...
 
 
 def forecast_json(forecast: ForecastLike, *, question_key: str, username: str) -> dict[str, Any]:

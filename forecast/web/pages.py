@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 from sqlalchemy import select as sa_select
+from sqlmodel import col
 
 from forecast.auth import web_user
 from forecast.db import get_session
@@ -27,9 +28,9 @@ def home() -> str:
     if user is not None:
         rows = session.execute(
             sa_select(Question, Forecast)
-            .join(Forecast, Forecast.question_id == Question.id)  # type: ignore[arg-type]
-            .where(Forecast.user_id == user.id, Forecast.end_time.is_(None))  # type: ignore[union-attr]
-            .order_by(Question.close_time)
+            .join(Forecast, col(Forecast.question_id) == col(Question.id))
+            .where(col(Forecast.user_id) == user.id, col(Forecast.end_time).is_(None))
+            .order_by(col(Question.close_time))
             .limit(20)
         ).all()
         mine = [(q, f) for q, f in rows]

@@ -67,8 +67,8 @@ def question_to_form(data: Mapping[str, Any]) -> dict[str, Any]:
     r = data.get("range") or {}
     if r:
         for name in ("min", "max"):
-            value = r.get(name)
-            form[f"range_{name}"] = str(value)[:10] if data.get("type") == "date" else str(value)
+            bound = str(r.get(name))
+            form[f"range_{name}"] = bound[:10] if data.get("type") == "date" else bound
         form["open_lower"] = "on" if r.get("open_lower") else ""
         form["open_upper"] = "on" if r.get("open_upper") else ""
         if r.get("zero_point") is not None:

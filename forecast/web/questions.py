@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from sqlmodel import select
+from sqlmodel import col, select
 from werkzeug.wrappers import Response
 
 from forecast.auth import web_user
@@ -48,7 +48,7 @@ def index() -> str:
         flash_error(exc)
         page = question_service.list_questions(session=session, viewer=web_user(), per_page=25)
     slugs, _ = name_maps(session, page.items)
-    tournaments = session.exec(select(Tournament).order_by(Tournament.title)).all()
+    tournaments = session.exec(select(Tournament).order_by(col(Tournament.title))).all()
     counts = forecaster_counts(session, [q.id for q in page.items if q.id])
     return render_template(
         "questions/index.html",
@@ -88,11 +88,11 @@ def detail(question_id: int) -> str:
         standing = next((f for f in history if f.end_time is None), None)
     slugs, names = name_maps(session, [question])
     events = session.exec(
-        select(QuestionEvent, User.username)
-        .join(User, User.id == QuestionEvent.actor_id, isouter=True)  # type: ignore[arg-type]
-        .where(QuestionEvent.question_id == question_id)
-        .order_by(QuestionEvent.created_at)
-    ).all()  # type: ignore[arg-type]
+        select(QuestionEvent, col(User.username))
+        .join(User, col(User.id) == col(QuestionEvent.actor_id), isouter=True)
+        .where(col(QuestionEvent.question_id) == question_id)
+        .order_by(col(QuestionEvent.created_at))
+    ).all()
     scale = None
     if question.is_continuous:
         scale = {
@@ -101,7 +101,7 @@ def detail(question_id: int) -> str:
             "open_lower": question.open_lower,
             "open_upper": question.open_upper,
         }
-    tournaments = session.exec(select(Tournament).order_by(Tournament.title)).all()
+    tournaments = session.exec(select(Tournament).order_by(col(Tournament.title))).all()
     return render_template(
         "questions/detail.html",
         q=question,
@@ -153,11 +153,12 @@ def submit(question_id: int) -> Response:
             )
         else:
             raw = (request.form.get("probability") or "").strip().rstrip("%")
+            percent = _to_float(raw)
             forecast_service.submit_forecast(
                 session=get_session(),
                 actor=me(),
                 question_id=question_id,
-                probability=_to_float(raw) / 100.0,
+                probability=percent / 100.0 if isinstance(percent, float) else percent,
                 rationale=rationale,
             )
     except DomainError as exc:
@@ -220,7 +221,7 @@ def new() -> str | Response:
             else:
                 flash("Question created.", "success")
             return redirect(url_for("questions.detail", question_id=question.id))
-    tournaments = session.exec(select(Tournament).order_by(Tournament.title)).all()
+    tournaments = session.exec(select(Tournament).order_by(col(Tournament.title))).all()
     return render_template(
         "questions/form.html",
         form=form,
@@ -256,7 +257,7 @@ def edit(question_id: int) -> str | Response:
             return redirect(url_for("questions.detail", question_id=question_id))
     else:
         form = question_to_form(question_service.question_as_input(session, question))
-    tournaments = session.exec(select(Tournament).order_by(Tournament.title)).all()
+    tournaments = session.exec(select(Tournament).order_by(col(Tournament.title))).all()
     return render_template(
         "questions/form.html",
         form=form,
