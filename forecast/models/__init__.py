@@ -1,5 +1,11 @@
 """SQLModel tables; importing this package registers every table on SQLModel.metadata."""
 
+from forecast.models.calibration import (
+    CalibrationAnswer,
+    CalibrationItem,
+    CalibrationSession,
+    CalibrationSet,
+)
 from forecast.models.forecasts import Forecast
 from forecast.models.questions import (
     REVIEW_STATUSES,
@@ -10,12 +16,18 @@ from forecast.models.questions import (
     QuestionType,
     Tournament,
 )
+from forecast.models.scores import AggregateCache, Score
 from forecast.models.users import ApiToken, Notification, Role, User
 
 __all__ = [
     "REVIEW_STATUSES",
     "SCHEDULED_STATUSES",
+    "AggregateCache",
     "ApiToken",
+    "CalibrationAnswer",
+    "CalibrationItem",
+    "CalibrationSession",
+    "CalibrationSet",
     "Forecast",
     "Notification",
     "Question",
@@ -23,6 +35,7 @@ __all__ = [
     "QuestionStatus",
     "QuestionType",
     "Role",
+    "Score",
     "Tournament",
     "User",
 ]

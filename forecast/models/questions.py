@@ -48,6 +48,9 @@ class Tournament(SQLModel, table=True):
     slug: str = Field(sa_column=Column(String(80), unique=True, nullable=False, index=True))
     title: str = Field(sa_column=Column(String(200), nullable=False))
     description: str = Field(default="", sa_column=Column(Text, nullable=False))
+    prize_pool: float = Field(
+        default=0.0, sa_column=Column(Float, nullable=False, server_default="0")
+    )
     created_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
     )
@@ -97,6 +100,16 @@ class Question(SQLModel, table=True):
         default=None, sa_column=Column(Integer, ForeignKey("users.id"), nullable=True)
     )
     review_comment: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    # Scoring weight in tournament leaderboards.
+    weight: float = Field(default=1.0, sa_column=Column(Float, nullable=False, server_default="1"))
+    # Bumped by every forecast write; aggregate caches compare against it.
+    forecasts_version: int = Field(
+        default=0, sa_column=Column(Integer, nullable=False, server_default="0")
+    )
+    # When organizers were last reminded that the question is past its resolve-by time.
+    resolution_reminded_at: datetime | None = Field(
+        default=None, sa_column=Column(UTCDateTime, nullable=True)
+    )
     created_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
     )

@@ -31,6 +31,10 @@ class User(SQLModel, table=True):
     password_hash: str | None = Field(default=None, sa_column=Column(String(255), nullable=True))
     role: str = Field(default=Role.FORECASTER.value, sa_column=Column(String(20), nullable=False))
     is_demo: bool = Field(default=False)
+    email: str | None = Field(default=None, sa_column=Column(String(254), nullable=True))
+    # Where threshold alerts are POSTed, signed with HMAC-SHA256 using webhook_secret.
+    webhook_url: str | None = Field(default=None, sa_column=Column(String(500), nullable=True))
+    webhook_secret: str | None = Field(default=None, sa_column=Column(String(100), nullable=True))
     created_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
     )

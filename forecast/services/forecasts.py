@@ -187,6 +187,16 @@ _STANDING = sa_select(_F.c.id, _F.c.start_time).where(
 _STANDING_LOCKED = _STANDING.with_for_update()
 _CLOSE = update(_F).where(_F.c.id == bindparam("forecast_id")).values(end_time=bindparam("end"))
 _INSERT = insert(_F).returning(_F.c.id)
+_BUMP_VERSION = (
+    update(_Q)
+    .where(_Q.c.id == bindparam("question_id"))
+    .values(forecasts_version=_Q.c.forecasts_version + 1)
+)
+
+
+def bump_forecasts_version(session: Session, question_id: int) -> None:
+    """Mark the question's forecasts as changed (aggregate caches go stale)."""
+    session.connection().execute(_BUMP_VERSION, {"question_id": question_id})
 
 
 def question_facts(session: Session, question_id: int) -> QuestionFacts | None:
@@ -248,6 +258,7 @@ def submit_forecast(
                     "rationale": rationale,
                 },
             ).scalar_one()
+            bump_forecasts_version(session, question_id)
             session.commit()
         except IntegrityError:
             # Another request of the same user won the race; retry on top of its row.
@@ -289,6 +300,7 @@ def withdraw_forecast(
         raise NotFound("you have no standing forecast on this question")
     standing.end_time = max(at, standing.start_time + timedelta(microseconds=1))
     session.add(standing)
+    bump_forecasts_version(session, question_id)
     session.commit()
     return standing
 

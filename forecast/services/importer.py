@@ -572,6 +572,13 @@ def _write_forecasts(
             .where(col(Forecast.id) == forecast_id)
             .values(end_time=from_epoch(end_us / 1e6))
         )
+    touched = np.unique(q_s[keep]).tolist()
+    if touched:
+        session.execute(
+            update(Question)
+            .where(col(Question.id).in_(touched))
+            .values(forecasts_version=col(Question.forecasts_version) + 1)
+        )
     rows_to_insert = np.flatnonzero(keep & ~w_s)
     report.created["forecasts"] = int(rows_to_insert.size)
     report.existing["forecasts"] = int(skip[~w_s].sum())

@@ -1,0 +1,54 @@
+"""Derived data: per-(question, user) scores and cached aggregate histories."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Column, Float, ForeignKey, Integer, LargeBinary, String, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from forecast.clock import utcnow
+from forecast.models.types import UTCDateTime
+
+
+class Score(SQLModel, table=True):
+    """One user's scores on one resolved question (rebuilt by the resolver)."""
+
+    __tablename__ = "scores"
+    __table_args__ = (UniqueConstraint("question_id", "user_id", name="uq_scores_question_user"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    question_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("questions.id", ondelete="CASCADE"), nullable=False)
+    )
+    user_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("users.id"), nullable=False, index=True)
+    )
+    baseline: float = Field(sa_column=Column(Float, nullable=False))
+    peer: float = Field(sa_column=Column(Float, nullable=False))
+    coverage: float = Field(sa_column=Column(Float, nullable=False))
+    brier: float | None = Field(default=None, sa_column=Column(Float, nullable=True))
+    log: float | None = Field(default=None, sa_column=Column(Float, nullable=True))
+    computed_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
+    )
+
+
+class AggregateCache(SQLModel, table=True):
+    """A question's aggregate history for one method, valid while forecasts_version matches."""
+
+    __tablename__ = "aggregate_cache"
+    __table_args__ = (
+        UniqueConstraint("question_id", "method", name="uq_aggregate_cache_question_method"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    question_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("questions.id", ondelete="CASCADE"), nullable=False)
+    )
+    method: str = Field(sa_column=Column(String(30), nullable=False))
+    forecasts_version: int = Field(sa_column=Column(Integer, nullable=False))
+    payload: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    computed_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
+    )
