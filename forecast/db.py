@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -13,6 +16,7 @@ from sqlmodel import Session
 
 EXTENSION_KEY = "forecast_db"
 _IMMEDIATE = "forecast_sqlite_immediate"
+_LOCK_FD = "forecast_write_lock_fd"
 
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:
@@ -26,6 +30,9 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
             max_overflow=10,
         )
         _configure_sqlite(engine)
+        database = engine.url.database
+        if database and database != ":memory:":
+            _serialize_writers(engine, f"{database}-writelock")
         return engine
     return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=5, max_overflow=10)
 
@@ -48,6 +55,36 @@ def _configure_sqlite(engine: Engine) -> None:
     def _on_begin(conn: Connection) -> None:
         immediate = conn.get_execution_options().get(_IMMEDIATE, False)
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def _serialize_writers(engine: Engine, lock_path: str) -> None:
+    # SQLite makes a blocked writer sleep in growing steps (1, 2, 5, 10 ms...) before it
+    # retries, so under load most of a queued writer's wait is idle sleep. A blocking file
+    # lock taken just before BEGIN IMMEDIATE queues writers in the kernel instead: the next
+    # one wakes the moment the previous one commits. SQLite's own lock still guards the data.
+    held = threading.local()
+
+    @event.listens_for(engine, "begin")
+    def _lock(conn: Connection) -> None:
+        # A thread that already writes elsewhere must not wait on itself: it falls back on
+        # SQLite's own busy handling for the nested transaction.
+        if conn.get_execution_options().get(_IMMEDIATE, False) and not getattr(held, "fd", None):
+            fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            held.fd = fd
+            conn.connection.info[_LOCK_FD] = (fd, held)
+
+    @event.listens_for(engine, "checkin")
+    def _unlock(dbapi_connection: Any, record: Any) -> None:
+        entry = record.info.pop(_LOCK_FD, None)
+        if entry is not None:
+            fd, owner = entry
+            owner.fd = None
+            os.close(fd)  # closing the descriptor releases the lock
+
+    # The lock must be taken before BEGIN IMMEDIATE runs, so it goes first among the listeners.
+    event.remove(engine, "begin", _lock)
+    event.listen(engine, "begin", _lock, insert=True)
 
 
 def is_sqlite(engine: Engine) -> bool:
