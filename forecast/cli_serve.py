@@ -17,20 +17,24 @@ BENCH_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file_
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, type=int, show_default=True)
+@click.option("--threads", default=8, type=int, show_default=True, help="Request threads.")
 @click.option("--no-scheduler", is_flag=True, help="Serve pages only; run jobs elsewhere.")
 @with_appcontext
-def serve_command(host: str, port: int, no_scheduler: bool) -> None:
+def serve_command(host: str, port: int, threads: int, no_scheduler: bool) -> None:
     """Serve the web app with its scheduler in this process (one machine)."""
-    from werkzeug.serving import run_simple
-
     from forecast import jobs
+    from forecast.serving import SingleProcessServer
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    if not no_scheduler and app.config["SCHEDULER_ENABLED"]:
-        jobs.start_background(app)
-        click.echo("scheduler started")
+    with_jobs = not no_scheduler and bool(app.config["SCHEDULER_ENABLED"])
+
+    def start_jobs() -> None:
+        if with_jobs:
+            jobs.start_background(app)
+            click.echo("scheduler started")
+
     click.echo(f"serving on http://{host}:{port}")
-    run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)
+    SingleProcessServer(app, bind=f"{host}:{port}", threads=threads, on_start=start_jobs).run()
 
 
 @click.command("scheduler")

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import CursorResult, and_, func, or_, update
+from sqlalchemy import CursorResult, and_, case, func, or_, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -59,6 +59,20 @@ def _status_condition(status: QuestionStatus, now: datetime) -> Any:
     if status is QuestionStatus.CLOSED:
         return and_(scheduled, col(Question.close_time) <= now)
     return col(Question.status) == status.value
+
+
+def _open_first(now: datetime) -> Any:
+    """Order open and upcoming questions first, then closed, then finished ones."""
+    finished = [
+        QuestionStatus.RESOLVED.value,
+        QuestionStatus.ANNULLED.value,
+        QuestionStatus.REJECTED.value,
+    ]
+    return case(
+        (col(Question.status).in_(finished), 2),
+        (col(Question.close_time) <= now, 1),
+        else_=0,
+    )
 
 
 def _visibility_condition(viewer: User | None) -> Any:
@@ -128,7 +142,7 @@ def list_questions(
     rows = session.exec(
         select(Question)
         .where(where)
-        .order_by(col(Question.close_time), col(Question.id))
+        .order_by(_open_first(now), col(Question.close_time), col(Question.id))
         .offset((page - 1) * per_page)
         .limit(per_page)
     ).all()
