@@ -17,6 +17,7 @@ from sqlmodel import Session
 EXTENSION_KEY = "forecast_db"
 _IMMEDIATE = "forecast_sqlite_immediate"
 _LOCK_FD = "forecast_write_lock_fd"
+_WRITING = "forecast_writing"
 
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:
@@ -93,12 +94,25 @@ def is_sqlite(engine: Engine) -> bool:
 
 
 def begin_write(session: Session) -> None:
-    """Start the session's transaction as a writer (takes SQLite's write lock up front)."""
+    """Start the session's transaction as a writer (takes SQLite's write lock up front).
+
+    Calling it again inside the same writing transaction does nothing, so an entry point may
+    open the write transaction early and let the service join it.
+    """
+    if session.info.get(_WRITING):
+        return
     if session.in_transaction():
         # End the read-only transaction the request may have opened (auth lookups); with
         # expire_on_commit=False the loaded objects stay usable.
         session.commit()
     session.connection(execution_options={_IMMEDIATE: True})
+    session.info[_WRITING] = True
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _transaction_ended(session: Session, transaction: Any) -> None:
+    if transaction.parent is None:
+        session.info.pop(_WRITING, None)
 
 
 def init_app(app: Flask) -> None:

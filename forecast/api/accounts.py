@@ -27,7 +27,7 @@ class Health(MethodView):
 
 @bp.route("/register")
 class Register(MethodView):
-    @bp.arguments(Credentials)
+    @bp.arguments(Credentials())
     @bp.response(201, UserOut)
     @document_errors(bp, 409, 422)
     def post(self, body: dict[str, Any]) -> Response:
@@ -47,7 +47,7 @@ class Register(MethodView):
 
 @bp.route("/tokens")
 class Tokens(MethodView):
-    @bp.arguments(Credentials)
+    @bp.arguments(Credentials())
     @bp.response(201, TokenOut)
     @document_errors(bp, 401, 422)
     def post(self, body: dict[str, Any]) -> Response:

@@ -30,7 +30,7 @@ bp = Blueprint("api_questions", __name__, url_prefix="/api/v1/questions", descri
 
 @bp.route("")
 class Questions(MethodView):
-    @bp.arguments(QuestionListArgs, location="query")
+    @bp.arguments(QuestionListArgs(), location="query")
     @bp.response(200, QuestionPage)
     @document_errors(bp, 404, 422)
     def get(self, args: dict[str, Any]) -> Response:
@@ -52,7 +52,7 @@ class Questions(MethodView):
             total=page.total,
         )
 
-    @bp.arguments(QuestionIn)
+    @bp.arguments(QuestionIn())
     @bp.response(201, QuestionOut)
     @bp.doc(security=BEARER)
     @document_errors(bp, 401, 404, 409, 422)
@@ -80,7 +80,7 @@ class QuestionDetail(MethodView):
 
 @bp.route("/<int:question_id>/review")
 class Review(MethodView):
-    @bp.arguments(ReviewIn)
+    @bp.arguments(ReviewIn())
     @bp.response(200, QuestionOut)
     @bp.doc(security=BEARER)
     @document_errors(bp, 401, 403, 404, 409, 422)
@@ -101,7 +101,7 @@ class Review(MethodView):
 
 @bp.route("/<int:question_id>/preview")
 class Preview(MethodView):
-    @bp.arguments(PreviewIn)
+    @bp.arguments(PreviewIn())
     @bp.response(200, PreviewOut)
     @document_errors(bp, 404, 422)
     def post(self, body: dict[str, Any], question_id: int) -> Response:
