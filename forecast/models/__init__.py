@@ -1,5 +1,6 @@
 """SQLModel tables; importing this package registers every table on SQLModel.metadata."""
 
+from forecast.models.boundaries import Boundary, BoundaryEvent, BoundaryStatus, BoundaryVersion
 from forecast.models.calibration import (
     CalibrationAnswer,
     CalibrationItem,
@@ -24,6 +25,10 @@ __all__ = [
     "SCHEDULED_STATUSES",
     "AggregateCache",
     "ApiToken",
+    "Boundary",
+    "BoundaryEvent",
+    "BoundaryStatus",
+    "BoundaryVersion",
     "CalibrationAnswer",
     "CalibrationItem",
     "CalibrationSession",
