@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import numpy as np
@@ -38,6 +38,7 @@ from forecast.services.questions import scheduled_status
 
 Progress = Callable[[int], None]
 BATCH = 20_000
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 RESOLUTION_OUTCOMES = (
     "yes",
     "no",
@@ -582,28 +583,33 @@ def _write_forecasts(
     rows_to_insert = np.flatnonzero(keep & ~w_s)
     report.created["forecasts"] = int(rows_to_insert.size)
     report.existing["forecasts"] = int(skip[~w_s].sum())
-    for begin in range(0, rows_to_insert.size, BATCH):
-        chunk = rows_to_insert[begin : begin + BATCH]
-        values = []
-        for k in chunk.tolist():
-            i = int(order[k])
-            end = next_time[k]
-            values.append(
-                {
-                    "question_id": int(q_s[k]),
-                    "user_id": int(u_s[k]),
-                    "start_time": from_epoch(int(t_s[k]) / 1e6),
-                    "end_time": from_epoch(int(end) / 1e6) if end >= 0 else None,
-                    "probability": None
-                    if np.isnan(batch.probability[i])
-                    else float(batch.probability[i]),
-                    "cdf": batch.cdfs[batch.cdf_row[i]] if batch.cdf_row[i] >= 0 else None,
-                    "rationale": batch.rationale[i],
-                }
-            )
-        session.execute(insert(Forecast), values)
+    # Gather the columns as plain lists first: per-element numpy access would dominate.
+    source = order[rows_to_insert]
+    question_ids = q_s[rows_to_insert].tolist()
+    user_ids = u_s[rows_to_insert].tolist()
+    starts = t_s[rows_to_insert].tolist()
+    ends = next_time[rows_to_insert].tolist()
+    probabilities = [None if p != p else p for p in batch.probability[source].tolist()]
+    cdf_rows = batch.cdf_row[source].tolist()
+    rationales = [batch.rationale[i] for i in source.tolist()]
+    table = Forecast.__table__  # type: ignore[attr-defined]
+    for begin in range(0, len(question_ids), BATCH):
+        stop = min(begin + BATCH, len(question_ids))
+        values = [
+            {
+                "question_id": question_ids[j],
+                "user_id": user_ids[j],
+                "start_time": _EPOCH + timedelta(microseconds=starts[j]),
+                "end_time": _EPOCH + timedelta(microseconds=ends[j]) if ends[j] >= 0 else None,
+                "probability": probabilities[j],
+                "cdf": batch.cdfs[cdf_rows[j]] if cdf_rows[j] >= 0 else None,
+                "rationale": rationales[j],
+            }
+            for j in range(begin, stop)
+        ]
+        session.execute(insert(table), values)
         if progress:
-            progress(len(chunk))
+            progress(stop - begin)
 
 
 def _stored_forecasts(
