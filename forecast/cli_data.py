@@ -91,6 +91,31 @@ def export_all_command(indent: bool) -> None:
     sys.stdout.buffer.write(b"\n")
 
 
+@export_group.command("aggregates")
+@click.option("--question", "key", required=True, help="The question's key.")
+@click.option(
+    "--method",
+    default="recency_weighted",
+    show_default=True,
+    help="recency_weighted, unweighted, mean, geo_mean_odds, extremized, track_record",
+)
+@with_appcontext
+def export_aggregates_command(key: str, method: str) -> None:
+    """Write a question's aggregate history: one entry per change point."""
+    from forecast.services.aggregate_views import history_records
+    from forecast.services.aggregation import build_cached, parse_method
+    from forecast.services.questions import get_question_by_key
+
+    try:
+        with session_scope() as session:
+            question = get_question_by_key(session=session, viewer=None, key=key)
+            cached = build_cached(session, question, parse_method(method))
+            records = history_records(cached.history, question.is_continuous)
+    except DomainError as exc:
+        _fail(exc.message)
+    sys.stdout.buffer.write(orjson.dumps(records) + b"\n")
+
+
 @click.command("seed")
 @click.option("--demo", is_flag=True, help="Also add synthetic demo forecasters and histories.")
 @with_appcontext

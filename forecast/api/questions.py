@@ -21,7 +21,10 @@ from forecast.api.schemas import (
 from forecast.db import get_session
 from forecast.distributions import density
 from forecast.errors import ValidationFailed
+from forecast.services import aggregation
 from forecast.services import questions as question_service
+from forecast.services.aggregate_views import value_json
+from forecast.services.aggregate_visibility import hidden_reason
 from forecast.services.forecasts import parse_value
 from forecast.services.question_views import question_payloads
 
@@ -72,10 +75,16 @@ class QuestionDetail(MethodView):
     def get(self, question_id: int) -> Response:
         """Read one question."""
         session = get_session()
+        viewer = caller()
         question = question_service.get_question(
-            session=session, viewer=caller(), question_id=question_id
+            session=session, viewer=viewer, question_id=question_id
         )
-        return jsonify(question_payloads(session, [question])[0])
+        payload = question_payloads(session, [question])[0]
+        if hidden_reason(session, question, viewer) is None:
+            payload["aggregate"] = value_json(
+                aggregation.current_value(session, question), question
+            )
+        return jsonify(payload)
 
 
 @bp.route("/<int:question_id>/review")

@@ -114,12 +114,63 @@ class ResolutionOut(Schema):
     resolved_at = fields.String(required=True, metadata=ISO)
 
 
+METHODS = ("recency_weighted", "unweighted", "mean", "geo_mean_odds", "extremized", "track_record")
+
+
 class AggregateOut(Schema):
     method = fields.String(required=True)
     probability = fields.Float(allow_none=True)
-    cdf = fields.List(fields.Float())
+    cdf = fields.List(fields.Float(), allow_none=True)
     forecaster_count = fields.Integer(required=True)
     at = fields.String(required=True, metadata=ISO)
+    interval = fields.List(
+        fields.Raw(),
+        allow_none=True,
+        metadata={
+            "description": "bootstrap 90% interval [low, high] (pointwise CDFs when continuous)"
+        },
+    )
+    x = fields.Float()
+    p_below = fields.Float(metadata={"description": "P(X <= x)"})
+    p_above = fields.Float(metadata={"description": "P(X >= x)"})
+    p_before = fields.Float(metadata={"description": "P(event before the given date)"})
+    p_below_interval = fields.List(fields.Float())
+    p_above_interval = fields.List(fields.Float())
+
+
+class AggregateArgs(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    method = fields.String(validate=validate.OneOf(METHODS))
+    at = fields.String(metadata=ISO)
+    x = fields.String(metadata={"description": "a value on the question's axis: P(X <= x)"})
+    before = fields.String(metadata={"description": "date questions: P(before this date)", **ISO})
+
+
+class HistoryArgs(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    method = fields.String(validate=validate.OneOf(METHODS))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10_000_000))
+    per_page = fields.Integer(load_default=1000, validate=validate.Range(min=1, max=10_000))
+
+
+class HistoryEntry(Schema):
+    start = fields.String(required=True, metadata=ISO)
+    end = fields.String(allow_none=True, required=True, metadata=ISO)
+    forecaster_count = fields.Integer(required=True)
+    probability = fields.Float(allow_none=True)
+    cdf = fields.List(fields.Float(), allow_none=True)
+
+
+class HistoryPage(Schema):
+    items = fields.List(fields.Nested(HistoryEntry), required=True)
+    page = fields.Integer(required=True)
+    per_page = fields.Integer(required=True)
+    total = fields.Integer(required=True)
+    method = fields.String(required=True)
 
 
 class QuestionOut(Schema):

@@ -1,0 +1,308 @@
+"""Community prediction: the aggregation methods of SCORING.md, their history and intervals.
+
+Pure numpy. A question's forecasts arrive as flat arrays: `start`, `end` (np.inf while standing),
+`user`, and values (`p (F,)` for binary, `cdf (F, 201)` for continuous). At an instant the active
+forecasts are ordered by start time, ties by user id, i = 1..N.
+
+Conventions where SCORING.md is silent:
+
+- Ties in the quantile rule: cumulative weight c counts as reaching q when c >= q * (1 - 1e-12)
+  and as passing it when c > q * (1 + 1e-12), so float noise (sums that should be exactly 0.5)
+  never splits a tie. With equal weights the sums are exact and the rule is the textbook median.
+- Band: for binary questions `lower`/`upper` are the weighted 25th/75th percentiles of the active
+  forecasts under the method's weights (recency weights for recency_weighted, mean,
+  geo_mean_odds and extremized; equal for unweighted; track-record for track_record), by the same
+  rule as the weighted median. For continuous questions they are the internal-axis positions
+  u in [0, 1] where the aggregate CDF reaches 0.25 and 0.75 (`cdf_quantile`).
+- Change points are all distinct start times and finite end times, even those of a forecast
+  that ends where it starts (it is never active). The caller clips `end` at the question's close.
+- Track-record weights are computed as exp(3 ln rep - 3 (t - start) / span), divided by the largest
+  weight at that instant (a common factor, which cancels).
+
+How the history avoids recomputing every change point from scratch
+-------------------------------------------------------------------
+Let K be the number of change points ("rows") and N the number of active forecasts. Forecasts are
+sorted by (start, user) once; each gets the row range [first_row, stop_row) in which it is
+active. Since forecasts only join at the top of the start order, the rank of an active forecast
+j at row k is simply #{l <= j : stop_row[l] > k}.
+
+Rows are handled in batches of 64. For a batch, the forecasts alive in it are split into those
+outliving the batch and the few dying inside it; a forecast's rank at row k is then (a prefix
+count of the outliving forecasts up to it) + (a small rows x dying table: dying forecasts below it
+still alive at row k). One gather from a table of exp(sqrt(rank) - scale) gives the whole
+rows x forecasts weight matrix, and the normalisation exp(-sqrt(N)) cancels. Weighted means
+(continuous CDFs, `mean`, `geo_mean_odds`, `extremized`) are one matrix product per batch. For
+weighted quantiles the columns are kept in value order (a sorted list updated per batch by
+insertion, never re-sorted); block sums of 64 columns locate the block where the cumulative weight
+crosses q, and one cumulative sum inside that block gives the exact crossing.
+
+The recency weights make old forecasts negligible: ranks 1..c hold at most
+2 sqrt(c+1) e^(sqrt(c+1)) / (2 e^sqrt(N) (sqrt(N) - 1)) of the total, so each batch leaves out
+the lowest c ranks. For weighted means c keeps that share below 1e-18, which moves a mean by at
+most 2e-18 * max|value| (far below 1e-12). For the weighted median c allows 1e-8, about 4,900 of
+20,000 forecasts kept, and every choice is certified: the cumulative weights on both sides of the
+chosen value must clear the threshold by more than the left-out bound plus 1e-13 of the total
+(float differences between summation orders). A row that fails (about one in 10^4) is recomputed
+by the one-instant rule, whose arithmetic is the plain recomputation's, so near-ties are decided
+exactly as the reference decides them.
+
+Methods whose weights are fixed per forecast (unweighted; track_record, once the factor
+exp(-3 t / span) common to all forecasts at an instant is dropped) need no ranks: per batch of
+256 rows the forecasts active throughout contribute one precomputed sum (per value block of 64 for
+quantiles) and only those starting or ending inside the batch are added per row.
+
+Python work is O(K / 64) iterations; the vectorised arithmetic is O(K * D) for a window of D
+forecasts (D <= N), instead of sorting N forecasts at each of K rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from forecast.aggregate_core import (
+    DEFAULT_EXTREMIZE,
+    DEFAULT_METHOD,
+    LOGIT_METHODS,
+    MEDIAN_METHODS,
+    METHODS,
+    RECENCY_METHODS,
+    TIE_RTOL,
+    WEIGHTED_CDF_METHODS,
+    Kind,
+    cdf_quantile,
+    check_method,
+    check_values,
+    instant,
+    kind_of,
+    logit,
+    method_weights,
+    sigmoid,
+)
+from forecast.aggregate_fixed import fixed
+from forecast.aggregate_history import BAND, Question, Result, Settings, prepare
+from forecast.aggregate_ranked import ranked
+
+__all__ = [
+    "DEFAULT_EXTREMIZE",
+    "DEFAULT_METHOD",
+    "METHODS",
+    "History",
+    "aggregate_now",
+    "bootstrap_interval",
+    "cdf_quantile",
+    "combine",
+    "entry_at",
+    "history",
+]
+
+Floats = NDArray[np.float64]
+BOOTSTRAP_CELLS = 4_000_000  # resamples x forecasts handled per vectorised step
+
+
+@dataclass(frozen=True)
+class History:
+    """The aggregate as a step function: K entries, one per change point, in time order."""
+
+    start: Floats  # (K,)
+    end: Floats  # (K,) the next change point; np.inf for the last entry
+    forecaster_count: NDArray[np.int64]  # (K,)
+    value: Floats  # (K,) probability, or (K, 201) CDF; nan where forecaster_count == 0
+    lower: Floats  # (K,) binary: weighted 25th percentile; continuous: position of CDF = 0.25
+    upper: Floats  # (K,) binary: weighted 75th percentile; continuous: position of CDF = 0.75
+
+
+def compute(q: Question, s: Settings) -> Result:
+    """Compute every change point's aggregate and band with the fast engines."""
+    result = Result(q, s.kind)
+    if s.method in RECENCY_METHODS and (s.kind == "binary" or s.method in WEIGHTED_CDF_METHODS):
+        ranked(q, s, result)
+    else:
+        fixed(q, s, result)
+    if s.kind == "continuous":
+        result.lower = cdf_quantile(result.value, BAND[0])
+        result.upper = cdf_quantile(result.value, BAND[1])
+    return result
+
+
+def history(
+    start: NDArray[Any],
+    end: NDArray[Any],
+    user: NDArray[Any],
+    values: NDArray[Any],
+    *,
+    method: str = DEFAULT_METHOD,
+    open_time: float,
+    scheduled_close: float,
+    reputation: NDArray[Any] | None = None,
+    extremize: float = DEFAULT_EXTREMIZE,
+) -> History:
+    """Build the aggregate history of one question's forecasts."""
+    check_method(method)
+    start = np.asarray(start, dtype=np.float64)
+    end = np.asarray(end, dtype=np.float64)
+    user = np.asarray(user, dtype=np.int64)
+    values = np.asarray(values, dtype=np.float64)
+    kind = kind_of(values)
+    if not (start.shape == end.shape == user.shape == values.shape[:1]) or start.ndim != 1:
+        raise ValueError("start, end, user and values must describe the same forecasts")
+    if not np.all(np.isfinite(start)) or np.any(np.isnan(end)) or np.any(end < start):
+        raise ValueError("start must be finite and end (np.inf while standing) >= start")
+    check_values(values, kind)
+    rep = None
+    if reputation is not None:
+        rep = np.asarray(reputation, dtype=np.float64)
+        if rep.shape != start.shape or np.any(np.isnan(rep)):
+            raise ValueError("reputation must give one number per forecast")
+    if method == "track_record" and not scheduled_close > open_time:
+        raise ValueError("track_record needs scheduled_close > open_time")
+    q = prepare(start, end, user, values, rep)
+    s = Settings(kind, method, float(open_time), float(scheduled_close), float(extremize))
+    result = compute(q, s)
+    return History(
+        start=q.times,
+        end=np.append(q.times[1:], np.inf),
+        forecaster_count=q.count,
+        value=result.value,
+        lower=result.lower,
+        upper=result.upper,
+    )
+
+
+def entry_at(h: History, t: float) -> int | None:
+    """Return the index of the entry covering t (start <= t < end), or None before the first."""
+    i = int(np.searchsorted(h.start, t, side="right")) - 1
+    return None if i < 0 else i
+
+
+def combine(
+    values_sorted_by_start: NDArray[Any],
+    *,
+    method: str = DEFAULT_METHOD,
+    kind: Kind,
+    t: float | None = None,
+    starts: NDArray[Any] | None = None,
+    open_time: float | None = None,
+    scheduled_close: float | None = None,
+    reputation: NDArray[Any] | None = None,
+    extremize: float = DEFAULT_EXTREMIZE,
+) -> float | Floats:
+    """Aggregate the forecasts active at one instant, ordered by start ascending."""
+    check_method(method)
+    values = np.asarray(values_sorted_by_start, dtype=np.float64)
+    if kind_of(values) != kind:
+        raise ValueError(f"values of shape {values.shape} are not {kind} forecasts")
+    check_values(values, kind)
+    weights = method_weights(
+        method,
+        len(values),
+        starts=None if starts is None else np.asarray(starts, dtype=np.float64),
+        reputation=None if reputation is None else np.asarray(reputation, dtype=np.float64),
+        t=t,
+        open_time=open_time,
+        scheduled_close=scheduled_close,
+    )
+    value, _, _ = instant(values, weights, method=method, kind=kind, extremize=extremize)
+    return float(value) if kind == "binary" else value
+
+
+def aggregate_now(
+    start: NDArray[Any],
+    user: NDArray[Any],
+    values: NDArray[Any],
+    *,
+    method: str = DEFAULT_METHOD,
+    t: float,
+    open_time: float,
+    scheduled_close: float,
+    reputation: NDArray[Any] | None = None,
+    extremize: float = DEFAULT_EXTREMIZE,
+) -> float | Floats:
+    """Aggregate the forecasts active at t (one per user), given in any order."""
+    start = np.asarray(start, dtype=np.float64)
+    user = np.asarray(user, dtype=np.int64)
+    values = np.asarray(values, dtype=np.float64)
+    if np.any(start > t):
+        raise ValueError("every forecast passed to aggregate_now must have started by t")
+    if len(np.unique(user)) != len(user):
+        raise ValueError("at most one active forecast per user")
+    order = np.lexsort((user, start))
+    return combine(
+        values[order],
+        method=method,
+        kind=kind_of(values),
+        t=t,
+        starts=start[order],
+        open_time=open_time,
+        scheduled_close=scheduled_close,
+        reputation=None if reputation is None else np.asarray(reputation)[order],
+        extremize=extremize,
+    )
+
+
+def bootstrap_interval(
+    values_sorted_by_start: NDArray[Any],
+    *,
+    method: str = DEFAULT_METHOD,
+    kind: Kind,
+    n_resamples: int = 1000,
+    level: float = 0.9,
+    rng: np.random.Generator,
+    **method_args: Any,
+) -> tuple[float, float] | tuple[Floats, Floats]:
+    """Return the percentile interval of the aggregate over forecasters resampled with replacement.
+
+    A resampled forecaster keeps the weight it has in the original sample (its recency rank among
+    the original N, or its track-record weight); a forecaster drawn m times weighs m times that.
+    Resamples are drawn and aggregated as whole matrices, a few million cells at a time. For
+    continuous questions the interval is pointwise over the 201 CDF values.
+    """
+    check_method(method)
+    values = np.asarray(values_sorted_by_start, dtype=np.float64)
+    if kind_of(values) != kind:
+        raise ValueError(f"values of shape {values.shape} are not {kind} forecasts")
+    n = len(values)
+    if n == 0:
+        if kind == "binary":
+            return np.nan, np.nan
+        return np.full(values.shape[1:], np.nan), np.full(values.shape[1:], np.nan)
+    extremize = float(method_args.pop("extremize", DEFAULT_EXTREMIZE))
+    weights = np.ones(n)
+    if kind == "binary" or method in WEIGHTED_CDF_METHODS:
+        weights = method_weights(method, n, **method_args)
+    chunk = max(1, BOOTSTRAP_CELLS // n)
+    parts = []
+    for first in range(0, n_resamples, chunk):
+        rows = min(chunk, n_resamples - first)
+        picks = rng.integers(0, n, size=(rows, n)) + n * np.arange(rows)[:, None]
+        counts = np.bincount(picks.ravel(), minlength=rows * n).reshape(rows, n)
+        parts.append(_resampled(values, counts * weights, method, kind, extremize))
+    aggregates = np.concatenate(parts)
+    tail = (1.0 - level) / 2.0
+    lo, hi = np.quantile(aggregates, [tail, 1.0 - tail], axis=0)
+    if kind == "binary":
+        return float(lo), float(hi)
+    return lo, hi
+
+
+def _resampled(
+    values: Floats, weights: Floats, method: str, kind: Kind, extremize: float
+) -> Floats:
+    """Return each resample's aggregate, given rows of per-forecaster weights."""
+    totals = weights.sum(axis=1)
+    if kind == "continuous":
+        return (weights @ values) / totals[:, None]
+    if method in LOGIT_METHODS:
+        d = extremize if method == "extremized" else 1.0
+        return sigmoid(d * (weights @ logit(values)) / totals)
+    if method not in MEDIAN_METHODS:
+        return (weights @ values) / totals
+    order = np.argsort(values, kind="stable")
+    cumulative = np.cumsum(weights[:, order], axis=1) / totals[:, None]
+    first_reaching = np.argmax(cumulative >= 0.5 * (1.0 - TIE_RTOL), axis=1)
+    first_past = np.argmax(cumulative > 0.5 * (1.0 + TIE_RTOL), axis=1)
+    ordered = values[order]
+    return (ordered[first_reaching] + ordered[first_past]) / 2.0

@@ -1,0 +1,92 @@
+"""The community prediction: at any instant, over time, and P(X <= x) for continuous questions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, jsonify
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from forecast.api.common import caller, document_errors
+from forecast.api.schemas import AggregateArgs, AggregateOut, HistoryArgs, HistoryPage
+from forecast.db import get_session
+from forecast.errors import Forbidden, ValidationFailed
+from forecast.models import Question, QuestionType
+from forecast.question_times import parse_optional_time
+from forecast.services import aggregation
+from forecast.services import questions as question_service
+from forecast.services.aggregate_views import (
+    axis_point,
+    event_probabilities,
+    history_records,
+    value_json,
+)
+from forecast.services.aggregate_visibility import hidden_reason
+
+bp = Blueprint("api_aggregates", __name__, url_prefix="/api/v1/questions", description="Aggregates")
+
+
+def visible_question(question_id: int) -> Question:
+    """Load the question and refuse when its aggregate is hidden from the caller."""
+    session = get_session()
+    viewer = caller()
+    question = question_service.get_question(
+        session=session, viewer=viewer, question_id=question_id
+    )
+    reason = hidden_reason(session, question, viewer)
+    if reason:
+        raise Forbidden(reason, "aggregate")
+    return question
+
+
+@bp.route("/<int:question_id>/aggregate")
+class Aggregate(MethodView):
+    @bp.arguments(AggregateArgs(), location="query")
+    @bp.response(200, AggregateOut)
+    @document_errors(bp, 401, 403, 404, 422)
+    def get(self, args: dict[str, Any], question_id: int) -> Response:
+        """Return the aggregate at `at` (default now) under `method`; `x`/`before` ask P(X <= x)."""
+        session = get_session()
+        question = visible_question(question_id)
+        method = aggregation.parse_method(args.get("method"))
+        at = parse_optional_time(args.get("at"), "at")
+        if at is None:
+            value = aggregation.current_value(session, question, method)
+        else:
+            value = aggregation.value_at(session, question, method=method, at=at)
+        body = value_json(value, question)
+        point = args.get("x") or args.get("before")
+        if point is not None:
+            if not question.is_continuous:
+                raise ValidationFailed("x and before apply to numeric and date questions", "x")
+            if "before" in args and question.type != QuestionType.DATE.value:
+                raise ValidationFailed("before applies to date questions; use x", "before")
+            field = "before" if "before" in args else "x"
+            if value.cdf is not None:
+                answers = event_probabilities(value, question, axis_point(question, point, field))
+                if field == "before":
+                    answers["p_before"] = answers["p_below"]
+                body.update(answers)
+        return jsonify(body)
+
+
+@bp.route("/<int:question_id>/aggregate/history")
+class AggregateHistory(MethodView):
+    @bp.arguments(HistoryArgs(), location="query")
+    @bp.response(200, HistoryPage)
+    @document_errors(bp, 401, 403, 404, 422)
+    def get(self, args: dict[str, Any], question_id: int) -> Response:
+        """Return the aggregate history, one entry per change point, a page at a time."""
+        session = get_session()
+        question = visible_question(question_id)
+        method = aggregation.parse_method(args.get("method"))
+        cached = aggregation.cached_aggregate(session, question, method)
+        total = len(cached.history.start)
+        first = (args["page"] - 1) * args["per_page"]
+        items = history_records(
+            cached.history, question.is_continuous, first, first + args["per_page"]
+        )
+        return jsonify(
+            items=items, page=args["page"], per_page=args["per_page"], total=total, method=method
+        )

@@ -1,0 +1,353 @@
+"""Community prediction for a question: bulk-loaded forecasts, a cached history, any instant.
+
+The history of a question under a method is derived data. It is cached in `aggregate_cache`
+together with the question's `forecasts_version`, which every forecast write bumps, so a page
+load reads the cached arrays and only the first load after a new forecast recomputes them.
+Every web worker reads the same cache rows: nothing lives in process memory.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+from sqlalchemy import bindparam, delete, insert
+from sqlalchemy import select as sa_select
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col
+
+from forecast.aggregate import (
+    DEFAULT_METHOD,
+    METHODS,
+    History,
+    aggregate_now,
+    bootstrap_interval,
+    cdf_quantile,
+    history,
+)
+from forecast.clock import from_epoch, to_epoch, utcnow
+from forecast.db import begin_write, new_session
+from forecast.distributions import CDF_POINTS
+from forecast.errors import ValidationFailed
+from forecast.models import AggregateCache, Forecast, Question, Score
+
+Floats = NDArray[np.float64]
+BOOTSTRAP_SEED = 20_261_123  # fixed, so an interval does not jitter between page loads
+REPUTATION_FLOOR = 1e-6
+
+_F = Forecast.__table__  # type: ignore[attr-defined]
+_C = AggregateCache.__table__  # type: ignore[attr-defined]
+_FORECASTS_OF = sa_select(
+    _F.c.user_id, _F.c.start_time, _F.c.end_time, _F.c.probability, _F.c.cdf
+).where(_F.c.question_id == bindparam("qid"))
+_CACHED = sa_select(_C.c.forecasts_version, _C.c.payload).where(
+    _C.c.question_id == bindparam("qid"), _C.c.method == bindparam("method")
+)
+
+
+def parse_method(method: str | None) -> str:
+    """Return the aggregation method named (the default when None), or refuse it."""
+    if method in (None, ""):
+        return DEFAULT_METHOD
+    if method not in METHODS:
+        raise ValidationFailed(f"method must be one of {', '.join(METHODS)}", "method")
+    return str(method)
+
+
+@dataclass(frozen=True)
+class QuestionForecasts:
+    """One question's forecasts as arrays; `end` is np.inf while a forecast stands.
+
+    Standing forecasts are not clipped at the question's close: the history's last entry then
+    has no end, as in an export of the forecasts themselves, and values asked for after the
+    close are evaluated at the close (`evaluation_time`).
+    """
+
+    start: Floats
+    end: Floats
+    user: NDArray[np.int64]
+    values: Floats  # (F,) probabilities or (F, 201) CDFs
+    continuous: bool
+
+    def active_at(self, t: float) -> NDArray[np.bool_]:
+        """Return a mask of the forecasts standing at instant t."""
+        return (self.start <= t) & (t < self.end)
+
+
+def load_forecasts(session: Session, question: Question) -> QuestionForecasts:
+    """Load every forecast of the question in one statement."""
+    rows = session.connection().execute(_FORECASTS_OF, {"qid": question.id}).all()
+    n = len(rows)
+    start = np.fromiter((r[1].timestamp() for r in rows), dtype=np.float64, count=n)
+    end = np.fromiter(
+        (r[2].timestamp() if r[2] is not None else np.inf for r in rows), dtype=np.float64, count=n
+    )
+    user = np.fromiter((r[0] for r in rows), dtype=np.int64, count=n)
+    if question.is_continuous:
+        values = np.vstack([r[4] for r in rows]) if n else np.empty((0, CDF_POINTS))
+    else:
+        values = np.fromiter((r[3] for r in rows), dtype=np.float64, count=n)
+    return QuestionForecasts(
+        start=start,
+        end=end,
+        user=user,
+        values=values,
+        continuous=question.is_continuous,
+    )
+
+
+def reputations(session: Session, forecasts: QuestionForecasts) -> Floats:
+    """Return each forecast's track-record reputation from its user's earlier resolved scores.
+
+    rep = max(sum Peer / (30 + sum coverage), 1e-6) over the questions the user was scored on
+    that resolved before the forecast started (SCORING.md, `track_record`).
+    """
+    users = np.unique(forecasts.user)
+    rep = np.full(len(forecasts.start), REPUTATION_FLOOR)
+    if len(users) == 0:
+        return rep
+    rows = session.execute(
+        sa_select(
+            col(Score.user_id), col(Question.resolved_at), col(Score.peer), col(Score.coverage)
+        )
+        .join(Question, col(Question.id) == col(Score.question_id))
+        .where(col(Score.user_id).in_(users.tolist()), col(Question.resolved_at).is_not(None))
+    ).all()
+    if not rows:
+        return rep
+    s_user = np.array([r[0] for r in rows], dtype=np.int64)
+    s_time = np.array([r[1].timestamp() for r in rows])
+    s_peer = np.array([r[2] for r in rows])
+    s_cov = np.array([r[3] for r in rows])
+    order = np.lexsort((s_time, s_user))
+    s_user, s_time, s_peer, s_cov = s_user[order], s_time[order], s_peer[order], s_cov[order]
+    peer_sum = np.concatenate(([0.0], np.cumsum(s_peer)))
+    cov_sum = np.concatenate(([0.0], np.cumsum(s_cov)))
+    # Rows before (user, start): searchsorted on the (user, time) order, for every forecast.
+    key_scores = s_user.astype(np.float64) * 1e12 + s_time
+    key_forecasts = forecasts.user.astype(np.float64) * 1e12 + forecasts.start
+    upto = np.searchsorted(key_scores, key_forecasts, side="left")
+    first = np.searchsorted(s_user, forecasts.user, side="left")
+    peer = peer_sum[upto] - peer_sum[first]
+    coverage = cov_sum[upto] - cov_sum[first]
+    return np.maximum(peer / (30.0 + coverage), REPUTATION_FLOOR)
+
+
+@dataclass(frozen=True)
+class CachedAggregate:
+    """A question's history under one method and the bootstrap interval of its latest entry."""
+
+    history: History
+    latest: int  # index of the last entry with forecasters, -1 when there is none
+    interval_low: Floats  # (1,) binary or (201,) continuous; nan without forecasters
+    interval_high: Floats
+
+
+def _pack(c: CachedAggregate) -> bytes:
+    h = c.history
+    buffer = io.BytesIO()
+    np.savez(
+        buffer,
+        start=h.start,
+        end=h.end,
+        forecaster_count=h.forecaster_count,
+        value=h.value,
+        lower=h.lower,
+        upper=h.upper,
+        latest=np.array([c.latest]),
+        interval_low=c.interval_low,
+        interval_high=c.interval_high,
+    )
+    return buffer.getvalue()
+
+
+def _unpack(payload: bytes) -> CachedAggregate:
+    data = np.load(io.BytesIO(payload))
+    h = History(
+        start=data["start"],
+        end=data["end"],
+        forecaster_count=data["forecaster_count"],
+        value=data["value"],
+        lower=data["lower"],
+        upper=data["upper"],
+    )
+    return CachedAggregate(h, int(data["latest"][0]), data["interval_low"], data["interval_high"])
+
+
+def build_cached(session: Session, question: Question, method: str) -> CachedAggregate:
+    """Compute the history and the latest entry's interval (no cache involved)."""
+    forecasts = load_forecasts(session, question)
+    rep = reputations(session, forecasts) if method == "track_record" else None
+    h = history(
+        forecasts.start,
+        forecasts.end,
+        forecasts.user,
+        forecasts.values,
+        method=method,
+        open_time=to_epoch(question.open_time),
+        scheduled_close=to_epoch(question.close_time),
+        reputation=rep,
+    )
+    nonempty = np.flatnonzero(h.forecaster_count > 0)
+    width = CDF_POINTS if forecasts.continuous else 1
+    low = high = np.full(width, np.nan)
+    latest = int(nonempty[-1]) if len(nonempty) else -1
+    if latest >= 0:
+        value = value_at(
+            session, question, method=method, at=from_epoch(h.start[latest]), forecasts=forecasts
+        )
+        assert value.interval is not None
+        low = np.atleast_1d(np.asarray(value.interval[0], dtype=np.float64))
+        high = np.atleast_1d(np.asarray(value.interval[1], dtype=np.float64))
+    return CachedAggregate(h, latest, low, high)
+
+
+def cached_aggregate(session: Session, question: Question, method: str) -> CachedAggregate:
+    """Return the cached history, recomputing and storing it when forecasts have changed."""
+    method = parse_method(method)
+    row = session.connection().execute(_CACHED, {"qid": question.id, "method": method}).first()
+    version = question.forecasts_version
+    if row is not None and row.forecasts_version == version:
+        return _unpack(row.payload)
+    cached = build_cached(session, question, method)
+    _store(session, question.id, method, version, _pack(cached))  # type: ignore[arg-type]
+    return cached
+
+
+def current_value(
+    session: Session, question: Question, method: str = DEFAULT_METHOD
+) -> AggregateValue:
+    """Return the aggregate now, from the cache (the interval too, when it is the latest entry)."""
+    cached = cached_aggregate(session, question, method)
+    moment = evaluation_time(question, None)
+    h = cached.history
+    i = int(np.searchsorted(h.start, to_epoch(moment), side="right")) - 1
+    if i < 0 or h.forecaster_count[i] == 0:
+        return AggregateValue(parse_method(method), moment, 0, None, None, None)
+    if i != cached.latest or method == "track_record":
+        # track_record weights decay with time, so only a fresh computation is exact now.
+        return value_at(session, question, method=method, at=moment)
+    count = int(h.forecaster_count[i])
+    if h.value.ndim == 2:
+        interval = (cached.interval_low, cached.interval_high)
+        return AggregateValue(parse_method(method), moment, count, None, h.value[i], interval)
+    interval_pair = (float(cached.interval_low[0]), float(cached.interval_high[0]))
+    return AggregateValue(
+        parse_method(method), moment, count, float(h.value[i]), None, interval_pair
+    )
+
+
+def _store(session: Session, question_id: int, method: str, version: int, payload: bytes) -> None:
+    # A separate session: the caller may be in the middle of a read-only request.
+    writer = new_session(session.get_bind())  # type: ignore[arg-type]
+    try:
+        begin_write(writer)
+        writer.execute(delete(_C).where(_C.c.question_id == question_id, _C.c.method == method))
+        writer.execute(
+            insert(_C).values(
+                question_id=question_id,
+                method=method,
+                forecasts_version=version,
+                payload=payload,
+                computed_at=utcnow(),
+            )
+        )
+        writer.commit()
+    except IntegrityError:
+        writer.rollback()  # another worker stored the same history first
+    finally:
+        writer.close()
+
+
+@dataclass(frozen=True)
+class AggregateValue:
+    """The aggregate at one instant, with its forecaster count and bootstrap interval."""
+
+    method: str
+    at: datetime
+    forecaster_count: int
+    probability: float | None  # binary
+    cdf: Floats | None  # continuous
+    interval: tuple[float, float] | tuple[Floats, Floats] | None
+
+
+def evaluation_time(question: Question, at: datetime | None) -> datetime:
+    """Return the instant to evaluate at: at (default now), but no later than the close."""
+    moment = at or utcnow()
+    last = question.close_time - timedelta(microseconds=1)
+    return min(moment, last)
+
+
+def value_at(
+    session: Session,
+    question: Question,
+    *,
+    method: str = DEFAULT_METHOD,
+    at: datetime | None = None,
+    with_interval: bool = True,
+    forecasts: QuestionForecasts | None = None,
+) -> AggregateValue:
+    """Aggregate the forecasts standing at `at` (only forecasts made before it count)."""
+    method = parse_method(method)
+    moment = evaluation_time(question, at)
+    t = to_epoch(moment)
+    forecasts = forecasts or load_forecasts(session, question)
+    active = forecasts.active_at(t)
+    n = int(active.sum())
+    if n == 0:
+        return AggregateValue(method, moment, 0, None, None, None)
+    start, user, values = forecasts.start[active], forecasts.user[active], forecasts.values[active]
+    rep = None
+    if method == "track_record":
+        rep = reputations(session, forecasts)[active]
+    open_t, close_t = to_epoch(question.open_time), to_epoch(question.close_time)
+    value = aggregate_now(
+        start,
+        user,
+        values,
+        method=method,
+        t=t,
+        open_time=open_t,
+        scheduled_close=close_t,
+        reputation=rep,
+    )
+    interval = None
+    if with_interval:
+        order = np.lexsort((user, start))
+        extra: dict[str, Any] = {}
+        if method == "track_record":
+            assert rep is not None
+            extra = {
+                "starts": start[order],
+                "reputation": rep[order],
+                "t": t,
+                "open_time": open_t,
+                "scheduled_close": close_t,
+            }
+        interval = bootstrap_interval(
+            values[order],
+            method=method,
+            kind="continuous" if forecasts.continuous else "binary",
+            rng=np.random.default_rng(BOOTSTRAP_SEED),
+            **extra,
+        )
+    if forecasts.continuous:
+        return AggregateValue(method, moment, n, None, np.asarray(value), interval)
+    return AggregateValue(method, moment, n, float(value), None, interval)
+
+
+def medians(h: History) -> Floats:
+    """Return the internal-axis position of each continuous entry's median (nan when empty)."""
+    return cdf_quantile(h.value, 0.5)
+
+
+def history_times(h: History) -> list[tuple[datetime, datetime | None]]:
+    """Return the entries' (start, end) as datetimes, end None for the open last entry."""
+    return [
+        (from_epoch(s), None if not np.isfinite(e) else from_epoch(e))
+        for s, e in zip(h.start.tolist(), h.end.tolist(), strict=True)
+    ]

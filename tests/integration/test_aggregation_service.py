@@ -1,0 +1,154 @@
+"""The aggregation service: histories from stored forecasts, the cache, values at any instant."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import numpy as np
+import pytest
+from flask import Flask
+from sqlmodel import select
+
+from forecast.aggregate import aggregate_now
+from forecast.clock import to_epoch
+from forecast.db import session_scope
+from forecast.models import AggregateCache, Question
+from forecast.services import aggregation
+from forecast.services.forecasts import submit_forecast, withdraw_forecast
+from tests.integration.factories import World
+
+
+@pytest.fixture
+def world(any_app: Flask) -> World:
+    return World(any_app)
+
+
+def fresh(world: World, question_id: int) -> Question:
+    with world.app.app_context(), session_scope() as session:
+        question = session.get(Question, question_id)
+        assert question is not None
+        return question
+
+
+def cache_row(world: World) -> AggregateCache:
+    with world.app.app_context(), session_scope() as session:
+        return session.exec(select(AggregateCache)).one()
+
+
+def test_the_history_has_an_entry_per_change_point_and_the_current_value_matches(
+    world: World,
+) -> None:
+    q = world.question()
+    users = [world.user(name) for name in ("ann", "ben", "cat")]
+    start = q.open_time + timedelta(hours=1)
+    probabilities = [0.2, 0.6, 0.9]
+    with world.app.app_context(), session_scope() as session:
+        for i, (user, p) in enumerate(zip(users, probabilities, strict=True)):
+            submit_forecast(
+                session=session,
+                actor=user,
+                question_id=q.id,
+                probability=p,
+                now=start + timedelta(minutes=i),
+            )
+        question = session.get(Question, q.id)
+        assert question is not None
+        cached = aggregation.cached_aggregate(session, question, "recency_weighted")
+        h = cached.history
+        assert list(h.forecaster_count[:3]) == [1, 2, 3]
+        # Two forecasts: weights are all 1, the median is the mean of both.
+        assert h.value[1] == pytest.approx(0.4)
+        value = aggregation.current_value(session, question)
+        assert value.forecaster_count == 3 and value.probability == pytest.approx(h.value[2])
+        assert (
+            value.interval is not None
+            and value.interval[0] <= value.probability <= value.interval[1]
+        )
+
+
+def test_the_cache_is_reused_until_a_forecast_changes_and_then_rebuilt(world: World) -> None:
+    q = world.question()
+    ann, ben = world.user("ann"), world.user("ben")
+    with world.app.app_context(), session_scope() as session:
+        submit_forecast(session=session, actor=ann, question_id=q.id, probability=0.3)
+    question = fresh(world, q.id)
+    with world.app.app_context(), session_scope() as session:
+        aggregation.cached_aggregate(session, question, "mean")
+    row = cache_row(world)
+    assert row.forecasts_version == question.forecasts_version
+    with world.app.app_context(), session_scope() as session:
+        aggregation.cached_aggregate(session, question, "mean")
+    assert cache_row(world).computed_at == row.computed_at
+    with world.app.app_context(), session_scope() as session:
+        submit_forecast(session=session, actor=ben, question_id=q.id, probability=0.7)
+    question = fresh(world, q.id)
+    with world.app.app_context(), session_scope() as session:
+        value = aggregation.current_value(session, question, "mean")
+        assert value.forecaster_count == 2 and value.probability == pytest.approx(0.5)
+    assert cache_row(world).forecasts_version == question.forecasts_version
+
+
+def test_a_withdrawal_changes_the_aggregate(world: World) -> None:
+    q = world.question()
+    ann, ben = world.user("ann"), world.user("ben")
+    with world.app.app_context(), session_scope() as session:
+        submit_forecast(session=session, actor=ann, question_id=q.id, probability=0.2)
+        submit_forecast(session=session, actor=ben, question_id=q.id, probability=0.8)
+        withdraw_forecast(session=session, actor=ben, question_id=q.id)
+    question = fresh(world, q.id)
+    with world.app.app_context(), session_scope() as session:
+        value = aggregation.current_value(session, question)
+        assert value.forecaster_count == 1 and value.probability == pytest.approx(0.2)
+
+
+def test_the_value_at_a_past_instant_uses_only_forecasts_made_before_it(world: World) -> None:
+    q = world.question()
+    ann, ben = world.user("ann"), world.user("ben")
+    t0 = q.open_time + timedelta(hours=1)
+    with world.app.app_context(), session_scope() as session:
+        submit_forecast(session=session, actor=ann, question_id=q.id, probability=0.3, now=t0)
+        submit_forecast(
+            session=session,
+            actor=ben,
+            question_id=q.id,
+            probability=0.9,
+            now=t0 + timedelta(hours=2),
+        )
+    question = fresh(world, q.id)
+    with world.app.app_context(), session_scope() as session:
+        early = aggregation.value_at(session, question, at=t0 + timedelta(hours=1))
+        assert early.forecaster_count == 1 and early.probability == pytest.approx(0.3)
+        late = aggregation.value_at(session, question, at=t0 + timedelta(hours=3))
+        assert late.forecaster_count == 2 and late.probability == pytest.approx(0.6)
+
+
+def test_continuous_aggregates_match_the_pure_function(world: World) -> None:
+    q = world.question("numeric")
+    cdfs = [np.linspace(0.0, 0.95, 201), np.linspace(0.0, 0.99, 201) ** 1.5]
+    cdfs[1][-1] = 0.99
+    users = [world.user("ann"), world.user("ben")]
+    with world.app.app_context(), session_scope() as session:
+        for user, cdf in zip(users, cdfs, strict=True):
+            submit_forecast(session=session, actor=user, question_id=q.id, cdf=cdf.tolist())
+    question = fresh(world, q.id)
+    with world.app.app_context(), session_scope() as session:
+        value = aggregation.current_value(session, question)
+        forecasts = aggregation.load_forecasts(session, question)
+        expected = aggregate_now(
+            forecasts.start,
+            forecasts.user,
+            forecasts.values,
+            t=to_epoch(value.at),
+            open_time=to_epoch(question.open_time),
+            scheduled_close=to_epoch(question.close_time),
+        )
+        assert value.cdf is not None and np.allclose(value.cdf, expected)
+        assert np.allclose(value.cdf, (cdfs[0] + cdfs[1]) / 2)
+
+
+def test_an_unknown_method_is_refused() -> None:
+    from forecast.errors import ValidationFailed
+
+    with pytest.raises(ValidationFailed):
+        aggregation.parse_method("majority_vote")
+    assert aggregation.parse_method(None) == "recency_weighted"
