@@ -8,13 +8,23 @@ from flask import Flask
 
 from forecast.auth import web_user
 from forecast.clock import format_iso
-from forecast.web import account, admin, auth_views, organizer, pages, questions, tournaments
+from forecast.web import (
+    account,
+    admin,
+    auth_views,
+    organizer,
+    pages,
+    question_aggregate,
+    questions,
+    tournaments,
+)
 from forecast.web.formatting import FILTERS
 
 BLUEPRINTS = (
     auth_views.bp,
     pages.bp,
     questions.bp,
+    question_aggregate.bp,
     tournaments.bp,
     organizer.bp,
     admin.bp,

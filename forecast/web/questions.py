@@ -19,6 +19,7 @@ from forecast.services.permissions import is_organizer
 from forecast.services.question_views import forecaster_counts
 from forecast.services.serialize import name_maps
 from forecast.web.common import flash_error, login_required, me
+from forecast.web.question_aggregate import panel as aggregate_panel
 from forecast.web.question_form import form_to_input, question_to_form
 
 bp = Blueprint("questions", __name__, url_prefix="/questions")
@@ -102,8 +103,10 @@ def detail(question_id: int) -> str:
             "open_upper": question.open_upper,
         }
     tournaments = session.exec(select(Tournament).order_by(col(Tournament.title))).all()
+    community = aggregate_panel(session, question, user, history)
     return render_template(
         "questions/detail.html",
+        community=community,
         q=question,
         status=question_service.effective_status(question).value,
         history=history,

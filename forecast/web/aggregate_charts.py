@@ -1,0 +1,207 @@
+"""Server-drawn SVG charts of the community prediction (no script needed to see them)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import numpy as np
+from markupsafe import Markup, escape
+from numpy.typing import NDArray
+
+Floats = NDArray[np.float64]
+WIDTH, HEIGHT = 640, 240
+LEFT, RIGHT, TOP, BOTTOM = 76, 16, 12, 28
+SAMPLES = 480  # points per line: enough for the width, bounded for 100k-entry histories
+
+
+@dataclass(frozen=True)
+class Frame:
+    """Maps data coordinates to the SVG canvas."""
+
+    x0: float
+    x1: float
+    y0: float
+    y1: float
+
+    def x(self, value: Floats | float) -> Floats:
+        span = (self.x1 - self.x0) or 1.0
+        return LEFT + (np.asarray(value, dtype=np.float64) - self.x0) / span * (
+            WIDTH - LEFT - RIGHT
+        )
+
+    def y(self, value: Floats | float) -> Floats:
+        span = (self.y1 - self.y0) or 1.0
+        frac = (np.asarray(value, dtype=np.float64) - self.y0) / span
+        return TOP + (1.0 - frac) * (HEIGHT - TOP - BOTTOM)
+
+
+def _points(xs: Floats, ys: Floats) -> str:
+    keep = np.isfinite(xs) & np.isfinite(ys)
+    return " ".join(f"{x:.1f},{y:.1f}" for x, y in zip(xs[keep], ys[keep], strict=True))
+
+
+def _svg(body: list[str], label: str) -> Markup:
+    head = (
+        f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+        f'aria-label="{escape(label)}" xmlns="http://www.w3.org/2000/svg">'
+    )
+    return Markup(head + "".join(body) + "</svg>")
+
+
+def _anchor(i: int, count: int) -> str:
+    # The outermost labels hang inwards so they are never cut at the canvas edge.
+    return "start" if i == 0 else "end" if i == count - 1 else "middle"
+
+
+def _time_ticks(frame: Frame, count: int = 5) -> list[str]:
+    parts = []
+    for i, t in enumerate(np.linspace(frame.x0, frame.x1, count)):
+        x = float(frame.x(t))
+        text = datetime.fromtimestamp(float(t), UTC).strftime("%Y-%m-%d")
+        parts.append(
+            f'<text class="tick" x="{x:.1f}" y="{HEIGHT - 8}" '
+            f'text-anchor="{_anchor(i, count)}">{text}</text>'
+        )
+    return parts
+
+
+def _y_grid(frame: Frame, values: Sequence[float], label: Callable[[float], str]) -> list[str]:
+    parts = []
+    for v in values:
+        y = float(frame.y(v))
+        parts.append(
+            f'<line class="grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}"/>'
+        )
+        parts.append(
+            f'<text class="tick" x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">'
+            f"{escape(label(v))}</text>"
+        )
+    return parts
+
+
+def sample_steps(starts: Floats, values: Floats, times: Floats) -> Floats:
+    """Return the step function's value at each time (nan before the first step)."""
+    index = np.searchsorted(starts, times, side="right") - 1
+    out = np.full(times.shape + values.shape[1:], np.nan)
+    ok = index >= 0
+    out[ok] = values[index[ok]]
+    return out
+
+
+def binary_history_chart(
+    *,
+    starts: Floats,
+    values: Floats,
+    lower: Floats,
+    upper: Floats,
+    t_from: float,
+    t_to: float,
+    mine: Sequence[tuple[float, float]] = (),
+) -> Markup:
+    """Draw the aggregate probability over time with its 25th-75th percentile band and your dots."""
+    frame = Frame(t_from, max(t_to, t_from + 1.0), 0.0, 1.0)
+    times = np.linspace(frame.x0, frame.x1, SAMPLES)
+    body = _y_grid(frame, (0.0, 0.25, 0.5, 0.75, 1.0), lambda v: f"{v:.0%}")
+    lo, hi = sample_steps(starts, lower, times), sample_steps(starts, upper, times)
+    xs = frame.x(times)
+    band = np.isfinite(lo) & np.isfinite(hi)
+    if band.any():
+        outline = (
+            _points(xs[band], frame.y(hi[band]))
+            + " "
+            + _points(xs[band][::-1], frame.y(lo[band][::-1]))
+        )
+        body.append(f'<polygon class="band" points="{outline}"/>')
+    line = sample_steps(starts, values, times)
+    body.append(f'<polyline class="line" points="{_points(xs, frame.y(line))}"/>')
+    for t, p in mine:
+        body.append(
+            f'<circle class="mine" cx="{float(frame.x(t)):.1f}" cy="{float(frame.y(p)):.1f}"'
+            f' r="4"><title>your forecast: {p:.1%}</title></circle>'
+        )
+    body += _time_ticks(frame)
+    return _svg(body, "community prediction over time")
+
+
+def density_chart(
+    *,
+    cdf: Floats,
+    to_axis: Callable[[Floats], Floats],
+    axis_label: Callable[[float], str],
+    median_u: float,
+    band_u: tuple[float, float],
+    mine: Floats | None = None,
+) -> Markup:
+    """Draw the density implied by a CDF on the internal axis, with its median and 50% interval."""
+    u_mid = (np.arange(200) + 0.5) / 200
+    dens = np.diff(cdf) * 200
+    curves = [dens] + ([np.diff(mine) * 200] if mine is not None else [])
+    top = max(float(np.nanmax(c)) for c in curves) * 1.1 or 1.0
+    frame = Frame(0.0, 1.0, 0.0, top)
+    body = [
+        f'<rect class="band" x="{float(frame.x(band_u[0])):.1f}" y="{TOP}" '
+        f'width="{float(frame.x(band_u[1]) - frame.x(band_u[0])):.1f}" '
+        f'height="{HEIGHT - TOP - BOTTOM}"/>'
+    ]
+    xs = frame.x(u_mid)
+    area = (
+        f"{LEFT},{float(frame.y(0)):.1f} "
+        + _points(xs, frame.y(dens))
+        + f" {WIDTH - RIGHT},{float(frame.y(0)):.1f}"
+    )
+    body.append(f'<polygon class="area" points="{area}"/>')
+    body.append(f'<polyline class="line" points="{_points(xs, frame.y(dens))}"/>')
+    if mine is not None:
+        body.append(f'<polyline class="mine-line" points="{_points(xs, frame.y(curves[1]))}"/>')
+    mx = float(frame.x(median_u))
+    body.append(
+        f'<line class="median" x1="{mx:.1f}" x2="{mx:.1f}" y1="{TOP}" '
+        f'y2="{HEIGHT - BOTTOM}"><title>median</title></line>'
+    )
+    for i, u in enumerate(np.linspace(0, 1, 5)):
+        x = float(frame.x(u))
+        text = axis_label(float(to_axis(np.array([u]))[0]))
+        body.append(
+            f'<text class="tick" x="{x:.1f}" y="{HEIGHT - 8}" text-anchor="{_anchor(i, 5)}">'
+            f"{escape(text)}</text>"
+        )
+    return _svg(body, "community distribution")
+
+
+def median_history_chart(
+    *,
+    starts: Floats,
+    median_u: Floats,
+    lower_u: Floats,
+    upper_u: Floats,
+    t_from: float,
+    t_to: float,
+    to_axis: Callable[[Floats], Floats],
+    axis_label: Callable[[float], str],
+) -> Markup:
+    """Draw the community median over time with its 50% interval, on the question's axis."""
+    low_u, high_u = float(np.nanmin(lower_u)), float(np.nanmax(upper_u))
+    pad = max(0.02, (high_u - low_u) * 0.1)
+    frame = Frame(t_from, max(t_to, t_from + 1.0), max(0.0, low_u - pad), min(1.0, high_u + pad))
+    times = np.linspace(frame.x0, frame.x1, SAMPLES)
+    xs = frame.x(times)
+    body = _y_grid(
+        frame,
+        tuple(np.linspace(frame.y0, frame.y1, 5).tolist()),
+        lambda u: axis_label(float(to_axis(np.array([u]))[0])),
+    )
+    lo, hi = sample_steps(starts, lower_u, times), sample_steps(starts, upper_u, times)
+    band = np.isfinite(lo) & np.isfinite(hi)
+    if band.any():
+        outline = (
+            _points(xs[band], frame.y(hi[band]))
+            + " "
+            + _points(xs[band][::-1], frame.y(lo[band][::-1]))
+        )
+        body.append(f'<polygon class="band" points="{outline}"/>')
+    line = sample_steps(starts, median_u, times)
+    body.append(f'<polyline class="line" points="{_points(xs, frame.y(line))}"/>')
+    body += _time_ticks(frame)
+    return _svg(body, "community median over time")

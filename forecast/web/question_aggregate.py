@@ -1,0 +1,181 @@
+"""The community-prediction panel of the question page, and its CSV download."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+import numpy as np
+from flask import Blueprint, Response, abort, request
+from sqlmodel import Session
+
+from forecast.aggregate import METHODS
+from forecast.auth import web_user
+from forecast.clock import to_epoch, utcnow
+from forecast.db import get_session
+from forecast.distributions import cdf_at, quantile_of
+from forecast.errors import DomainError, NotFound
+from forecast.models import Forecast, Question, QuestionType, User
+from forecast.services import aggregation
+from forecast.services import questions as question_service
+from forecast.services.aggregate_views import axis_point, history_records
+from forecast.services.aggregate_visibility import hidden_reason
+from forecast.services.question_input import question_scale
+from forecast.web.aggregate_charts import binary_history_chart, density_chart, median_history_chart
+from forecast.web.formatting import axis_value
+
+bp = Blueprint("question_aggregate", __name__, url_prefix="/questions")
+
+METHOD_LABELS = {
+    "recency_weighted": "Recency-weighted (default)",
+    "unweighted": "Unweighted median",
+    "mean": "Weighted mean",
+    "geo_mean_odds": "Geometric mean of odds",
+    "extremized": "Extremized (d = 1.5)",
+    "track_record": "Track-record weighted",
+}
+
+
+def panel(
+    session: Session, question: Question, viewer: User | None, history: list[Forecast]
+) -> dict[str, Any]:
+    """Build everything the page shows about the community prediction."""
+    reason = hidden_reason(session, question, viewer)
+    method = request.args.get("method") or "recency_weighted"
+    if method not in METHODS:
+        method = "recency_weighted"
+    context: dict[str, Any] = {"hidden": reason, "method": method, "methods": METHOD_LABELS}
+    if reason:
+        return context
+    cached = aggregation.cached_aggregate(session, question, method)
+    value = aggregation.current_value(session, question, method)
+    h = cached.history
+    context.update(value=value, entries=len(h.start))
+    if value.forecaster_count == 0:
+        return context
+    t_from = to_epoch(question.open_time)
+    t_to = min(to_epoch(utcnow()), to_epoch(question.close_time))
+    if not question.is_continuous:
+        mine = [
+            (f.start_time.timestamp(), f.probability) for f in history if f.probability is not None
+        ]
+        context["chart"] = binary_history_chart(
+            starts=h.start,
+            values=h.value,
+            lower=h.lower,
+            upper=h.upper,
+            t_from=t_from,
+            t_to=t_to,
+            mine=mine,
+        )
+        return context
+    scale = question_scale(question)
+
+    def label(x: float) -> str:
+        return axis_value(x, question.type)
+
+    assert value.cdf is not None
+    mine_cdf = next((f.cdf for f in history if f.end_time is None and f.cdf is not None), None)
+    median_u = float(scale.to_u(quantile_of(value.cdf, scale, 0.5)))
+    band = (
+        float(scale.to_u(quantile_of(value.cdf, scale, 0.25))),
+        float(scale.to_u(quantile_of(value.cdf, scale, 0.75))),
+    )
+    context["chart"] = density_chart(
+        cdf=value.cdf,
+        to_axis=scale.from_u,
+        axis_label=label,
+        median_u=median_u,
+        band_u=band,
+        mine=mine_cdf,
+    )
+    context["median_chart"] = median_history_chart(
+        starts=h.start,
+        median_u=aggregation.medians(h),
+        lower_u=h.lower,
+        upper_u=h.upper,
+        t_from=t_from,
+        t_to=t_to,
+        to_axis=scale.from_u,
+        axis_label=label,
+    )
+    context["median"] = label(quantile_of(value.cdf, scale, 0.5))
+    context["quartiles"] = (
+        label(quantile_of(value.cdf, scale, 0.25)),
+        label(quantile_of(value.cdf, scale, 0.75)),
+    )
+    raw_x = (request.args.get("x") or "").strip()
+    if raw_x:
+        try:
+            x = axis_point(question, raw_x, "x")
+        except DomainError as exc:
+            context["x_error"] = exc.message
+        else:
+            below = float(cdf_at(value.cdf, scale, x))
+            context["question_x"] = {
+                "raw": raw_x,
+                "below": below,
+                "above": 1.0 - below,
+                "is_date": question.type == QuestionType.DATE.value,
+            }
+    return context
+
+
+@bp.route("/<int:question_id>/aggregate.csv")
+def download(question_id: int) -> Response:
+    """Download the aggregate history under a method as CSV."""
+    session = get_session()
+    viewer = web_user()
+    try:
+        question = question_service.get_question(
+            session=session, viewer=viewer, question_id=question_id
+        )
+    except NotFound:
+        abort(404)
+    if hidden_reason(session, question, viewer):
+        abort(403)
+    method = aggregation.parse_method(request.args.get("method"))
+    cached = aggregation.cached_aggregate(session, question, method)
+    records = history_records(cached.history, question.is_continuous)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    if question.is_continuous:
+        writer.writerow(
+            ["start", "end", "forecaster_count", "median", "lower_quartile", "upper_quartile"]
+        )
+        scale = question_scale(question)
+        for record, lo, hi in zip(records, cached.history.lower, cached.history.upper, strict=True):
+            cdf = record.get("cdf")
+            median = quantile_of(np.asarray(cdf), scale, 0.5) if cdf else None
+            writer.writerow(
+                [
+                    record["start"],
+                    record["end"] or "",
+                    record["forecaster_count"],
+                    "" if median is None else median,
+                    "" if np.isnan(lo) else float(scale.from_u(lo)),
+                    "" if np.isnan(hi) else float(scale.from_u(hi)),
+                ]
+            )
+    else:
+        writer.writerow(
+            ["start", "end", "forecaster_count", "probability", "lower_quartile", "upper_quartile"]
+        )
+        for record, lo, hi in zip(records, cached.history.lower, cached.history.upper, strict=True):
+            writer.writerow(
+                [
+                    record["start"],
+                    record["end"] or "",
+                    record["forecaster_count"],
+                    "" if record["probability"] is None else record["probability"],
+                    "" if np.isnan(lo) else lo,
+                    "" if np.isnan(hi) else hi,
+                ]
+            )
+    filename = f"{question.key}-{method}.csv"
+    return Response(
+        buffer.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
