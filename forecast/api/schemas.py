@@ -81,6 +81,12 @@ class QuestionIn(StrictSchema):
     resolve_time = fields.String(metadata=ISO)
     range = fields.Nested(RangeSchema, allow_none=True, load_default=None)
     resolution = fields.Constant(None, metadata={"description": "must be null when creating"})
+    hide_aggregate_until_forecast = fields.Boolean(
+        metadata={"description": "hide the community prediction until the viewer forecasts"}
+    )
+    aggregate_reveal_time = fields.String(
+        allow_none=True, metadata={**ISO, "description": "hide the community prediction until"}
+    )
 
 
 class ReviewIn(StrictSchema):
@@ -192,6 +198,8 @@ class QuestionOut(Schema):
     review_comment = fields.String(allow_none=True)
     forecaster_count = fields.Integer()
     aggregate = fields.Nested(AggregateOut, allow_none=True)
+    hide_aggregate_until_forecast = fields.Boolean()
+    aggregate_reveal_time = fields.String(allow_none=True, metadata=ISO)
 
 
 class QuestionListArgs(Schema):

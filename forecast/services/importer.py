@@ -477,6 +477,8 @@ def _question_row(
         open_lower=r.open_lower if r else False,
         open_upper=r.open_upper if r else False,
         zero_point=r.zero_point if r else None,
+        hide_aggregate_until_forecast=draft.hide_aggregate_until_forecast,
+        aggregate_reveal_time=draft.aggregate_reveal_time,
     )
     if r is not None:
         scale_of_range(r)

@@ -44,6 +44,9 @@ class QuestionDraft:
     close_time: datetime
     resolve_time: datetime
     range: QuestionRange | None
+    # Anti-herding: the community prediction stays hidden until the viewer forecasts / a time.
+    hide_aggregate_until_forecast: bool = False
+    aggregate_reveal_time: datetime | None = None
 
 
 def _text(data: Mapping[str, Any], name: str, *, required: bool) -> str:
@@ -179,7 +182,22 @@ def parse_question(data: Mapping[str, Any]) -> QuestionDraft:
         close_time=close_time,
         resolve_time=resolve_time,
         range=parse_range(data.get("range"), qtype),
+        hide_aggregate_until_forecast=_flag(data, "hide_aggregate_until_forecast"),
+        aggregate_reveal_time=(
+            parse_time(data["aggregate_reveal_time"], "aggregate_reveal_time")
+            if data.get("aggregate_reveal_time")
+            else None
+        ),
     )
+
+
+def _flag(data: Mapping[str, Any], name: str) -> bool:
+    value = data.get(name, False)
+    if value is None:
+        return False
+    if not isinstance(value, bool):
+        raise ValidationFailed(f"{name} must be true or false", name)
+    return value
 
 
 def new_key(title: str) -> str:

@@ -182,6 +182,8 @@ def _apply_draft(question: Question, draft: QuestionDraft, tournament: Tournamen
     question.open_lower = r.open_lower if r else False
     question.open_upper = r.open_upper if r else False
     question.zero_point = r.zero_point if r else None
+    question.hide_aggregate_until_forecast = draft.hide_aggregate_until_forecast
+    question.aggregate_reveal_time = draft.aggregate_reveal_time
 
 
 def log_event(

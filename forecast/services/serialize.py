@@ -47,6 +47,10 @@ def interchange_question(question: Question, tournament: str | None) -> dict[str
     }
     if question.source:
         record["source"] = question.source
+    if question.hide_aggregate_until_forecast:
+        record["hide_aggregate_until_forecast"] = True
+    if question.aggregate_reveal_time is not None:
+        record["aggregate_reveal_time"] = format_iso(question.aggregate_reveal_time)
     return record
 
 

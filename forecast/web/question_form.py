@@ -28,6 +28,8 @@ def form_to_input(form: Mapping[str, str]) -> dict[str, Any]:
         "close_time": _time(form.get("close_time", "")),
         "resolve_time": _time(form.get("resolve_time", "")) or None,
         "range": None,
+        "hide_aggregate_until_forecast": bool(form.get("hide_aggregate_until_forecast")),
+        "aggregate_reveal_time": _time(form.get("aggregate_reveal_time", "")) or None,
     }
     if qtype in ("numeric", "date"):
         convert = (lambda v: _time(v)) if qtype == "date" else _number_or_text

@@ -68,8 +68,18 @@ def test_the_history_pages_through_change_points(organizer: Api, api_as: Any) ->
 
 def test_a_date_question_answers_the_probability_before_a_date(organizer: Api, api_as: Any) -> None:
     qid = organizer.post("/questions", json=question_data("date")).get_json()["id"]
-    forecast_all(api_as, qid, [[[0.05, "2028-01-01T00:00:00Z"], [0.5, "2031-01-01T00:00:00Z"],
-                                [0.95, "2040-01-01T00:00:00Z"]]], key="quantiles")
+    forecast_all(
+        api_as,
+        qid,
+        [
+            [
+                [0.05, "2028-01-01T00:00:00Z"],
+                [0.5, "2031-01-01T00:00:00Z"],
+                [0.95, "2040-01-01T00:00:00Z"],
+            ]
+        ],
+        key="quantiles",
+    )
     body = organizer.get(f"/questions/{qid}/aggregate?before=2031-01-01T00:00:00Z").get_json()
     assert body["p_before"] == pytest.approx(0.5, abs=0.01)
     assert body["p_above"] == pytest.approx(1 - body["p_below"])
@@ -106,11 +116,32 @@ def test_export_aggregates_writes_the_contract_shape(
 ) -> None:
     created = organizer.post("/questions", json=question_data()).get_json()
     forecast_all(api_as, created["id"], [0.3, 0.5])
-    result = runner.invoke(args=["export", "aggregates", "--question", created["key"],
-                                 "--method", "mean"])
+    result = runner.invoke(
+        args=["export", "aggregates", "--question", created["key"], "--method", "mean"]
+    )
     assert result.exit_code == 0, result.output
     entries = json.loads(result.output)
     assert [set(e) for e in entries] == [{"start", "end", "forecaster_count", "probability"}] * 2
     assert entries[-1]["end"] is None and entries[-1]["probability"] == pytest.approx(0.4)
     missing = runner.invoke(args=["export", "aggregates", "--question", "nope"])
     assert missing.exit_code == 1
+
+
+def test_an_organizer_sets_a_reveal_time_when_creating_the_question(
+    organizer: Api, api_as: Any
+) -> None:
+    data = question_data(aggregate_reveal_time="2099-01-01T00:00:00Z")
+    created = organizer.post("/questions", json=data).get_json()
+    assert created["aggregate_reveal_time"] == "2099-01-01T00:00:00Z"
+    forecast_all(api_as, created["id"], [0.4])
+    hidden = api_as("user0_again").get(f"/questions/{created['id']}/aggregate")
+    assert (
+        hidden.status_code == 403
+        and "revealed on 2099-01-01" in hidden.get_json()["error"]["message"]
+    )
+    assert organizer.get(f"/questions/{created['id']}/aggregate").status_code == 200
+
+
+def test_the_hiding_flag_must_be_a_boolean(organizer: Api) -> None:
+    response = organizer.post("/questions", json=question_data(hide_aggregate_until_forecast="maybe"))
+    assert response.status_code == 422
