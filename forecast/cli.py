@@ -155,3 +155,7 @@ def init_app(app: Flask) -> None:
 
     for command in (db_group, users_group, tokens_group, *cli_data.COMMANDS, *cli_serve.COMMANDS):
         app.cli.add_command(command)
+
+
+if __name__ == "__main__":
+    main()
