@@ -23,36 +23,38 @@ How the history avoids recomputing every change point from scratch
 -------------------------------------------------------------------
 Let K be the number of change points ("rows") and N the number of active forecasts. Forecasts are
 sorted by (start, user) once; each gets the row range [first_row, stop_row) in which it is
-active. Since forecasts only join at the top of the start order, the rank of an active forecast
+active. Forecasts only ever join at the top of the start order, so the rank of an active forecast
 j at row k is simply #{l <= j : stop_row[l] > k}.
 
-Rows are handled in batches of 64. For a batch, the forecasts alive in it are split into those
-outliving the batch and the few dying inside it; a forecast's rank at row k is then (a prefix
-count of the outliving forecasts up to it) + (a small rows x dying table: dying forecasts below it
-still alive at row k). One gather from a table of exp(sqrt(rank) - scale) gives the whole
-rows x forecasts weight matrix, and the normalisation exp(-sqrt(N)) cancels. Weighted means
-(continuous CDFs, `mean`, `geo_mean_odds`, `extremized`) are one matrix product per batch. For
-weighted quantiles the columns are kept in value order (a sorted list updated per batch by
-insertion, never re-sorted); block sums of 64 columns locate the block where the cumulative weight
-crosses q, and one cumulative sum inside that block gives the exact crossing.
+Recency weights (`aggregate_ranked`). Rows are taken 128 at a time. The forecasts alive in a
+batch split into those outliving it and the few (about one per row) dying inside it; the rank of
+forecast j at row k is then a prefix count of outliving forecasts up to j plus an entry of a
+small rows x dying table (dying forecasts below j still alive at row k). One gather from a table
+of exp(sqrt(rank) - scale) turns ranks into the rows x forecasts weight matrix, produced 512
+columns at a time so that it stays in cache; the normalisation exp(-sqrt(N)) cancels. Weighted
+means (CDFs, `mean`, `geo_mean_odds`, `extremized`) are matrix products. For weighted quantiles
+the columns are in value order (a sorted list kept up to date by insertion, never re-sorted): sums
+over blocks of 64 columns locate the block where the cumulative weight crosses q, one cumulative
+sum inside that block gives the crossing.
 
 The recency weights make old forecasts negligible: ranks 1..c hold at most
-2 sqrt(c+1) e^(sqrt(c+1)) / (2 e^sqrt(N) (sqrt(N) - 1)) of the total, so each batch leaves out
-the lowest c ranks. For weighted means c keeps that share below 1e-18, which moves a mean by at
-most 2e-18 * max|value| (far below 1e-12). For the weighted median c allows 1e-8, about 4,900 of
-20,000 forecasts kept, and every choice is certified: the cumulative weights on both sides of the
-chosen value must clear the threshold by more than the left-out bound plus 1e-13 of the total
-(float differences between summation orders). A row that fails (about one in 10^4) is recomputed
-by the one-instant rule, whose arithmetic is the plain recomputation's, so near-ties are decided
-exactly as the reference decides them.
+2 sqrt(c+1) e^sqrt(c+1) / (2 e^sqrt(N) (sqrt(N) - 1)) of the total, so each batch leaves out the
+lowest c ranks. For weighted means c keeps that share below 1e-18, which moves a mean by at most
+2e-18 * max|value|. For the weighted median and the band c allows 1e-8 (about 4,800 of 20,000
+forecasts kept), and every choice is certified: the cumulative weights on both sides of the chosen
+value must clear the threshold by more than the left-out bound plus (N + 256) * 2^-52 of the total
+(the worst-case rounding of a plain sequential cumulative sum of N weights). A row that fails
+(about one in 7,000) is recomputed by the one-instant rule, whose arithmetic is the plain
+recomputation's, so near-ties are decided exactly as `forecast.reference.aggregate` decides them.
 
-Methods whose weights are fixed per forecast (unweighted; track_record, once the factor
-exp(-3 t / span) common to all forecasts at an instant is dropped) need no ranks: per batch of
-256 rows the forecasts active throughout contribute one precomputed sum (per value block of 64 for
-quantiles) and only those starting or ending inside the batch are added per row.
+Weights fixed per forecast (`aggregate_fixed`: unweighted, and track_record once the factor
+exp(-3 t / span) common to all forecasts at an instant is divided out). Rows are taken 256 at a
+time; forecasts active throughout the batch contribute one precomputed sum (per value block of 64,
+for quantiles), and only those starting or ending inside the batch are added row by row.
 
-Python work is O(K / 64) iterations; the vectorised arithmetic is O(K * D) for a window of D
-forecasts (D <= N), instead of sorting N forecasts at each of K rows.
+Python work is O(K / 128) iterations. The vectorised arithmetic is O(K * D) for a window of D
+forecasts (D <= N; far fewer for the fixed weights), instead of sorting N forecasts at each of K
+rows.
 """
 
 from __future__ import annotations

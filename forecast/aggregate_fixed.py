@@ -9,6 +9,7 @@ batch are handled per row.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import partial
 
 import numpy as np
@@ -16,7 +17,6 @@ import numpy as np
 from forecast.aggregate_history import (
     BLOCK,
     FIXED_ROWS,
-    SLACK,
     Floats,
     Ints,
     Question,
@@ -27,6 +27,7 @@ from forecast.aggregate_history import (
     finish_binary_mean,
     mean_inputs,
     quantile_values,
+    rounding_slack,
     track_batch_log_weights,
     uses_median,
     value_batches,
@@ -41,32 +42,60 @@ def fixed(q: Question, s: Settings, result: Result) -> None:
         fixed_continuous(q, s, result)
 
 
-def batch_weights(q: Question, s: Settings, k0: int, pool: Ints, weight: Floats) -> None:
-    """Store in weight[pool] each forecast's weight for the batch, the largest being 1."""
-    if s.method != "track_record":
-        weight[pool] = 1.0
-        return
-    log_w = track_batch_log_weights(q, s, pool, float(q.times[k0]))
-    weight[pool] = np.exp(log_w - log_w.max())
+@dataclass(frozen=True)
+class Split:
+    """One batch's forecasts: those active at every row, and the others per row.
+
+    A row's weights are exp(log_w - top[row]) for its active forecasts, so that the largest is 1
+    (as at one instant); steady forecasts' weights are steady_w * scale[row].
+    """
+
+    steady: Ints
+    changing: Ints
+    steady_w: Floats
+    scale: Floats  # (rows,)
+    changing_w: Floats  # (rows, changing), zero where inactive
+    top: Floats  # (rows,) the row's largest log-weight
 
 
-def split(q: Question, k0: int, k1: int, pool: Ints) -> tuple[Ints, Ints, np.ndarray]:
-    """Return (forecasts active at every row, the others, rows x others activity)."""
+def split(q: Question, s: Settings, k0: int, k1: int, pool: Ints, log_w: Floats) -> Split:
+    """Split the batch's forecasts, storing their log-weights in log_w[pool]."""
     first, stop = q.first_row[pool], q.stop_row[pool]
     steady = (first <= k0) & (stop >= k1)
     rows = np.arange(k0, k1)[:, None]
-    changing = ~steady
-    active = (first[changing] <= rows) & (rows < stop[changing])
-    return pool[steady], pool[changing], active
+    active = (first[~steady] <= rows) & (rows < stop[~steady])
+    if s.method != "track_record":
+        log_w[pool] = 0.0
+        n_rows = k1 - k0
+        return Split(
+            pool[steady], pool[~steady], np.ones(steady.sum()), np.ones(n_rows),
+            active.astype(np.float64), np.zeros(n_rows),
+        )  # fmt: skip
+    log_w[pool] = track_batch_log_weights(q, s, pool, float(q.times[k0]))
+    steady_log, changing_log = log_w[pool[steady]], log_w[pool[~steady]]
+    steady_top = steady_log.max(initial=-np.inf)
+    shifted = np.where(active, changing_log, -np.inf)
+    row_top = np.maximum(steady_top, shifted.max(axis=1, initial=-np.inf))
+    top = np.where(np.isfinite(row_top), row_top, 0.0)
+    return Split(
+        steady=pool[steady],
+        changing=pool[~steady],
+        steady_w=np.exp(steady_log - steady_top),
+        scale=np.exp(steady_top - top),
+        changing_w=np.exp(shifted - top[:, None]),
+        top=top,
+    )
 
 
 def block_weights(
-    members: Ints, first: Ints, stop: Ints, weight: Floats, k0: int, rows: Ints, block: Ints
-) -> Floats:
+    members: Ints, first: Ints, stop: Ints, log_w: Floats, top: Floats, k0: int,
+    rows: Ints, block: Ints,
+) -> Floats:  # fmt: skip
     """Return the weights in (rows x m) blocks of value-ordered members: rows x m x BLOCK."""
     chosen = members[block[:, :, None] * BLOCK + np.arange(BLOCK)]
     at = (k0 + rows)[:, None, None]
-    return weight[chosen] * ((first[chosen] <= at) & (at < stop[chosen]))
+    active = (first[chosen] <= at) & (at < stop[chosen])
+    return np.exp(np.where(active, log_w[chosen] - top[rows][:, None, None], -np.inf))
 
 
 def fixed_binary(q: Question, s: Settings, result: Result) -> None:
@@ -79,35 +108,36 @@ def fixed_binary(q: Question, s: Settings, result: Result) -> None:
     values = np.append(q.values, np.nan)
     x = mean_inputs(s, q.values)
     median = uses_median(s)
-    weight = np.zeros(n + 1)
+    log_w = np.full(n + 1, -np.inf)
     slot = np.zeros(n + 1, dtype=np.intp)
     for k0, k1, pool, by_value in value_batches(q, FIXED_ROWS, rank):
         count = q.count[k0:k1]
         if count.max() == 0:
             continue
-        batch_weights(q, s, k0, pool, weight)
+        parts = split(q, s, k0, k1, pool, log_w)
         n_blocks = -(-len(by_value) // BLOCK)
         members = np.full(n_blocks * BLOCK, n, dtype=np.intp)
         members[: len(by_value)] = by_value
         slot[by_value] = np.arange(len(by_value)) // BLOCK
-        steady, changing, active = split(q, k0, k1, pool)
         n_rows = k1 - k0
         rows = np.arange(k0, k1)
-        changing_w = weight[changing] * active
-        sums = np.bincount(slot[steady], weights=weight[steady], minlength=n_blocks)
+        steady, changing, changing_w = parts.steady, parts.changing, parts.changing_w
+        sums = np.bincount(slot[steady], weights=parts.steady_w, minlength=n_blocks)
         flat = (np.arange(n_rows)[:, None] * n_blocks + slot[changing]).ravel()
-        per_row = np.bincount(flat, weights=changing_w.ravel(), minlength=n_rows * n_blocks)
-        cum = np.cumsum(per_row.reshape(n_rows, n_blocks) + sums, axis=1)
+        per_row = np.bincount(flat, changing_w.ravel(), minlength=n_rows * n_blocks)
+        per_row = per_row.astype(np.float64, copy=False)
+        cum = np.cumsum(per_row.reshape(n_rows, n_blocks) + parts.scale[:, None] * sums, axis=1)
         total = cum[:, -1]
-
-        inner = partial(block_weights, members, first, stop, weight, k0)
-        columns, certain = crossings(cum, inner, 2.0 * SLACK * total)
+        inner = partial(block_weights, members, first, stop, log_w, parts.top, k0)
+        slack = rounding_slack(count, total, exact=s.method != "track_record")
+        columns, certain = crossings(cum, inner, slack)
         lower, middle, upper = quantile_values(values[members], columns)
         if median:
             value = middle
         else:
-            numerator = weight[steady] @ x[steady] + changing_w @ x[changing]
-            value = finish_binary_mean(s, numerator, weight[steady].sum() + changing_w.sum(axis=1))
+            numerator = parts.scale * (parts.steady_w @ x[steady]) + changing_w @ x[changing]
+            weight = parts.scale * parts.steady_w.sum() + changing_w.sum(axis=1)
+            value = finish_binary_mean(s, numerator, weight)
         on = count > 0
         result.value[rows[on]] = value[on]
         result.lower[rows[on]] = lower[on]
@@ -117,19 +147,19 @@ def fixed_binary(q: Question, s: Settings, result: Result) -> None:
 
 def fixed_continuous(q: Question, s: Settings, result: Result) -> None:
     """Fill the (weighted) mean CDF per row for a continuous question."""
-    weight = np.zeros(len(q.values))
+    log_w = np.zeros(len(q.values))
     steady_w = np.zeros(len(q.values))
     for k0, k1, pool in batches(q, FIXED_ROWS):
         count = q.count[k0:k1]
         if count.max() == 0:
             continue
-        batch_weights(q, s, k0, pool, weight)
-        steady, changing, active = split(q, k0, k1, pool)
-        changing_w = weight[changing] * active
+        parts = split(q, s, k0, k1, pool, log_w)
         steady_w[:] = 0.0
-        steady_w[steady] = weight[steady]
-        numerator = steady_w @ q.values + changing_w @ q.values[changing]
-        total = steady_w.sum() + changing_w.sum(axis=1)
+        steady_w[parts.steady] = parts.steady_w
+        changing_w = parts.changing_w
+        numerator = parts.scale[:, None] * (steady_w @ q.values)
+        numerator += changing_w @ q.values[parts.changing]
+        total = parts.scale * parts.steady_w.sum() + changing_w.sum(axis=1)
         rows = np.arange(k0, k1)
         good = (count > 0) & (total > 0)
         result.value[rows[good]] = numerator[good] / total[good, None]

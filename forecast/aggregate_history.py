@@ -41,8 +41,6 @@ CHUNK = 512  # columns of a weight matrix produced at a time (keeps it in cache)
 # twice this share times the largest |value|.
 MEDIAN_DROP = 1e-8
 MEAN_DROP = 1e-18
-# Relative slack for float differences between this engine's sums and a plain cumulative sum.
-SLACK = 1e-13
 # Thresholds of the quantile rule: reaching 0.25, 0.5, 0.75, then passing them (see crossings).
 QUANTILES = (BAND[0], 0.5, BAND[1])
 THETA = np.array(
@@ -73,7 +71,6 @@ class Settings:
     open_time: float
     scheduled_close: float
     extremize: float
-    drop: float | None = None  # recency window: dropped-weight bound; None picks the default
 
 
 def prepare(
@@ -153,6 +150,16 @@ def dropped_count(n: int, drop: float) -> int:
 
 
 BlockWeights = Callable[[Ints, Ints], Floats]
+
+
+def rounding_slack(count: NDArray[np.int64], total: Floats, *, exact: bool = False) -> Floats:
+    """Bound the gap between a cumulative weight here and in a plain sequential cumulative sum.
+
+    Summing N positive weights one by one is off by at most N * 2^-53 of the total; this engine
+    sums at most 3 * BLOCK terms in sequence. Integer-valued weights (exact=True) sum exactly.
+    """
+    terms = 4 * BLOCK if exact else count + 4 * BLOCK
+    return np.asarray(terms * np.finfo(np.float64).eps * total, dtype=np.float64)
 
 
 def search(

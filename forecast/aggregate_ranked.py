@@ -21,7 +21,6 @@ from forecast.aggregate_history import (
     MEAN_DROP,
     MEDIAN_DROP,
     RANKED_ROWS,
-    SLACK,
     Floats,
     Ints,
     Question,
@@ -33,6 +32,7 @@ from forecast.aggregate_history import (
     finish_binary_mean,
     mean_inputs,
     quantile_values,
+    rounding_slack,
     uses_median,
     value_batches,
 )
@@ -164,7 +164,7 @@ def ranked(q: Question, s: Settings, result: Result) -> None:
 def ranked_binary(q: Question, s: Settings, result: Result) -> None:
     """Fill weighted quartiles and the value per row for a binary question."""
     median = uses_median(s)
-    drop = s.drop if s.drop is not None else (MEDIAN_DROP if median else MEAN_DROP)
+    drop = MEDIAN_DROP if median else MEAN_DROP
     rank = np.empty(len(q.values), dtype=np.intp)
     rank[np.argsort(q.values, kind="stable")] = np.arange(len(q.values))
     slot = np.empty(len(q.values), dtype=np.intp)
@@ -186,7 +186,12 @@ def ranked_binary(q: Question, s: Settings, result: Result) -> None:
                 numerator += weights @ padded[lo:hi]
         cum = np.cumsum(blocks, axis=1)
         total = cum[:, -1]
-        chosen, certain = crossings(cum, rw.blocks, rw.bound + 2.0 * SLACK * total)
+        slack = np.where(
+            rw.unit,
+            rounding_slack(count, total, exact=True),
+            rw.bound + rounding_slack(count, total),
+        )
+        chosen, certain = crossings(cum, rw.blocks, slack)
         lower, middle, upper = quantile_values(q.values[rw.columns], chosen)
         value = middle if median else finish_binary_mean(s, numerator, total)
         rows = np.arange(k0, k1)
@@ -200,7 +205,7 @@ def ranked_binary(q: Question, s: Settings, result: Result) -> None:
 
 def ranked_continuous(q: Question, s: Settings, result: Result) -> None:
     """Fill the recency-weighted mean CDF per row for a continuous question."""
-    drop = s.drop if s.drop is not None else MEAN_DROP
+    drop = MEAN_DROP
     slot = np.empty(len(q.values), dtype=np.intp)
     for k0, k1, pool in batches(q, CDF_ROWS):
         count = q.count[k0:k1]
