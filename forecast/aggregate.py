@@ -66,6 +66,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from forecast.aggregate_core import (
+    BAND,
     DEFAULT_EXTREMIZE,
     DEFAULT_METHOD,
     LOGIT_METHODS,
@@ -85,7 +86,7 @@ from forecast.aggregate_core import (
     sigmoid,
 )
 from forecast.aggregate_fixed import fixed
-from forecast.aggregate_history import BAND, Question, Result, Settings, prepare
+from forecast.aggregate_history import Question, Result, Settings, prepare
 from forecast.aggregate_ranked import ranked
 
 __all__ = [
@@ -105,7 +106,7 @@ Floats = NDArray[np.float64]
 BOOTSTRAP_CELLS = 4_000_000  # resamples x forecasts handled per vectorised step
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class History:
     """The aggregate as a step function: K entries, one per change point, in time order."""
 
@@ -157,7 +158,7 @@ def history(
     rep = None
     if reputation is not None:
         rep = np.asarray(reputation, dtype=np.float64)
-        if rep.shape != start.shape or np.any(np.isnan(rep)):
+        if rep.shape != start.shape or not np.all(np.isfinite(rep)):
             raise ValueError("reputation must give one number per forecast")
     if method == "track_record" and not scheduled_close > open_time:
         raise ValueError("track_record needs scheduled_close > open_time")

@@ -223,6 +223,13 @@ def test_invalid_input_is_rejected():
         aggregate_now(np.zeros(2), np.ones(2), np.full(2, 0.5), t=1.0, **TIMES)
     with pytest.raises(ValueError, match="started by t"):
         aggregate_now(np.full(1, 2.0), np.ones(1), np.full(1, 0.5), t=1.0, **TIMES)
+    with pytest.raises(ValueError, match="track_record needs"):
+        combine(np.array([0.5]), method="track_record", kind="binary")
+    with pytest.raises(ValueError, match="reputation"):
+        history(
+            np.zeros(1), np.full(1, np.inf), np.arange(1), np.full(1, 0.5),
+            reputation=np.array([np.nan]), **TIMES,
+        )  # fmt: skip
 
 
 # -- properties ---------------------------------------------------------------------------
