@@ -12,6 +12,7 @@ from typing import Any
 from flask import Flask, current_app, g
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection
+from sqlalchemy.orm import configure_mappers
 from sqlmodel import Session
 
 EXTENSION_KEY = "forecast_db"
@@ -117,6 +118,11 @@ def _transaction_ended(session: Session, transaction: Any) -> None:
 
 def init_app(app: Flask) -> None:
     """Create the app's engine and close the request session at teardown."""
+    import forecast.models  # noqa: F401  (every table registered before mappers are configured)
+
+    # Configure the ORM now, not lazily on a worker's first query: the token lookup builds
+    # users without a query (model_construct), which needs configured mappers.
+    configure_mappers()
     engine = make_engine(app.config["DATABASE_URL"], echo=app.config.get("SQL_ECHO", False))
     app.extensions[EXTENSION_KEY] = engine
     app.teardown_appcontext(_close_session)

@@ -10,7 +10,7 @@ from flask_smorest import Blueprint
 
 from forecast.api.common import BEARER, caller, created, document_errors
 from forecast.api.schemas import ForecastIn, ForecastList, ForecastOut
-from forecast.db import begin_write, get_session
+from forecast.db import get_session
 from forecast.services import forecasts as forecast_service
 from forecast.services import questions as question_service
 from forecast.services.serialize import forecast_json
@@ -27,7 +27,6 @@ class Forecasts(MethodView):
     def post(self, body: dict[str, Any], question_id: int) -> Response:
         """Submit a forecast; it replaces your standing one from now on."""
         session = get_session()
-        begin_write(session)  # the token lookup joins the write transaction: one round trip less
         user = caller(required=True)
         forecast = forecast_service.submit_forecast(
             session=session,
