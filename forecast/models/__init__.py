@@ -1,6 +1,12 @@
 """SQLModel tables; importing this package registers every table on SQLModel.metadata."""
 
-from forecast.models.boundaries import Boundary, BoundaryEvent, BoundaryStatus, BoundaryVersion
+from forecast.models.boundaries import (
+    Boundary,
+    BoundaryEvaluation,
+    BoundaryEvent,
+    BoundaryStatus,
+    BoundaryVersion,
+)
 from forecast.models.calibration import (
     CalibrationAnswer,
     CalibrationItem,
@@ -26,6 +32,7 @@ __all__ = [
     "AggregateCache",
     "ApiToken",
     "Boundary",
+    "BoundaryEvaluation",
     "BoundaryEvent",
     "BoundaryStatus",
     "BoundaryVersion",

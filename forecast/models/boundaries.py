@@ -110,3 +110,17 @@ class BoundaryEvent(SQLModel, table=True):
     created_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
     )
+
+
+class BoundaryEvaluation(SQLModel, table=True):
+    """The latest evaluation of a boundary, reused while its inputs are unchanged and recent."""
+
+    __tablename__ = "boundary_evaluations"
+
+    boundary_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("boundaries.id", ondelete="CASCADE"), primary_key=True)
+    )
+    version: int = Field(sa_column=Column(Integer, nullable=False))
+    forecasts_version: int = Field(sa_column=Column(Integer, nullable=False))
+    evaluated_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    payload: str = Field(sa_column=Column(Text, nullable=False))  # JSON report row
