@@ -143,5 +143,7 @@ def test_an_organizer_sets_a_reveal_time_when_creating_the_question(
 
 
 def test_the_hiding_flag_must_be_a_boolean(organizer: Api) -> None:
-    response = organizer.post("/questions", json=question_data(hide_aggregate_until_forecast="maybe"))
+    response = organizer.post(
+        "/questions", json=question_data(hide_aggregate_until_forecast="maybe")
+    )
     assert response.status_code == 422
