@@ -38,6 +38,8 @@ from forecast.models import AggregateCache, Forecast, Question, Score
 Floats = NDArray[np.float64]
 BOOTSTRAP_SEED = 20_261_123  # fixed, so an interval does not jitter between page loads
 REPUTATION_FLOOR = 1e-6
+BAND_POINTS = 30
+BAND_RESAMPLES = 200
 
 _F = Forecast.__table__  # type: ignore[attr-defined]
 _C = AggregateCache.__table__  # type: ignore[attr-defined]
@@ -145,6 +147,10 @@ class CachedAggregate:
     latest: int  # index of the last entry with forecasters, -1 when there is none
     interval_low: Floats  # (1,) binary or (201,) continuous; nan without forecasters
     interval_high: Floats
+    # Binary questions: the bootstrap interval at up to BAND_POINTS instants, drawn as a band.
+    band_time: Floats
+    band_low: Floats
+    band_high: Floats
 
 
 def _pack(c: CachedAggregate) -> bytes:
@@ -161,6 +167,9 @@ def _pack(c: CachedAggregate) -> bytes:
         latest=np.array([c.latest]),
         interval_low=c.interval_low,
         interval_high=c.interval_high,
+        band_time=c.band_time,
+        band_low=c.band_low,
+        band_high=c.band_high,
     )
     return buffer.getvalue()
 
@@ -175,7 +184,15 @@ def _unpack(payload: bytes) -> CachedAggregate:
         lower=data["lower"],
         upper=data["upper"],
     )
-    return CachedAggregate(h, int(data["latest"][0]), data["interval_low"], data["interval_high"])
+    return CachedAggregate(
+        h,
+        int(data["latest"][0]),
+        data["interval_low"],
+        data["interval_high"],
+        data["band_time"],
+        data["band_low"],
+        data["band_high"],
+    )
 
 
 def build_cached(session: Session, question: Question, method: str) -> CachedAggregate:
@@ -203,7 +220,40 @@ def build_cached(session: Session, question: Question, method: str) -> CachedAgg
         assert value.interval is not None
         low = np.atleast_1d(np.asarray(value.interval[0], dtype=np.float64))
         high = np.atleast_1d(np.asarray(value.interval[1], dtype=np.float64))
-    return CachedAggregate(h, latest, low, high)
+    band = _interval_band(session, question, method, h, forecasts)
+    return CachedAggregate(h, latest, low, high, *band)
+
+
+def _interval_band(
+    session: Session,
+    question: Question,
+    method: str,
+    h: History,
+    forecasts: QuestionForecasts,
+) -> tuple[Floats, Floats, Floats]:
+    """Return the bootstrap interval at evenly spaced instants of a binary question's history.
+
+    The chart's band needs a few dozen points, not one per change point; each uses
+    BAND_RESAMPLES resamples (the value reported for an instant always uses 1,000).
+    """
+    nonempty = np.flatnonzero(h.forecaster_count > 0)
+    if forecasts.continuous or len(nonempty) == 0:
+        empty = np.empty(0)
+        return empty, empty, empty
+    times = np.unique(np.linspace(h.start[nonempty[0]], h.start[nonempty[-1]], BAND_POINTS))
+    low, high = np.full(len(times), np.nan), np.full(len(times), np.nan)
+    for i, t in enumerate(times.tolist()):
+        value = value_at(
+            session,
+            question,
+            method=method,
+            at=from_epoch(t),
+            forecasts=forecasts,
+            resamples=BAND_RESAMPLES,
+        )
+        if value.interval is not None:
+            low[i], high[i] = float(value.interval[0]), float(value.interval[1])
+    return times, low, high
 
 
 def cached_aggregate(session: Session, question: Question, method: str) -> CachedAggregate:
@@ -212,7 +262,10 @@ def cached_aggregate(session: Session, question: Question, method: str) -> Cache
     row = session.connection().execute(_CACHED, {"qid": question.id, "method": method}).first()
     version = question.forecasts_version
     if row is not None and row.forecasts_version == version:
-        return _unpack(row.payload)
+        try:
+            return _unpack(row.payload)
+        except KeyError:
+            pass  # written by an earlier release with fewer arrays: rebuild it
     cached = build_cached(session, question, method)
     _store(session, question.id, method, version, _pack(cached))  # type: ignore[arg-type]
     return cached
@@ -290,6 +343,7 @@ def value_at(
     at: datetime | None = None,
     with_interval: bool = True,
     forecasts: QuestionForecasts | None = None,
+    resamples: int = 1000,
 ) -> AggregateValue:
     """Aggregate the forecasts standing at `at` (only forecasts made before it count)."""
     method = parse_method(method)
@@ -332,6 +386,7 @@ def value_at(
             values[order],
             method=method,
             kind="continuous" if forecasts.continuous else "binary",
+            n_resamples=resamples,
             rng=np.random.default_rng(BOOTSTRAP_SEED),
             **extra,
         )

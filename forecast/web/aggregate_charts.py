@@ -99,8 +99,9 @@ def binary_history_chart(
     t_from: float,
     t_to: float,
     mine: Sequence[tuple[float, float]] = (),
+    interval: tuple[Floats, Floats, Floats] | None = None,
 ) -> Markup:
-    """Draw the aggregate probability over time with its 25th-75th percentile band and your dots."""
+    """Draw the aggregate over time: 25th-75th percentile band, bootstrap interval, your dots."""
     frame = Frame(t_from, max(t_to, t_from + 1.0), 0.0, 1.0)
     times = np.linspace(frame.x0, frame.x1, SAMPLES)
     body = _y_grid(frame, (0.0, 0.25, 0.5, 0.75, 1.0), lambda v: f"{v:.0%}")
@@ -114,6 +115,12 @@ def binary_history_chart(
             + _points(xs[band][::-1], frame.y(lo[band][::-1]))
         )
         body.append(f'<polygon class="band" points="{outline}"/>')
+    if interval is not None and len(interval[0]):
+        when, low, high = interval
+        ok = np.isfinite(low) & np.isfinite(high)
+        wx = frame.x(when[ok])
+        body.append(f'<polyline class="interval" points="{_points(wx, frame.y(high[ok]))}"/>')
+        body.append(f'<polyline class="interval" points="{_points(wx, frame.y(low[ok]))}"/>')
     line = sample_steps(starts, values, times)
     body.append(f'<polyline class="line" points="{_points(xs, frame.y(line))}"/>')
     for t, p in mine:

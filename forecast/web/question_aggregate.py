@@ -68,6 +68,7 @@ def panel(
             t_from=t_from,
             t_to=t_to,
             mine=mine,
+            interval=(cached.band_time, cached.band_low, cached.band_high),
         )
         return context
     scale = question_scale(question)

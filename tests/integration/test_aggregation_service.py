@@ -152,3 +152,19 @@ def test_an_unknown_method_is_refused() -> None:
     with pytest.raises(ValidationFailed):
         aggregation.parse_method("majority_vote")
     assert aggregation.parse_method(None) == "recency_weighted"
+
+
+def test_a_cache_row_in_an_older_format_is_rebuilt(world: World) -> None:
+    from sqlalchemy import update
+
+    q = world.question()
+    with world.app.app_context(), session_scope() as session:
+        submit_forecast(session=session, actor=world.user("ann"), question_id=q.id, probability=0.3)
+    question = fresh(world, q.id)
+    with world.app.app_context(), session_scope() as session:
+        aggregation.cached_aggregate(session, question, "mean")
+    with world.app.app_context(), session_scope() as session:
+        session.execute(update(AggregateCache).values(payload=b"PK\x05\x06" + b"\x00" * 18))
+        session.commit()
+    with world.app.app_context(), session_scope() as session:
+        assert aggregation.current_value(session, question, "mean").probability == 0.3

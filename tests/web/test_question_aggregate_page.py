@@ -93,3 +93,9 @@ def test_a_hidden_aggregate_is_hidden_on_the_page_and_in_the_download(
     page = client.get(f"/questions/{question.id}").data.decode()
     assert 'id="aggregate-hidden"' in page and "aggregate-probability" not in page
     assert client.get(f"/questions/{question.id}/aggregate.csv").status_code == 403
+
+
+def test_the_chart_draws_the_bootstrap_interval_over_time(app: Flask, client: FlaskClient) -> None:
+    question = seeded(app)
+    page = client.get(f"/questions/{question.id}").data.decode()
+    assert page.count('class="interval"') == 2 and "bootstrap interval" in page
