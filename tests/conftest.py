@@ -140,6 +140,9 @@ class Api:
     def post(self, path: str, json: Any = None, **kwargs: Any) -> Any:
         return self.client.post(f"/api/v1{path}", json=json, headers=self._headers(), **kwargs)
 
+    def patch(self, path: str, json: Any = None, **kwargs: Any) -> Any:
+        return self.client.patch(f"/api/v1{path}", json=json, headers=self._headers(), **kwargs)
+
     def delete(self, path: str, **kwargs: Any) -> Any:
         return self.client.delete(f"/api/v1{path}", headers=self._headers(), **kwargs)
 

@@ -257,3 +257,132 @@ class PreviewOut(Schema):
     cdf = fields.List(fields.Float(), required=True)
     x = fields.List(fields.Float(), required=True)
     density = fields.List(fields.Float(), required=True)
+
+
+EVENT_DOC = {
+    "description": 'binary: {"kind": "yes"}; date: {"kind": "before", "date": ISO} or '
+    '{"kind": "within", "years": N}; numeric: {"kind": "at_least"|"at_most", "value": x}'
+}
+
+
+class BoundaryFields(StrictSchema):
+    question = fields.Raw(required=True, metadata={"description": "question id or key"})
+    action = fields.String(required=True, validate=validate.Length(min=1, max=5000))
+    event = fields.Dict(required=True, metadata=EVENT_DOC)
+    comparator = fields.String(load_default=">=", validate=validate.OneOf((">=", "<=")))
+    threshold = fields.Float(
+        required=True, allow_nan=False, metadata={"exclusiveMinimum": 0, "exclusiveMaximum": 1}
+    )
+    method = fields.String(validate=validate.OneOf(METHODS))
+    rationale = fields.String(allow_none=True, validate=validate.Length(max=5000))
+    blind = fields.Boolean()
+    shared = fields.Boolean()
+    hysteresis = fields.Float(allow_nan=False, validate=validate.Range(min=0, max=0.5))
+    ladder = fields.String(allow_none=True, validate=validate.Length(max=100))
+    key = fields.String(validate=validate.Length(min=1, max=100))
+
+
+class BoundaryIn(BoundaryFields):
+    pass
+
+
+class BoundaryPatch(StrictSchema):
+    action = fields.String(validate=validate.Length(min=1, max=5000))
+    event = fields.Dict(metadata=EVENT_DOC)
+    comparator = fields.String(validate=validate.OneOf((">=", "<=")))
+    threshold = fields.Float(allow_nan=False)
+    method = fields.String(validate=validate.OneOf(METHODS))
+    rationale = fields.String(allow_none=True, validate=validate.Length(max=5000))
+    blind = fields.Boolean()
+    shared = fields.Boolean()
+    hysteresis = fields.Float(allow_nan=False, validate=validate.Range(min=0, max=0.5))
+
+
+class RevisionIn(BoundaryPatch):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=5000))
+
+
+class LadderStep(StrictSchema):
+    threshold = fields.Float(required=True, allow_nan=False)
+    action = fields.String(required=True, validate=validate.Length(min=1, max=5000))
+    rationale = fields.String(allow_none=True, validate=validate.Length(max=5000))
+
+
+class LadderIn(StrictSchema):
+    question = fields.Raw(required=True, metadata={"description": "question id or key"})
+    event = fields.Dict(required=True, metadata=EVENT_DOC)
+    comparator = fields.String(load_default=">=", validate=validate.OneOf((">=", "<=")))
+    method = fields.String(validate=validate.OneOf(METHODS))
+    blind = fields.Boolean()
+    shared = fields.Boolean()
+    hysteresis = fields.Float(allow_nan=False, validate=validate.Range(min=0, max=0.5))
+    ladder = fields.String(allow_none=True, validate=validate.Length(max=100))
+    steps = fields.List(
+        fields.Nested(LadderStep), required=True, validate=validate.Length(min=1, max=12)
+    )
+
+
+class BoundaryVersionOut(Schema):
+    version = fields.Integer(required=True)
+    action = fields.String(required=True)
+    event = fields.Dict(required=True)
+    comparator = fields.String(required=True)
+    threshold = fields.Float(required=True)
+    method = fields.String(required=True)
+    rationale = fields.String(allow_none=True)
+    reason = fields.String(allow_none=True)
+    committed_at = fields.String(allow_none=True, metadata=ISO)
+    hash = fields.String(allow_none=True)
+
+
+class BoundaryOut(BoundaryVersionOut):
+    id = fields.Integer(required=True)
+    key = fields.String(allow_none=True)
+    status = fields.String(required=True)
+    owner = fields.String(allow_none=True)
+    question = fields.Dict(allow_none=True)
+    ladder = fields.String(allow_none=True)
+    shared = fields.Boolean()
+    blind = fields.Boolean()
+    hysteresis = fields.Float()
+    created_at = fields.String(metadata=ISO)
+    versions = fields.List(fields.Nested(BoundaryVersionOut))
+
+
+class ReportArgs(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    at = fields.String(metadata={**ISO, "description": "evaluate as of this past instant"})
+    owner = fields.String()
+    tournament = fields.String()
+    verdict = fields.String(
+        validate=validate.OneOf(("crossed", "not_crossed", "contested", "no_forecasts"))
+    )
+    format = fields.String(validate=validate.OneOf(("json", "csv")))
+
+
+class ReportOut(Schema):
+    id = fields.Integer(required=True)
+    version = fields.Integer()
+    action = fields.String(required=True)
+    ladder = fields.String(allow_none=True)
+    question = fields.Dict(required=True)
+    event = fields.Dict(required=True)
+    comparator = fields.String(required=True)
+    threshold = fields.Float(required=True)
+    method = fields.String(required=True)
+    probability = fields.Float(allow_none=True, required=True)
+    crossed = fields.Boolean(required=True)
+    margin = fields.Float(allow_none=True, metadata={"description": "percentage points past"})
+    margin_log_odds = fields.Float(allow_none=True)
+    verdict = fields.String(required=True)
+    by_method = fields.Dict(keys=fields.String(), values=fields.Float(allow_none=True))
+    interval = fields.List(fields.Float(), allow_none=True)
+    forecaster_count = fields.Integer(required=True)
+    first_crossed_at = fields.String(allow_none=True, metadata=ISO)
+    events = fields.List(fields.Dict())
+    outcome = fields.String(allow_none=True)
+    at = fields.String(metadata=ISO)
+    committed_at = fields.String(allow_none=True, metadata=ISO)
+    tournament = fields.String(allow_none=True)

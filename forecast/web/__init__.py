@@ -12,6 +12,7 @@ from forecast.web import (
     account,
     admin,
     auth_views,
+    boundaries,
     organizer,
     pages,
     question_aggregate,
@@ -29,6 +30,7 @@ BLUEPRINTS = (
     organizer.bp,
     admin.bp,
     account.bp,
+    boundaries.bp,
 )
 
 

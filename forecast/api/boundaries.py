@@ -1,0 +1,203 @@
+"""Decision boundaries: draft, commit, revise, and the threshold report."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from flask import Response, jsonify, request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from forecast.api.common import BEARER, caller, created, document_errors
+from forecast.api.schemas import (
+    BoundaryIn,
+    BoundaryOut,
+    BoundaryPatch,
+    LadderIn,
+    ReportArgs,
+    ReportOut,
+    RevisionIn,
+)
+from forecast.db import get_session
+from forecast.question_times import parse_optional_time
+from forecast.services import boundaries as service
+from forecast.services import threshold_report
+from forecast.services.boundary_views import boundary_json, recorded_events
+
+bp = Blueprint(
+    "api_boundaries", __name__, url_prefix="/api/v1/boundaries", description="Decision boundaries"
+)
+
+REPORT_COLUMNS = (
+    "id",
+    "action",
+    "ladder",
+    "question",
+    "event",
+    "comparator",
+    "threshold",
+    "method",
+    "probability",
+    "crossed",
+    "margin",
+    "margin_log_odds",
+    "verdict",
+    "interval",
+    "forecaster_count",
+    "first_crossed_at",
+    "outcome",
+    "at",
+)
+
+
+@bp.route("")
+class Boundaries(MethodView):
+    @bp.response(200, BoundaryOut(many=True))
+    @bp.doc(security=BEARER)
+    @document_errors(bp, 401, 403)
+    def get(self) -> Response:
+        """List the boundaries you own or that are shared with you."""
+        session = get_session()
+        rows = service.list_boundaries(session=session, viewer=caller(required=True))
+        return jsonify([boundary_json(session, b) for b in rows])
+
+    @bp.arguments(BoundaryIn())
+    @bp.response(201, BoundaryOut)
+    @bp.doc(security=BEARER)
+    @document_errors(bp, 401, 403, 404, 422)
+    def post(self, body: dict[str, Any]) -> Response:
+        """Draft a boundary (leaders): commit it before you look."""
+        session = get_session()
+        boundary = service.create_boundary(session=session, actor=caller(required=True), data=body)
+        return created(boundary_json(session, boundary))
+
+
+@bp.route("/ladders")
+class Ladders(MethodView):
+    @bp.arguments(LadderIn())
+    @bp.response(201, BoundaryOut(many=True))
+    @bp.doc(security=BEARER)
+    @document_errors(bp, 401, 403, 404, 422)
+    def post(self, body: dict[str, Any]) -> Response:
+        """Draft a ladder: boundaries on one question with rising thresholds and own actions."""
+        session = get_session()
+        steps = body.pop("steps")
+        rows = service.create_ladder(
+            session=session, actor=caller(required=True), common=body, steps=steps
+        )
+        response = jsonify([boundary_json(session, b) for b in rows])
+        response.status_code = 201
+        return response
+
+
+@bp.route("/report")
+class Report(MethodView):
+    @bp.arguments(ReportArgs(), location="query")
+    @bp.response(200, ReportOut(many=True))
+    @bp.doc(security=BEARER)
+    @document_errors(bp, 401, 403, 422)
+    def get(self, args: dict[str, Any]) -> Response:
+        """The threshold report: crossed boundaries first, then by distance to the threshold."""
+        session = get_session()
+        rows = threshold_report.report(
+            session=session,
+            viewer=caller(required=True),
+            at=parse_optional_time(args.get("at"), "at"),
+            owner=args.get("owner"),
+            tournament=args.get("tournament"),
+            verdict=args.get("verdict"),
+        )
+        for row in rows:
+            row.pop("owner_id", None)
+        if args.get("format") == "csv" or request.accept_mimetypes.best == "text/csv":
+            return csv_response(rows)
+        return jsonify(rows)
+
+
+def csv_response(rows: list[dict[str, Any]]) -> Response:
+    """Render report rows as CSV (nested values as JSON)."""
+    import json
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(REPORT_COLUMNS)
+    for row in rows:
+        writer.writerow(
+            [
+                json.dumps(row.get(c))
+                if isinstance(row.get(c), dict | list)
+                else ("" if row.get(c) is None else row.get(c))
+                for c in REPORT_COLUMNS
+            ]
+        )
+    return Response(
+        buffer.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="threshold-report.csv"'},
+    )
+
+
+@bp.route("/<int:boundary_id>")
+class BoundaryDetail(MethodView):
+    @bp.response(200, BoundaryOut)
+    @bp.doc(security=BEARER)
+    @document_errors(bp, 401, 404)
+    def get(self, boundary_id: int) -> Response:
+        """Read a boundary with all its versions."""
+        session = get_session()
+        boundary = service.get_boundary(session, caller(required=True), boundary_id)
+        return jsonify(boundary_json(session, boundary))
+
+    @bp.arguments(BoundaryPatch())
+    @bp.response(200, BoundaryOut)
+    @bp.doc(security=BEARER)
+    @document_errors(bp, 401, 403, 404, 409, 422)
+    def patch(self, body: dict[str, Any], boundary_id: int) -> Response:
+        """Edit a draft (a committed boundary never changes: revise it)."""
+        session = get_session()
+        boundary = service.update_draft(
+            session=session, actor=caller(required=True), boundary_id=boundary_id, data=body
+        )
+        return jsonify(boundary_json(session, boundary))
+
+
+@bp.route("/<int:boundary_id>/commit")
+class Commit(MethodView):
+    @bp.response(200, BoundaryOut)
+    @bp.doc(security=BEARER)
+    @document_errors(bp, 401, 403, 404, 409)
+    def post(self, boundary_id: int) -> Response:
+        """Commit a draft: it gets a commit time and a content hash, and is final."""
+        session = get_session()
+        boundary, _ = service.commit_boundary(
+            session=session, actor=caller(required=True), boundary_id=boundary_id
+        )
+        return jsonify(boundary_json(session, boundary))
+
+
+@bp.route("/<int:boundary_id>/revisions")
+class Revisions(MethodView):
+    @bp.arguments(RevisionIn())
+    @bp.response(201, BoundaryOut)
+    @bp.doc(security=BEARER)
+    @document_errors(bp, 401, 403, 404, 409, 422)
+    def post(self, body: dict[str, Any], boundary_id: int) -> Response:
+        """Commit a new version of a committed boundary, with a reason."""
+        session = get_session()
+        boundary, _ = service.revise_boundary(
+            session=session, actor=caller(required=True), boundary_id=boundary_id, data=body
+        )
+        return created(boundary_json(session, boundary))
+
+
+@bp.route("/<int:boundary_id>/events")
+class Events(MethodView):
+    @bp.doc(security=BEARER)
+    @document_errors(bp, 401, 404)
+    def get(self, boundary_id: int) -> Response:
+        """List the boundary's recorded changes of state (crossings), oldest first."""
+        session = get_session()
+        service.get_boundary(session, caller(required=True), boundary_id)
+        return jsonify(items=recorded_events(session, boundary_id))

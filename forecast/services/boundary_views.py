@@ -1,0 +1,72 @@
+"""Boundaries rendered for the API and pages."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from forecast.clock import format_iso
+from forecast.models import Boundary, BoundaryEvent, BoundaryVersion, Question, User
+from forecast.services.boundaries import versions
+
+
+def version_json(version: BoundaryVersion) -> dict[str, Any]:
+    """Render one version of a boundary."""
+    return {
+        "version": version.version,
+        "action": version.action,
+        "event": json.loads(version.event),
+        "comparator": version.comparator,
+        "threshold": version.threshold,
+        "method": version.method,
+        "rationale": version.rationale,
+        "reason": version.reason,
+        "committed_at": format_iso(version.committed_at) if version.committed_at else None,
+        "hash": version.content_hash,
+    }
+
+
+def boundary_json(session: Session, boundary: Boundary) -> dict[str, Any]:
+    """Render a boundary: its status, the version in force, and every version."""
+    question = session.get(Question, boundary.question_id)
+    owner = session.get(User, boundary.owner_id)
+    history = versions(session, boundary.id)  # type: ignore[arg-type]
+    current = next(v for v in history if v.version == boundary.current_version)
+    body = {
+        "id": boundary.id,
+        "key": boundary.key,
+        "status": boundary.status,
+        "owner": owner.username if owner else None,
+        "question": {"id": question.id, "key": question.key, "title": question.title}
+        if question
+        else None,
+        "ladder": boundary.ladder,
+        "shared": boundary.shared,
+        "blind": boundary.blind,
+        "hysteresis": boundary.hysteresis,
+        "created_at": format_iso(boundary.created_at),
+        **version_json(current),
+        "versions": [version_json(v) for v in history],
+    }
+    return body
+
+
+def recorded_events(session: Session, boundary_id: int) -> list[dict[str, Any]]:
+    """Return the state changes the alert job recorded, oldest first."""
+    rows = session.exec(
+        select(BoundaryEvent)
+        .where(col(BoundaryEvent.boundary_id) == boundary_id)
+        .order_by(col(BoundaryEvent.at), col(BoundaryEvent.id))
+    )
+    return [
+        {
+            "at": format_iso(e.at),
+            "state": e.state,
+            "probability": e.probability,
+            "threshold": e.threshold,
+            "version": e.version,
+        }
+        for e in rows
+    ]

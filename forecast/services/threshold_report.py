@@ -1,0 +1,347 @@
+"""The threshold report: every committed boundary against the current (or a past) aggregate.
+
+A row is computed from the question's stored forecasts: the event's probability under the
+boundary's method and under every other method, a bootstrap interval, the verdict, and the
+crossing events since the commit. Rows are cached in `boundary_evaluations` while the boundary
+version and the question's forecasts are unchanged and the row is younger than MAX_AGE (the
+event's probability also moves with time: rolling horizons and track-record weights).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import numpy as np
+from sqlalchemy import delete, insert
+from sqlmodel import Session, col, select
+
+from forecast import boundaries as rules
+from forecast.aggregate import METHODS
+from forecast.clock import format_iso, from_epoch, to_epoch, utcnow
+from forecast.db import begin_write, new_session
+from forecast.models import (
+    Boundary,
+    BoundaryEvaluation,
+    BoundaryStatus,
+    BoundaryVersion,
+    Question,
+    QuestionType,
+    Role,
+    User,
+)
+from forecast.services import aggregation
+from forecast.services.boundaries import can_view
+from forecast.services.permissions import require_role
+from forecast.services.question_input import question_scale
+
+MAX_AGE = timedelta(minutes=5)
+_E = BoundaryEvaluation.__table__  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class Subject:
+    """A committed boundary with its version in force and its question."""
+
+    boundary: Boundary
+    version: BoundaryVersion
+    question: Question
+    event: Any  # forecast.boundaries.Event
+
+
+def _event_probability(
+    subject: Subject, value: aggregation.AggregateValue, t: float
+) -> float | None:
+    question = subject.question
+    if value.forecaster_count == 0:
+        return None
+    scale = question_scale(question) if question.is_continuous else None
+    payload = value.cdf if question.is_continuous else value.probability
+    return float(
+        rules.event_probability(
+            subject.event, payload, question_type=question.type, scale=scale, t=t
+        )
+    )
+
+
+def _interval(
+    subject: Subject, value: aggregation.AggregateValue, t: float
+) -> tuple[float, float] | None:
+    if value.interval is None:
+        return None
+    question = subject.question
+    if not question.is_continuous:
+        low, high = value.interval
+        return float(low), float(high)
+    scale = question_scale(question)
+    ends = [
+        float(
+            rules.event_probability(
+                subject.event, np.asarray(cdf), question_type=question.type, scale=scale, t=t
+            )
+        )
+        for cdf in value.interval
+    ]
+    return min(ends), max(ends)
+
+
+def evaluate(session: Session, subject: Subject, at: datetime) -> dict[str, Any]:
+    """Compute one report row at instant `at` from the question's stored forecasts."""
+    question, version = subject.question, subject.version
+    moment = aggregation.evaluation_time(question, at)
+    t = to_epoch(moment)
+    forecasts = aggregation.load_forecasts(session, question)
+    own = aggregation.value_at(session, question, method=version.method, at=at, forecasts=forecasts)
+    probability = _event_probability(subject, own, t)
+    by_method = {}
+    for method in METHODS:
+        if method == version.method:
+            by_method[method] = probability
+            continue
+        other = aggregation.value_at(
+            session, question, method=method, at=at, forecasts=forecasts, with_interval=False
+        )
+        by_method[method] = _event_probability(subject, other, t)
+    interval = _interval(subject, own, t)
+    row: dict[str, Any] = {
+        "id": subject.boundary.id,
+        "version": version.version,
+        "action": version.action,
+        "ladder": subject.boundary.ladder,
+        "question": {"id": question.id, "key": question.key, "title": question.title},
+        "event": json.loads(version.event),
+        "comparator": version.comparator,
+        "threshold": version.threshold,
+        "method": version.method,
+        "at": format_iso(moment),
+        "committed_at": format_iso(version.committed_at) if version.committed_at else None,
+        "probability": probability,
+        "forecaster_count": own.forecaster_count,
+        "by_method": by_method,
+        "interval": list(interval) if interval else None,
+    }
+    if probability is None:
+        row.update(
+            crossed=False,
+            margin=None,
+            margin_log_odds=None,
+            verdict="no_forecasts",
+            first_crossed_at=None,
+            events=[],
+        )
+        return row
+    row["crossed"] = bool(rules.is_crossed(probability, version.comparator, version.threshold))
+    row["margin"] = float(rules.margin_points(probability, version.comparator, version.threshold))
+    row["margin_log_odds"] = float(
+        rules.margin_log_odds(probability, version.comparator, version.threshold)
+    )
+    known = {m: p for m, p in by_method.items() if p is not None}
+    row["verdict"] = rules.verdict(
+        known, interval or (probability, probability), version.comparator, version.threshold
+    )
+    events, path = crossing_events(session, subject, moment)
+    row["events"] = events
+    row["path"] = path
+    row["first_crossed_at"] = next((e["at"] for e in events if e["state"] == "crossed"), None)
+    return row
+
+
+PATH_POINTS = 80
+
+
+def crossing_events(
+    session: Session, subject: Subject, until: datetime
+) -> tuple[list[dict[str, Any]], list[list[Any]]]:
+    """Return the changes of state since the commit and a sampled path of the probability."""
+    version = subject.version
+    if version.committed_at is None:
+        return [], []
+    question = subject.question
+    history = aggregation.cached_aggregate(session, question, version.method).history
+    start, end, value = history.start, history.end, history.value
+    commit = to_epoch(version.committed_at)
+    stop = to_epoch(until)
+    scale = question_scale(question) if question.is_continuous else None
+    p = np.array(
+        [
+            np.nan
+            if history.forecaster_count[i] == 0
+            else rules.event_probability(
+                subject.event,
+                value[i],
+                question_type=question.type,
+                scale=scale,
+                t=max(float(start[i]), commit),
+            )
+            for i in range(len(start))
+        ],
+        dtype=np.float64,
+    )
+    found = rules.crossing_events(
+        start,
+        end,
+        p,
+        comparator=version.comparator,
+        threshold=version.threshold,
+        hysteresis=subject.boundary.hysteresis,
+        commit_time=commit,
+    )
+    events = [
+        {
+            "at": format_iso(from_epoch(t)),
+            "state": state,
+            "probability": float(prob),
+            "version": version.version,
+        }
+        for t, state, prob in found
+        if t <= stop
+    ]
+    first = float(start[0]) if len(start) else commit
+    times = np.linspace(min(first, commit), max(stop, commit), PATH_POINTS)
+    index = np.searchsorted(start, times, side="right") - 1
+    sampled = np.full(times.shape, np.nan)
+    if len(p):
+        ok = index >= 0
+        sampled[ok] = p[index[ok]]
+    path = [
+        [float(t), None if np.isnan(v) else float(v)]
+        for t, v in zip(times.tolist(), sampled.tolist(), strict=True)
+    ]
+    return events, path
+
+
+def subjects(
+    session: Session, viewer: User, boundary_ids: list[int] | None = None
+) -> list[Subject]:
+    """Load the committed boundaries the viewer may see, with their versions and questions."""
+    query = (
+        select(Boundary, BoundaryVersion, Question)
+        .join(
+            BoundaryVersion,
+            (col(BoundaryVersion.boundary_id) == col(Boundary.id))
+            & (col(BoundaryVersion.version) == col(Boundary.current_version)),
+        )
+        .join(Question, col(Question.id) == col(Boundary.question_id))
+        .where(col(Boundary.status) == BoundaryStatus.COMMITTED.value)
+    )
+    if boundary_ids is not None:
+        query = query.where(col(Boundary.id).in_(boundary_ids))
+    found = []
+    for boundary, version, question in session.exec(query):
+        if not can_view(boundary, viewer):
+            continue
+        event = rules.parse_event(json.loads(version.event), question.type)
+        found.append(Subject(boundary, version, question, event))
+    return found
+
+
+def report(
+    *,
+    session: Session,
+    viewer: User | None,
+    at: datetime | None = None,
+    owner: str | None = None,
+    tournament: str | None = None,
+    verdict: str | None = None,
+) -> list[dict[str, Any]]:
+    """Return the report rows: crossed first, then by distance to the threshold."""
+    viewer = require_role(viewer, Role.LEADER)
+    rows = [_row(session, s, at) for s in subjects(session, viewer)]
+    if owner:
+        owners = {u.id: u.username for u in session.exec(select(User))}
+        rows = [r for r in rows if owners.get(r["owner_id"]) == owner]
+    if tournament:
+        rows = [r for r in rows if r["tournament"] == tournament]
+    if verdict:
+        rows = [r for r in rows if r["verdict"] == verdict]
+    crossed = np.array([bool(r["crossed"]) for r in rows], dtype=bool)
+    margins = np.array([abs(r["margin"]) if r["margin"] is not None else np.inf for r in rows])
+    order = rules.report_order(crossed, margins) if rows else []
+    return [rows[i] for i in order]
+
+
+def _row(session: Session, subject: Subject, at: datetime | None) -> dict[str, Any]:
+    row = _cached(session, subject) if at is None else None
+    if row is None:
+        row = evaluate(session, subject, at or utcnow())
+        if at is None:
+            _store(session, subject, row)
+    row["owner_id"] = subject.boundary.owner_id
+    row["tournament"] = _tournament_slug(session, subject.question)
+    row["outcome"] = outcome(subject)
+    return row
+
+
+def _tournament_slug(session: Session, question: Question) -> str | None:
+    from forecast.models import Tournament
+
+    if question.tournament_id is None:
+        return None
+    tournament = session.get(Tournament, question.tournament_id)
+    return tournament.slug if tournament else None
+
+
+def _cached(session: Session, subject: Subject) -> dict[str, Any] | None:
+    row = session.get(BoundaryEvaluation, subject.boundary.id)
+    if (
+        row is None
+        or row.version != subject.version.version
+        or row.forecasts_version != subject.question.forecasts_version
+        or utcnow() - row.evaluated_at > MAX_AGE
+    ):
+        return None
+    data: dict[str, Any] = json.loads(row.payload)
+    return data
+
+
+def _store(session: Session, subject: Subject, row: dict[str, Any]) -> None:
+    writer = new_session(session.get_bind())  # type: ignore[arg-type]
+    try:
+        begin_write(writer)
+        writer.execute(delete(_E).where(_E.c.boundary_id == subject.boundary.id))
+        writer.execute(
+            insert(_E).values(
+                boundary_id=subject.boundary.id,
+                version=subject.version.version,
+                forecasts_version=subject.question.forecasts_version,
+                evaluated_at=utcnow(),
+                payload=json.dumps(row),
+            )
+        )
+        writer.commit()
+    finally:
+        writer.close()
+
+
+def outcome(subject: Subject) -> str | None:
+    """Say whether the event happened, once the question is resolved (None before)."""
+    question = subject.question
+    if question.resolution_outcome is None or question.resolution_outcome in (
+        "annulled",
+        "ambiguous",
+    ):
+        return None
+    event = json.loads(subject.version.event)
+    kind = event["kind"]
+    happened: bool | None = None
+    if question.type == QuestionType.BINARY.value:
+        happened = question.resolution_outcome == "yes"
+    elif question.resolution_outcome == "below_lower_bound":
+        happened = kind in ("at_most", "before", "within")
+    elif question.resolution_outcome == "above_upper_bound":
+        happened = kind == "at_least"
+    elif question.resolution_value is not None:
+        x = question.resolution_value
+        if kind == "at_least":
+            happened = x >= float(event["value"])
+        elif kind == "at_most":
+            happened = x <= float(event["value"])
+        else:
+            committed = subject.version.committed_at or question.resolved_at or utcnow()
+            deadline = rules.deadline(subject.event, to_epoch(committed))
+            happened = x < deadline
+    if happened is None:
+        return None
+    return "happened" if happened else "did_not_happen"
