@@ -28,6 +28,20 @@ def advance_schedule() -> dict[str, int]:
     return result
 
 
+def evaluate_boundaries() -> int:
+    """Re-evaluate every committed decision boundary; record and announce changes of state."""
+    from forecast.services.alerts import run
+
+    assert _app is not None, "jobs run inside a scheduler bound to an app"
+    with _app.app_context(), session_scope() as session:
+        result = run(session=session, config=_app.config)
+    if result.changes:
+        log.info(
+            "boundaries: %d evaluated, %d changed state", result.evaluated, len(result.changes)
+        )
+    return len(result.changes)
+
+
 @dataclass(frozen=True)
 class JobSpec:
     """One periodic job: a stable id, the function and its period."""
@@ -38,7 +52,10 @@ class JobSpec:
     misfire_grace: int = 60
 
 
-JOBS: tuple[JobSpec, ...] = (JobSpec("advance_schedule", advance_schedule, seconds=30),)
+JOBS: tuple[JobSpec, ...] = (
+    JobSpec("advance_schedule", advance_schedule, seconds=30),
+    JobSpec("evaluate_boundaries", evaluate_boundaries, seconds=120, misfire_grace=300),
+)
 
 
 def configure(scheduler: BaseScheduler, app: Flask) -> BaseScheduler:

@@ -1,0 +1,115 @@
+"""Threshold alerts: each change of state recorded once, owners told, webhooks signed."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlmodel import select
+
+from forecast.db import session_scope
+from forecast.models import BoundaryEvent, Notification, Role, User
+from forecast.services import alerts
+from forecast.services import boundaries as service
+from forecast.services.forecasts import submit_forecast
+from tests.integration.factories import World
+
+
+@pytest.fixture
+def world(any_app: Flask) -> World:
+    return World(any_app)
+
+
+def setup_boundary(world: World, threshold: float = 0.3) -> tuple[Any, Any, list[Any]]:
+    question = world.question()
+    leader = world.user("lea", Role.LEADER)
+    forecasters = [world.user(f"fc{i}") for i in range(2)]
+    with world.app.app_context(), session_scope() as session:
+        for user in forecasters:
+            submit_forecast(session=session, actor=user, question_id=question.id, probability=0.1)
+        boundary = service.create_boundary(
+            session=session,
+            actor=leader,
+            data={
+                "question": question.id,
+                "action": "Hire",
+                "event": {"kind": "yes"},
+                "comparator": ">=",
+                "threshold": threshold,
+            },
+        )
+        service.commit_boundary(session=session, actor=leader, boundary_id=boundary.id)
+    return question, boundary, forecasters
+
+
+def run(world: World, sent: list[Any] | None = None) -> alerts.AlertRun:
+    def send(url: str, body: bytes, headers: dict[str, str]) -> None:
+        if sent is not None:
+            sent.append((url, body, headers))
+
+    with world.app.app_context(), session_scope() as session:
+        return alerts.run(session=session, send=send)
+
+
+def events(world: World) -> list[str]:
+    with world.app.app_context(), session_scope() as session:
+        return [e.state for e in session.exec(select(BoundaryEvent).order_by(BoundaryEvent.id))]
+
+
+def test_each_change_of_state_is_recorded_once_even_when_the_job_runs_twice(world: World) -> None:
+    question, _, forecasters = setup_boundary(world)
+    assert len(run(world).changes) == 1 and events(world) == ["not_crossed"]
+    assert run(world).changes == [] and events(world) == ["not_crossed"]
+    with world.app.app_context(), session_scope() as session:
+        for user in forecasters:
+            submit_forecast(session=session, actor=user, question_id=question.id, probability=0.5)
+    assert [c["state"] for c in run(world).changes] == ["crossed"]
+    assert run(world).changes == []
+    assert events(world) == ["not_crossed", "crossed"]
+    with world.app.app_context(), session_scope() as session:
+        notes = session.exec(select(Notification).where(Notification.kind == "boundary_crossed"))
+        assert len(notes.all()) == 1
+
+
+def test_the_webhook_body_is_signed_with_the_owners_secret(world: World) -> None:
+    setup_boundary(world, threshold=0.05)
+    with world.app.app_context(), session_scope() as session:
+        owner = session.exec(select(User).where(User.username == "lea")).one()
+        owner.webhook_url, owner.webhook_secret = "https://hooks.example/ai", "s3cret"
+        session.add(owner)
+        session.commit()
+    sent: list[Any] = []
+    run(world, sent)
+    assert len(sent) == 1
+    url, body, headers = sent[0]
+    expected = "sha256=" + hmac.new(b"s3cret", body, hashlib.sha256).hexdigest()
+    assert url == "https://hooks.example/ai" and headers[alerts.SIGNATURE_HEADER] == expected
+    assert json.loads(body)["state"] == "crossed"
+
+
+def test_a_failing_webhook_does_not_stop_the_alerts(world: World) -> None:
+    setup_boundary(world, threshold=0.05)
+    with world.app.app_context(), session_scope() as session:
+        owner = session.exec(select(User).where(User.username == "lea")).one()
+        owner.webhook_url = "https://hooks.example/down"
+        session.add(owner)
+        session.commit()
+
+    def broken(url: str, body: bytes, headers: dict[str, str]) -> None:
+        raise OSError("connection refused")
+
+    with world.app.app_context(), session_scope() as session:
+        assert len(alerts.run(session=session, send=broken).changes) == 1
+    assert events(world) == ["crossed"]
+
+
+def test_hysteresis_keeps_the_state_inside_the_band() -> None:
+    assert alerts.next_state("crossed", 0.29, ">=", 0.3, 0.02) == "crossed"
+    assert alerts.next_state("crossed", 0.27, ">=", 0.3, 0.02) == "not_crossed"
+    assert alerts.next_state("not_crossed", 0.3, ">=", 0.3, 0.02) == "crossed"
+    assert alerts.next_state(None, 0.1, "<=", 0.2, 0.0) == "crossed"
+    assert alerts.next_state("crossed", None, ">=", 0.3, 0.0) == "crossed"
