@@ -1,17 +1,28 @@
-"""Load the seed folder: question bank (and more as the seed formats grow)."""
+"""Load the seed folder: question bank, example boundaries and, on request, demo forecasters."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from typing import Any
 
 import orjson
 
 from forecast.db import session_scope
 from forecast.errors import ValidationFailed
+from forecast.services.boundary_seeds import load_boundaries
 from forecast.services.importer import import_document
 
 INTERCHANGE_FILES = ("questions.json",)
+BOUNDARY_FILE = "boundaries.json"
+
+
+def _read(path: str) -> Any:
+    with open(path, "rb") as handle:
+        try:
+            return orjson.loads(handle.read())
+        except orjson.JSONDecodeError as exc:
+            raise ValidationFailed(f"{path} is not valid JSON: {exc}") from None
 
 
 def load_seeds(seeds_dir: str, *, demo: bool = False) -> Iterator[str]:
@@ -21,13 +32,20 @@ def load_seeds(seeds_dir: str, *, demo: bool = False) -> Iterator[str]:
         if not os.path.exists(path):
             yield f"{name}: not present, skipped"
             continue
-        with open(path, "rb") as handle:
-            try:
-                document = orjson.loads(handle.read())
-            except orjson.JSONDecodeError as exc:
-                raise ValidationFailed(f"{path} is not valid JSON: {exc}") from None
         with session_scope() as session:
-            report = import_document(session=session, document=document)
+            report = import_document(session=session, document=_read(path))
         yield f"{name}: {report.summary()}"
     if demo:
-        yield "demo data: not available in this version"
+        from forecast.services.demo import load_demo
+
+        with session_scope() as session:
+            report = load_demo(session)
+        yield f"demo forecasters (marked demo): {report.summary()}"
+    path = os.path.join(seeds_dir, BOUNDARY_FILE)
+    if os.path.exists(path):
+        with session_scope() as session:
+            created, present = load_boundaries(session, _read(path))
+        yield (
+            f"{BOUNDARY_FILE}: {created} boundaries created and committed, "
+            f"{present} already present"
+        )
