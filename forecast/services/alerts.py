@@ -27,8 +27,9 @@ from sqlmodel import Session, col, select
 from forecast.clock import format_iso, utcnow
 from forecast.db import begin_write
 from forecast.models import Boundary, BoundaryEvent, BoundaryStatus, User
+from forecast.services.aggregation import QuestionForecasts, load_forecasts
 from forecast.services.notifications import notify
-from forecast.services.threshold_report import Subject, evaluate
+from forecast.services.threshold_report import Subject, current_probability, evaluate
 
 log = logging.getLogger(__name__)
 SIGNATURE_HEADER = "X-Forecast-Signature"
@@ -87,19 +88,27 @@ def run(
     now = now or utcnow()
     report = AlertRun()
     admin = User.model_construct(id=0, username="alert-job", role="admin")
+    loaded: dict[int, QuestionForecasts] = {}
     for subject in subjects(session, admin):
-        row = evaluate(session, subject, now)
+        # A light evaluation first (one method, no interval, each question's forecasts loaded
+        # once); the full report row is only built for boundaries whose state changes.
+        question_id = subject.question.id or 0
+        if question_id not in loaded:
+            loaded[question_id] = load_forecasts(session, subject.question)
+        probability = current_probability(session, subject, now, loaded[question_id])
         report.evaluated += 1
         boundary = subject.boundary
+        version = subject.version
         state = next_state(
             boundary.last_state,
-            row["probability"],
-            row["comparator"],
-            row["threshold"],
+            probability,
+            version.comparator,
+            version.threshold,
             boundary.hysteresis,
         )
         if state is None or state == boundary.last_state:
             continue
+        row = evaluate(session, subject, now)
         if _record(session, subject, state, row, now):
             change = {
                 "boundary": boundary.id,

@@ -87,6 +87,25 @@ def _interval(
     return min(ends), max(ends)
 
 
+def current_probability(
+    session: Session,
+    subject: Subject,
+    at: datetime,
+    forecasts: aggregation.QuestionForecasts | None = None,
+) -> float | None:
+    """Return just the event's probability under the boundary's method (for the alert job)."""
+    moment = aggregation.evaluation_time(subject.question, at)
+    value = aggregation.value_at(
+        session,
+        subject.question,
+        method=subject.version.method,
+        at=at,
+        forecasts=forecasts,
+        with_interval=False,
+    )
+    return _event_probability(subject, value, to_epoch(moment))
+
+
 def evaluate(session: Session, subject: Subject, at: datetime) -> dict[str, Any]:
     """Compute one report row at instant `at` from the question's stored forecasts."""
     question, version = subject.question, subject.version
@@ -247,10 +266,34 @@ def report(
     verdict: str | None = None,
 ) -> list[dict[str, Any]]:
     """Return the report rows: crossed first, then by distance to the threshold."""
+    from forecast.models import Tournament
+
     viewer = require_role(viewer, Role.LEADER)
-    rows = [_row(session, s, at) for s in subjects(session, viewer)]
+    found = subjects(session, viewer)
+    # Everything the rows need beyond their evaluation is read in three statements in all.
+    slugs = {t.id: t.slug for t in session.exec(select(Tournament))}
+    owners = {u.id: u.username for u in session.exec(select(User))} if owner else {}
+    cached: dict[int, BoundaryEvaluation] = {}
+    if at is None and found:
+        ids = [s.boundary.id for s in found]
+        cached = {
+            e.boundary_id: e
+            for e in session.exec(
+                select(BoundaryEvaluation).where(col(BoundaryEvaluation.boundary_id).in_(ids))
+            )
+        }
+    rows = []
+    for subject in found:
+        row = _fresh(cached.get(subject.boundary.id or 0), subject) if at is None else None
+        if row is None:
+            row = evaluate(session, subject, at or utcnow())
+            if at is None:
+                _store(session, subject, row)
+        row["owner_id"] = subject.boundary.owner_id
+        row["tournament"] = slugs.get(subject.question.tournament_id or 0)
+        row["outcome"] = outcome(subject)
+        rows.append(row)
     if owner:
-        owners = {u.id: u.username for u in session.exec(select(User))}
         rows = [r for r in rows if owners.get(r["owner_id"]) == owner]
     if tournament:
         rows = [r for r in rows if r["tournament"] == tournament]
@@ -262,29 +305,8 @@ def report(
     return [rows[i] for i in order]
 
 
-def _row(session: Session, subject: Subject, at: datetime | None) -> dict[str, Any]:
-    row = _cached(session, subject) if at is None else None
-    if row is None:
-        row = evaluate(session, subject, at or utcnow())
-        if at is None:
-            _store(session, subject, row)
-    row["owner_id"] = subject.boundary.owner_id
-    row["tournament"] = _tournament_slug(session, subject.question)
-    row["outcome"] = outcome(subject)
-    return row
-
-
-def _tournament_slug(session: Session, question: Question) -> str | None:
-    from forecast.models import Tournament
-
-    if question.tournament_id is None:
-        return None
-    tournament = session.get(Tournament, question.tournament_id)
-    return tournament.slug if tournament else None
-
-
-def _cached(session: Session, subject: Subject) -> dict[str, Any] | None:
-    row = session.get(BoundaryEvaluation, subject.boundary.id)
+def _fresh(row: BoundaryEvaluation | None, subject: Subject) -> dict[str, Any] | None:
+    """Return a cached row if its inputs are unchanged and it is recent enough."""
     if (
         row is None
         or row.version != subject.version.version

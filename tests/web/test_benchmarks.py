@@ -48,3 +48,20 @@ def test_an_unknown_benchmark_is_refused_with_the_list() -> None:
         timeout=60,
     )
     assert result.returncode == 1 and "aggregate" in result.stderr
+
+
+def test_the_report_benchmark_runs_at_smoke_size() -> None:
+    out = run_bench(
+        "report",
+        "--questions",
+        "60",
+        "--forecasts",
+        "1500",
+        "--users",
+        "60",
+        "--boundaries",
+        "20",
+        "--requests",
+        "2",
+    )
+    assert "warm p50" in out and "alert pass, steady state" in out

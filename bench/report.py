@@ -1,0 +1,148 @@
+"""forecast bench report: the threshold report and the alert pass at scale.
+
+Workload: a synthetic tournament of 10,000 open questions (70% binary, 30% continuous), 1,000,000
+forecasts from 5,000 users (updates included), and 1,000 committed boundaries of mixed kinds
+(yes, before a date, within N years, at least / at most a value) owned by one leader, on SQLite.
+Prints the latency of GET /api/v1/boundaries/report and of the HTML report, cold (every row
+evaluated) and warm (rows cached; median of R requests), and the time of one full alert pass.
+Usage: forecast bench report [--questions N] [--forecasts M] [--boundaries B] [--requests R]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from _common import row
+
+
+def boundary_data(rng: np.random.Generator, question: object) -> dict[str, object]:
+    """Draw a boundary of a kind that fits the question."""
+    qtype = question.type  # type: ignore[attr-defined]
+    if qtype == "binary":
+        event: dict[str, object] = {"kind": "yes"}
+    elif qtype == "date":
+        event = (
+            {"kind": "within", "years": int(rng.integers(1, 11))}
+            if rng.random() < 0.5
+            else {"kind": "before", "date": "2030-01-01T00:00:00Z"}
+        )
+    else:
+        event = {
+            "kind": str(rng.choice(["at_least", "at_most"])),
+            "value": float(rng.uniform(20, 80)),
+        }
+    return {
+        "question": question.id,
+        "action": f"Act on {question.key}",  # type: ignore[attr-defined]
+        "event": event,
+        "comparator": str(rng.choice([">=", "<="])),
+        "threshold": float(rng.choice([0.01, 0.05, 0.1, 0.2, 0.5])),
+        "shared": True,
+    }
+
+
+def main(argv: list[str]) -> int:
+    """Build the workload, then time the report and the alert pass."""
+    parser = argparse.ArgumentParser(prog="forecast bench report")
+    parser.add_argument("--questions", type=int, default=10_000)
+    parser.add_argument("--forecasts", type=int, default=1_000_000)
+    parser.add_argument("--users", type=int, default=5_000)
+    parser.add_argument("--boundaries", type=int, default=1_000)
+    parser.add_argument("--requests", type=int, default=5)
+    args = parser.parse_args(argv)
+
+    from alembic import command
+    from sqlmodel import select
+
+    from forecast import create_app
+    from forecast.db import session_scope
+    from forecast.migrate import alembic_config
+    from forecast.models import Question, Role
+    from forecast.services import alerts
+    from forecast.services import boundaries as service
+    from forecast.services.accounts import create_user
+    from forecast.services.importer import import_document
+    from forecast.services.tokens import create_token
+    from forecast.synth import synthesize
+
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{tmp}/bench.db"
+        command.upgrade(alembic_config(url), "head")
+        app = create_app({"DATABASE_URL": url, "SCHEDULER_ENABLED": False, "SECRET_KEY": "b"})
+        t0 = time.perf_counter()
+        document = synthesize(
+            n_questions=args.questions, n_forecasts=args.forecasts, n_users=args.users, seed=5
+        )
+        with app.app_context(), session_scope() as session:
+            import_document(session=session, document=document)
+        del document
+        load_s = time.perf_counter() - t0
+        rng = np.random.default_rng(11)
+        with app.app_context(), session_scope() as session:
+            leader = create_user(
+                session=session, username="bench-leader", password="bench-pass-1", role=Role.LEADER
+            )
+            token = create_token(session=session, user=leader)
+            questions = list(session.exec(select(Question)))
+            picks = rng.choice(
+                len(questions), size=min(args.boundaries, len(questions)), replace=False
+            )
+            for i in picks.tolist():
+                boundary = service.create_boundary(
+                    session=session, actor=leader, data=boundary_data(rng, questions[i])
+                )
+                service.commit_boundary(session=session, actor=leader, boundary_id=boundary.id)
+        print(
+            f"report: {args.questions:,} questions, {args.forecasts:,} forecasts, "
+            f"{len(picks):,} committed boundaries (SQLite, in-process requests)"
+        )
+        row("building the database", f"{load_s:.0f} s")
+        client = app.test_client()
+        headers = {"Authorization": f"Bearer {token}"}
+        t0 = time.perf_counter()
+        response = client.get("/api/v1/boundaries/report", headers=headers)
+        cold = time.perf_counter() - t0
+        assert response.status_code == 200 and len(response.get_json()) == len(picks)
+        row("GET /api/v1/boundaries/report, cold", f"{cold:.2f} s")
+        warm = []
+        for _ in range(args.requests):
+            t0 = time.perf_counter()
+            assert client.get("/api/v1/boundaries/report", headers=headers).status_code == 200
+            warm.append(time.perf_counter() - t0)
+        row(
+            "GET /api/v1/boundaries/report, warm p50",
+            f"{statistics.median(warm) * 1000:.0f} ms ({args.requests} requests)",
+        )
+        app.config["WTF_CSRF_ENABLED"] = False  # the benchmark logs in without a form
+        client.post("/login", data={"username": "bench-leader", "password": "bench-pass-1"})
+        page = []
+        for _ in range(args.requests):
+            t0 = time.perf_counter()
+            assert client.get("/boundaries/report").status_code == 200
+            page.append(time.perf_counter() - t0)
+        row("HTML report, warm p50", f"{statistics.median(page) * 1000:.0f} ms")
+        passes = []
+        for _ in range(2):
+            with app.app_context(), session_scope() as session:
+                t0 = time.perf_counter()
+                result = alerts.run(session=session, send=lambda *a: None)
+                passes.append(time.perf_counter() - t0)
+        row(
+            "alert pass, first (records initial states)",
+            f"{passes[0]:.2f} s ({result.evaluated:,} boundaries)",
+        )
+        row("alert pass, steady state", f"{passes[1]:.2f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
