@@ -100,6 +100,7 @@ def binary_history_chart(
     t_to: float,
     mine: Sequence[tuple[float, float]] = (),
     interval: tuple[Floats, Floats, Floats] | None = None,
+    counts: NDArray[np.int64] | None = None,
 ) -> Markup:
     """Draw the aggregate over time: 25th-75th percentile band, bootstrap interval, your dots."""
     frame = Frame(t_from, max(t_to, t_from + 1.0), 0.0, 1.0)
@@ -121,6 +122,21 @@ def binary_history_chart(
         wx = frame.x(when[ok])
         body.append(f'<polyline class="interval" points="{_points(wx, frame.y(high[ok]))}"/>')
         body.append(f'<polyline class="interval" points="{_points(wx, frame.y(low[ok]))}"/>')
+    if counts is not None and len(counts):
+        # Forecaster count as a step line in the bottom fifth, labelled with its maximum.
+        sampled = sample_steps(starts, counts.astype(np.float64), times)
+        top = float(np.nanmax(sampled)) if np.isfinite(sampled).any() else 0.0
+        if top > 0:
+            heights = 0.2 * np.nan_to_num(sampled) / top
+            body.append(
+                f'<polyline class="count" points="{_points(xs, frame.y(heights))}">'
+                f"<title>forecasters (up to {int(top)})</title></polyline>"
+            )
+            body.append(
+                f'<text class="tick count-label" x="{WIDTH - RIGHT}" '
+                f'y="{float(frame.y(0.2)) - 3:.1f}" text-anchor="end">'
+                f"{int(top)} forecasters</text>"
+            )
     line = sample_steps(starts, values, times)
     body.append(f'<polyline class="line" points="{_points(xs, frame.y(line))}"/>')
     for t, p in mine:

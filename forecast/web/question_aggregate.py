@@ -69,6 +69,7 @@ def panel(
             t_to=t_to,
             mine=mine,
             interval=(cached.band_time, cached.band_low, cached.band_high),
+            counts=h.forecaster_count,
         )
         return context
     scale = question_scale(question)

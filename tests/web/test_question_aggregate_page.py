@@ -99,3 +99,4 @@ def test_the_chart_draws_the_bootstrap_interval_over_time(app: Flask, client: Fl
     question = seeded(app)
     page = client.get(f"/questions/{question.id}").data.decode()
     assert page.count('class="interval"') == 2 and "bootstrap interval" in page
+    assert 'class="count"' in page and "3 forecasters</text>" in page
