@@ -136,6 +136,7 @@ def evaluate(session: Session, subject: Subject, at: datetime) -> dict[str, Any]
         "method": version.method,
         "at": format_iso(moment),
         "committed_at": format_iso(version.committed_at) if version.committed_at else None,
+        "version_committed_at": format_iso(version.committed_at) if version.committed_at else None,
         "probability": probability,
         "forecaster_count": own.forecaster_count,
         "by_method": by_method,
@@ -170,55 +171,75 @@ def evaluate(session: Session, subject: Subject, at: datetime) -> dict[str, Any]
 PATH_POINTS = 80
 
 
-def crossing_events(
-    session: Session, subject: Subject, until: datetime
-) -> tuple[list[dict[str, Any]], list[list[Any]]]:
-    """Return the changes of state since the commit and a sampled path of the probability."""
-    version = subject.version
-    if version.committed_at is None:
-        return [], []
-    question = subject.question
+def _probability_path(
+    session: Session, question: Question, version: BoundaryVersion, event: Any, commit: float
+) -> tuple[Any, Any, Any]:
+    """Return (start, end, P(event)) per aggregate history entry under the version's method."""
     history = aggregation.cached_aggregate(session, question, version.method).history
-    start, end, value = history.start, history.end, history.value
-    commit = to_epoch(version.committed_at)
-    stop = to_epoch(until)
     scale = question_scale(question) if question.is_continuous else None
     p = np.array(
         [
             np.nan
             if history.forecaster_count[i] == 0
             else rules.event_probability(
-                subject.event,
-                value[i],
+                event,
+                history.value[i],
                 question_type=question.type,
                 scale=scale,
-                t=max(float(start[i]), commit),
+                t=max(float(history.start[i]), commit),
             )
-            for i in range(len(start))
+            for i in range(len(history.start))
         ],
         dtype=np.float64,
     )
-    found = rules.crossing_events(
-        start,
-        end,
-        p,
-        comparator=version.comparator,
-        threshold=version.threshold,
-        hysteresis=subject.boundary.hysteresis,
-        commit_time=commit,
-    )
-    events = [
-        {
-            "at": format_iso(from_epoch(t)),
-            "state": state,
-            "probability": float(prob),
-            "version": version.version,
-        }
-        for t, state, prob in found
-        if t <= stop
-    ]
-    first = float(start[0]) if len(start) else commit
-    times = np.linspace(min(first, commit), max(stop, commit), PATH_POINTS)
+    return history.start, history.end, p
+
+
+def crossing_events(
+    session: Session, subject: Subject, until: datetime
+) -> tuple[list[dict[str, Any]], list[list[Any]]]:
+    """Return the changes of state since the first commit, each with the version then in force,
+    and a sampled path of the event's probability under the current version."""
+    from forecast.services.boundaries import versions
+
+    question = subject.question
+    committed = [v for v in versions(session, subject.boundary.id or 0) if v.committed_at]
+    if not committed:
+        return [], []
+    stop = to_epoch(until)
+    events: list[dict[str, Any]] = []
+    last_state: str | None = None
+    for k, version in enumerate(committed):
+        assert version.committed_at is not None
+        begin = to_epoch(version.committed_at)
+        finish = to_epoch(committed[k + 1].committed_at) if k + 1 < len(committed) else np.inf  # type: ignore[arg-type]
+        event = rules.parse_event(json.loads(version.event), question.type)
+        start, end, p = _probability_path(session, question, version, event, begin)
+        found = rules.crossing_events(
+            start,
+            end,
+            p,
+            comparator=version.comparator,
+            threshold=version.threshold,
+            hysteresis=subject.boundary.hysteresis,
+            commit_time=begin,
+        )
+        for t, state, prob in found:
+            if t >= finish or t > stop or state == last_state:
+                continue
+            events.append(
+                {
+                    "at": format_iso(from_epoch(t)),
+                    "state": state,
+                    "probability": float(prob),
+                    "version": version.version,
+                }
+            )
+            last_state = state
+    first_commit = to_epoch(committed[0].committed_at)  # type: ignore[arg-type]
+    start, _, p = _probability_path(session, question, subject.version, subject.event, first_commit)
+    first = float(start[0]) if len(start) else first_commit
+    times = np.linspace(min(first, first_commit), max(stop, first_commit), PATH_POINTS)
     index = np.searchsorted(start, times, side="right") - 1
     sampled = np.full(times.shape, np.nan)
     if len(p):

@@ -180,3 +180,46 @@ def test_the_report_shows_a_boundary_crossing_after_new_forecasts(world: World) 
         assert set(row["by_method"]) >= {"recency_weighted", "unweighted", "geo_mean_odds"}
         assert row["first_crossed_at"] is not None
         assert [e["state"] for e in row["events"]][-1] == "crossed"
+
+
+def test_each_crossing_names_the_version_in_force(world: World) -> None:
+    lea, question = world.user("lea", Role.LEADER), world.question()
+    users = [world.user(f"fc{i}") for i in range(2)]
+    t0 = question.open_time + timedelta(hours=1)
+    with world.app.app_context(), session_scope() as session:
+        for i, user in enumerate(users):
+            submit_forecast(
+                session=session,
+                actor=user,
+                question_id=question.id,
+                probability=0.2,
+                now=t0 + timedelta(minutes=i),
+            )
+    boundary = draft(world, lea, question, threshold=0.1)
+    with world.app.app_context(), session_scope() as session:
+        service.commit_boundary(
+            session=session, actor=lea, boundary_id=boundary.id, now=t0 + timedelta(hours=1)
+        )
+        service.revise_boundary(
+            session=session,
+            actor=lea,
+            boundary_id=boundary.id,
+            data={"threshold": 0.3, "reason": "higher bar"},
+            now=t0 + timedelta(hours=2),
+        )
+        for user in users:
+            submit_forecast(
+                session=session,
+                actor=user,
+                question_id=question.id,
+                probability=0.5,
+                now=t0 + timedelta(hours=3),
+            )
+    with world.app.app_context(), session_scope() as session:
+        row = threshold_report.report(session=session, viewer=lea)[0]
+    assert [(e["state"], e["version"]) for e in row["events"]] == [
+        ("crossed", 1),
+        ("not_crossed", 2),
+        ("crossed", 2),
+    ]
+    assert row["first_crossed_at"] == row["events"][0]["at"]
