@@ -253,11 +253,9 @@ def current_version(session: Session, boundary: Boundary) -> BoundaryVersion:
     return row
 
 
-def hash_fields(question: Question, version: BoundaryVersion) -> dict[str, Any]:
-    """Return the committed content whose hash is published (see forecast/boundaries.py)."""
+def version_content(version: BoundaryVersion) -> dict[str, Any]:
+    """Return a version's decision content: action, event, comparator, threshold, method, why."""
     return {
-        "question": question.key,
-        "version": version.version,
         "action": version.action,
         "event": json.loads(version.event),
         "comparator": version.comparator,
@@ -265,6 +263,11 @@ def hash_fields(question: Question, version: BoundaryVersion) -> dict[str, Any]:
         "method": version.method,
         "rationale": version.rationale,
     }
+
+
+def hash_fields(question: Question, version: BoundaryVersion) -> dict[str, Any]:
+    """Return the committed content whose hash is published (see forecast/boundaries.py)."""
+    return {"question": question.key, "version": version.version, **version_content(version)}
 
 
 def update_draft(
@@ -303,12 +306,7 @@ def draft_as_input(
     """Return a boundary's content in the API's input shape."""
     return {
         "question": boundary.question_id,
-        "action": version.action,
-        "event": json.loads(version.event),
-        "comparator": version.comparator,
-        "threshold": version.threshold,
-        "method": version.method,
-        "rationale": version.rationale,
+        **version_content(version),
         "hysteresis": boundary.hysteresis,
     }
 

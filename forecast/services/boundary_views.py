@@ -2,26 +2,20 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from sqlmodel import Session, col, select
 
 from forecast.clock import format_iso
 from forecast.models import Boundary, BoundaryEvent, BoundaryVersion, Question, User
-from forecast.services.boundaries import versions
+from forecast.services.boundaries import version_content, versions
 
 
 def version_json(version: BoundaryVersion) -> dict[str, Any]:
     """Render one version of a boundary."""
     return {
         "version": version.version,
-        "action": version.action,
-        "event": json.loads(version.event),
-        "comparator": version.comparator,
-        "threshold": version.threshold,
-        "method": version.method,
-        "rationale": version.rationale,
+        **version_content(version),
         "reason": version.reason,
         "committed_at": format_iso(version.committed_at) if version.committed_at else None,
         "hash": version.content_hash,
