@@ -6,6 +6,7 @@ import csv
 import io
 from typing import Any
 
+import orjson
 from flask import Response, jsonify, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
@@ -111,9 +112,10 @@ class Report(MethodView):
         )
         for row in rows:
             row.pop("owner_id", None)
+            row.pop("path", None)  # the page's sparkline samples; not part of the API row
         if args.get("format") == "csv" or request.accept_mimetypes.best == "text/csv":
             return csv_response(rows)
-        return jsonify(rows)
+        return Response(orjson.dumps(rows), mimetype="application/json")
 
 
 def csv_response(rows: list[dict[str, Any]]) -> Response:

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import numpy as np
+import orjson
 from sqlalchemy import delete, insert
 from sqlmodel import Session, col, select
 
@@ -335,7 +336,7 @@ def _fresh(row: BoundaryEvaluation | None, subject: Subject) -> dict[str, Any] |
         or utcnow() - row.evaluated_at > MAX_AGE
     ):
         return None
-    data: dict[str, Any] = json.loads(row.payload)
+    data: dict[str, Any] = orjson.loads(row.payload)
     return data
 
 
@@ -350,7 +351,7 @@ def _store(session: Session, subject: Subject, row: dict[str, Any]) -> None:
                 version=subject.version.version,
                 forecasts_version=subject.question.forecasts_version,
                 evaluated_at=utcnow(),
-                payload=json.dumps(row),
+                payload=orjson.dumps(row).decode(),
             )
         )
         writer.commit()
