@@ -116,6 +116,90 @@ def export_aggregates_command(key: str, method: str) -> None:
     sys.stdout.buffer.write(orjson.dumps(records) + b"\n")
 
 
+@export_group.command("scores")
+@click.option("--tournament", default=None, help="Only this tournament's questions.")
+@with_appcontext
+def export_scores_command(tournament: str | None) -> None:
+    """Write one object per (question, user): baseline, peer, coverage, brier, log."""
+    from forecast.services.score_views import all_scores
+
+    try:
+        with session_scope() as session:
+            rows = all_scores(session=session, tournament=tournament)
+    except DomainError as exc:
+        _fail(exc.message)
+    sys.stdout.buffer.write(orjson.dumps(rows) + b"\n")
+
+
+@click.command("score")
+@click.option("--all", "everything", is_flag=True, help="Rescore every resolved question.")
+@with_appcontext
+def score_command(everything: bool) -> None:
+    """Score resolved questions that lack scores (--all: rescore every resolved question)."""
+    from sqlmodel import func, select
+
+    from forecast.models import Question
+    from forecast.services.resolver import score_all
+
+    with session_scope() as session:
+        count = session.exec(
+            select(func.count()).select_from(Question).where(Question.status == "resolved")
+        ).one()
+        with tqdm(total=int(count), unit="question", file=sys.stderr, leave=False) as bar:
+            rows = score_all(
+                session=session, progress=lambda n: _advance(bar, n), only_missing=not everything
+            )
+    scope = "every resolved question" if everything else "resolved questions without scores"
+    click.echo(f"scored {scope}: {rows} score rows written")
+
+
+@click.command("resolve")
+@click.argument("key")
+@click.argument("outcome")
+@click.option("--reason", default=None, help="Required when changing a resolution.")
+@click.option("--at", "resolved_at", default=None, help="Resolution time (ISO 8601; default now).")
+@with_appcontext
+def resolve_command(key: str, outcome: str, reason: str | None, resolved_at: str | None) -> None:
+    """Resolve a question: yes/no/annulled/ambiguous/below_lower_bound/above_upper_bound,
+    a number (numeric questions) or an ISO date (date questions)."""
+    from forecast.models import Role, User
+    from forecast.services.questions import get_question_by_key
+    from forecast.services.resolution import resolve
+
+    data: dict[str, Any] = {"reason": reason}
+    if resolved_at:
+        data["resolved_at"] = resolved_at
+    try:
+        with session_scope() as session:
+            question = get_question_by_key(session=session, viewer=None, key=key)
+            if outcome in (
+                "yes",
+                "no",
+                "annulled",
+                "ambiguous",
+                "below_lower_bound",
+                "above_upper_bound",
+            ):
+                data["outcome"] = outcome
+            elif question.type == "date":
+                data["date"] = outcome
+            else:
+                try:
+                    data["value"] = float(outcome)
+                except ValueError:
+                    _fail(f"{outcome!r} is not an outcome or a number")
+            operator = User.model_construct(id=None, username="cli", role=Role.ADMIN.value)
+            _, written = resolve(
+                session=session,
+                actor=operator,
+                question_id=question.id,  # type: ignore[arg-type]
+                data=data,
+            )
+            click.echo(f"{key} resolved; {written} score rows written")
+    except DomainError as exc:
+        _fail(exc.message)
+
+
 @click.command("seed")
 @click.option("--demo", is_flag=True, help="Also add synthetic demo forecasters and histories.")
 @with_appcontext
@@ -170,4 +254,11 @@ def synth_command(
     )
 
 
-COMMANDS = (import_command, export_group, seed_command, synth_command)
+COMMANDS = (
+    import_command,
+    export_group,
+    seed_command,
+    synth_command,
+    score_command,
+    resolve_command,
+)

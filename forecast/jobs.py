@@ -28,6 +28,15 @@ def advance_schedule() -> dict[str, int]:
     return result
 
 
+def score_resolved() -> int:
+    """Score every resolved question that has no scores yet (idempotent)."""
+    from forecast.services.resolver import score_all
+
+    assert _app is not None, "jobs run inside a scheduler bound to an app"
+    with _app.app_context(), session_scope() as session:
+        return score_all(session=session, only_missing=True)
+
+
 def evaluate_boundaries() -> int:
     """Re-evaluate every committed decision boundary; record and announce changes of state."""
     from forecast.services.alerts import run
@@ -55,6 +64,7 @@ class JobSpec:
 JOBS: tuple[JobSpec, ...] = (
     JobSpec("advance_schedule", advance_schedule, seconds=30),
     JobSpec("evaluate_boundaries", evaluate_boundaries, seconds=120, misfire_grace=300),
+    JobSpec("score_resolved", score_resolved, seconds=300, misfire_grace=600),
 )
 
 

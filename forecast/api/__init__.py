@@ -6,10 +6,10 @@ from flask import Flask
 from flask_smorest import Api
 from flask_wtf.csrf import CSRFProtect
 
-from forecast.api import accounts, aggregates, boundaries, forecasts, questions
+from forecast.api import accounts, aggregates, boundaries, forecasts, questions, resolutions
 from forecast.api.schemas import ApiErrorSchema
 
-BLUEPRINTS = (accounts.bp, questions.bp, forecasts.bp, aggregates.bp, boundaries.bp)
+BLUEPRINTS = (accounts.bp, questions.bp, forecasts.bp, aggregates.bp, boundaries.bp, resolutions.bp)
 
 
 class ForecastApi(Api):

@@ -386,3 +386,33 @@ class ReportOut(Schema):
     at = fields.String(metadata=ISO)
     committed_at = fields.String(allow_none=True, metadata=ISO)
     tournament = fields.String(allow_none=True)
+
+
+class ResolutionIn(StrictSchema):
+    outcome = fields.String(
+        validate=validate.OneOf(
+            ("yes", "no", "annulled", "ambiguous", "below_lower_bound", "above_upper_bound")
+        )
+    )
+    value = fields.Float(allow_nan=False, metadata={"description": "numeric questions"})
+    date = fields.String(metadata={**ISO, "description": "date questions"})
+    resolved_at = fields.String(metadata={**ISO, "description": "default: now"})
+    reason = fields.String(
+        allow_none=True,
+        validate=validate.Length(max=5000),
+        metadata={"description": "required when re-resolving"},
+    )
+
+
+class UnresolveIn(StrictSchema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=5000))
+
+
+class ScoreOut(Schema):
+    question = fields.String(required=True)
+    user = fields.String(required=True)
+    baseline = fields.Float(required=True, metadata={"description": "higher is better"})
+    peer = fields.Float(required=True, metadata={"description": "higher is better"})
+    coverage = fields.Float(required=True)
+    brier = fields.Float(allow_none=True, metadata={"description": "binary; lower is better"})
+    log = fields.Float(allow_none=True, metadata={"description": "binary; higher is better"})

@@ -35,6 +35,7 @@ from forecast.services.accounts import parse_role, validate_username
 from forecast.services.export import FORMAT
 from forecast.services.question_input import QuestionDraft, parse_question, scale_of_range
 from forecast.services.questions import scheduled_status
+from forecast.services.resolution_input import Resolution, parse_resolution
 
 Progress = Callable[[int], None]
 BATCH = 20_000
@@ -82,66 +83,22 @@ def _list(document: Mapping[str, Any], name: str) -> list[Any]:
     return value
 
 
-@dataclass(frozen=True)
-class _Resolution:
-    outcome: str
-    value: float | None
-    resolved_at: datetime
-
-
-def _parse_resolution(value: Any, draft: QuestionDraft, where: str) -> _Resolution | None:
+def _parse_resolution(value: Any, draft: QuestionDraft, where: str) -> Resolution | None:
     if value is None:
         return None
-    if not isinstance(value, Mapping):
-        raise _bad(where, "resolution must be an object or null")
     try:
-        resolved_at = parse_iso(str(value.get("resolved_at", "")))
-    except ValueError:
-        raise _bad(where, "resolution.resolved_at must be an ISO 8601 timestamp") from None
-    if resolved_at < draft.open_time:
-        raise _bad(where, "resolution.resolved_at is before the question opened")
-    if "outcome" in value:
-        outcome = value["outcome"]
-        if outcome not in RESOLUTION_OUTCOMES:
-            raise _bad(where, f"unknown resolution outcome {outcome!r}")
-        if draft.type is QuestionType.BINARY and outcome in (
-            "below_lower_bound",
-            "above_upper_bound",
-        ):
-            raise _bad(where, f"a binary question cannot resolve {outcome}")
-        if draft.type is not QuestionType.BINARY and outcome in ("yes", "no"):
-            raise _bad(where, f"a {draft.type.value} question cannot resolve {outcome}")
-        if outcome == "below_lower_bound" and draft.range and not draft.range.open_lower:
-            raise _bad(where, "below_lower_bound needs an open lower bound")
-        if outcome == "above_upper_bound" and draft.range and not draft.range.open_upper:
-            raise _bad(where, "above_upper_bound needs an open upper bound")
-        return _Resolution(outcome, None, resolved_at)
-    if draft.type is QuestionType.NUMERIC and "value" in value:
-        number = value["value"]
-        if isinstance(number, bool) or not isinstance(number, int | float) or number != number:
-            raise _bad(where, "resolution.value must be a number")
-        resolved = float(number)
-    elif draft.type is QuestionType.DATE and "date" in value:
-        try:
-            resolved = to_epoch(parse_iso(str(value["date"])))
-        except ValueError:
-            raise _bad(where, "resolution.date must be an ISO 8601 timestamp") from None
-    else:
-        raise _bad(where, "resolution needs an outcome, or a value (numeric) or date (date)")
-    assert draft.range is not None
-    if resolved < draft.range.min or resolved > draft.range.max:
-        raise _bad(
-            where,
-            "a resolution outside the range is given as below_lower_bound or above_upper_bound",
+        return parse_resolution(
+            value, qtype=draft.type, range_=draft.range, open_time=draft.open_time
         )
-    return _Resolution("value", resolved, resolved_at)
+    except ValidationFailed as exc:
+        raise _bad(where, f"resolution: {exc.message}") from None
 
 
 @dataclass
 class _Plan:
     users: list[tuple[str, str]] = field(default_factory=list)
     tournaments: list[dict[str, str]] = field(default_factory=list)
-    questions: list[tuple[QuestionDraft, _Resolution | None]] = field(default_factory=list)
+    questions: list[tuple[QuestionDraft, Resolution | None]] = field(default_factory=list)
 
 
 def _plan_entities(session: Session, document: Mapping[str, Any], report: ImportReport) -> _Plan:
@@ -457,7 +414,7 @@ def _import(
 
 
 def _question_row(
-    draft: QuestionDraft, resolution: _Resolution | None, slug_ids: dict[str, int], now: datetime
+    draft: QuestionDraft, resolution: Resolution | None, slug_ids: dict[str, int], now: datetime
 ) -> Question:
     r = draft.range
     question = Question(
