@@ -113,3 +113,36 @@ def test_hysteresis_keeps_the_state_inside_the_band() -> None:
     assert alerts.next_state("not_crossed", 0.3, ">=", 0.3, 0.02) == "crossed"
     assert alerts.next_state(None, 0.1, "<=", 0.2, 0.0) == "crossed"
     assert alerts.next_state("crossed", None, ">=", 0.3, 0.0) == "crossed"
+
+
+def test_an_email_goes_out_when_smtp_is_configured(world: World, monkeypatch: Any) -> None:
+    setup_boundary(world, threshold=0.05)
+    with world.app.app_context(), session_scope() as session:
+        owner = session.exec(select(User).where(User.username == "lea")).one()
+        owner.email = "lea@example.org"
+        session.add(owner)
+        session.commit()
+    sent: list[Any] = []
+
+    class FakeSMTP:
+        def __init__(self, host: str, port: int, timeout: float) -> None:
+            sent.append((host, port))
+
+        def __enter__(self) -> FakeSMTP:
+            return self
+
+        def __exit__(self, *args: object) -> None:
+            return None
+
+        def send_message(self, message: Any) -> None:
+            sent.append(message)
+
+    monkeypatch.setattr(alerts.smtplib, "SMTP", FakeSMTP)
+    with world.app.app_context(), session_scope() as session:
+        alerts.run(
+            session=session,
+            config={"SMTP_HOST": "mail.local", "SMTP_PORT": 2525},
+            send=lambda *a: None,
+        )
+    assert sent[0] == ("mail.local", 2525)
+    assert sent[1]["To"] == "lea@example.org" and "crossed" in sent[1]["Subject"]
