@@ -104,9 +104,16 @@ def detail(question_id: int) -> str:
         }
     tournaments = session.exec(select(Tournament).order_by(col(Tournament.title))).all()
     community = aggregate_panel(session, question, user, history)
+    from forecast.services.resolution import scores_json
+    from forecast.services.serialize import resolution_json
+
+    scores = scores_json(session, question) if question.resolution_outcome else []
     return render_template(
         "questions/detail.html",
         community=community,
+        scores=scores,
+        resolution=resolution_json(question),
+        can_resolve=is_organizer(user),
         q=question,
         status=question_service.effective_status(question).value,
         history=history,
@@ -289,4 +296,48 @@ def review(question_id: int) -> Response:
         flash_error(exc)
     else:
         flash("Review recorded; the proposer has been notified.", "success")
+    return redirect(url_for("questions.detail", question_id=question_id))
+
+
+@bp.route("/<int:question_id>/resolve", methods=["POST"])
+@login_required
+def resolve_view(question_id: int) -> Response:
+    """Resolve, re-resolve or un-resolve from the question page (organizers)."""
+    from forecast.services.resolution import resolve, unresolve
+
+    form = request.form
+    try:
+        if form.get("action") == "unresolve":
+            unresolve(
+                session=get_session(),
+                actor=me(),
+                question_id=question_id,
+                reason=form.get("reason"),
+            )
+            flash(
+                "Resolution taken back; scores removed, the audit trail keeps the entry.", "success"
+            )
+        else:
+            data: dict[str, Any] = {"reason": form.get("reason") or None}
+            answer = (form.get("answer") or "").strip()
+            question = _load(question_id)
+            if answer in (
+                "yes",
+                "no",
+                "annulled",
+                "ambiguous",
+                "below_lower_bound",
+                "above_upper_bound",
+            ):
+                data["outcome"] = answer
+            elif question.type == "date":
+                data["date"] = f"{answer}T00:00:00Z" if len(answer) == 10 else answer
+            else:
+                data["value"] = _to_float(answer)
+            _, written = resolve(
+                session=get_session(), actor=me(), question_id=question_id, data=data
+            )
+            flash(f"Resolved; {written} forecasters scored.", "success")
+    except DomainError as exc:
+        flash_error(exc)
     return redirect(url_for("questions.detail", question_id=question_id))

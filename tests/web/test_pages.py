@@ -164,3 +164,38 @@ def test_the_organizer_console_lists_pending_proposals(app: Flask, client: Flask
     login(client, "olga")
     page = client.get("/organizer").data.decode()
     assert "Pending one?" in page and "alice" in page
+
+
+def test_an_organizer_resolves_from_the_question_page_and_sees_the_scores(
+    app: Flask, client: FlaskClient
+) -> None:
+    from forecast.db import session_scope
+    from forecast.services.forecasts import submit_forecast
+
+    world = World(app)
+    question = world.question()
+    with app.app_context(), session_scope() as session:
+        submit_forecast(
+            session=session, actor=world.user("ann"), question_id=question.id, probability=0.8
+        )
+    make_user(app, "olga", Role.ORGANIZER)
+    login(client, "olga")
+    page = client.post(
+        f"/questions/{question.id}/resolve",
+        data={"answer": "yes", "action": "resolve"},
+        follow_redirects=True,
+    )
+    text = page.data.decode()
+    assert "Resolved; 1 forecasters scored." in text and 'id="scores"' in text and "ann" in text
+    refused = client.post(
+        f"/questions/{question.id}/resolve",
+        data={"answer": "no", "action": "resolve"},
+        follow_redirects=True,
+    )
+    assert b"already resolved" in refused.data
+    undone = client.post(
+        f"/questions/{question.id}/resolve",
+        data={"action": "unresolve", "reason": "wrong source"},
+        follow_redirects=True,
+    )
+    assert b"Resolution taken back" in undone.data
