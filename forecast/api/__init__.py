@@ -6,10 +6,26 @@ from flask import Flask
 from flask_smorest import Api
 from flask_wtf.csrf import CSRFProtect
 
-from forecast.api import accounts, aggregates, boundaries, forecasts, questions, resolutions
+from forecast.api import (
+    accounts,
+    aggregates,
+    boundaries,
+    forecasts,
+    questions,
+    records,
+    resolutions,
+)
 from forecast.api.schemas import ApiErrorSchema
 
-BLUEPRINTS = (accounts.bp, questions.bp, forecasts.bp, aggregates.bp, boundaries.bp, resolutions.bp)
+BLUEPRINTS = (
+    accounts.bp,
+    questions.bp,
+    forecasts.bp,
+    aggregates.bp,
+    boundaries.bp,
+    resolutions.bp,
+    records.bp,
+)
 
 
 class ForecastApi(Api):

@@ -416,3 +416,21 @@ class ScoreOut(Schema):
     coverage = fields.Float(required=True)
     brier = fields.Float(allow_none=True, metadata={"description": "binary; lower is better"})
     log = fields.Float(allow_none=True, metadata={"description": "binary; higher is better"})
+
+
+class BoardArgs(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1_000_000))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=1000))
+    format = fields.String(validate=validate.OneOf(("json", "csv")))
+
+
+class RecordArgs(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    tournament = fields.String()
+    from_ = fields.String(data_key="from", metadata=ISO)
+    to = fields.String(metadata=ISO)

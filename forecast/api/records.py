@@ -1,0 +1,102 @@
+"""Leaderboards and track records."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from flask import Response, jsonify
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from forecast.api.common import caller, document_errors
+from forecast.api.schemas import BoardArgs, RecordArgs
+from forecast.db import get_session
+from forecast.question_times import parse_optional_time
+from forecast.services.leaderboards import global_board, tournament_board
+from forecast.services.track_record import track_record
+
+bp = Blueprint("api_records", __name__, url_prefix="/api/v1", description="Leaderboards")
+BOARD_COLUMNS = (
+    "rank",
+    "user",
+    "score",
+    "coverage",
+    "questions",
+    "take",
+    "share",
+    "prize",
+    "medal",
+)
+
+
+def board_csv(entries: list[dict[str, Any]], columns: tuple[str, ...]) -> Response:
+    """Render leaderboard entries as CSV."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(columns)
+    for entry in entries:
+        writer.writerow(["" if entry.get(c) is None else entry.get(c) for c in columns])
+    return Response(
+        buffer.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="leaderboard.csv"'},
+    )
+
+
+def paged(entries: list[dict[str, Any]], args: dict[str, Any]) -> dict[str, Any]:
+    """Cut one page out of a ranked list, in the contract's list shape."""
+    first = (args["page"] - 1) * args["per_page"]
+    return {
+        "items": entries[first : first + args["per_page"]],
+        "page": args["page"],
+        "per_page": args["per_page"],
+        "total": len(entries),
+    }
+
+
+@bp.route("/tournaments/<slug>/leaderboard")
+class TournamentBoard(MethodView):
+    @bp.arguments(BoardArgs(), location="query")
+    @document_errors(bp, 401, 404, 422)
+    def get(self, args: dict[str, Any], slug: str) -> Response:
+        """Ranked Peer sums with coverage, prize take and share, medals (format=csv: CSV)."""
+        caller()
+        board = tournament_board(session=get_session(), slug=slug)
+        if args.get("format") == "csv":
+            return board_csv(board["entries"], BOARD_COLUMNS)
+        return jsonify(
+            {**paged(board["entries"], args), "tournament": slug, "prize_pool": board["prize_pool"]}
+        )
+
+
+@bp.route("/leaderboard")
+class GlobalBoard(MethodView):
+    @bp.arguments(BoardArgs(), location="query")
+    @document_errors(bp, 401, 422)
+    def get(self, args: dict[str, Any]) -> Response:
+        """Everyone ranked by summed Peer / max(30, summed coverage)."""
+        caller()
+        entries = global_board(session=get_session())
+        if args.get("format") == "csv":
+            return board_csv(entries, ("rank", "user", "score", "peer", "coverage"))
+        return jsonify(paged(entries, args))
+
+
+@bp.route("/users/<name>/track-record")
+class TrackRecord(MethodView):
+    @bp.arguments(RecordArgs(), location="query")
+    @document_errors(bp, 401, 404, 422)
+    def get(self, args: dict[str, Any], name: str) -> Response:
+        """Scores, averages, calibration bins, Murphy decomposition and score over time."""
+        caller()
+        return jsonify(
+            track_record(
+                session=get_session(),
+                username=name,
+                tournament=args.get("tournament"),
+                since=parse_optional_time(args.get("from_"), "from"),
+                until=parse_optional_time(args.get("to"), "to"),
+            )
+        )
