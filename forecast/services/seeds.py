@@ -37,10 +37,12 @@ def load_seeds(seeds_dir: str, *, demo: bool = False) -> Iterator[str]:
         yield f"{name}: {report.summary()}"
     if demo:
         from forecast.services.demo import load_demo
+        from forecast.services.resolver import score_all
 
         with session_scope() as session:
             report = load_demo(session)
-        yield f"demo forecasters (marked demo): {report.summary()}"
+            rows = score_all(session=session)
+        yield f"demo forecasters (marked demo): {report.summary()}; {rows} score rows"
     path = os.path.join(seeds_dir, BOUNDARY_FILE)
     if os.path.exists(path):
         with session_scope() as session:

@@ -17,6 +17,7 @@ from forecast.web import (
     pages,
     question_aggregate,
     questions,
+    records,
     tournaments,
 )
 from forecast.web.formatting import FILTERS
@@ -31,6 +32,7 @@ BLUEPRINTS = (
     admin.bp,
     account.bp,
     boundaries.bp,
+    records.bp,
 )
 
 

@@ -1,0 +1,64 @@
+"""Leaderboard and track-record pages."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template, request
+from werkzeug.wrappers import Response
+
+from forecast.api.records import BOARD_COLUMNS, board_csv
+from forecast.db import get_session
+from forecast.errors import DomainError, NotFound
+from forecast.question_times import parse_optional_time
+from forecast.services.leaderboards import global_board, tournament_board
+from forecast.services.track_record import track_record
+from forecast.web.record_charts import calibration_chart, cumulative_chart
+
+bp = Blueprint("records", __name__)
+
+
+@bp.route("/tournaments/<slug>/leaderboard")
+def tournament_leaderboard(slug: str) -> str | Response:
+    """Show a tournament's leaderboard (CSV with ?format=csv)."""
+    try:
+        board = tournament_board(session=get_session(), slug=slug)
+    except NotFound:
+        abort(404)
+    if request.args.get("format") == "csv":
+        return board_csv(board["entries"], BOARD_COLUMNS)
+    return render_template("records/leaderboard.html", board=board, slug=slug)
+
+
+@bp.route("/leaderboard")
+def leaderboard() -> str | Response:
+    """Show the global leaderboard."""
+    entries = global_board(session=get_session())
+    if request.args.get("format") == "csv":
+        return board_csv(entries, ("rank", "user", "score", "peer", "coverage"))
+    return render_template("records/global.html", entries=entries)
+
+
+@bp.route("/users/<name>")
+def profile(name: str) -> str:
+    """Show a forecaster's track record."""
+    error = None
+    try:
+        record = track_record(
+            session=get_session(),
+            username=name,
+            tournament=request.args.get("tournament") or None,
+            since=parse_optional_time(request.args.get("from"), "from"),
+            until=parse_optional_time(request.args.get("to"), "to"),
+        )
+    except NotFound:
+        abort(404)
+    except DomainError as exc:
+        error = exc.message
+        record = track_record(session=get_session(), username=name)
+    return render_template(
+        "records/profile.html",
+        r=record,
+        error=error,
+        args=request.args,
+        calibration=calibration_chart(record["calibration"]),
+        over_time=cumulative_chart(record["over_time"]),
+    )

@@ -1,0 +1,46 @@
+"""Leaderboard and track-record pages, on the seeded demo world."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from forecast.db import session_scope
+from forecast.services.resolver import score_all
+from forecast.services.seeds import load_seeds
+
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+
+
+def demo(app: Flask) -> None:
+    with app.app_context():
+        list(load_seeds(str(SEEDS), demo=True))
+        with session_scope() as session:
+            assert score_all(session=session) > 0
+
+
+def test_the_leaderboards_rank_the_demo_forecasters(app: Flask, client: FlaskClient) -> None:
+    demo(app)
+    page = client.get("/tournaments/ai-retrospective/leaderboard").data.decode()
+    assert 'id="leaderboard"' in page and page.count("demo-") >= 10
+    assert client.get("/tournaments/ai-retrospective/leaderboard?format=csv").mimetype == "text/csv"
+    assert 'id="leaderboard"' in client.get("/leaderboard").data.decode()
+    assert client.get("/tournaments/nope/leaderboard").status_code == 404
+
+
+def test_a_track_record_shows_calibration_and_the_brier_decomposition(
+    app: Flask, client: FlaskClient
+) -> None:
+    demo(app)
+    board = client.get("/api/v1/leaderboard").get_json()["items"]
+    name = board[0]["user"]
+    page = client.get(f"/users/{name}").data.decode()
+    assert 'class="chart calibration"' in page and "Reliability" in page
+    assert 'id="scored"' in page
+    assert client.get("/users/nobody-here").status_code == 404
+
+
+def test_empty_states_explain_themselves(app: Flask, client: FlaskClient) -> None:
+    assert b"Nobody has been scored yet" in client.get("/leaderboard").data
