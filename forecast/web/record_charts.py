@@ -26,7 +26,7 @@ def calibration_chart(bins: Sequence[dict[str, Any]]) -> Markup:
     parts = [
         f'<svg class="chart calibration" viewBox="0 0 {SIZE} {SIZE}" role="img" '
         f'aria-label="calibration curve">',
-        f'<line class="grid" x1="{x(0)}" y1="{y(0)}" x2="{x(1)}" y2="{y(1)}"/>',
+        f'<line class="diagonal" x1="{x(0)}" y1="{y(0)}" x2="{x(1)}" y2="{y(1)}"/>',
     ]
     for tick in (0, 0.25, 0.5, 0.75, 1):
         parts.append(
