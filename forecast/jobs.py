@@ -37,6 +37,15 @@ def score_resolved() -> int:
         return score_all(session=session, only_missing=True)
 
 
+def remind_overdue() -> int:
+    """Remind organizers of questions past their resolve-by time (once a week each)."""
+    from forecast.services.reminders import remind
+
+    assert _app is not None, "jobs run inside a scheduler bound to an app"
+    with _app.app_context(), session_scope() as session:
+        return remind(session=session, config=_app.config)
+
+
 def evaluate_boundaries() -> int:
     """Re-evaluate every committed decision boundary; record and announce changes of state."""
     from forecast.services.alerts import run
@@ -65,6 +74,7 @@ JOBS: tuple[JobSpec, ...] = (
     JobSpec("advance_schedule", advance_schedule, seconds=30),
     JobSpec("evaluate_boundaries", evaluate_boundaries, seconds=120, misfire_grace=300),
     JobSpec("score_resolved", score_resolved, seconds=300, misfire_grace=600),
+    JobSpec("remind_overdue", remind_overdue, seconds=3600, misfire_grace=3600),
 )
 
 

@@ -25,6 +25,11 @@ def console() -> str:
         sections[status] = question_service.list_questions(
             session=session, viewer=me(), status=status, per_page=200
         ).items
-    everything = [q for items in sections.values() for q in items]
+    from forecast.services.reminders import overdue
+
+    late = overdue(session=session)
+    everything = [q for items in sections.values() for q in items] + late
     slugs, names = name_maps(session, everything)
-    return render_template("organizer/console.html", sections=sections, slugs=slugs, names=names)
+    return render_template(
+        "organizer/console.html", sections=sections, slugs=slugs, names=names, overdue=late
+    )
