@@ -11,6 +11,7 @@ from forecast.errors import DomainError, NotFound
 from forecast.question_times import parse_optional_time
 from forecast.services.leaderboards import global_board, tournament_board
 from forecast.services.track_record import track_record
+from forecast.web.common import login_required, me
 from forecast.web.record_charts import calibration_chart, cumulative_chart
 
 bp = Blueprint("records", __name__)
@@ -62,3 +63,33 @@ def profile(name: str) -> str:
         calibration=calibration_chart(record["calibration"]),
         over_time=cumulative_chart(record["over_time"]),
     )
+
+
+@bp.route("/account/download/<what>.<fmt>")
+@login_required
+def download(what: str, fmt: str) -> Response:
+    """Download all my forecasts or all my scores, as CSV or JSON."""
+    import csv
+    import io
+
+    import orjson
+
+    from forecast.services.my_data import my_forecasts, my_scores
+
+    if what not in ("forecasts", "scores") or fmt not in ("csv", "json"):
+        abort(404)
+    session = get_session()
+    rows = (my_forecasts if what == "forecasts" else my_scores)(session=session, user=me())
+    name = f"{me().username}-{what}.{fmt}"
+    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+    if fmt == "json":
+        return Response(orjson.dumps(rows), mimetype="application/json", headers=headers)
+    buffer = io.StringIO()
+    columns = list(rows[0]) if rows else ["question"]
+    writer = csv.DictWriter(buffer, fieldnames=columns)
+    writer.writeheader()
+    for row in rows:
+        writer.writerow(
+            {k: orjson.dumps(v).decode() if isinstance(v, list) else v for k, v in row.items()}
+        )
+    return Response(buffer.getvalue(), mimetype="text/csv", headers=headers)

@@ -44,3 +44,25 @@ def test_a_track_record_shows_calibration_and_the_brier_decomposition(
 
 def test_empty_states_explain_themselves(app: Flask, client: FlaskClient) -> None:
     assert b"Nobody has been scored yet" in client.get("/leaderboard").data
+
+
+def test_a_user_downloads_their_own_forecasts_and_scores(app: Flask, client: FlaskClient) -> None:
+    import csv
+    import io
+
+    from tests.conftest import PASSWORD
+
+    demo(app)
+    with app.app_context(), session_scope() as session:
+        from forecast.services.accounts import get_user, set_password
+
+        set_password(session=session, user=get_user(session, "demo-ada"), password=PASSWORD)
+    assert client.get("/account/download/forecasts.csv").status_code == 302  # log in first
+    client.post("/login", data={"username": "demo-ada", "password": PASSWORD})
+    rows = list(
+        csv.DictReader(io.StringIO(client.get("/account/download/forecasts.csv").data.decode()))
+    )
+    assert rows and {"question", "time", "probability"} <= set(rows[0])
+    scores = client.get("/account/download/scores.json").get_json()
+    assert scores and all(s["user"] == "demo-ada" for s in scores)
+    assert client.get("/account/download/passwords.csv").status_code == 404
