@@ -200,6 +200,51 @@ def resolve_command(key: str, outcome: str, reason: str | None, resolved_at: str
         _fail(exc.message)
 
 
+@click.group("calibration")
+def calibration_group() -> None:
+    """Calibration training sets."""
+
+
+@calibration_group.command("import")
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--slug", help="For CSV files: the set's slug.")
+@click.option("--title", help="For CSV files: the set's title.")
+@with_appcontext
+def calibration_import(path: str, slug: str | None, title: str | None) -> None:
+    """Add a training set: JSON (forecast-calibration/1) or CSV (kind,prompt,answer,unit,source)."""
+    from forecast.services.calibration import import_set, parse_csv
+
+    try:
+        if path.endswith(".csv"):
+            if not slug or not title:
+                _fail("a CSV set needs --slug and --title")
+            with open(path, encoding="utf-8") as handle:
+                parsed = parse_csv(handle.read(), slug=slug or "", title=title or "")
+            document = {
+                "format": "forecast-calibration/1",
+                **parsed,
+                "items": [
+                    {
+                        "kind": i["kind"],
+                        "prompt": i["prompt"],
+                        "source": i["source"],
+                        "unit": i["unit"],
+                        "answer": i["answer_bool"] if i["kind"] == "binary" else i["answer_value"],
+                    }
+                    for i in parsed["items"]
+                ],
+            }
+        else:
+            document = read_document(path)
+        with session_scope() as session:
+            stored, new = import_set(session=session, actor=None, document=document, system=True)
+        click.echo(f"{stored.slug}: {'created' if new else 'already present, unchanged'}")
+    except OSError as exc:
+        _fail(f"cannot read {path}: {exc.strerror}")
+    except DomainError as exc:
+        _fail(f"{path}: {exc.message}")
+
+
 @click.command("seed")
 @click.option("--demo", is_flag=True, help="Also add synthetic demo forecasters and histories.")
 @with_appcontext
@@ -261,4 +306,5 @@ COMMANDS = (
     synth_command,
     score_command,
     resolve_command,
+    calibration_group,
 )

@@ -10,6 +10,7 @@ from forecast.api import (
     accounts,
     aggregates,
     boundaries,
+    calibration,
     forecasts,
     questions,
     records,
@@ -25,6 +26,7 @@ BLUEPRINTS = (
     boundaries.bp,
     resolutions.bp,
     records.bp,
+    calibration.bp,
 )
 
 

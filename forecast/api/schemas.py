@@ -434,3 +434,10 @@ class RecordArgs(Schema):
     tournament = fields.String()
     from_ = fields.String(data_key="from", metadata=ISO)
     to = fields.String(metadata=ISO)
+
+
+class CalibrationAnswerIn(StrictSchema):
+    answer = fields.Boolean(metadata={"description": "true/false items"})
+    confidence = fields.Float(allow_nan=False, metadata={"minimum": 0.5, "maximum": 0.99})
+    lower = fields.Float(allow_nan=False, metadata={"description": "interval items"})
+    upper = fields.Float(allow_nan=False, metadata={"description": "interval items"})

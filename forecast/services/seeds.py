@@ -43,6 +43,20 @@ def load_seeds(seeds_dir: str, *, demo: bool = False) -> Iterator[str]:
             report = load_demo(session)
             rows = score_all(session=session)
         yield f"demo forecasters (marked demo): {report.summary()}; {rows} score rows"
+    folder = os.path.join(seeds_dir, "calibration")
+    if os.path.isdir(folder):
+        from forecast.services.calibration import import_set
+
+        for name in sorted(os.listdir(folder)):
+            if name.endswith(".json"):
+                with session_scope() as session:
+                    _, new = import_set(
+                        session=session,
+                        actor=None,
+                        document=_read(os.path.join(folder, name)),
+                        system=True,
+                    )
+                yield f"calibration/{name}: {'created' if new else 'already present'}"
     path = os.path.join(seeds_dir, BOUNDARY_FILE)
     if os.path.exists(path):
         with session_scope() as session:

@@ -1,0 +1,76 @@
+"""Calibration training through the API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, jsonify
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from forecast.api.common import BEARER, caller, created, document_errors
+from forecast.api.schemas import CalibrationAnswerIn
+from forecast.db import get_session
+from forecast.services import calibration as training
+
+bp = Blueprint(
+    "api_calibration",
+    __name__,
+    url_prefix="/api/v1/calibration",
+    description="Calibration training",
+)
+
+
+@bp.route("/sets")
+class Sets(MethodView):
+    @document_errors(bp, 401)
+    def get(self) -> Response:
+        """List the training sets, with how many items you have answered."""
+        return jsonify(training.list_sets(session=get_session(), user=caller()))
+
+    @bp.doc(security=BEARER)
+    @document_errors(bp, 401, 403, 409, 422)
+    def post(self) -> Response:
+        """Add a set in the forecast-calibration/1 JSON format (organizers)."""
+        from flask import request
+
+        stored, new = training.import_set(
+            session=get_session(),
+            actor=caller(required=True),
+            document=request.get_json(silent=True),
+        )
+        return created({"slug": stored.slug, "title": stored.title, "created": new})
+
+
+@bp.route("/sets/<slug>/next")
+class NextItem(MethodView):
+    @bp.doc(security=BEARER)
+    @document_errors(bp, 401, 404)
+    def get(self, slug: str) -> Response:
+        """Return the next item you have not answered (204 when the set is done)."""
+        item = training.next_item(session=get_session(), user=caller(required=True), slug=slug)
+        if item is None:
+            return Response(status=204)
+        return jsonify(id=item.id, kind=item.kind, prompt=item.prompt, unit=item.unit)
+
+
+@bp.route("/items/<int:item_id>/answers")
+class Answers(MethodView):
+    @bp.arguments(CalibrationAnswerIn())
+    @bp.doc(security=BEARER)
+    @document_errors(bp, 401, 404, 409, 422)
+    def post(self, body: dict[str, Any], item_id: int) -> Response:
+        """Answer an item: {answer, confidence} or {lower, upper}; get the truth back at once."""
+        result = training.answer(
+            session=get_session(), user=caller(required=True), item_id=item_id, data=body
+        )
+        return created(result)
+
+
+@bp.route("/me")
+class Me(MethodView):
+    @bp.doc(security=BEARER)
+    @document_errors(bp, 401)
+    def get(self) -> Response:
+        """Your training record: calibration bins, hit rates, scores, the badge."""
+        return jsonify(training.summary(session=get_session(), user=caller(required=True)))

@@ -1,0 +1,128 @@
+"""Calibration training arithmetic: grading answers, summaries, and the certification rule.
+
+Binary items are answered true/false with a confidence c in [0.5, 0.99] that the answer is
+right; the Brier score of an answer is (c - 1[right])^2 and its log score ln(c) or ln(1 - c).
+Interval items are answered with a 90% interval [l, u]; a hit is l <= x <= u and the interval
+score is (u - l) + (2/a)(l - x)[x < l] + (2/a)(x - u)[x > u] with a = 0.1 (SCORING.md).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from itertools import pairwise
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from forecast.leaderboard import wilson_interval
+from forecast.scoring import interval_score
+
+CONFIDENCE_MIN, CONFIDENCE_MAX = 0.5, 0.99
+ALPHA = 0.1
+BIN_EDGES = (0.5, 0.6, 0.7, 0.8, 0.9, 1.0)  # 50-59%, 60-69%, 70-79%, 80-89%, 90-99%
+CERTIFY_BINARY, CERTIFY_INTERVAL = 50, 20
+CERTIFY_GAP_POINTS = 5.0
+CERTIFY_HIT_RANGE = (0.80, 0.97)
+
+
+def grade_binary(answer: bool, confidence: float, truth: bool) -> tuple[bool, float, float]:
+    """Return (right, Brier score, log score) of a true/false answer."""
+    right = answer == truth
+    return (
+        right,
+        (confidence - (1.0 if right else 0.0)) ** 2,
+        math.log(confidence if right else 1.0 - confidence),
+    )
+
+
+def grade_interval(lower: float, upper: float, truth: float) -> tuple[bool, float]:
+    """Return (hit, interval score) of a 90% interval."""
+    score = float(
+        interval_score(np.array([lower]), np.array([upper]), np.array([truth]), alpha=ALPHA)[0]
+    )
+    return lower <= truth <= upper, score
+
+
+@dataclass(frozen=True)
+class BinarySummary:
+    """Calibration of true/false answers."""
+
+    answered: int
+    hit_rate: float | None
+    mean_confidence: float | None
+    brier: float | None
+    log: float | None
+    bins: list[dict[str, float | int | None]]
+
+    @property
+    def overconfidence_points(self) -> float | None:
+        """Mean confidence minus hit rate, in points (positive: overconfident)."""
+        if self.hit_rate is None or self.mean_confidence is None:
+            return None
+        return 100.0 * (self.mean_confidence - self.hit_rate)
+
+
+def summarize_binary(confidence: ArrayLike, right: ArrayLike) -> BinarySummary:
+    """Bin answers by confidence and compare with how often they were right."""
+    c = np.asarray(confidence, dtype=np.float64)
+    r = np.asarray(right, dtype=np.float64)
+    if c.size == 0:
+        return BinarySummary(0, None, None, None, None, [])
+    bins = []
+    for lo, hi in pairwise(BIN_EDGES):
+        inside = (c >= lo) & (c < hi)
+        n = int(inside.sum())
+        rate = float(r[inside].mean()) if n else None
+        low, high = wilson_interval(rate, n) if rate is not None else (None, None)
+        bins.append(
+            {
+                "lower": lo,
+                "upper": hi,
+                "count": n,
+                "hit_rate": rate,
+                "mean_confidence": float(c[inside].mean()) if n else None,
+                "interval_low": None if low is None else float(low),
+                "interval_high": None if high is None else float(high),
+            }
+        )
+    log = np.log(np.where(r > 0, c, 1 - c))
+    return BinarySummary(
+        int(c.size),
+        float(r.mean()),
+        float(c.mean()),
+        float(((c - r) ** 2).mean()),
+        float(log.mean()),
+        bins,
+    )
+
+
+def summarize_interval(hit: ArrayLike, score: ArrayLike) -> dict[str, float | int | None]:
+    """Return the hit rate and mean interval score of 90% intervals."""
+    h = np.asarray(hit, dtype=np.float64)
+    s = np.asarray(score, dtype=np.float64)
+    if h.size == 0:
+        return {"answered": 0, "hit_rate": None, "mean_interval_score": None}
+    return {
+        "answered": int(h.size),
+        "hit_rate": float(h.mean()),
+        "mean_interval_score": float(s.mean()),
+    }
+
+
+def certified(binary: BinarySummary, interval: dict[str, float | int | None]) -> bool:
+    """Tell whether the record earns the Certified calibrated badge.
+
+    At least 50 true/false answers with mean confidence within 5 points of the hit rate, and at
+    least 20 intervals with a hit rate between 80% and 97% (both ends included).
+    """
+    gap = binary.overconfidence_points
+    hits = interval.get("hit_rate")
+    return (
+        binary.answered >= CERTIFY_BINARY
+        and gap is not None
+        and abs(gap) <= CERTIFY_GAP_POINTS + 1e-9
+        and int(interval.get("answered") or 0) >= CERTIFY_INTERVAL
+        and hits is not None
+        and CERTIFY_HIT_RANGE[0] <= float(hits) <= CERTIFY_HIT_RANGE[1]
+    )

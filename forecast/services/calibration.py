@@ -1,0 +1,284 @@
+"""Calibration training: sets of known-answer items, answering them, and the running record."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, func, select
+
+from forecast.calibration_math import (
+    CONFIDENCE_MAX,
+    CONFIDENCE_MIN,
+    certified,
+    grade_binary,
+    grade_interval,
+    summarize_binary,
+    summarize_interval,
+)
+from forecast.db import begin_write
+from forecast.errors import Conflict, NotFound, ValidationFailed
+from forecast.models import CalibrationAnswer, CalibrationItem, CalibrationSet, Role, User
+from forecast.services.permissions import require_role, require_user
+
+FORMAT = "forecast-calibration/1"
+TRUE_WORDS, FALSE_WORDS = ("true", "yes", "1"), ("false", "no", "0")
+
+
+def _item(raw: Any, where: str) -> dict[str, Any]:
+    if not isinstance(raw, Mapping):
+        raise ValidationFailed(f"{where}: must be an object")
+    kind, prompt, source = raw.get("kind"), raw.get("prompt"), raw.get("source") or ""
+    if kind not in ("binary", "interval"):
+        raise ValidationFailed(f"{where}: kind must be binary or interval")
+    if not isinstance(prompt, str) or not prompt.strip() or len(prompt) > 2000:
+        raise ValidationFailed(f"{where}: prompt must be 1-2000 characters of text")
+    answer = raw.get("answer")
+    item: dict[str, Any] = {
+        "kind": kind,
+        "prompt": prompt.strip(),
+        "source": str(source).strip(),
+        "unit": None,
+        "answer_bool": None,
+        "answer_value": None,
+    }
+    if kind == "binary":
+        if isinstance(answer, str) and answer.strip().lower() in TRUE_WORDS + FALSE_WORDS:
+            answer = answer.strip().lower() in TRUE_WORDS
+        if not isinstance(answer, bool):
+            raise ValidationFailed(f"{where}: a binary item's answer is true or false")
+        item["answer_bool"] = answer
+    else:
+        try:
+            value = float(answer)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            raise ValidationFailed(f"{where}: an interval item's answer is a number") from None
+        if isinstance(answer, bool) or not math.isfinite(value):
+            raise ValidationFailed(f"{where}: an interval item's answer is a finite number")
+        item["answer_value"] = value
+        item["unit"] = str(raw.get("unit") or "").strip() or None
+    return item
+
+
+def parse_set(document: Any) -> dict[str, Any]:
+    """Validate a set in the JSON format, naming the first bad item."""
+    if not isinstance(document, Mapping) or document.get("format") != FORMAT:
+        raise ValidationFailed(f"a calibration set is a JSON object with format {FORMAT!r}")
+    slug, title = document.get("slug"), document.get("title")
+    if not isinstance(slug, str) or not slug or len(slug) > 80:
+        raise ValidationFailed("slug must be 1-80 characters", "slug")
+    if not isinstance(title, str) or not title.strip():
+        raise ValidationFailed("title is required", "title")
+    raw_items = document.get("items")
+    if not isinstance(raw_items, list) or not raw_items:
+        raise ValidationFailed("items must be a non-empty list", "items")
+    items = [_item(raw, f"items[{i}]") for i, raw in enumerate(raw_items)]
+    return {
+        "slug": slug,
+        "title": title.strip(),
+        "description": str(document.get("description") or ""),
+        "items": items,
+    }
+
+
+def parse_csv(text: str, *, slug: str, title: str, description: str = "") -> dict[str, Any]:
+    """Validate a set given as CSV with columns kind,prompt,answer,unit,source."""
+    reader = csv.DictReader(io.StringIO(text))
+    if not reader.fieldnames or not {"kind", "prompt", "answer"} <= set(reader.fieldnames):
+        raise ValidationFailed("the CSV needs the columns kind, prompt, answer (unit, source)")
+    raw = []
+    for i, row in enumerate(reader, start=2):
+        item = _item(row, f"row {i}")  # validated here so that errors name the CSV row
+        answer = item["answer_bool"] if item["kind"] == "binary" else item["answer_value"]
+        raw.append(
+            {
+                "kind": item["kind"],
+                "prompt": item["prompt"],
+                "answer": answer,
+                "unit": item["unit"],
+                "source": item["source"],
+            }
+        )
+    return parse_set(
+        {"format": FORMAT, "slug": slug, "title": title, "description": description, "items": raw}
+    )
+
+
+def import_set(
+    *, session: Session, actor: User | None, document: Any, system: bool = False
+) -> tuple[CalibrationSet, bool]:
+    """Store a set (organizers; seeds pass system=True); return it and whether it was new."""
+    if not system:
+        require_role(actor, Role.ORGANIZER)
+    parsed = parse_set(document)
+    begin_write(session)
+    try:
+        existing = session.exec(
+            select(CalibrationSet).where(col(CalibrationSet.slug) == parsed["slug"])
+        ).first()
+        if existing is not None:
+            stored = [
+                (i.kind, i.prompt, i.answer_bool, i.answer_value)
+                for i in session.exec(
+                    select(CalibrationItem)
+                    .where(col(CalibrationItem.set_id) == existing.id)
+                    .order_by(col(CalibrationItem.position))
+                )
+            ]
+            given = [
+                (i["kind"], i["prompt"], i["answer_bool"], i["answer_value"])
+                for i in parsed["items"]
+            ]
+            session.rollback()
+            if stored != given:
+                raise Conflict(f"a different set with slug {parsed['slug']!r} exists", "slug")
+            return existing, False
+        new = CalibrationSet(
+            slug=parsed["slug"],
+            title=parsed["title"],
+            description=parsed["description"],
+            created_by_id=actor.id if actor else None,
+        )
+        session.add(new)
+        session.flush()
+        for position, item in enumerate(parsed["items"]):
+            session.add(CalibrationItem(set_id=new.id, position=position, **item))  # type: ignore[arg-type]
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return new, True
+
+
+def list_sets(*, session: Session, user: User | None) -> list[dict[str, Any]]:
+    """Return every set with its size and how many items the user has answered."""
+    sizes = dict(
+        session.exec(
+            select(CalibrationItem.set_id, func.count()).group_by(col(CalibrationItem.set_id))
+        ).all()
+    )
+    done: dict[int, int] = {}
+    if user is not None:
+        done = dict(
+            session.exec(
+                select(CalibrationItem.set_id, func.count())
+                .join(CalibrationAnswer, col(CalibrationAnswer.item_id) == col(CalibrationItem.id))
+                .where(col(CalibrationAnswer.user_id) == user.id)
+                .group_by(col(CalibrationItem.set_id))
+            ).all()
+        )
+    return [
+        {
+            "slug": s.slug,
+            "title": s.title,
+            "description": s.description,
+            "items": int(sizes.get(s.id or 0, 0)),
+            "answered": int(done.get(s.id or 0, 0)),
+        }
+        for s in session.exec(select(CalibrationSet).order_by(col(CalibrationSet.title)))
+    ]
+
+
+def next_item(*, session: Session, user: User | None, slug: str) -> CalibrationItem | None:
+    """Return the first item of the set the user has not answered (None when done)."""
+    user = require_user(user)
+    training = session.exec(select(CalibrationSet).where(col(CalibrationSet.slug) == slug)).first()
+    if training is None:
+        raise NotFound(f"no calibration set {slug!r}", "slug")
+    answered = select(CalibrationAnswer.item_id).where(col(CalibrationAnswer.user_id) == user.id)
+    return session.exec(
+        select(CalibrationItem)
+        .where(col(CalibrationItem.set_id) == training.id, col(CalibrationItem.id).not_in(answered))
+        .order_by(col(CalibrationItem.position))
+    ).first()
+
+
+def answer(
+    *, session: Session, user: User | None, item_id: int, data: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Grade and store an answer; a second answer to the same item is a conflict."""
+    user = require_user(user)
+    item = session.get(CalibrationItem, item_id)
+    if item is None:
+        raise NotFound(f"no calibration item {item_id}")
+    row = CalibrationAnswer(item_id=item_id, user_id=user.id, correct=False, score=0.0)  # type: ignore[arg-type]
+    if item.kind == "binary":
+        given, confidence = data.get("answer"), data.get("confidence")
+        if not isinstance(given, bool):
+            raise ValidationFailed("answer must be true or false", "answer")
+        if (
+            isinstance(confidence, bool)
+            or not isinstance(confidence, int | float)
+            or not (CONFIDENCE_MIN <= confidence <= CONFIDENCE_MAX)
+        ):
+            raise ValidationFailed("confidence must be between 0.5 and 0.99", "confidence")
+        assert item.answer_bool is not None
+        right, brier, log = grade_binary(given, float(confidence), item.answer_bool)
+        row.answer_bool, row.confidence, row.correct, row.score = (
+            given,
+            float(confidence),
+            right,
+            brier,
+        )
+        result: dict[str, Any] = {
+            "correct": right,
+            "truth": item.answer_bool,
+            "score": brier,
+            "log_score": log,
+        }
+    else:
+        lower, upper = data.get("lower"), data.get("upper")
+        for name, value in (("lower", lower), ("upper", upper)):
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, int | float)
+                or not math.isfinite(value)
+            ):
+                raise ValidationFailed(f"{name} must be a finite number", name)
+        if lower > upper:  # type: ignore[operator]
+            raise ValidationFailed("lower must not exceed upper", "lower")
+        assert item.answer_value is not None
+        hit, score = grade_interval(float(lower), float(upper), item.answer_value)  # type: ignore[arg-type]
+        row.lower, row.upper, row.correct, row.score = float(lower), float(upper), hit, score  # type: ignore[arg-type]
+        result = {"correct": hit, "truth": item.answer_value, "score": score}
+    begin_write(session)
+    session.add(row)
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        raise Conflict("you have already answered this item", "item") from None
+    result.update(source=item.source, unit=item.unit)
+    return result
+
+
+def summary(*, session: Session, user: User | None) -> dict[str, Any]:
+    """Return the user's training record: calibration of true/false, intervals, the badge."""
+    user = require_user(user)
+    rows = session.exec(
+        select(CalibrationAnswer, CalibrationItem.kind)
+        .join(CalibrationItem, col(CalibrationItem.id) == col(CalibrationAnswer.item_id))
+        .where(col(CalibrationAnswer.user_id) == user.id)
+    ).all()
+    binary = [a for a, kind in rows if kind == "binary"]
+    intervals = [a for a, kind in rows if kind == "interval"]
+    b = summarize_binary([a.confidence or 0.0 for a in binary], [a.correct for a in binary])
+    i = summarize_interval([a.correct for a in intervals], [a.score for a in intervals])
+    return {
+        "answered": len(rows),
+        "binary": {
+            "answered": b.answered,
+            "bins": b.bins,
+            "hit_rate": b.hit_rate,
+            "mean_confidence": b.mean_confidence,
+            "brier": b.brier,
+            "log": b.log,
+            "overconfidence_points": b.overconfidence_points,
+        },
+        "interval": i,
+        "certified": certified(b, i),
+    }
