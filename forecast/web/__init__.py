@@ -13,6 +13,7 @@ from forecast.web import (
     admin,
     auth_views,
     boundaries,
+    calibration,
     organizer,
     pages,
     question_aggregate,
@@ -33,6 +34,7 @@ BLUEPRINTS = (
     account.bp,
     boundaries.bp,
     records.bp,
+    calibration.bp,
 )
 
 

@@ -55,8 +55,13 @@ def profile(name: str) -> str:
     except DomainError as exc:
         error = exc.message
         record = track_record(session=get_session(), username=name)
+    from forecast.services.accounts import get_user
+    from forecast.services.calibration import summary as training_summary
+
+    training = training_summary(session=get_session(), user=get_user(get_session(), name))
     return render_template(
         "records/profile.html",
+        training=training,
         r=record,
         error=error,
         args=request.args,

@@ -38,7 +38,7 @@ def test_a_track_record_shows_calibration_and_the_brier_decomposition(
     name = board[0]["user"]
     page = client.get(f"/users/{name}").data.decode()
     assert 'class="chart calibration"' in page and "Reliability" in page
-    assert 'id="scored"' in page
+    assert 'id="scored"' in page and 'id="training"' in page
     assert client.get("/users/nobody-here").status_code == 404
 
 

@@ -1,0 +1,130 @@
+"""Calibration training pages: pick a set, answer one item at a time, see your calibration."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from werkzeug.wrappers import Response
+
+from forecast.db import get_session
+from forecast.errors import DomainError, NotFound, ValidationFailed
+from forecast.models import CalibrationItem
+from forecast.services import calibration as training
+from forecast.services.permissions import is_organizer
+from forecast.web.common import flash_error, login_required, me
+from forecast.web.record_charts import calibration_chart
+
+bp = Blueprint("calibration", __name__, url_prefix="/calibration")
+
+
+@bp.route("", methods=["GET", "POST"])
+@login_required
+def index() -> str | Response:
+    """List the sets; organizers can upload one (JSON or CSV)."""
+    if request.method == "POST":
+        upload = request.files.get("file")
+        try:
+            if upload is None or not upload.filename:
+                raise ValidationFailed("choose a file to upload", "file")
+            text = upload.read(2_000_000).decode("utf-8", errors="replace")
+            if upload.filename.endswith(".csv"):
+                parsed = training.parse_csv(
+                    text, slug=request.form.get("slug", ""), title=request.form.get("title", "")
+                )
+                document: Any = {
+                    "format": training.FORMAT,
+                    **parsed,
+                    "items": [
+                        {
+                            "kind": i["kind"],
+                            "prompt": i["prompt"],
+                            "source": i["source"],
+                            "unit": i["unit"],
+                            "answer": i["answer_bool"]
+                            if i["kind"] == "binary"
+                            else i["answer_value"],
+                        }
+                        for i in parsed["items"]
+                    ],
+                }
+            else:
+                import orjson
+
+                document = orjson.loads(text)
+            stored, new = training.import_set(session=get_session(), actor=me(), document=document)
+            flash(f"Set {stored.slug} {'added' if new else 'was already there'}.", "success")
+        except (DomainError, ValueError) as exc:
+            if isinstance(exc, DomainError):
+                flash_error(exc)
+            else:
+                flash("the file is not valid JSON", "error")
+        return redirect(url_for("calibration.index"))
+    return render_template(
+        "calibration/index.html",
+        sets=training.list_sets(session=get_session(), user=me()),
+        can_upload=is_organizer(me()),
+        record=training.summary(session=get_session(), user=me()),
+    )
+
+
+@bp.route("/<slug>", methods=["GET", "POST"])
+@login_required
+def train(slug: str) -> str | Response:
+    """Show the next item; on answer, show the feedback right away."""
+    db = get_session()
+    if request.method == "POST":
+        item_id = int(request.form.get("item_id", "0"))
+        data: dict[str, Any] = {}
+        try:
+            if request.form.get("kind") == "binary":
+                data = {
+                    "answer": request.form.get("answer") == "true",
+                    "confidence": float(request.form.get("confidence", "0")) / 100,
+                }
+            else:
+                data = {
+                    "lower": float(request.form.get("lower", "")),
+                    "upper": float(request.form.get("upper", "")),
+                }
+            result = training.answer(session=db, user=me(), item_id=item_id, data=data)
+            item = db.get(CalibrationItem, item_id)
+            session["last_feedback"] = {
+                "prompt": item.prompt if item else "",
+                **result,
+                "given": data,
+            }
+        except ValueError:
+            flash("give numbers for your answer", "error")
+        except DomainError as exc:
+            flash_error(exc)
+        return redirect(url_for("calibration.train", slug=slug))
+    try:
+        item = training.next_item(session=db, user=me(), slug=slug)
+    except NotFound:
+        abort(404)
+    feedback = session.pop("last_feedback", None)
+    return render_template(
+        "calibration/train.html",
+        slug=slug,
+        item=item,
+        feedback=feedback,
+        record=training.summary(session=db, user=me()),
+    )
+
+
+@bp.route("/me")
+@login_required
+def summary() -> str:
+    """Show my calibration: the chart, over- or under-confidence, scores, the badge."""
+    record = training.summary(session=get_session(), user=me())
+    bins = [
+        {
+            "count": b["count"],
+            "mean_forecast": b["mean_confidence"],
+            "mean_outcome": b["hit_rate"],
+            "interval": [b["interval_low"], b["interval_high"]],
+        }
+        for b in record["binary"]["bins"]
+    ]
+    return render_template("calibration/summary.html", record=record, chart=calibration_chart(bins))
