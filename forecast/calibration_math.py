@@ -126,3 +126,39 @@ def certified(binary: BinarySummary, interval: dict[str, float | int | None]) ->
         and hits is not None
         and CERTIFY_HIT_RANGE[0] <= float(hits) <= CERTIFY_HIT_RANGE[1]
     )
+
+
+SESSION_GAP_SECONDS = 30 * 60
+
+
+def sessions(
+    times: ArrayLike, right: ArrayLike, confidence: ArrayLike
+) -> list[dict[str, float | int | None]]:
+    """Split answers (in time order) into sittings at pauses over 30 minutes, and sum each up.
+
+    Confidence is nan for interval answers; hit rate counts every answer, calibration only
+    the true/false ones.
+    """
+    t = np.asarray(times, dtype=np.float64)
+    r = np.asarray(right, dtype=np.float64)
+    c = np.asarray(confidence, dtype=np.float64)
+    if t.size == 0:
+        return []
+    starts = np.flatnonzero(np.concatenate(([True], np.diff(t) > SESSION_GAP_SECONDS)))
+    stops = np.append(starts[1:], t.size)
+    result = []
+    for number, (a, b) in enumerate(zip(starts.tolist(), stops.tolist(), strict=True), start=1):
+        binary = ~np.isnan(c[a:b])
+        gap = None
+        if binary.any():
+            gap = 100.0 * float(c[a:b][binary].mean() - r[a:b][binary].mean())
+        result.append(
+            {
+                "session": number,
+                "started": float(t[a]),
+                "answered": b - a,
+                "hit_rate": float(r[a:b].mean()),
+                "overconfidence_points": gap,
+            }
+        )
+    return result

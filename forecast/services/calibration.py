@@ -17,9 +17,11 @@ from forecast.calibration_math import (
     certified,
     grade_binary,
     grade_interval,
+    sessions,
     summarize_binary,
     summarize_interval,
 )
+from forecast.clock import format_iso, from_epoch
 from forecast.db import begin_write
 from forecast.errors import Conflict, NotFound, ValidationFailed
 from forecast.models import CalibrationAnswer, CalibrationItem, CalibrationSet, Role, User
@@ -268,7 +270,16 @@ def summary(*, session: Session, user: User | None) -> dict[str, Any]:
     intervals = [a for a, kind in rows if kind == "interval"]
     b = summarize_binary([a.confidence or 0.0 for a in binary], [a.correct for a in binary])
     i = summarize_interval([a.correct for a in intervals], [a.score for a in intervals])
+    ordered = sorted((a for a, _ in rows), key=lambda a: a.answered_at)
+    sittings = sessions(
+        [a.answered_at.timestamp() for a in ordered],
+        [a.correct for a in ordered],
+        [a.confidence if a.confidence is not None else float("nan") for a in ordered],
+    )
+    for sitting in sittings:
+        sitting["started"] = format_iso(from_epoch(float(sitting["started"] or 0)))  # type: ignore[assignment]
     return {
+        "sessions": sittings,
         "answered": len(rows),
         "binary": {
             "answered": b.answered,

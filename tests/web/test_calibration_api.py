@@ -87,6 +87,7 @@ def test_a_forecaster_trains_through_the_api(app: Flask, api_as: Any) -> None:
     me = ann.get("/calibration/me").get_json()
     assert me["answered"] == 2 and me["interval"]["hit_rate"] == 1.0
     assert me["binary"]["brier"] == pytest.approx(0.01) and me["certified"] is False
+    assert [(s["session"], s["answered"]) for s in me["sessions"]] == [(1, 2)]
     assert api_as("bob").get("/calibration/me").get_json()["answered"] == 0
 
 
