@@ -60,6 +60,34 @@ def db_current() -> None:
     migrate.current(current_app)
 
 
+@db_group.command("backup")
+@click.argument("destination", type=click.Path(dir_okay=False))
+@with_appcontext
+def db_backup(destination: str) -> None:
+    """Copy the SQLite database to DESTINATION while it stays in use."""
+    from forecast.backup import backup
+
+    try:
+        size = backup(current_app.config["DATABASE_URL"], destination)
+    except DomainError as exc:
+        fail(exc.message)
+    click.echo(f"backed up to {destination} ({size} bytes)")
+
+
+@db_group.command("restore")
+@click.argument("origin", type=click.Path(dir_okay=False))
+@with_appcontext
+def db_restore(origin: str) -> None:
+    """Replace the SQLite database with the backup ORIGIN (stop the app first)."""
+    from forecast.backup import restore
+
+    try:
+        restore(current_app.config["DATABASE_URL"], origin)
+    except DomainError as exc:
+        fail(exc.message)
+    click.echo(f"restored from {origin}")
+
+
 @click.group("users")
 def users_group() -> None:
     """Manage accounts."""
