@@ -11,9 +11,11 @@ from apscheduler.schedulers.base import BaseScheduler
 from flask import Flask
 
 from forecast.db import session_scope
+from forecast.scheduler_lock import SchedulerLock
 
 log = logging.getLogger(__name__)
 _app: Flask | None = None
+_lock: SchedulerLock | None = None
 
 
 def advance_schedule() -> dict[str, int]:
@@ -78,13 +80,30 @@ JOBS: tuple[JobSpec, ...] = (
 )
 
 
+def guarded(spec: JobSpec) -> Callable[[], object]:
+    """Wrap a job so it runs only while this process holds the scheduler lock."""
+
+    def run() -> object:
+        assert _lock is not None, "jobs run inside a scheduler bound to an app"
+        if not _lock.holds():
+            log.debug("another scheduler holds the lock; %s skipped", spec.id)
+            return None
+        return spec.func()
+
+    run.__name__ = spec.id
+    return run
+
+
 def configure(scheduler: BaseScheduler, app: Flask) -> BaseScheduler:
     """Bind the jobs to app and add them to scheduler with coalescing and one instance each."""
-    global _app
+    from forecast.db import get_engine
+
+    global _app, _lock
     _app = app
+    _lock = SchedulerLock(get_engine(app))
     for spec in JOBS:
         scheduler.add_job(
-            spec.func,
+            guarded(spec),
             "interval",
             seconds=spec.seconds,
             id=spec.id,

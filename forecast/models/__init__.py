@@ -23,6 +23,7 @@ from forecast.models.questions import (
     QuestionType,
     Tournament,
 )
+from forecast.models.scheduler import SchedulerLease
 from forecast.models.scores import AggregateCache, Score
 from forecast.models.users import ApiToken, Notification, Role, User
 
@@ -47,6 +48,7 @@ __all__ = [
     "QuestionStatus",
     "QuestionType",
     "Role",
+    "SchedulerLease",
     "Score",
     "Tournament",
     "User",
