@@ -17,7 +17,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from flask import Flask
     from flask_wtf.csrf import CSRFProtect
 
-    from forecast import api, auth, cli, config, db, errors_http, web
+    from forecast import api, auth, cli, config, db, errors_http, rate_limits, web
     from forecast.sessions import PageSessionInterface
 
     app = Flask(
@@ -28,6 +28,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
     db.init_app(app)
     auth.init_app(app)
+    rate_limits.init_app(app)
     csrf = CSRFProtect(app)
     api.init_app(app, csrf)
     web.init_app(app)

@@ -92,6 +92,8 @@ def handle_http_exception(error: HTTPException) -> Response:
         return error_response(422, "invalid", message, field)
     if status == 413:
         return error_response(413, code, "the request body is too large")
+    if status == 429:
+        return error_response(429, code, "too many attempts; wait a minute and try again")
     return error_response(status, code, error.description or error.name)
 
 

@@ -64,6 +64,7 @@ def build_app(url: str, tmp_path: Path, **overrides: Any) -> Flask:
         "SECRET_KEY": "test-secret",
         "WTF_CSRF_ENABLED": False,
         "SCHEDULER_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
     }
     config.update(overrides)
     app = create_app(config)

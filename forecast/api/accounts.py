@@ -12,6 +12,7 @@ from forecast.api.common import created, document_errors
 from forecast.api.schemas import Credentials, HealthOut, TokenOut, UserOut
 from forecast.clock import format_iso
 from forecast.db import get_session
+from forecast.rate_limits import password_limit
 from forecast.services import accounts, tokens
 
 bp = Blueprint("api_accounts", __name__, url_prefix="/api/v1", description="Accounts and tokens")
@@ -47,6 +48,8 @@ class Register(MethodView):
 
 @bp.route("/tokens")
 class Tokens(MethodView):
+    decorators = [password_limit]
+
     @bp.arguments(Credentials())
     @bp.response(201, TokenOut)
     @document_errors(bp, 401, 422)

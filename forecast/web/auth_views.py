@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 
 from forecast.db import get_session
 from forecast.errors import DomainError
+from forecast.rate_limits import password_limit
 from forecast.services import accounts
 from forecast.web.common import safe_next
 
@@ -15,6 +16,7 @@ bp = Blueprint("auth", __name__)
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@password_limit
 def login() -> str | Response:
     """Show the login form and log the user in."""
     error = None

@@ -1,0 +1,22 @@
+"""Rate limits on password checks (login and token exchange), per client address.
+
+The default storage is each process's memory, which is enough to slow password guessing on one
+worker; deployments with several workers set FORECAST_RATELIMIT_STORAGE_URI to a shared store.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+
+PASSWORD_ATTEMPTS = "10 per minute; 100 per day"
+
+limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=True)
+password_limit = limiter.limit(PASSWORD_ATTEMPTS, methods=["POST"])
+
+
+def init_app(app: Flask) -> None:
+    """Attach the limiter (RATELIMIT_* settings come from the app's configuration)."""
+    app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
+    limiter.init_app(app)
