@@ -1,0 +1,100 @@
+"""Every write endpoint of the API, tried by every role: the exact status each gets."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from forecast.db import session_scope
+from forecast.models import Role
+from forecast.services.accounts import create_user
+from forecast.services.tokens import create_token
+from forecast.services.tournaments import create_tournament
+from tests.conftest import Api
+from tests.integration.factories import question_data
+
+ROLES = ("anonymous", "forecaster", "organizer", "leader", "admin")
+
+
+def _setup(app: Flask, client: Any) -> dict[str, Any]:
+    with app.app_context(), session_scope() as session:
+        users = {}
+        for role in ROLES[1:]:
+            users[role] = create_user(
+                session=session, username=f"the-{role}", password=None, role=Role(role)
+            )
+        create_tournament(session=session, actor=users["organizer"], slug="ai", title="AI")
+        tokens = {role: create_token(session=session, user=user) for role, user in users.items()}
+    apis = {role: Api(client, tokens.get(role)) for role in ROLES}
+    open_q = apis["organizer"].post("/questions", json=question_data()).get_json()["id"]
+    pending = apis["forecaster"].post("/questions", json=question_data(tournament=None))
+    return {"api": apis, "open": open_q, "pending": pending.get_json()["id"]}
+
+
+BOUNDARY = {"action": "Act", "event": {"kind": "yes"}, "comparator": ">=", "threshold": 0.1}
+SET = {
+    "format": "forecast-calibration/1",
+    "title": "T",
+    "items": [{"kind": "binary", "prompt": "P", "answer": True, "source": "s"}],
+}
+
+CASES: dict[str, tuple[Callable[[Api, dict[str, Any], str], Any], dict[str, int]]] = {
+    "propose or create a question": (
+        lambda api, w, role: api.post("/questions", json=question_data()),
+        {"anonymous": 401, "forecaster": 201, "organizer": 201, "leader": 201, "admin": 201},
+    ),
+    "review a proposal": (
+        lambda api, w, role: api.post(
+            f"/questions/{w['pending']}/review", json={"decision": "approve", "tournament": "ai"}
+        ),
+        {"anonymous": 401, "forecaster": 403, "organizer": 200, "leader": 403, "admin": 200},
+    ),
+    "submit a forecast": (
+        lambda api, w, role: api.post(
+            f"/questions/{w['open']}/forecasts", json={"probability": 0.4}
+        ),
+        {"anonymous": 401, "forecaster": 201, "organizer": 201, "leader": 201, "admin": 201},
+    ),
+    "resolve a question": (
+        lambda api, w, role: api.post(
+            f"/questions/{w['open']}/resolution", json={"outcome": "yes"}
+        ),
+        {"anonymous": 401, "forecaster": 403, "organizer": 200, "leader": 403, "admin": 200},
+    ),
+    "draft a decision boundary": (
+        lambda api, w, role: api.post("/boundaries", json={**BOUNDARY, "question": w["open"]}),
+        {"anonymous": 401, "forecaster": 403, "organizer": 403, "leader": 201, "admin": 201},
+    ),
+    "read the threshold report": (
+        lambda api, w, role: api.get("/boundaries/report"),
+        {"anonymous": 401, "forecaster": 403, "organizer": 403, "leader": 200, "admin": 200},
+    ),
+    "add a calibration set": (
+        lambda api, w, role: api.post("/calibration/sets", json={**SET, "slug": f"s-{role}"}),
+        {"anonymous": 401, "forecaster": 403, "organizer": 201, "leader": 403, "admin": 201},
+    ),
+}
+
+
+@pytest.mark.parametrize("action", list(CASES))
+@pytest.mark.parametrize("role", ROLES)
+def test_every_role_gets_exactly_the_expected_status(app: Flask, action: str, role: str) -> None:
+    world = _setup(app, app.test_client())
+    call, expected = CASES[action]
+    response = call(world["api"][role], world, role)
+    assert response.status_code == expected[role], response.get_json()
+    if response.status_code >= 400:
+        assert set(response.get_json()["error"]) == {"code", "message", "field"}
+
+
+def test_a_forecaster_never_sees_another_users_pending_proposal(app: Flask) -> None:
+    world = _setup(app, app.test_client())
+    with app.app_context(), session_scope() as session:
+        other = create_user(session=session, username="someone-else", password=None)
+        api = Api(app.test_client(), create_token(session=session, user=other))
+    assert api.get(f"/questions/{world['pending']}").status_code == 404
+    listed = api.get("/questions?per_page=100").get_json()["items"]
+    assert world["pending"] not in [q["id"] for q in listed]
