@@ -1,27 +1,48 @@
-"""Decision boundaries, evaluated: events, crossings, margins, verdicts. Pure numpy/stdlib.
+"""Decision boundaries, evaluated: events, deadlines, crossings, margins, verdicts. Pure numpy.
 
-A boundary says: act when P(event) >= t (or stop when P(event) <= t). The event depends on the
-question's type:
+A boundary says "act once P(event) >= t" (comparator ">=") or "stop once P(event) <= t" ("<=").
+This module turns a question's aggregate into P(event) and compares it with t; its companion
+`forecast.boundary_paths` follows the same comparison over time (crossing events since the
+commit, hysteresis, rolling horizons whose probability moves inside an aggregate entry); its
+public functions are importable from here too.
 
-- binary: {"kind": "yes"}: the probability of yes;
-- date: {"kind": "before", "date": ISO} (a fixed deadline) or {"kind": "within", "years": N}
-  (rolling: before the evaluation time plus N calendar years, so "10% within 10 years" keeps
-  its meaning as time passes); P(before T) is the aggregate CDF at T's position, linear between
-  grid points, cdf[0] below the range and cdf[200] above it (SCORING.md);
-- numeric: {"kind": "at_least", "value": x} = 1 - P(X <= x), {"kind": "at_most", ...} = P(X <= x).
+Events, by question type
+------------------------
+- binary ``{"kind": "yes"}``: P is the aggregate probability itself.
+- date ``{"kind": "before", "date": ISO 8601}``: P = F(deadline), the aggregate CDF at the
+  deadline's position on the question's axis, linear in u between grid points, ``cdf[0]`` below
+  the range and ``cdf[200]`` above it (SCORING.md). A date without an offset is read as UTC.
+- date ``{"kind": "within", "years": N}``, 0 < N <= 100, whole or fractional: a rolling horizon,
+  P = F(deadline(t)) with deadline(t) = t + N calendar years, t the evaluation instant
+  (calendar rules in `forecast.boundary_paths`).
+- numeric ``{"kind": "at_least", "value": x}``: P(X >= x) = 1 - F(x); ``{"kind": "at_most", ...}``:
+  F(x). The aggregate CDF is continuous inside the range, so P(X = x) = 0 there and the two are
+  complements. Outside the range the tails count whole: below ``min`` F(x) = ``cdf[0]`` and above
+  ``max`` F(x) = ``cdf[200]``, so "at least x" above the range is the mass ``1 - cdf[200]``.
 
-Crossed means the probability is past the threshold in the comparator's direction. The margin is
-signed: positive when past (in percentage points, and in log-odds). The verdict looks at every
-aggregation method and at the bootstrap interval: "crossed" when all methods and the whole
-interval are past the threshold, "not_crossed" when none of them is, else "contested".
+Crossing, margins, verdict
+--------------------------
+Crossed means past the threshold in the comparator's direction, the threshold itself included
+(">=": p >= t; "<=": p <= t). Margins are signed, positive when crossed: percentage points
+``100 * s * (p - t)`` and log-odds ``s * (logit(p) - logit(t))`` with s = +1 for ">=" and -1 for
+"<=", both probabilities clipped to [1e-6, 1 - 1e-6] first (so it is 0 when both lie at or
+beyond the same clip). The verdict weighs every aggregation
+method and the bootstrap interval [lo, hi] (lo <= hi): the whole interval is past the threshold
+when its nearest end is (">=": lo >= t; "<=": hi <= t), no part of it is when its farthest end is
+not (">=": hi < t; "<=": lo > t). "crossed" needs every method and the whole interval past,
+"not_crossed" needs no method and no part of the interval past; anything else is "contested".
+An interval end exactly at the threshold is past, so it makes a "not_crossed" "contested".
 
-Crossing events follow the event's probability as a step function of time (one value per
-aggregate history entry). With a hysteresis band h, a crossed boundary only returns to
-"not_crossed" once the probability is past the threshold by h the other way, so an aggregate
-hovering at the threshold does not flap. Rolling events are evaluated at each entry's start.
-
-The content hash of a committed version is the SHA-256 of its canonical JSON: keys sorted,
-separators "," and ":", non-ASCII kept, numbers as Python's repr (shortest round-trip form).
+Content hash
+------------
+A committed version publishes ``content_hash(fields)``: the SHA-256 (lower-case hex) of the
+UTF-8 bytes of its canonical JSON, which is ``json.dumps(fields, sort_keys=True,
+separators=(",", ":"), ensure_ascii=False, allow_nan=False)`` in Python: keys sorted at every
+level, no whitespace, non-ASCII text as itself, floats in their shortest round-trip form (repr),
+integers without a decimal point. The fields are ``question`` (its key), ``action``, ``event``
+(as stored: `event_to_json`), ``comparator``, ``threshold``, ``method``, ``rationale`` and
+``version``. Anyone can recompute it, e.g.
+``printf '%s' '{"action":"Brief the board",...}' | sha256sum``.
 """
 
 from __future__ import annotations
@@ -29,24 +50,42 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import numbers
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import Any
+from datetime import datetime
+from typing import Any, Literal, cast
 
 import numpy as np
-from numpy.typing import NDArray
+import numpy.typing as npt
 
-from forecast.distributions import Scale, cdf_at
+from forecast.boundary_paths import BoolArray, FloatArray, cdf_rows_at_u, shift_years, states
+from forecast.boundary_paths import Crossings as Crossings
+from forecast.boundary_paths import add_years as add_years
+from forecast.boundary_paths import first_crossed_at as first_crossed_at
+from forecast.boundary_paths import rolling_path as rolling_path
+from forecast.boundary_paths import rolling_probability as rolling_probability
+from forecast.boundary_paths import rolling_states as rolling_states
+from forecast.clock import format_iso, from_epoch, parse_iso
+from forecast.distributions import CDF_POINTS, Scale
 
-KINDS_BY_TYPE = {
+EventKind = Literal["yes", "before", "within", "at_least", "at_most"]
+Verdict = Literal["crossed", "not_crossed", "contested"]
+
+KINDS_BY_TYPE: dict[str, tuple[EventKind, ...]] = {
     "binary": ("yes",),
     "date": ("before", "within"),
     "numeric": ("at_least", "at_most"),
 }
+_FIELD_OF_KIND = {"yes": None, "before": "date", "within": "years"}
+_FIELD_OF_KIND |= {"at_least": "value", "at_most": "value"}
 COMPARATORS = (">=", "<=")
 MAX_YEARS = 100.0
+MAX_HYSTERESIS = 0.5
 LOGIT_CLIP = 1e-6
+HASH_FIELDS = frozenset(
+    {"question", "action", "event", "comparator", "threshold", "method", "rationale", "version"}
+)
 
 
 class BoundaryError(ValueError):
@@ -60,240 +99,309 @@ class BoundaryError(ValueError):
 
 @dataclass(frozen=True)
 class Event:
-    """What a boundary puts a probability on."""
+    """What a boundary puts a probability on; only the kind's own field is set."""
 
-    kind: str
+    kind: EventKind
     date: float | None = None  # Unix seconds, for "before"
     years: float | None = None  # for "within"
-    value: float | None = None  # for "at_least" / "at_most"
+    value: float | None = None  # for "at_least" and "at_most"
 
 
-def _finite(value: Any, field: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise BoundaryError(f"{field} must be a finite number", field)
-    return float(value)
+def _number(value: Any, field: str, what: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise BoundaryError(f"{what} must be a number", field)
+    number = float(value)
+    if not math.isfinite(number):
+        raise BoundaryError(f"{what} must be a finite number", field)
+    return number
+
+
+def _fmt(x: float) -> str:
+    text = f"{x:.12g}"
+    if "e" not in text:
+        return text
+    mantissa, exponent = text.split("e")
+    return f"{mantissa}e{int(exponent)}"
 
 
 def parse_event(obj: Any, question_type: str) -> Event:
-    """Validate an event for a question of the given type."""
+    """Validate an event against its question's type and return it."""
+    if question_type not in KINDS_BY_TYPE:
+        raise BoundaryError(f"unknown question type {question_type!r}", "question.type")
+    allowed = KINDS_BY_TYPE[question_type]
+    example = json.dumps({"kind": allowed[0]})
     if not isinstance(obj, Mapping):
-        raise BoundaryError('event must be an object such as {"kind": "yes"}', "event")
-    allowed = KINDS_BY_TYPE.get(question_type, ())
+        raise BoundaryError(f"event must be an object such as {example}", "event")
     kind = obj.get("kind")
     if kind not in allowed:
-        names = ", ".join(allowed)
+        names = " or ".join(f'"{k}"' for k in allowed)
         raise BoundaryError(
-            f"on a {question_type} question the event kind is one of: {names}", "event.kind"
+            f"on a {question_type} question the event kind must be {names}", "event.kind"
         )
-    if kind == "yes":
-        return Event("yes")
+    for key in obj:
+        if key not in ("kind", _FIELD_OF_KIND[kind]):
+            raise BoundaryError(f'a "{kind}" event has no field {key!r}', f"event.{key}")
     if kind == "before":
-        raw = obj.get("date")
-        try:
-            moment = datetime.fromisoformat(str(raw).replace("Z", "+00:00"))
-        except ValueError:
-            raise BoundaryError("event.date must be an ISO 8601 date", "event.date") from None
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=UTC)
-        return Event("before", date=moment.timestamp())
+        return Event("before", date=_parse_date(obj.get("date")))
     if kind == "within":
-        years = _finite(obj.get("years"), "event.years")
-        if not 0 < years <= MAX_YEARS:
+        years = _number(obj.get("years"), "event.years", "the number of years")
+        if not 0.0 < years <= MAX_YEARS:
             raise BoundaryError(
-                f"event.years must be above 0 and at most {MAX_YEARS:g}", "event.years"
+                f"the number of years must be above 0 and at most {MAX_YEARS:g}, got {_fmt(years)}",
+                "event.years",
             )
         return Event("within", years=years)
-    return Event(str(kind), value=_finite(obj.get("value"), "event.value"))
+    if kind in ("at_least", "at_most"):
+        return Event(kind, value=_number(obj.get("value"), "event.value", "the value"))
+    return Event("yes")
+
+
+def _parse_date(raw: Any) -> float:
+    if not isinstance(raw, str) or not raw.strip():
+        raise BoundaryError(
+            "the date must be an ISO 8601 text such as 2036-11-23 or 2036-11-23T00:00:00Z",
+            "event.date",
+        )
+    try:
+        return parse_iso(raw).timestamp()
+    except (ValueError, OverflowError):
+        raise BoundaryError(f"{raw!r} is not an ISO 8601 date", "event.date") from None
 
 
 def event_to_json(event: Event) -> dict[str, Any]:
-    """Render an event in its canonical JSON form."""
+    """Return the event's canonical JSON form (what is stored and hashed)."""
     if event.kind == "before":
         assert event.date is not None
-        stamp = datetime.fromtimestamp(event.date, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-        return {"kind": "before", "date": stamp}
+        return {"kind": "before", "date": format_iso(from_epoch(event.date))}
     if event.kind == "within":
+        assert event.years is not None
         years = event.years
-        return {"kind": "within", "years": int(years) if years and years.is_integer() else years}
+        return {"kind": "within", "years": int(years) if years.is_integer() else years}
     if event.kind in ("at_least", "at_most"):
         return {"kind": event.kind, "value": event.value}
     return {"kind": "yes"}
 
 
-def describe_event(event: Event) -> str:
-    """Say what the event is, in words."""
+def describe_event(
+    event: Event, scale: Scale | None = None, question_type: str | None = None
+) -> str:
+    """Say in words what the event is, noting a value or date outside the question's range."""
+    if question_type is not None and event.kind not in KINDS_BY_TYPE.get(question_type, ()):
+        raise BoundaryError(f'a "{event.kind}" event does not fit a {question_type} question')
+    if event.kind == "yes":
+        return "the question resolves yes"
+    if event.kind == "within":
+        assert event.years is not None
+        unit = "year" if event.years == 1 else "years"
+        return f"within {_fmt(event.years)} {unit} of the evaluation date"
     if event.kind == "before":
         assert event.date is not None
-        return f"before {datetime.fromtimestamp(event.date, UTC):%Y-%m-%d}"
-    if event.kind == "within":
-        return f"within {event.years:g} years of the evaluation date"
-    if event.kind == "at_least":
-        return f"at least {event.value:g}"
-    if event.kind == "at_most":
-        return f"at most {event.value:g}"
-    return "yes"
+        moment = from_epoch(event.date)
+        when = f"{moment:%Y-%m-%d}" if moment.time() == datetime.min.time() else format_iso(moment)
+        text, x = f"a date before {when}", event.date
+        shown = _date_range(scale)
+    else:
+        assert event.value is not None
+        text = f"{'at least' if event.kind == 'at_least' else 'at most'} {_fmt(event.value)}"
+        x = event.value
+        shown = (_fmt(scale.min), _fmt(scale.max)) if scale else ("", "")
+    if scale is not None and not scale.min <= x <= scale.max:
+        side = "below" if x < scale.min else "above"
+        text += f" ({side} the question's range {shown[0]} to {shown[1]}: the tail mass counts)"
+    return text
+
+
+def _date_range(scale: Scale | None) -> tuple[str, str]:
+    if scale is None:
+        return "", ""
+    return f"{from_epoch(scale.min):%Y-%m-%d}", f"{from_epoch(scale.max):%Y-%m-%d}"
 
 
 def parse_comparator(value: Any) -> str:
-    """Return '>=' or '<=', or refuse anything else."""
-    if value not in COMPARATORS:
+    """Return ">=" or "<=", refusing anything else."""
+    if not isinstance(value, str) or value not in COMPARATORS:
         raise BoundaryError(
-            "comparator must be '>=' (act once P reaches t) or '<=' (stop once P falls to t)",
+            'comparator must be ">=" (act once P reaches t) or "<=" (stop once P falls to t)',
             "comparator",
         )
-    return str(value)
+    return value
 
 
 def parse_threshold(value: Any) -> float:
-    """Return a threshold strictly between 0 and 1."""
-    threshold = _finite(value, "threshold")
+    """Return a finite threshold strictly between 0 and 1."""
+    threshold = _number(value, "threshold", "the threshold")
     if not 0.0 < threshold < 1.0:
-        raise BoundaryError("threshold must be strictly between 0 and 1", "threshold")
+        raise BoundaryError(
+            f"the threshold must be strictly between 0 and 1, got {_fmt(threshold)}", "threshold"
+        )
     return threshold
 
 
-def add_years(t: float, years: float) -> float:
-    """Return t plus a number of calendar years (29 February maps to 28 February).
-
-    Whole years keep the month, day and time; a fractional part adds that fraction of the
-    following year's length in seconds.
-    """
-    moment = datetime.fromtimestamp(t, UTC)
-    whole = math.floor(years)
-    target = moment.year + whole
-    day = moment.day
-    if moment.month == 2 and day == 29 and not _leap(target):
-        day = 28
-    shifted = moment.replace(year=target, day=day)
-    fraction = years - whole
-    if fraction:
-        length = 366 * 86_400 if _leap(target + (moment.month > 2)) else 365 * 86_400
-        return shifted.timestamp() + fraction * length
-    return shifted.timestamp()
+def parse_hysteresis(value: Any) -> float:
+    """Return a hysteresis band width in probability, at least 0 and below 0.5."""
+    width = _number(value, "hysteresis", "the hysteresis band")
+    if not 0.0 <= width < MAX_HYSTERESIS:
+        raise BoundaryError(
+            f"the hysteresis band must be at least 0 and below {MAX_HYSTERESIS:g}, "
+            f"got {_fmt(width)}",
+            "hysteresis",
+        )
+    return width
 
 
-def _leap(year: int) -> bool:
-    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+def deadlines(event: Event, t: float | FloatArray) -> FloatArray:
+    """Return the date event's deadline at each evaluation time in t."""
+    times = np.asarray(t, dtype=np.float64)
+    if event.kind == "within":
+        assert event.years is not None
+        return shift_years(times, event.years)
+    if event.kind == "before":
+        assert event.date is not None
+        return np.full(times.shape, event.date)
+    raise BoundaryError("only date events have a deadline", "event.kind")
 
 
 def deadline(event: Event, t: float) -> float:
     """Return the instant a date event must happen before, evaluated at time t."""
-    if event.kind == "within":
-        assert event.years is not None
-        return add_years(t, event.years)
-    if event.kind == "before":
-        assert event.date is not None
-        return event.date
-    raise BoundaryError("only date events have a deadline", "event.kind")
+    return float(deadlines(event, t))
+
+
+def _check_fits(event: Event, question_type: str) -> None:
+    if event.kind not in KINDS_BY_TYPE.get(question_type, ()):
+        raise BoundaryError(
+            f'a "{event.kind}" event does not fit a {question_type} question', "event.kind"
+        )
+
+
+def event_probabilities(
+    event: Event,
+    values: Any,
+    *,
+    question_type: str,
+    scale: Scale | None,
+    t: float | FloatArray,
+) -> FloatArray:
+    """Return P(event) for a batch of aggregate values: (K,) probabilities or (K, 201) CDFs.
+
+    t is the evaluation time, one for all rows or one per row (it only matters for "within").
+    Rows without a value (NaN) give NaN.
+    """
+    _check_fits(event, question_type)
+    v = np.asarray(values, dtype=np.float64)
+    if event.kind == "yes":
+        return v.copy()
+    if scale is None:
+        raise BoundaryError("a continuous event needs the question's scale", "scale")
+    if v.ndim == 0 or v.shape[-1] != CDF_POINTS:
+        raise BoundaryError(f"a continuous aggregate is a {CDF_POINTS}-point CDF", "value")
+    if event.kind in ("before", "within"):
+        x = deadlines(event, t)
+    else:
+        assert event.value is not None
+        x = np.asarray(event.value, dtype=np.float64)
+    below = cdf_rows_at_u(v, scale.to_u(x))
+    return 1.0 - below if event.kind == "at_least" else below
 
 
 def event_probability(
     event: Event, value: Any, *, question_type: str, scale: Scale | None, t: float
 ) -> float:
-    """Return P(event) from an aggregate value (a probability, or a 201-point CDF)."""
-    if event.kind == "yes":
-        return float(value)
-    assert scale is not None, "continuous events need the question's scale"
-    cdf = np.asarray(value, dtype=np.float64)
-    if event.kind in ("before", "within"):
-        return float(cdf_at(cdf, scale, deadline(event, t)))
-    assert event.value is not None
-    below = float(cdf_at(cdf, scale, event.value))
-    return 1.0 - below if event.kind == "at_least" else below
+    """Return P(event) from one aggregate value: a probability, or a 201-point CDF."""
+    return float(event_probabilities(event, value, question_type=question_type, scale=scale, t=t))
+
+
+def comparator_sign(comparator: str | Sequence[str] | npt.NDArray[Any]) -> FloatArray:
+    """Return +1 for ">=" and -1 for "<=" (elementwise for an array of comparators)."""
+    names = np.asarray(comparator)
+    up, down = names == ">=", names == "<="
+    if not np.all(up | down):
+        raise BoundaryError('comparator must be ">=" or "<="', "comparator")
+    return np.where(up, 1.0, -1.0)
+
+
+def crossed_mask(p: Any, comparator: Any, threshold: Any) -> BoolArray:
+    """Return, elementwise, whether p is past the threshold in the comparator's direction."""
+    sign = comparator_sign(comparator)
+    with np.errstate(invalid="ignore"):
+        return np.asarray(sign * (np.asarray(p, np.float64) - threshold) >= 0.0)
 
 
 def is_crossed(p: float, comparator: str, threshold: float) -> bool:
-    """Tell whether p is past the threshold in the comparator's direction."""
-    return p >= threshold if comparator == ">=" else p <= threshold
+    """Tell whether p is past the threshold in the comparator's direction (NaN never is)."""
+    return bool(crossed_mask(p, comparator, threshold))
+
+
+def margins_points(p: Any, comparator: Any, threshold: Any) -> FloatArray:
+    """Return signed margins in percentage points, elementwise, positive when crossed."""
+    return np.asarray(100.0 * comparator_sign(comparator) * (np.asarray(p, np.float64) - threshold))
 
 
 def margin_points(p: float, comparator: str, threshold: float) -> float:
-    """Return how far p is past the threshold, in percentage points (negative: not yet)."""
-    sign = 1.0 if comparator == ">=" else -1.0
-    return 100.0 * sign * (p - threshold)
+    """Return how far p is past the threshold in percentage points (negative: not yet)."""
+    return float(margins_points(p, comparator, threshold))
 
 
-def _logit(p: float) -> float:
-    p = min(max(p, LOGIT_CLIP), 1.0 - LOGIT_CLIP)
-    return math.log(p / (1.0 - p))
+def _logit(p: Any) -> FloatArray:
+    q = np.clip(np.asarray(p, np.float64), LOGIT_CLIP, 1.0 - LOGIT_CLIP)
+    return np.asarray(np.log(q) - np.log1p(-q))
+
+
+def margins_log_odds(p: Any, comparator: Any, threshold: Any) -> FloatArray:
+    """Return signed margins in log-odds, elementwise, positive when crossed."""
+    return np.asarray(comparator_sign(comparator) * (_logit(p) - _logit(threshold)))
 
 
 def margin_log_odds(p: float, comparator: str, threshold: float) -> float:
     """Return how far p is past the threshold in log-odds (negative: not yet)."""
-    sign = 1.0 if comparator == ">=" else -1.0
-    return sign * (_logit(p) - _logit(threshold))
+    return float(margins_log_odds(p, comparator, threshold))
+
+
+def verdicts(
+    by_method: Any, lower: Any, upper: Any, comparator: Any, threshold: Any
+) -> npt.NDArray[np.str_]:
+    """Return the verdicts of many boundaries at once (NaN marks a method without a value).
+
+    by_method is (B, M); lower, upper, comparator and threshold are (B,) arrays or scalars.
+    """
+    p = np.atleast_2d(np.asarray(by_method, dtype=np.float64))
+    lo, hi = np.asarray(lower, np.float64), np.asarray(upper, np.float64)
+    if np.isnan(lo).any() or np.isnan(hi).any() or (lo > hi).any():
+        raise BoundaryError("an interval is [lower, upper] with lower <= upper", "interval")
+    sign = comparator_sign(comparator)
+    t = np.asarray(threshold, np.float64)
+    near = np.where(sign > 0, lo, hi)
+    far = np.where(sign > 0, hi, lo)
+    known = ~np.isnan(p)
+    past = crossed_mask(p, np.asarray(comparator)[..., None], t[..., None])
+    every = np.all(past | ~known, axis=-1) & crossed_mask(near, comparator, t)
+    none = ~np.any(past & known, axis=-1) & ~crossed_mask(far, comparator, t)
+    return np.where(every, "crossed", np.where(none, "not_crossed", "contested"))
 
 
 def verdict(
-    by_method: Mapping[str, float], interval: Sequence[float], comparator: str, threshold: float
-) -> str:
-    """Return crossed, not_crossed or contested across methods and the bootstrap interval.
-
-    The whole interval is past the threshold when both of its ends are; no part of it is when
-    neither end is (an end exactly at the threshold counts as past, like is_crossed).
-    """
-    checks = [is_crossed(p, comparator, threshold) for p in by_method.values()]
-    checks += [is_crossed(float(end), comparator, threshold) for end in interval]
-    if all(checks):
-        return "crossed"
-    if not any(checks):
-        return "not_crossed"
-    return "contested"
-
-
-def crossing_events(
-    start: NDArray[np.float64],
-    end: NDArray[np.float64],
-    p: NDArray[np.float64],
-    *,
+    by_method: Mapping[str, float | None],
+    interval: Sequence[float],
     comparator: str,
     threshold: float,
-    hysteresis: float,
-    commit_time: float,
-) -> list[tuple[float, str, float]]:
-    """Return (time, new state, probability) for each change of state since the commit.
+) -> Verdict:
+    """Return crossed, not_crossed or contested across the methods and the interval.
 
-    The first event, at the commit time, records the state then in force (entries without
-    forecasters, p = nan, are skipped). With hysteresis h a crossed boundary returns to
-    not_crossed only once p is past the threshold by h in the other direction.
+    Methods without a value (None or NaN) are left out; see the module docstring for the rule.
     """
-    start = np.asarray(start, dtype=np.float64)
-    end = np.asarray(end, dtype=np.float64)
-    p = np.asarray(p, dtype=np.float64)
-    live = (end > commit_time) & ~np.isnan(p)
-    times = np.maximum(start[live], commit_time)
-    values = p[live]
-    if len(values) == 0:
-        return []
-    sign = 1.0 if comparator == ">=" else -1.0
-    past = sign * (values - threshold) >= 0
-    events: list[tuple[float, str, float]] = []
-    if hysteresis <= 0:
-        changes = np.flatnonzero(np.diff(past.astype(np.int8))) + 1
-        for i in [0, *changes.tolist()]:
-            events.append(
-                (float(times[i]), "crossed" if past[i] else "not_crossed", float(values[i]))
-            )
-        return events
-    # With a band, state depends on the path: walk only the entries where it may change.
-    back = sign * (values - threshold) < -hysteresis
-    state = bool(past[0])
-    events.append((float(times[0]), "crossed" if state else "not_crossed", float(values[0])))
-    candidates = np.flatnonzero(past | back)
-    for i in candidates.tolist():
-        if not state and past[i]:
-            state = True
-        elif state and back[i]:
-            state = False
-        else:
-            continue
-        events.append((float(times[i]), "crossed" if state else "not_crossed", float(values[i])))
-    return events
+    values = [np.nan if p is None else float(p) for p in by_method.values()]
+    lo, hi = (float(end) for end in interval)
+    found = verdicts([values], [lo], [hi], [comparator], [threshold])
+    return cast(Verdict, str(found[0]))
 
 
-def report_order(crossed: NDArray[np.bool_], distance: NDArray[np.float64]) -> list[int]:
-    """Order rows: crossed first, then by distance to the threshold (smallest first)."""
-    return np.lexsort((np.asarray(distance), ~np.asarray(crossed, dtype=bool))).tolist()
+def report_order(crossed: Any, margin: Any) -> list[int]:
+    """Return row indices: crossed first, then the closest to the threshold (|margin|), stably.
+
+    Rows without a margin (NaN) come last within their group.
+    """
+    distance = np.abs(np.asarray(margin, dtype=np.float64))
+    order = np.lexsort((distance, ~np.asarray(crossed, dtype=bool)))
+    return [int(i) for i in order]
 
 
 @dataclass(frozen=True)
@@ -301,26 +409,75 @@ class Suggestion:
     """A threshold from the cost-loss rule, with the reasoning in words."""
 
     threshold: float
+    cost: float
+    loss: float
     reasoning: str
 
 
-def threshold_from_costs(cost: float, loss: float) -> Suggestion:
-    """Suggest t = C / L: acting costs C whatever happens; not acting loses L if it happens."""
-    cost, loss = _finite(cost, "cost"), _finite(loss, "loss")
-    if not 0 < cost < loss:
-        raise BoundaryError(
-            "the cost of acting must be positive and below the loss avoided", "cost"
-        )
-    t = cost / loss
-    reasoning = (
-        f"Acting costs {cost:g} whatever happens; not acting loses {loss:g} if the "
-        f"event happens. Acting is worth it when p x {loss:g} > {cost:g}, that is when "
-        f"p > {cost:g} / {loss:g} = {100 * t:.3g}%."
+def _percent(fraction: float) -> str:
+    return str(
+        np.format_float_positional(100.0 * fraction, precision=3, fractional=False, trim="-")
     )
-    return Suggestion(t, reasoning)
+
+
+def threshold_from_costs(cost: float, loss: float) -> Suggestion:
+    """Suggest t = C / L for a cost of acting C and a loss L that acting would avoid."""
+    c = _number(cost, "cost", "the cost of acting")
+    loss_avoided = _number(loss, "loss", "the loss avoided")
+    if c <= 0.0:
+        raise BoundaryError("the cost of acting must be above 0", "cost")
+    if loss_avoided <= c:
+        raise BoundaryError(
+            "the loss avoided must be larger than the cost of acting, or acting never pays",
+            "loss",
+        )
+    t = c / loss_avoided
+    if not 0.0 < t < 1.0:
+        raise BoundaryError("the cost is too small beside the loss to give a threshold", "cost")
+    c_text, l_text = _fmt(c), _fmt(loss_avoided)
+    reasoning = (
+        f"Acting costs {c_text} whatever happens; not acting loses {l_text} if the event "
+        f"happens. Acting is worth it when p \u00d7 {l_text} > {c_text}, "
+        f"i.e. p > {c_text} / {l_text} = {_percent(t)}%."
+    )
+    return Suggestion(threshold=t, cost=c, loss=loss_avoided, reasoning=reasoning)
+
+
+def canonical_json(fields: Mapping[str, Any]) -> str:
+    """Return the canonical JSON text of a version's committed content."""
+    try:
+        return json.dumps(
+            fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+        )
+    except ValueError:
+        raise BoundaryError("committed content must hold finite numbers only") from None
 
 
 def content_hash(fields: Mapping[str, Any]) -> str:
-    """Return the SHA-256 of the canonical JSON of a committed version's content."""
-    text = json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(text.encode()).hexdigest()
+    """Return the SHA-256 hex digest of a version's canonical JSON (see the module docstring)."""
+    return hashlib.sha256(canonical_json(fields).encode("utf-8")).hexdigest()
+
+
+def crossing_events(
+    start: FloatArray,
+    end: FloatArray,
+    p: FloatArray,
+    *,
+    comparator: str,
+    threshold: float,
+    hysteresis: float,
+    commit_time: float,
+    until: float = math.inf,
+) -> list[tuple[float, str, float]]:
+    """Return (time, new state, probability) per change of state of a step function since commit."""
+    found = states(
+        start,
+        end,
+        p,
+        comparator=comparator,
+        threshold=threshold,
+        hysteresis=hysteresis,
+        commit_time=commit_time,
+        until=until,
+    )
+    return found.as_tuples()
