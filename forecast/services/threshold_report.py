@@ -21,6 +21,7 @@ from sqlmodel import Session, col, select
 
 from forecast import boundaries as rules
 from forecast.aggregate import METHODS
+from forecast.boundary_paths import Crossings, rolling_probability, rolling_states, states
 from forecast.clock import format_iso, from_epoch, to_epoch, utcnow
 from forecast.db import begin_write, new_session
 from forecast.models import (
@@ -172,28 +173,92 @@ def evaluate(session: Session, subject: Subject, at: datetime) -> dict[str, Any]
 PATH_POINTS = 80
 
 
-def _probability_path(
-    session: Session, question: Question, version: BoundaryVersion, event: Any, commit: float
-) -> tuple[Any, Any, Any]:
-    """Return (start, end, P(event)) per aggregate history entry under the version's method."""
-    history = aggregation.cached_aggregate(session, question, version.method).history
+def _history(
+    session: Session, question: Question, method: str
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return the question's aggregate history under method: (start, end, value) per entry,
+    value NaN where nobody had a standing forecast."""
+    history = aggregation.cached_aggregate(session, question, method).history
+    values = np.array(history.value, dtype=np.float64)
+    values[np.asarray(history.forecaster_count) == 0] = np.nan
+    return np.asarray(history.start), np.asarray(history.end), values
+
+
+def _changes(
+    session: Session,
+    subject: Subject,
+    version: BoundaryVersion,
+    event: Any,
+    begin: float,
+    until: float,
+) -> Crossings:
+    """Return the changes of state of one version's boundary since its commit.
+
+    A rolling "within N years" event is followed exactly: its probability rises inside an
+    aggregate entry as the deadline moves with the clock (`forecast.boundary_paths`).
+    """
+    question = subject.question
+    start, end, values = _history(session, question, version.method)
+    comparator, threshold = version.comparator, version.threshold
+    hysteresis = subject.boundary.hysteresis
+    if event.kind == "within":
+        return rolling_states(
+            start,
+            end,
+            values,
+            question_scale(question),
+            event.years,
+            comparator=comparator,
+            threshold=threshold,
+            hysteresis=hysteresis,
+            commit_time=begin,
+            until=until,
+        )
     scale = question_scale(question) if question.is_continuous else None
-    p = np.array(
-        [
-            np.nan
-            if history.forecaster_count[i] == 0
-            else rules.event_probability(
-                event,
-                history.value[i],
-                question_type=question.type,
-                scale=scale,
-                t=max(float(history.start[i]), commit),
-            )
-            for i in range(len(history.start))
-        ],
-        dtype=np.float64,
+    p = rules.event_probabilities(
+        event, values, question_type=question.type, scale=scale, t=np.maximum(start, begin)
     )
-    return history.start, history.end, p
+    return states(
+        start,
+        end,
+        p,
+        comparator=comparator,
+        threshold=threshold,
+        hysteresis=hysteresis,
+        commit_time=begin,
+        until=until,
+    )
+
+
+def _sampled_path(
+    session: Session, subject: Subject, first_commit: float, until: float
+) -> list[list[float | None]]:
+    """Return PATH_POINTS samples (time, P(event)) of the current version's event."""
+    question, version, event = subject.question, subject.version, subject.event
+    start, end, values = _history(session, question, version.method)
+    first = float(start[0]) if len(start) else first_commit
+    times = np.linspace(min(first, first_commit), max(until, first_commit), PATH_POINTS)
+    if event.kind == "within":
+        sampled = rolling_probability(
+            start, end, values, question_scale(question), event.years, times
+        )
+    else:
+        scale = question_scale(question) if question.is_continuous else None
+        p = rules.event_probabilities(
+            event,
+            values,
+            question_type=question.type,
+            scale=scale,
+            t=np.maximum(start, first_commit),
+        )
+        index = np.searchsorted(start, times, side="right") - 1
+        sampled = np.full(times.shape, np.nan)
+        if len(p):
+            sampled[index >= 0] = p[index[index >= 0]]
+    return [
+        [float(t), None if np.isnan(v) else float(v)]
+        for t, v in zip(times.tolist(), sampled.tolist(), strict=True)
+    ]
 
 
 def crossing_events(
@@ -203,7 +268,6 @@ def crossing_events(
     and a sampled path of the event's probability under the current version."""
     from forecast.services.boundaries import versions
 
-    question = subject.question
     committed = [v for v in versions(session, subject.boundary.id or 0) if v.committed_at]
     if not committed:
         return [], []
@@ -213,19 +277,11 @@ def crossing_events(
     for k, version in enumerate(committed):
         assert version.committed_at is not None
         begin = to_epoch(version.committed_at)
-        finish = to_epoch(committed[k + 1].committed_at) if k + 1 < len(committed) else np.inf  # type: ignore[arg-type]
-        event = rules.parse_event(json.loads(version.event), question.type)
-        start, end, p = _probability_path(session, question, version, event, begin)
-        found = rules.crossing_events(
-            start,
-            end,
-            p,
-            comparator=version.comparator,
-            threshold=version.threshold,
-            hysteresis=subject.boundary.hysteresis,
-            commit_time=begin,
-        )
-        for t, state, prob in found:
+        following = committed[k + 1].committed_at if k + 1 < len(committed) else None
+        finish = to_epoch(following) if following is not None else np.inf
+        event = rules.parse_event(json.loads(version.event), subject.question.type)
+        found = _changes(session, subject, version, event, begin, stop)
+        for t, state, prob in found.as_tuples():
             if t >= finish or t > stop or state == last_state:
                 continue
             events.append(
@@ -238,19 +294,7 @@ def crossing_events(
             )
             last_state = state
     first_commit = to_epoch(committed[0].committed_at)  # type: ignore[arg-type]
-    start, _, p = _probability_path(session, question, subject.version, subject.event, first_commit)
-    first = float(start[0]) if len(start) else first_commit
-    times = np.linspace(min(first, first_commit), max(stop, first_commit), PATH_POINTS)
-    index = np.searchsorted(start, times, side="right") - 1
-    sampled = np.full(times.shape, np.nan)
-    if len(p):
-        ok = index >= 0
-        sampled[ok] = p[index[ok]]
-    path = [
-        [float(t), None if np.isnan(v) else float(v)]
-        for t, v in zip(times.tolist(), sampled.tolist(), strict=True)
-    ]
-    return events, path
+    return events, _sampled_path(session, subject, first_commit, stop)
 
 
 def subjects(

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from flask import Flask
 
+from forecast.clock import format_iso, parse_iso, utcnow
 from forecast.db import session_scope
 from forecast.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from forecast.models import Role
@@ -223,3 +224,41 @@ def test_each_crossing_names_the_version_in_force(world: World) -> None:
         ("crossed", 2),
     ]
     assert row["first_crossed_at"] == row["events"][0]["at"]
+
+
+def test_a_rolling_horizon_crosses_between_forecasts_at_the_exact_instant(world: World) -> None:
+    # One forecast, never updated: P(within 1 year) = F(t + 1 year) rises as time passes, so
+    # the boundary crosses while no forecast changes, when t + 1 year reaches F's 5% point.
+    lea, fran = world.user("lea", Role.LEADER), world.user("fran")
+    question = world.question("date")
+    now = utcnow()
+    fifth = now + timedelta(days=365 + 10)
+    quantiles = [
+        [0.05, format_iso(fifth)],
+        [0.5, format_iso(now + timedelta(days=3 * 365))],
+        [0.95, format_iso(now + timedelta(days=10 * 365))],
+    ]
+    with world.app.app_context(), session_scope() as session:
+        submit_forecast(
+            session=session, actor=fran, question_id=question.id, quantiles=quantiles, now=now
+        )
+    boundary = draft(world, lea, question, event={"kind": "within", "years": 1}, threshold=0.05)
+    with world.app.app_context(), session_scope() as session:
+        service.commit_boundary(session=session, actor=lea, boundary_id=boundary.id, now=now)
+        later = threshold_report.report(session=session, viewer=lea, at=now + timedelta(days=20))
+        row = later[0]
+        assert row["crossed"]
+        assert [e["state"] for e in row["events"]] == ["not_crossed", "crossed"]
+        crossed_at = parse_iso(row["first_crossed_at"])
+        assert now + timedelta(days=5) < crossed_at < now + timedelta(days=15)
+        assert row["events"][1]["probability"] == pytest.approx(0.05)
+        # The instant is exact: a minute either side, the plain evaluation agrees.
+        before = threshold_report.report(
+            session=session, viewer=lea, at=crossed_at - timedelta(minutes=1)
+        )[0]
+        after = threshold_report.report(
+            session=session, viewer=lea, at=crossed_at + timedelta(minutes=1)
+        )[0]
+        assert not before["crossed"] and before["probability"] < 0.05
+        assert after["crossed"] and after["probability"] >= 0.05
+        assert [e["state"] for e in before["events"]] == ["not_crossed"]
