@@ -23,11 +23,11 @@ class Forecasts(MethodView):
     @bp.arguments(ForecastIn())
     @bp.response(201, ForecastOut)
     @bp.doc(security=BEARER)
-    @document_errors(bp, 401, 404, 409, 422)
+    @document_errors(bp, 400, 401, 404, 409, 422)
     def post(self, body: dict[str, Any], question_id: int) -> Response:
         """Submit a forecast; it replaces your standing one from now on."""
         session = get_session()
-        user = caller(required=True)
+        user = caller(required=True, writing=True)
         forecast = forecast_service.submit_forecast(
             session=session,
             actor=user,

@@ -26,3 +26,6 @@ def test_the_eleventh_login_attempt_in_a_minute_is_refused(
         for _ in range(11)
     ]
     assert pages[-1] == 429
+    # Only password checks are limited: the same address keeps using everything else.
+    assert all(client.get("/api/v1/health").status_code == 200 for _ in range(30))
+    assert client.get("/login").status_code == 200
