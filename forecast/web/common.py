@@ -7,7 +7,7 @@ from functools import wraps
 from typing import Any, TypeVar
 from urllib.parse import urlparse
 
-from flask import flash, redirect, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from werkzeug.wrappers import Response
 
 from forecast.auth import web_user
@@ -52,7 +52,10 @@ def safe_next(target: str | None, default: str) -> str:
 
 
 def flash_error(error: DomainError) -> None:
-    """Show a refused action's message on the next page."""
+    """Show a refused action's message on the next page; a missing role is a 403 page."""
+    if error.status == 403:
+        # Not a mistake the form can fix: the same answer the API and role-checked pages give.
+        abort(403)
     label = f"{error.field}: " if error.field else ""
     flash(f"{label}{error.message}", "error")
 

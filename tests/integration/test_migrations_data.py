@@ -1,0 +1,533 @@
+"""Migrations with data in the tables: every revision up, down and up again, rows surviving.
+
+At each revision the tables it creates get realistic rows; after every later step (up or down)
+every row whose table still exists must still be there, unchanged. At head the app itself must
+read the rows back. Runs on a SQLite file and, when configured, on PostgreSQL (in a schema of
+its own, so the shared test schema stays at head).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from alembic import command
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, MetaData, create_engine, inspect, select, text
+from sqlalchemy.engine import make_url
+from sqlmodel import Session, col
+from sqlmodel import select as sm_select
+
+from forecast.migrate import alembic_config
+from forecast.models import Boundary, Forecast, Question, Score, User
+from tests.conftest import PG_URL
+
+T0 = datetime(2026, 3, 1, 12, 0, 0, 123456, tzinfo=UTC)
+CDF_BYTES = np.linspace(0.0, 1.0, 201).astype("<f8").tobytes()
+
+Rows = dict[str, list[dict[str, Any]]]
+
+
+def _at(days: float) -> datetime:
+    return T0 + timedelta(days=days)
+
+
+def rows_0001() -> Rows:
+    return {
+        "users": [
+            {
+                "id": 1,
+                "username": "org",
+                "password_hash": None,
+                "role": "organizer",
+                "is_demo": False,
+                "created_at": _at(0),
+            },
+            {
+                "id": 2,
+                "username": "ann",
+                "password_hash": "scrypt:x$y$z",
+                "role": "forecaster",
+                "is_demo": False,
+                "created_at": _at(0.5),
+            },
+            {
+                "id": 3,
+                "username": "lea",
+                "password_hash": None,
+                "role": "leader",
+                "is_demo": True,
+                "created_at": _at(1),
+            },
+        ],
+        "tournaments": [
+            {
+                "id": 1,
+                "slug": "ai",
+                "title": "AI",
+                "description": "Milestones.",
+                "created_at": _at(0),
+            },
+        ],
+        "api_tokens": [
+            {
+                "id": 1,
+                "user_id": 2,
+                "token_hash": "a" * 64,
+                "label": "cli",
+                "created_at": _at(1),
+                "revoked_at": None,
+            },
+        ],
+        "notifications": [
+            {
+                "id": 1,
+                "user_id": 2,
+                "kind": "question_resolved",
+                "message": "Resolved.",
+                "link": "/questions/1",
+                "created_at": _at(2),
+                "read_at": None,
+            },
+        ],
+        "questions": [
+            {
+                "id": 1,
+                "key": "flop-1e27",
+                "tournament_id": 1,
+                "type": "binary",
+                "status": "resolved",
+                "title": "1e27 FLOP?",
+                "description": "d",
+                "resolution_criteria": "c",
+                "source": None,
+                "open_time": _at(0),
+                "close_time": _at(10),
+                "resolve_time": _at(20),
+                "range_min": None,
+                "range_max": None,
+                "open_lower": False,
+                "open_upper": False,
+                "zero_point": None,
+                "resolution_outcome": "yes",
+                "resolution_value": None,
+                "resolved_at": _at(9),
+                "hide_aggregate_until_forecast": False,
+                "aggregate_reveal_time": None,
+                "proposer_id": None,
+                "created_by_id": 1,
+                "review_comment": None,
+                "created_at": _at(0),
+            },
+            {
+                "id": 2,
+                "key": "params",
+                "tournament_id": 1,
+                "type": "numeric",
+                "status": "open",
+                "title": "How many parameters?",
+                "description": "d",
+                "resolution_criteria": "c",
+                "source": "https://example.org",
+                "open_time": _at(0),
+                "close_time": _at(400),
+                "resolve_time": _at(410),
+                "range_min": 0.0,
+                "range_max": 100.0,
+                "open_lower": False,
+                "open_upper": True,
+                "zero_point": None,
+                "resolution_outcome": None,
+                "resolution_value": None,
+                "resolved_at": None,
+                "hide_aggregate_until_forecast": True,
+                "aggregate_reveal_time": _at(5),
+                "proposer_id": 2,
+                "created_by_id": 1,
+                "review_comment": "fine",
+                "created_at": _at(0),
+            },
+        ],
+        "forecasts": [
+            {
+                "id": 1,
+                "question_id": 1,
+                "user_id": 2,
+                "start_time": _at(1),
+                "end_time": _at(3),
+                "probability": 0.3,
+                "cdf": None,
+                "rationale": "first look",
+            },
+            {
+                "id": 2,
+                "question_id": 1,
+                "user_id": 2,
+                "start_time": _at(3),
+                "end_time": None,
+                "probability": 0.7,
+                "cdf": None,
+                "rationale": None,
+            },
+            {
+                "id": 3,
+                "question_id": 2,
+                "user_id": 2,
+                "start_time": _at(2),
+                "end_time": None,
+                "probability": None,
+                "cdf": CDF_BYTES,
+                "rationale": "uniform",
+            },
+        ],
+        "question_events": [
+            {
+                "id": 1,
+                "question_id": 1,
+                "actor_id": 1,
+                "action": "resolved",
+                "comment": None,
+                "detail": '{"after": {"outcome": "yes"}}',
+                "created_at": _at(9),
+            },
+        ],
+    }
+
+
+def rows_0002() -> Rows:
+    return {
+        "calibration_sets": [
+            {
+                "id": 1,
+                "slug": "basics",
+                "title": "Basics",
+                "description": "",
+                "created_by_id": 1,
+                "created_at": _at(1),
+            },
+        ],
+        "calibration_items": [
+            {
+                "id": 1,
+                "set_id": 1,
+                "position": 1,
+                "kind": "binary",
+                "prompt": "Is water wet?",
+                "unit": None,
+                "answer_bool": True,
+                "answer_value": None,
+                "source": "s",
+            },
+            {
+                "id": 2,
+                "set_id": 1,
+                "position": 2,
+                "kind": "interval",
+                "prompt": "Height?",
+                "unit": "m",
+                "answer_bool": None,
+                "answer_value": 8849.0,
+                "source": "s",
+            },
+        ],
+        "calibration_sessions": [
+            {"id": 1, "user_id": 2, "set_id": 1, "started_at": _at(2), "finished_at": None},
+        ],
+        "calibration_answers": [
+            {
+                "id": 1,
+                "item_id": 1,
+                "user_id": 2,
+                "session_id": 1,
+                "answered_at": _at(2),
+                "answer_bool": True,
+                "confidence": 0.9,
+                "lower": None,
+                "upper": None,
+                "correct": True,
+                "score": 0.99,
+            },
+        ],
+        "scores": [
+            {
+                "id": 1,
+                "question_id": 1,
+                "user_id": 2,
+                "baseline": 12.5,
+                "peer": 0.0,
+                "coverage": 0.9,
+                "brier": 0.09,
+                "log": -0.3567,
+                "computed_at": _at(9),
+            },
+        ],
+        "aggregate_cache": [
+            {
+                "id": 1,
+                "question_id": 1,
+                "method": "median",
+                "forecasts_version": 2,
+                "payload": b"\x00\x01payload",
+                "computed_at": _at(4),
+            },
+        ],
+    }
+
+
+def rows_0003() -> Rows:
+    return {
+        "boundaries": [
+            {
+                "id": 1,
+                "key": "fund-team",
+                "owner_id": 3,
+                "question_id": 2,
+                "ladder": None,
+                "status": "committed",
+                "shared": False,
+                "blind": False,
+                "current_version": 2,
+                "hysteresis": 0.02,
+                "last_state": "below",
+                "last_probability": 0.04,
+                "last_evaluated_at": _at(6),
+                "created_at": _at(3),
+            },
+        ],
+        "boundary_versions": [
+            {
+                "id": 1,
+                "boundary_id": 1,
+                "version": 1,
+                "action": "Fund a team",
+                "event": '{"kind": "at_least", "value": 50}',
+                "comparator": ">=",
+                "threshold": 0.1,
+                "method": "median",
+                "rationale": "r",
+                "reason": None,
+                "content_hash": "b" * 64,
+                "committed_at": _at(3),
+                "created_at": _at(3),
+            },
+            {
+                "id": 2,
+                "boundary_id": 1,
+                "version": 2,
+                "action": "Fund a team",
+                "event": '{"kind": "at_least", "value": 50}',
+                "comparator": ">=",
+                "threshold": 0.05,
+                "method": "median",
+                "rationale": "r",
+                "reason": "cheaper",
+                "content_hash": "c" * 64,
+                "committed_at": _at(4),
+                "created_at": _at(4),
+            },
+        ],
+        "boundary_events": [
+            {
+                "id": 1,
+                "boundary_id": 1,
+                "version": 2,
+                "at": _at(5),
+                "state": "below",
+                "probability": 0.04,
+                "threshold": 0.05,
+                "created_at": _at(5),
+            },
+        ],
+    }
+
+
+def rows_0004() -> Rows:
+    return {
+        "boundary_evaluations": [
+            {
+                "boundary_id": 1,
+                "version": 2,
+                "forecasts_version": 2,
+                "evaluated_at": _at(6),
+                "payload": '{"verdict": "below"}',
+            },
+        ],
+    }
+
+
+def rows_0005() -> Rows:
+    return {
+        "scheduler_leases": [
+            {"name": "scheduler", "holder": "host-1:42", "expires_at": _at(7)},
+        ],
+    }
+
+
+ROWS_AT: dict[str, Callable[[], Rows]] = {
+    "0001": rows_0001,
+    "0002": rows_0002,
+    "0003": rows_0003,
+    "0004": rows_0004,
+    "0005": rows_0005,
+}
+
+
+def revisions() -> list[str]:
+    """Every revision, oldest first."""
+    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    return [r.revision for r in reversed(list(script.walk_revisions()))]
+
+
+def test_every_revision_has_rows_to_insert() -> None:
+    # A new migration must come with rows for its tables, or this test stops covering it.
+    assert revisions() == list(ROWS_AT)
+
+
+def _tables(engine: Engine) -> set[str]:
+    return set(inspect(engine).get_table_names()) - {"alembic_version"}
+
+
+def _normalise(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    if isinstance(value, memoryview):
+        return bytes(value)
+    return value
+
+
+def _insert(engine: Engine, rows: Rows) -> None:
+    sqlite = engine.dialect.name == "sqlite"
+    meta = MetaData()
+    meta.reflect(engine, only=list(rows))
+    with engine.begin() as conn:
+        for name in [t.name for t in meta.sorted_tables if t.name in rows]:
+            values = [
+                {
+                    k: (v.replace(tzinfo=None) if sqlite and isinstance(v, datetime) else v)
+                    for k, v in row.items()
+                }
+                for row in rows[name]
+            ]
+            conn.execute(meta.tables[name].insert(), values)
+        if not sqlite:
+            # Explicit ids leave the sequences behind; move them on as a restore would.
+            for name in rows:
+                table = meta.tables[name]
+                if "id" in table.c:
+                    conn.execute(
+                        text(
+                            f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
+                            f"(SELECT max(id) FROM {name}))"
+                        )
+                    )
+
+
+def _check_rows(engine: Engine, expected: Rows) -> None:
+    """Every expected row of every table that exists is there, with the inserted values."""
+    present = _tables(engine)
+    meta = MetaData()
+    meta.reflect(engine, only=[t for t in expected if t in present])
+    with engine.connect() as conn:
+        for name, rows in expected.items():
+            if name not in present:
+                continue
+            table = meta.tables[name]
+            key = "id" if "id" in table.c else next(iter(rows[0]))
+            stored = {
+                r[key]: r for r in conn.execute(select(table).order_by(table.c[key])).mappings()
+            }
+            assert sorted(stored) == sorted(r[key] for r in rows), name
+            for row in rows:
+                got = stored[row[key]]
+                for column, value in row.items():
+                    assert _normalise(got[column]) == _normalise(value), (name, column)
+
+
+def _walk(url: str) -> None:
+    cfg = alembic_config(url)
+    engine = create_engine(url)
+    steps = revisions()
+    expected: Rows = {}
+    try:
+        # Up from an empty database, one revision at a time, adding rows at each.
+        for revision in steps:
+            command.upgrade(cfg, revision)
+            _check_rows(engine, expected)
+            new_rows = ROWS_AT[revision]()
+            _insert(engine, new_rows)
+            expected.update(new_rows)
+            _check_rows(engine, expected)
+        # Down to base one revision at a time, with every table full.
+        for revision in reversed(["base", *steps[:-1]]):
+            command.downgrade(cfg, revision)
+            engine.dispose()
+            _check_rows(engine, expected)
+        assert _tables(engine) == set()
+        # Up again: the data the first revision gets back must be insertable and survive.
+        command.upgrade(cfg, steps[0])
+        _insert(engine, ROWS_AT[steps[0]]())
+        for revision in steps[1:]:
+            command.upgrade(cfg, revision)
+            engine.dispose()
+            _check_rows(engine, rows_0001())
+        # Down to the first revision and up again with every table full: nothing is lost.
+        command.downgrade(cfg, "base")
+        command.upgrade(cfg, "head")
+        for revision in steps:
+            _insert(engine, ROWS_AT[revision]())
+        command.downgrade(cfg, steps[0])
+        engine.dispose()
+        _check_rows(engine, expected)
+        command.upgrade(cfg, "head")
+        engine.dispose()
+        _check_rows(engine, rows_0001())
+        _app_reads_back(engine)
+    finally:
+        engine.dispose()
+
+
+def _app_reads_back(engine: Engine) -> None:
+    """The models read the migrated rows: defaults of later columns filled in."""
+    with Session(engine) as session:
+        question = session.get(Question, 1)
+        assert question is not None
+        assert question.open_time == T0 and question.weight == 1.0
+        assert question.forecasts_version == 0
+        cdf = session.exec(sm_select(Forecast.cdf).where(col(Forecast.id) == 3)).one()
+        assert cdf is not None and cdf.shape == (201,) and cdf[-1] == 1.0
+        ann = session.exec(sm_select(User).where(col(User.username) == "ann")).one()
+        assert ann.email is None
+        assert session.exec(sm_select(Score)).all() == []
+        assert session.exec(sm_select(Boundary)).all() == []
+
+
+def test_sqlite_walks_every_revision_with_data(tmp_path: Path) -> None:
+    _walk(f"sqlite:///{tmp_path / 'walk.db'}")
+
+
+@pytest.fixture
+def pg_schema_url() -> Iterator[str]:
+    """A PostgreSQL URL whose search_path is a fresh schema, dropped afterwards."""
+    if not PG_URL:
+        pytest.skip("FORECAST_TEST_POSTGRES_URL is not set")
+    schema = f"walk_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    url = make_url(PG_URL).update_query_dict({"options": f"-csearch_path={schema}"})
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+
+
+@pytest.mark.postgres
+def test_postgres_walks_every_revision_with_data(pg_schema_url: str) -> None:
+    _walk(pg_schema_url)
