@@ -18,16 +18,18 @@ def as_utc(value: datetime) -> datetime:
 
 
 def parse_iso(text: str) -> datetime:
-    """Parse an ISO 8601 timestamp; naive ones are read as UTC."""
-    return as_utc(datetime.fromisoformat(text.strip().replace("z", "Z")))
+    """Parse an ISO 8601 timestamp; naive ones are read as UTC (ValueError when it cannot be)."""
+    try:
+        return as_utc(datetime.fromisoformat(text.strip().replace("z", "Z")))
+    except OverflowError:
+        raise ValueError(f"{text!r} is outside the representable range") from None
 
 
 def format_iso(value: datetime) -> str:
     """Format an instant as ISO 8601 UTC with a Z suffix (microseconds only when present)."""
-    value = as_utc(value)
-    if value.microsecond:
-        return value.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+    value = as_utc(value).replace(tzinfo=None)
+    # isoformat, unlike strftime's %Y, always writes four year digits (0464, not 464).
+    return value.isoformat(timespec="microseconds" if value.microsecond else "seconds") + "Z"
 
 
 def to_epoch(value: datetime) -> float:

@@ -14,11 +14,21 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import configure_mappers
 from sqlmodel import Session
+from werkzeug.routing import IntegerConverter, Map
 
 EXTENSION_KEY = "forecast_db"
 _IMMEDIATE = "forecast_sqlite_immediate"
 _LOCK_FD = "forecast_write_lock_fd"
 _WRITING = "forecast_writing"
+MAX_ROW_ID = 2**63 - 1  # ids are signed 64-bit integers in every supported database
+
+
+class RowIdConverter(IntegerConverter):
+    """`<int:...>` in URLs: an id past any column's range matches no route (404), not a crash."""
+
+    def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", MAX_ROW_ID)
+        super().__init__(map, *args, **kwargs)
 
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:
@@ -130,6 +140,7 @@ def init_app(app: Flask) -> None:
     engine = make_engine(app.config["DATABASE_URL"], echo=app.config.get("SQL_ECHO", False))
     app.extensions[EXTENSION_KEY] = engine
     app.teardown_appcontext(_close_session)
+    app.url_map.converters["int"] = RowIdConverter
 
 
 def get_engine(app: Flask | None = None) -> Engine:

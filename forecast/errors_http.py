@@ -85,11 +85,11 @@ def handle_http_exception(error: HTTPException) -> Response:
     status = error.code or 500
     code = _HTTP_CODES.get(status, "error")
     data = getattr(error, "data", None) or {}
-    if status == 422 and "messages" in data:
+    if status in (400, 422) and "messages" in data:
         message, field = _first_message(data["messages"])
         if field:
             message = f"{field}: {message}"
-        return error_response(422, "invalid", message, field)
+        return error_response(status, code, message, field)
     if status == 413:
         return error_response(413, code, "the request body is too large")
     if status == 429:

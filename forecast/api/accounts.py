@@ -30,7 +30,7 @@ class Health(MethodView):
 class Register(MethodView):
     @bp.arguments(Credentials())
     @bp.response(201, UserOut)
-    @document_errors(bp, 409, 422)
+    @document_errors(bp, 400, 409, 422)
     def post(self, body: dict[str, Any]) -> Response:
         """Create a forecaster account."""
         user = accounts.register(
@@ -52,7 +52,7 @@ class Tokens(MethodView):
 
     @bp.arguments(Credentials())
     @bp.response(201, TokenOut)
-    @document_errors(bp, 401, 422)
+    @document_errors(bp, 400, 401, 422)
     def post(self, body: dict[str, Any]) -> Response:
         """Exchange a username and password for a new API token (shown once)."""
         session = get_session()

@@ -13,6 +13,8 @@ from flask_smorest import Blueprint
 
 from forecast.api.common import BEARER, caller, created, document_errors
 from forecast.api.schemas import (
+    CSV_DOC,
+    BoundaryEventList,
     BoundaryIn,
     BoundaryOut,
     BoundaryPatch,
@@ -67,7 +69,7 @@ class Boundaries(MethodView):
     @bp.arguments(BoundaryIn())
     @bp.response(201, BoundaryOut)
     @bp.doc(security=BEARER)
-    @document_errors(bp, 401, 403, 404, 422)
+    @document_errors(bp, 400, 401, 403, 404, 422)
     def post(self, body: dict[str, Any]) -> Response:
         """Draft a boundary (leaders): commit it before you look."""
         session = get_session()
@@ -80,7 +82,7 @@ class Ladders(MethodView):
     @bp.arguments(LadderIn())
     @bp.response(201, BoundaryOut(many=True))
     @bp.doc(security=BEARER)
-    @document_errors(bp, 401, 403, 404, 422)
+    @document_errors(bp, 400, 401, 403, 404, 422)
     def post(self, body: dict[str, Any]) -> Response:
         """Draft a ladder: boundaries on one question with rising thresholds and own actions."""
         session = get_session()
@@ -97,7 +99,7 @@ class Ladders(MethodView):
 class Report(MethodView):
     @bp.arguments(ReportArgs(), location="query")
     @bp.response(200, ReportOut(many=True))
-    @bp.doc(security=BEARER)
+    @bp.doc(security=BEARER, responses={200: CSV_DOC})
     @document_errors(bp, 401, 403, 422)
     def get(self, args: dict[str, Any]) -> Response:
         """The threshold report: crossed boundaries first, then by distance to the threshold."""
@@ -155,7 +157,7 @@ class BoundaryDetail(MethodView):
     @bp.arguments(BoundaryPatch())
     @bp.response(200, BoundaryOut)
     @bp.doc(security=BEARER)
-    @document_errors(bp, 401, 403, 404, 409, 422)
+    @document_errors(bp, 400, 401, 403, 404, 409, 422)
     def patch(self, body: dict[str, Any], boundary_id: int) -> Response:
         """Edit a draft (a committed boundary never changes: revise it)."""
         session = get_session()
@@ -184,7 +186,7 @@ class Revisions(MethodView):
     @bp.arguments(RevisionIn())
     @bp.response(201, BoundaryOut)
     @bp.doc(security=BEARER)
-    @document_errors(bp, 401, 403, 404, 409, 422)
+    @document_errors(bp, 400, 401, 403, 404, 409, 422)
     def post(self, body: dict[str, Any], boundary_id: int) -> Response:
         """Commit a new version of a committed boundary, with a reason."""
         session = get_session()
@@ -196,6 +198,7 @@ class Revisions(MethodView):
 
 @bp.route("/<int:boundary_id>/events")
 class Events(MethodView):
+    @bp.response(200, BoundaryEventList)
     @bp.doc(security=BEARER)
     @document_errors(bp, 401, 404)
     def get(self, boundary_id: int) -> Response:

@@ -9,7 +9,14 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from forecast.api.common import BEARER, caller, created, document_errors
-from forecast.api.schemas import CalibrationAnswerIn
+from forecast.api.schemas import (
+    CalibrationAnswerIn,
+    CalibrationItemOut,
+    CalibrationResultOut,
+    CalibrationSetCreated,
+    CalibrationSetOut,
+    CalibrationSummaryOut,
+)
 from forecast.db import get_session
 from forecast.services import calibration as training
 
@@ -23,11 +30,13 @@ bp = Blueprint(
 
 @bp.route("/sets")
 class Sets(MethodView):
+    @bp.response(200, CalibrationSetOut(many=True))
     @document_errors(bp, 401)
     def get(self) -> Response:
         """List the training sets, with how many items you have answered."""
         return jsonify(training.list_sets(session=get_session(), user=caller()))
 
+    @bp.response(201, CalibrationSetCreated)
     @bp.doc(security=BEARER)
     @document_errors(bp, 401, 403, 409, 422)
     def post(self) -> Response:
@@ -44,6 +53,8 @@ class Sets(MethodView):
 
 @bp.route("/sets/<slug>/next")
 class NextItem(MethodView):
+    @bp.response(200, CalibrationItemOut)
+    @bp.alt_response(204, description="every item of the set is answered")
     @bp.doc(security=BEARER)
     @document_errors(bp, 401, 404)
     def get(self, slug: str) -> Response:
@@ -57,8 +68,9 @@ class NextItem(MethodView):
 @bp.route("/items/<int:item_id>/answers")
 class Answers(MethodView):
     @bp.arguments(CalibrationAnswerIn())
+    @bp.response(201, CalibrationResultOut)
     @bp.doc(security=BEARER)
-    @document_errors(bp, 401, 404, 409, 422)
+    @document_errors(bp, 400, 401, 404, 409, 422)
     def post(self, body: dict[str, Any], item_id: int) -> Response:
         """Answer an item: {answer, confidence} or {lower, upper}; get the truth back at once."""
         result = training.answer(
@@ -69,6 +81,7 @@ class Answers(MethodView):
 
 @bp.route("/me")
 class Me(MethodView):
+    @bp.response(200, CalibrationSummaryOut)
     @bp.doc(security=BEARER)
     @document_errors(bp, 401)
     def get(self) -> Response:

@@ -58,7 +58,7 @@ class Questions(MethodView):
     @bp.arguments(QuestionIn())
     @bp.response(201, QuestionOut)
     @bp.doc(security=BEARER)
-    @document_errors(bp, 401, 404, 409, 422)
+    @document_errors(bp, 400, 401, 404, 409, 422)
     def post(self, body: dict[str, Any]) -> Response:
         """Create a question (organizers) or propose one for review (forecasters)."""
         session = get_session()
@@ -92,7 +92,7 @@ class Review(MethodView):
     @bp.arguments(ReviewIn())
     @bp.response(200, QuestionOut)
     @bp.doc(security=BEARER)
-    @document_errors(bp, 401, 403, 404, 409, 422)
+    @document_errors(bp, 400, 401, 403, 404, 409, 422)
     def post(self, body: dict[str, Any], question_id: int) -> Response:
         """Approve, return or reject a proposed question (organizers)."""
         session = get_session()
@@ -112,7 +112,7 @@ class Review(MethodView):
 class Preview(MethodView):
     @bp.arguments(PreviewIn())
     @bp.response(200, PreviewOut)
-    @document_errors(bp, 404, 422)
+    @document_errors(bp, 400, 404, 422)
     def post(self, body: dict[str, Any], question_id: int) -> Response:
         """Turn quantiles into the CDF and density a forecast would store (nothing is saved)."""
         session = get_session()

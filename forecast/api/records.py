@@ -11,7 +11,14 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from forecast.api.common import caller, document_errors
-from forecast.api.schemas import BoardArgs, RecordArgs
+from forecast.api.schemas import (
+    CSV_DOC,
+    BoardArgs,
+    BoardPage,
+    RecordArgs,
+    TournamentBoardPage,
+    TrackRecordOut,
+)
 from forecast.db import get_session
 from forecast.question_times import parse_optional_time
 from forecast.services.leaderboards import global_board, tournament_board
@@ -59,6 +66,8 @@ def paged(entries: list[dict[str, Any]], args: dict[str, Any]) -> dict[str, Any]
 @bp.route("/tournaments/<slug>/leaderboard")
 class TournamentBoard(MethodView):
     @bp.arguments(BoardArgs(), location="query")
+    @bp.response(200, TournamentBoardPage)
+    @bp.doc(responses={200: CSV_DOC})
     @document_errors(bp, 401, 404, 422)
     def get(self, args: dict[str, Any], slug: str) -> Response:
         """Ranked Peer sums with coverage, prize take and share, medals (format=csv: CSV)."""
@@ -74,6 +83,8 @@ class TournamentBoard(MethodView):
 @bp.route("/leaderboard")
 class GlobalBoard(MethodView):
     @bp.arguments(BoardArgs(), location="query")
+    @bp.response(200, BoardPage)
+    @bp.doc(responses={200: CSV_DOC})
     @document_errors(bp, 401, 422)
     def get(self, args: dict[str, Any]) -> Response:
         """Everyone ranked by summed Peer / max(30, summed coverage)."""
@@ -87,6 +98,7 @@ class GlobalBoard(MethodView):
 @bp.route("/users/<name>/track-record")
 class TrackRecord(MethodView):
     @bp.arguments(RecordArgs(), location="query")
+    @bp.response(200, TrackRecordOut)
     @document_errors(bp, 401, 404, 422)
     def get(self, args: dict[str, Any], name: str) -> Response:
         """Scores, averages, calibration bins, Murphy decomposition and score over time."""

@@ -9,7 +9,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from forecast.api.common import BEARER, caller, document_errors
-from forecast.api.schemas import ResolutionIn, ScoreOut, UnresolveIn
+from forecast.api.schemas import QuestionOut, ResolutionIn, ResolvedOut, ScoreOut, UnresolveIn
 from forecast.db import get_session
 from forecast.errors import Conflict
 from forecast.services import questions as question_service
@@ -27,8 +27,9 @@ bp = Blueprint(
 @bp.route("/<int:question_id>/resolution")
 class ResolutionView(MethodView):
     @bp.arguments(ResolutionIn())
+    @bp.response(200, ResolvedOut)
     @bp.doc(security=BEARER)
-    @document_errors(bp, 401, 403, 404, 409, 422)
+    @document_errors(bp, 400, 401, 403, 404, 409, 422)
     def post(self, body: dict[str, Any], question_id: int) -> Response:
         """Resolve the question (organizers); a re-resolution needs a reason. Scores at once."""
         session = get_session()
@@ -40,8 +41,9 @@ class ResolutionView(MethodView):
         return jsonify(payload)
 
     @bp.arguments(UnresolveIn())
+    @bp.response(200, QuestionOut)
     @bp.doc(security=BEARER)
-    @document_errors(bp, 401, 403, 404, 409, 422)
+    @document_errors(bp, 400, 401, 403, 404, 409, 422)
     def delete(self, body: dict[str, Any], question_id: int) -> Response:
         """Take the resolution back with a reason; scores are removed, the audit entry stays."""
         session = get_session()

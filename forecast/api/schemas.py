@@ -271,7 +271,10 @@ class BoundaryFields(StrictSchema):
     event = fields.Dict(required=True, metadata=EVENT_DOC)
     comparator = fields.String(load_default=">=", validate=validate.OneOf((">=", "<=")))
     threshold = fields.Float(
-        required=True, allow_nan=False, metadata={"exclusiveMinimum": 0, "exclusiveMaximum": 1}
+        required=True,
+        allow_nan=False,
+        # OpenAPI 3.0: the exclusive bounds are flags on minimum and maximum.
+        metadata={"minimum": 0, "maximum": 1, "exclusiveMinimum": True, "exclusiveMaximum": True},
     )
     method = fields.String(validate=validate.OneOf(METHODS))
     rationale = fields.String(allow_none=True, validate=validate.Length(max=5000))
@@ -385,7 +388,20 @@ class ReportOut(Schema):
     outcome = fields.String(allow_none=True)
     at = fields.String(metadata=ISO)
     committed_at = fields.String(allow_none=True, metadata=ISO)
+    version_committed_at = fields.String(allow_none=True, metadata=ISO)
     tournament = fields.String(allow_none=True)
+
+
+class BoundaryEventOut(Schema):
+    at = fields.String(required=True, metadata=ISO)
+    state = fields.String(required=True)
+    probability = fields.Float(allow_none=True)
+    threshold = fields.Float(allow_none=True)
+    version = fields.Integer(allow_none=True)
+
+
+class BoundaryEventList(Schema):
+    items = fields.List(fields.Nested(BoundaryEventOut), required=True)
 
 
 class ResolutionIn(StrictSchema):
@@ -402,6 +418,10 @@ class ResolutionIn(StrictSchema):
         validate=validate.Length(max=5000),
         metadata={"description": "required when re-resolving"},
     )
+
+
+class ResolvedOut(QuestionOut):
+    scores_written = fields.Integer(required=True)
 
 
 class UnresolveIn(StrictSchema):
@@ -427,6 +447,35 @@ class BoardArgs(Schema):
     format = fields.String(validate=validate.OneOf(("json", "csv")))
 
 
+class BoardEntry(Schema):
+    rank = fields.Integer(required=True)
+    user = fields.String(required=True)
+    demo = fields.Boolean()
+    score = fields.Float(required=True)
+    peer = fields.Float(metadata={"description": "global board: summed Peer"})
+    coverage = fields.Float(required=True)
+    questions = fields.Integer()
+    take = fields.Float()
+    share = fields.Float()
+    prize = fields.Float()
+    medal = fields.String(allow_none=True)
+
+
+class BoardPage(Schema):
+    items = fields.List(fields.Nested(BoardEntry), required=True)
+    page = fields.Integer(required=True)
+    per_page = fields.Integer(required=True)
+    total = fields.Integer(required=True)
+
+
+class TournamentBoardPage(BoardPage):
+    tournament = fields.String(required=True)
+    prize_pool = fields.Float(required=True)
+
+
+CSV_DOC = {"content": {"text/csv": {"schema": {"type": "string"}}}}
+
+
 class RecordArgs(Schema):
     class Meta:
         unknown = EXCLUDE
@@ -441,3 +490,77 @@ class CalibrationAnswerIn(StrictSchema):
     confidence = fields.Float(allow_nan=False, metadata={"minimum": 0.5, "maximum": 0.99})
     lower = fields.Float(allow_nan=False, metadata={"description": "interval items"})
     upper = fields.Float(allow_nan=False, metadata={"description": "interval items"})
+
+
+class RecordScore(Schema):
+    question = fields.String(required=True)
+    title = fields.String(required=True)
+    type = fields.String(required=True)
+    resolved_at = fields.String(required=True, metadata=ISO)
+    baseline = fields.Float(required=True)
+    peer = fields.Float(required=True)
+    coverage = fields.Float(required=True)
+    brier = fields.Float(allow_none=True)
+    log = fields.Float(allow_none=True)
+
+
+class RecordPoint(Schema):
+    at = fields.String(required=True, metadata=ISO)
+    cumulative_peer = fields.Float(required=True)
+
+
+class TrackRecordOut(Schema):
+    user = fields.String(required=True)
+    resolved_questions = fields.Integer(required=True)
+    mean_baseline = fields.Float(allow_none=True, required=True)
+    mean_peer = fields.Float(allow_none=True, required=True)
+    mean_brier = fields.Float(allow_none=True, required=True)
+    mean_log = fields.Float(allow_none=True, required=True)
+    scores = fields.List(fields.Nested(RecordScore), required=True)
+    over_time = fields.List(fields.Nested(RecordPoint), required=True)
+    calibration = fields.List(fields.Dict(), required=True)
+    murphy = fields.Dict(allow_none=True, required=True)
+
+
+class CalibrationSetOut(Schema):
+    slug = fields.String(required=True)
+    title = fields.String(required=True)
+    description = fields.String(required=True)
+    items = fields.Integer(required=True)
+    answered = fields.Integer(required=True)
+
+
+class CalibrationSetCreated(Schema):
+    slug = fields.String(required=True)
+    title = fields.String(required=True)
+    created = fields.Boolean(required=True, metadata={"description": "false: already stored"})
+
+
+class CalibrationItemOut(Schema):
+    id = fields.Integer(required=True)
+    kind = fields.String(required=True)
+    prompt = fields.String(required=True)
+    unit = fields.String(allow_none=True, required=True)
+
+
+class CalibrationResultOut(Schema):
+    correct = fields.Boolean(required=True)
+    truth = fields.Raw(
+        required=True,
+        metadata={
+            "description": "true/false, or the number",
+            "oneOf": [{"type": "boolean"}, {"type": "number"}],
+        },
+    )
+    score = fields.Float(required=True)
+    log_score = fields.Float(metadata={"description": "true/false items"})
+    source = fields.String(required=True)
+    unit = fields.String(allow_none=True, required=True)
+
+
+class CalibrationSummaryOut(Schema):
+    sessions = fields.List(fields.Dict(), required=True)
+    answered = fields.Integer(required=True)
+    binary = fields.Dict(required=True)
+    interval = fields.Dict(required=True)
+    certified = fields.Boolean(required=True)

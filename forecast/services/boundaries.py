@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 
 from forecast import boundaries as rules
 from forecast.clock import utcnow
-from forecast.db import begin_write
+from forecast.db import MAX_ROW_ID, begin_write
 from forecast.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from forecast.models import (
     Boundary,
@@ -61,8 +61,9 @@ def _text(data: Mapping[str, Any], name: str, *, required: bool) -> str:
 def _question(session: Session, ref: Any) -> Question:
     if isinstance(ref, bool) or not isinstance(ref, int | str) or ref == "":
         raise ValidationFailed("question must be a question id or key", "question")
-    if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit()):
-        question = session.get(Question, int(ref))
+    if isinstance(ref, int) or (isinstance(ref, str) and ref.isdecimal()):
+        number = int(ref)
+        question = session.get(Question, number) if 0 < number <= MAX_ROW_ID else None
     else:
         question = session.exec(select(Question).where(col(Question.key) == ref)).first()
     public = {

@@ -22,7 +22,7 @@ from forecast.calibration_math import (
     summarize_interval,
 )
 from forecast.clock import format_iso, from_epoch
-from forecast.db import begin_write
+from forecast.db import MAX_ROW_ID, begin_write
 from forecast.errors import Conflict, NotFound, ValidationFailed
 from forecast.models import CalibrationAnswer, CalibrationItem, CalibrationSet, Role, User
 from forecast.services.permissions import require_role, require_user
@@ -204,7 +204,7 @@ def answer(
 ) -> dict[str, Any]:
     """Grade and store an answer; a second answer to the same item is a conflict."""
     user = require_user(user)
-    item = session.get(CalibrationItem, item_id)
+    item = session.get(CalibrationItem, item_id) if 0 < item_id <= MAX_ROW_ID else None
     if item is None:
         raise NotFound(f"no calibration item {item_id}")
     row = CalibrationAnswer(item_id=item_id, user_id=user.id, correct=False, score=0.0)  # type: ignore[arg-type]

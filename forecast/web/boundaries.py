@@ -74,9 +74,7 @@ def index() -> str | Response:
     if request.method == "POST":
         form = request.form
         common = {
-            "question": _number(form.get("question"))
-            if (form.get("question") or "").isdigit()
-            else form.get("question"),
+            "question": form.get("question"),  # an id or a key: the service tells them apart
             "event": _event_from_form(form),
             "comparator": form.get("comparator", ">="),
             "method": form.get("method") or None,
@@ -84,8 +82,6 @@ def index() -> str | Response:
             "shared": bool(form.get("shared")),
             "hysteresis": _percent(form.get("hysteresis") or "0"),
         }
-        if isinstance(common["question"], float):
-            common["question"] = int(common["question"])
         steps = []
         for i in range(1, 7):
             threshold, action = form.get(f"threshold_{i}"), form.get(f"action_{i}")

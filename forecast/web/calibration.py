@@ -74,9 +74,9 @@ def train(slug: str) -> str | Response:
     """Show the next item; on answer, show the feedback right away."""
     db = get_session()
     if request.method == "POST":
-        item_id = int(request.form.get("item_id", "0"))
         data: dict[str, Any] = {}
         try:
+            item_id = int(request.form.get("item_id", "0"))
             if request.form.get("kind") == "binary":
                 data = {
                     "answer": request.form.get("answer") == "true",
