@@ -13,8 +13,9 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -38,12 +39,16 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def wait_for(url: str, timeout: float = 30.0) -> None:
-    """Poll url until it answers 200."""
+def wait_for(
+    url: str, timeout: float = 30.0, process: subprocess.Popen[bytes] | None = None
+) -> None:
+    """Poll url until it answers 200 (giving up early when the serving process has exited)."""
     import urllib.request
 
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"the server exited with code {process.returncode}")
         try:
             with urllib.request.urlopen(url, timeout=1) as response:
                 if response.status == 200:
@@ -53,9 +58,13 @@ def wait_for(url: str, timeout: float = 30.0) -> None:
     raise RuntimeError(f"server at {url} did not come up")
 
 
-@contextmanager
-def gunicorn(env: dict[str, str], *, workers: int = 2, threads: int = 1) -> Iterator[str]:
-    """Serve the app with gunicorn on a loopback port; yield its base URL."""
+def start_gunicorn(
+    env: dict[str, str], *, workers: int = 2, threads: int = 1
+) -> tuple[subprocess.Popen[bytes], str]:
+    """Start gunicorn in a process group of its own on a loopback port; return it and its URL.
+
+    Returns once the health check answers. The caller stops it with stop_gunicorn().
+    """
     port = free_port()
     args = [
         os.path.join(BIN, "gunicorn"),
@@ -78,11 +87,105 @@ def gunicorn(env: dict[str, str], *, workers: int = 2, threads: int = 1) -> Iter
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_for(f"{base}/api/v1/health")
+        wait_for(f"{base}/api/v1/health", process=process)
+    except BaseException:
+        stop_gunicorn(process, signal.SIGKILL)
+        raise
+    return process, base
+
+
+def stop_gunicorn(process: subprocess.Popen[bytes], sig: int = signal.SIGTERM) -> None:
+    """Send sig to gunicorn's whole process group (master and workers) and reap the master."""
+    with suppress(ProcessLookupError):
+        os.killpg(process.pid, sig)
+    process.wait(timeout=30)
+    if sig != signal.SIGKILL:
+        return
+    # Workers orphaned by a killed master die with the group; wait until none is left.
+    deadline = time.monotonic() + 10
+    while group_alive(process.pid):
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"process group {process.pid} outlived SIGKILL")
+        time.sleep(0.05)
+
+
+def group_alive(pgid: int) -> bool:
+    """Tell whether a process of the group still runs (zombies awaiting a reaper do not count)."""
+    if not os.path.isdir("/proc"):
+        try:
+            os.killpg(pgid, 0)
+        except ProcessLookupError:
+            return False
+        return True
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid and fields[0] not in ("Z", "X"):
+            return True
+    return False
+
+
+@contextmanager
+def gunicorn(env: dict[str, str], *, workers: int = 2, threads: int = 1) -> Iterator[str]:
+    """Serve the app with gunicorn on a loopback port; yield its base URL."""
+    process, base = start_gunicorn(env, workers=workers, threads=threads)
+    try:
         yield base
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=30)
+        stop_gunicorn(process)
+
+
+def prepare_open_questions(url: str, *, questions: int, users: int) -> tuple[list[int], list[str]]:
+    """Migrate url and fill it with open binary questions and forecasters holding API tokens.
+
+    Returns the question ids and one token per user (users are named bench0000, bench0001...).
+    """
+    from alembic import command
+    from sqlalchemy import select
+
+    from forecast import create_app
+    from forecast.clock import format_iso
+    from forecast.db import get_engine, session_scope
+    from forecast.migrate import alembic_config
+    from forecast.models import Question, User
+    from forecast.services.importer import import_document
+    from forecast.services.tokens import create_token
+
+    command.upgrade(alembic_config(url), "head")
+    now = datetime.now(UTC)
+    document = {
+        "format": "forecast-interchange/1",
+        "users": [{"username": f"bench{i:04d}", "role": "forecaster"} for i in range(users)],
+        "tournaments": [{"slug": "bench", "title": "Benchmark", "description": ""}],
+        "questions": [
+            {
+                "key": f"bench-{i:05d}",
+                "tournament": "bench",
+                "type": "binary",
+                "title": f"Benchmark question {i}?",
+                "description": "",
+                "resolution_criteria": "n/a",
+                "open_time": format_iso(now - timedelta(days=1)),
+                "close_time": format_iso(now + timedelta(days=30)),
+                "resolve_time": format_iso(now + timedelta(days=31)),
+                "range": None,
+            }
+            for i in range(questions)
+        ],
+    }
+    app = create_app({"DATABASE_URL": url, "SCHEDULER_ENABLED": False})
+    with app.app_context(), session_scope() as session:
+        import_document(session=session, document=document)
+        ids = list(session.exec(select(Question.id)).scalars())  # type: ignore[call-overload]
+        rows = list(session.exec(select(User).order_by(User.username)).scalars())  # type: ignore[call-overload]
+        tokens = [create_token(session=session, user=u, label="bench") for u in rows]
+    get_engine(app).dispose()
+    return ids, tokens
 
 
 @dataclass

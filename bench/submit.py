@@ -13,11 +13,10 @@ import argparse
 import os
 import sys
 import tempfile
-from datetime import UTC, datetime, timedelta
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from _common import LoadResult, gunicorn, row, wrk
+from _common import LoadResult, gunicorn, prepare_open_questions, row, wrk
 
 N_QUESTIONS = 1000
 N_USERS = 500
@@ -25,46 +24,7 @@ N_USERS = 500
 
 def prepare(url: str) -> tuple[list[int], list[str]]:
     """Migrate url and fill it with open questions and users holding tokens."""
-    from alembic import command
-    from sqlalchemy import select
-
-    from forecast import create_app
-    from forecast.clock import format_iso
-    from forecast.db import session_scope
-    from forecast.migrate import alembic_config
-    from forecast.models import Question, User
-    from forecast.services.importer import import_document
-    from forecast.services.tokens import create_token
-
-    command.upgrade(alembic_config(url), "head")
-    now = datetime.now(UTC)
-    document = {
-        "format": "forecast-interchange/1",
-        "users": [{"username": f"bench{i:04d}", "role": "forecaster"} for i in range(N_USERS)],
-        "tournaments": [{"slug": "bench", "title": "Benchmark", "description": ""}],
-        "questions": [
-            {
-                "key": f"bench-{i:05d}",
-                "tournament": "bench",
-                "type": "binary",
-                "title": f"Benchmark question {i}?",
-                "description": "",
-                "resolution_criteria": "n/a",
-                "open_time": format_iso(now - timedelta(days=1)),
-                "close_time": format_iso(now + timedelta(days=30)),
-                "resolve_time": format_iso(now + timedelta(days=31)),
-                "range": None,
-            }
-            for i in range(N_QUESTIONS)
-        ],
-    }
-    app = create_app({"DATABASE_URL": url, "SCHEDULER_ENABLED": False})
-    with app.app_context(), session_scope() as session:
-        import_document(session=session, document=document)
-        ids = list(session.exec(select(Question.id)).scalars())  # type: ignore[call-overload]
-        users = list(session.exec(select(User)).scalars())  # type: ignore[call-overload]
-        tokens = [create_token(session=session, user=u, label="bench") for u in users]
-    return ids, tokens
+    return prepare_open_questions(url, questions=N_QUESTIONS, users=N_USERS)
 
 
 def stored_rows(url: str) -> tuple[int, float]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import socket
+import threading
 from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, Engine, delete, insert, text, update
@@ -32,9 +33,16 @@ class SchedulerLock:
         self.holder = holder or f"{socket.gethostname()}:{os.getpid()}"
         self._connection: Connection | None = None
         self._held = False
+        # Jobs run in a pool of threads and each asks first: they must not use the one
+        # connection that holds the PostgreSQL lock at the same time.
+        self._mutex = threading.Lock()
 
     def holds(self, now: datetime | None = None) -> bool:
         """Take or renew the lock; tell whether this process may run jobs now."""
+        with self._mutex:
+            return self._holds(now)
+
+    def _holds(self, now: datetime | None) -> bool:
         if is_sqlite(self.engine):
             return self._lease(now or utcnow())
         if self._connection is not None and self._held:
@@ -95,6 +103,10 @@ class SchedulerLock:
 
     def release(self) -> None:
         """Give the lock up (on a clean shutdown)."""
+        with self._mutex:
+            self._release()
+
+    def _release(self) -> None:
         if is_sqlite(self.engine):
             session = new_session(self.engine)
             try:

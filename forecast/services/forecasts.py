@@ -200,16 +200,6 @@ _CLOSE_STANDING = (
 )
 _CLOSE = update(_F).where(_F.c.id == bindparam("forecast_id")).values(end_time=bindparam("end"))
 _INSERT = insert(_F).returning(_F.c.id)
-_BUMP_VERSION = (
-    update(_Q)
-    .where(_Q.c.id == bindparam("question_id"))
-    .values(forecasts_version=_Q.c.forecasts_version + 1)
-)
-
-
-def bump_forecasts_version(session: Session, question_id: int) -> None:
-    """Mark the question's forecasts as changed (aggregate caches go stale)."""
-    session.connection().execute(_BUMP_VERSION, {"question_id": question_id})
 
 
 def question_facts(session: Session, question_id: int) -> QuestionFacts | None:
@@ -259,6 +249,10 @@ def submit_forecast(
         if closed is not None and closed.start_time >= at:
             # A clock that stepped back: keep the rows in order, one microsecond apart.
             at = closed.start_time + timedelta(microseconds=1)
+            if at >= question.close_time:
+                # No room left before the close: the close time belongs to the closed side.
+                session.rollback()
+                raise Conflict("the question is closed and takes no forecasts", "question")
             conn.execute(_CLOSE, {"forecast_id": closed.id, "end": at})
         try:
             forecast_id = conn.execute(
@@ -297,10 +291,13 @@ def withdraw_forecast(
     """End the user's standing forecast without replacing it."""
     actor = require_user(actor)
     begin_write(session)
-    question = session.get(Question, question_id)
-    if question is None:
+    # Lock the question row before the forecast row, in the order submitting takes them:
+    # the other order deadlocks against a concurrent submission on PostgreSQL.
+    row = session.connection().execute(_TOUCH_QUESTION, {"question_id": question_id}).first()
+    if row is None:
         session.rollback()
         raise NotFound(f"no question {question_id}")
+    question = QuestionFacts(*row)
     at = now or utcnow()
     try:
         _check_open(question, at)
@@ -313,7 +310,6 @@ def withdraw_forecast(
         raise NotFound("you have no standing forecast on this question")
     standing.end_time = max(at, standing.start_time + timedelta(microseconds=1))
     session.add(standing)
-    bump_forecasts_version(session, question_id)
     session.commit()
     return standing
 

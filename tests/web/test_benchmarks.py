@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -65,3 +69,41 @@ def test_the_report_benchmark_runs_at_smoke_size() -> None:
         "2",
     )
     assert "warm p50" in out and "alert pass, steady state" in out
+
+
+@pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk is not installed")
+def test_the_load_benchmark_runs_at_smoke_size() -> None:
+    out = run_bench(
+        "load",
+        "--duration",
+        "3",
+        "--connections",
+        "4",
+        "--questions",
+        "30",
+        "--users",
+        "20",
+        "--forecasts",
+        "200",
+        "--boundaries",
+        "5",
+    )
+    assert "total throughput" in out
+    kinds = re.findall(
+        r"^  (.+?) +([\d,]+) +([\d.]+) +([\d.]+) +([\d.]+) +(\d+)$", out, flags=re.MULTILINE
+    )
+    labels = [k[0] for k in kinds]
+    assert labels == [
+        "question list page",
+        "question page",
+        "GET /api/v1/questions/{id}",
+        "GET /api/v1/questions/{id}/aggregate",
+        "track record page",
+        "POST /api/v1/questions/{id}/forecasts",
+        "GET /api/v1/boundaries/report",
+        "threshold report page",
+    ]
+    assert all(errors == "0" for *_, errors in kinds)
+    assert sum(int(count.replace(",", "")) for _, count, *_ in kinds) > 0
+    assert re.search(r"socket errors \(connect/read/write/timeout\) +0$", out, re.MULTILINE)
+    assert "forecast rows added vs 2xx submissions" in out and "MISMATCH" not in out
