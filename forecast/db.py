@@ -41,15 +41,14 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
             pool_size=5,
             max_overflow=10,
         )
-        _configure_sqlite(engine)
         database = engine.url.database
-        if database and database != ":memory:":
-            _serialize_writers(engine, f"{database}-writelock")
+        on_disk = bool(database) and database != ":memory:"
+        _configure_sqlite(engine, f"{database}-writelock" if on_disk else None)
         return engine
     return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=5, max_overflow=10)
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, lock_path: str | None) -> None:
     # pysqlite opens transactions lazily and never as IMMEDIATE; a deferred transaction that
     # reads and then writes fails at once with SQLITE_BUSY when another process committed in
     # between, so we issue BEGIN ourselves and use BEGIN IMMEDIATE for writing transactions.
@@ -63,44 +62,52 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
+    writers = _WriterQueue(lock_path) if lock_path else None
+
+    # One listener does both steps, in this order: event listeners give no ordering promise.
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
         immediate = conn.get_execution_options().get(_IMMEDIATE, False)
+        if immediate and writers is not None:
+            writers.enter(conn)
         # Straight to the driver: every request begins a transaction, and this skips the
         # statement machinery (result objects, events) that a bare BEGIN does not need.
         conn.connection.driver_connection.execute(  # type: ignore[union-attr]
             "BEGIN IMMEDIATE" if immediate else "BEGIN"
         )
 
+    if writers is not None:
+        event.listen(engine, "checkin", writers.leave)
 
-def _serialize_writers(engine: Engine, lock_path: str) -> None:
-    # SQLite makes a blocked writer sleep in growing steps (1, 2, 5, 10 ms...) before it
-    # retries, so under load most of a queued writer's wait is idle sleep. A blocking file
-    # lock taken just before BEGIN IMMEDIATE queues writers in the kernel instead: the next
-    # one wakes the moment the previous one commits. SQLite's own lock still guards the data.
-    held = threading.local()
 
-    @event.listens_for(engine, "begin")
-    def _lock(conn: Connection) -> None:
+class _WriterQueue:
+    """Queue SQLite writers on a file lock taken just before BEGIN IMMEDIATE.
+
+    SQLite makes a blocked writer sleep in growing steps (1, 2, 5, 10 ms...) before it retries,
+    so under load most of a queued writer's wait is idle sleep. A blocking file lock queues
+    writers in the kernel instead: the next one wakes the moment the previous one's connection
+    goes back to the pool. SQLite's own lock still guards the data.
+    """
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.held = threading.local()
+
+    def enter(self, conn: Connection) -> None:
         # A thread that already writes elsewhere must not wait on itself: it falls back on
         # SQLite's own busy handling for the nested transaction.
-        if conn.get_execution_options().get(_IMMEDIATE, False) and not getattr(held, "fd", None):
-            fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
-            fcntl.flock(fd, fcntl.LOCK_EX)
-            held.fd = fd
-            conn.connection.info[_LOCK_FD] = (fd, held)
+        if getattr(self.held, "fd", None):
+            return
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        self.held.fd = fd
+        conn.connection.info[_LOCK_FD] = fd
 
-    @event.listens_for(engine, "checkin")
-    def _unlock(dbapi_connection: Any, record: Any) -> None:
-        entry = record.info.pop(_LOCK_FD, None)
-        if entry is not None:
-            fd, owner = entry
-            owner.fd = None
+    def leave(self, _dbapi_connection: Any, record: Any) -> None:
+        fd = record.info.pop(_LOCK_FD, None)
+        if fd is not None:
+            self.held.fd = None
             os.close(fd)  # closing the descriptor releases the lock
-
-    # The lock must be taken before BEGIN IMMEDIATE runs, so it goes first among the listeners.
-    event.remove(engine, "begin", _lock)
-    event.listen(engine, "begin", _lock, insert=True)
 
 
 def is_sqlite(engine: Engine) -> bool:

@@ -1,0 +1,83 @@
+"""SQLite writers queue on a file lock taken before BEGIN IMMEDIATE, and free it on release."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import threading
+import time
+from pathlib import Path
+
+from sqlalchemy import text
+from sqlmodel import Session
+
+from forecast.db import begin_write, make_engine
+
+
+def _lock_is_free(path: Path) -> bool:
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    finally:
+        os.close(fd)  # also releases the lock if it was taken
+    return True
+
+
+def test_a_writing_transaction_holds_the_file_lock_until_its_connection_is_released(
+    tmp_path: Path,
+) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'w.db'}")
+    lock = Path(f"{tmp_path / 'w.db'}-writelock")
+    with Session(engine) as session:
+        session.connection().execute(text("CREATE TABLE t (x INTEGER)"))
+        session.commit()
+        session.connection().execute(text("SELECT 1"))
+        assert _lock_is_free(lock), "a reading transaction takes no write lock"
+        session.rollback()
+        begin_write(session)
+        assert not _lock_is_free(lock)
+        session.connection().execute(text("INSERT INTO t VALUES (1)"))
+        session.commit()
+        assert _lock_is_free(lock)
+    engine.dispose()
+
+
+def test_a_queued_writer_waits_on_the_file_lock_not_inside_sqlite(tmp_path: Path) -> None:
+    # While another process holds the file lock, a writer must block before BEGIN IMMEDIATE:
+    # if it reached BEGIN first it would sit in SQLite's sleeping busy handler instead.
+    engine = make_engine(f"sqlite:///{tmp_path / 'q.db'}")
+    lock = Path(f"{tmp_path / 'q.db'}-writelock")
+    with Session(engine) as session:
+        session.connection().execute(text("CREATE TABLE t (x INTEGER)"))
+        session.commit()
+    blocker = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
+    fcntl.flock(blocker, fcntl.LOCK_EX)
+    done = threading.Event()
+
+    def write() -> None:
+        with Session(engine) as s:
+            begin_write(s)
+            s.connection().execute(text("INSERT INTO t VALUES (2)"))
+            s.commit()
+        done.set()
+
+    worker = threading.Thread(target=write)
+    worker.start()
+    time.sleep(0.3)
+    assert not done.is_set(), "the writer went ahead while the file lock was held"
+    # Nothing reached SQLite: a raw connection can still take SQLite's write lock at once.
+    raw = engine.raw_connection()
+    try:
+        raw.driver_connection.execute("PRAGMA busy_timeout=0")  # type: ignore[union-attr]
+        raw.driver_connection.execute("BEGIN IMMEDIATE")  # type: ignore[union-attr]
+        raw.driver_connection.execute("ROLLBACK")  # type: ignore[union-attr]
+    finally:
+        raw.close()
+    os.close(blocker)
+    worker.join(timeout=10)
+    assert done.is_set()
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT x FROM t")).scalars().all() == [2]
+    engine.dispose()
