@@ -17,7 +17,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from flask import Flask
     from flask_wtf.csrf import CSRFProtect
 
-    from forecast import api, auth, cli, config, db, errors_http, rate_limits, web
+    from forecast import api, auth, cli, config, db, errors_http, rate_limits, text_guard, web
     from forecast.sessions import PageSessionInterface
 
     app = Flask(
@@ -29,6 +29,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     auth.init_app(app)
     rate_limits.init_app(app)
+    text_guard.init_app(app)
     csrf = CSRFProtect(app)
     api.init_app(app, csrf)
     web.init_app(app)

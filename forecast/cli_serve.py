@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import importlib.util
 import os
+import signal
 import sys
 
 import click
@@ -47,9 +48,18 @@ def scheduler_command() -> None:
 
     scheduler = BlockingScheduler(timezone="UTC")
     jobs.configure(scheduler, current_app._get_current_object())  # type: ignore[attr-defined]
+    # systemd stops a service with SIGTERM: leave as on Ctrl-C, finishing the running job and
+    # giving the lock up, so that a restarted scheduler need not wait for the lease to expire.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     click.echo("scheduler running; Ctrl-C stops it")
-    with contextlib.suppress(KeyboardInterrupt, SystemExit):
-        scheduler.start()
+    try:
+        with contextlib.suppress(KeyboardInterrupt, SystemExit):
+            scheduler.start()
+    finally:
+        if scheduler.running:
+            scheduler.shutdown(wait=True)
+        jobs.release_lock()
+        click.echo("scheduler stopped; lock released")
 
 
 def available_benchmarks() -> list[str]:

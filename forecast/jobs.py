@@ -115,6 +115,12 @@ def configure(scheduler: BaseScheduler, app: Flask) -> BaseScheduler:
     return scheduler
 
 
+def release_lock() -> None:
+    """Give the scheduler lock up (on a clean shutdown), if this process configured the jobs."""
+    if _lock is not None:
+        _lock.release()
+
+
 def start_background(app: Flask) -> BackgroundScheduler:
     """Start the jobs in a background thread of this process (single-machine serving)."""
     scheduler = BackgroundScheduler(timezone="UTC")

@@ -26,6 +26,7 @@ from forecast.db import MAX_ROW_ID, begin_write
 from forecast.errors import Conflict, NotFound, ValidationFailed
 from forecast.models import CalibrationAnswer, CalibrationItem, CalibrationSet, Role, User
 from forecast.services.permissions import require_role, require_user
+from forecast.text_guard import find_nul
 
 FORMAT = "forecast-calibration/1"
 TRUE_WORDS, FALSE_WORDS = ("true", "yes", "1"), ("false", "no", "0")
@@ -117,6 +118,9 @@ def import_set(
     if not system:
         require_role(actor, Role.ORGANIZER)
     parsed = parse_set(document)
+    found = find_nul(parsed)
+    if found:
+        raise ValidationFailed("text may not contain the NUL character", found)
     begin_write(session)
     try:
         existing = session.exec(

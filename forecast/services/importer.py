@@ -36,6 +36,7 @@ from forecast.services.export import FORMAT
 from forecast.services.question_input import QuestionDraft, parse_question, scale_of_range
 from forecast.services.questions import scheduled_status
 from forecast.services.resolution_input import Resolution, parse_resolution
+from forecast.text_guard import NUL, find_nul
 
 Progress = Callable[[int], None]
 BATCH = 20_000
@@ -333,6 +334,30 @@ def _validate_forecasts(batch: _ForecastBatch, infos: dict[str, _QuestionInfo]) 
             raise _bad(f"forecasts[{i}]", message)
 
 
+def _text_with_nul(document: Mapping[str, Any]) -> str | None:
+    """Return where the document holds a NUL character (forecasts' value arrays are numbers and
+    are checked by their own validation, so only their text fields are looked at)."""
+    for name, part in document.items():
+        if name != "forecasts":
+            found = find_nul(part, str(name))
+        elif isinstance(part, list):
+            found = next(
+                (
+                    f"forecasts[{i}].{key}"
+                    for i, record in enumerate(part)
+                    if isinstance(record, Mapping)
+                    for key, value in record.items()
+                    if isinstance(value, str) and NUL in value
+                ),
+                None,
+            )
+        else:
+            found = None
+        if found:
+            return found
+    return None
+
+
 def import_document(
     *,
     session: Session,
@@ -345,6 +370,9 @@ def import_document(
         raise _bad("file", "the top level must be a JSON object")
     if document.get("format") != FORMAT:
         raise _bad("format", f"expected {FORMAT!r}, got {document.get('format')!r}")
+    found = _text_with_nul(document)
+    if found:
+        raise _bad(found, "text may not contain the NUL character")
     now = now or utcnow()
     report = ImportReport()
     begin_write(session)

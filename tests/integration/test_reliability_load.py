@@ -301,3 +301,33 @@ def test_a_second_scheduler_takes_over_from_a_killed_one_without_repeating_work(
     assert errors == [], first.output() + "\n---\n" + second.output()
     if database.startswith("sqlite"):
         _sqlite_checks(database)
+
+
+def test_a_stopped_scheduler_gives_its_lock_up_and_a_new_one_starts_at_once(
+    database: str, tmp_path: Path
+) -> None:
+    # A long lease: a restart that had to wait for it would miss the deadline below.
+    long_lease = 120.0
+    app = build_app(database, tmp_path)
+    world = World(app)
+    overdue = {"opens": timedelta(days=-40), "closes": timedelta(days=-30)}
+    first = SchedulerProcess(database, lease=long_lease, period=PERIOD)
+    second: SchedulerProcess | None = None
+    try:
+        _wait_for_reminder(database, f"/questions/{world.question(**overdue).id}", 30, first)
+        assert _holder_of(database, first.pid)
+        first.kill(signal.SIGTERM)  # what systemd sends on stop or restart
+        assert first.process.returncode == 0, first.output()
+        assert any("lock released" in line for line in first.lines), first.output()
+        assert _lock_holder(database) is None
+        second = SchedulerProcess(database, lease=long_lease, period=PERIOD)
+        link = f"/questions/{world.question(**overdue).id}"
+        assert _wait_for_reminder(database, link, 20, second) < 20
+        assert _holder_of(database, second.pid)
+    finally:
+        for process in (first, second):
+            if process is not None:
+                process.kill()
+        from forecast.db import get_engine
+
+        get_engine(app).dispose()

@@ -58,7 +58,7 @@ SMALL = settings(
     suppress_health_check=list(HealthCheck),
 )
 LARGE = settings(
-    max_examples=150, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+    max_examples=40, deadline=None, database=None, suppress_health_check=list(HealthCheck)
 )
 
 

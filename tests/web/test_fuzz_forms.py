@@ -43,7 +43,7 @@ FUZZ = settings(
     database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-LONG = settings(FUZZ, max_examples=300, derandomize=False)
+LONG = settings(FUZZ, max_examples=100, derandomize=False)
 
 ODD_TEXT = st.sampled_from(
     [
