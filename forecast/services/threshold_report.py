@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import orjson
 from sqlalchemy import delete, insert
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from forecast import boundaries as rules
@@ -399,6 +400,8 @@ def _store(session: Session, subject: Subject, row: dict[str, Any]) -> None:
             )
         )
         writer.commit()
+    except IntegrityError:
+        writer.rollback()  # another worker stored this boundary's evaluation first
     finally:
         writer.close()
 

@@ -262,3 +262,43 @@ def test_a_rolling_horizon_crosses_between_forecasts_at_the_exact_instant(world:
         assert not before["crossed"] and before["probability"] < 0.05
         assert after["crossed"] and after["probability"] >= 0.05
         assert [e["state"] for e in before["events"]] == ["not_crossed"]
+
+
+def test_workers_evaluating_the_same_boundary_at_once_all_get_the_report(world: World) -> None:
+    import threading
+
+    from sqlalchemy import delete
+
+    from forecast.models import BoundaryEvaluation
+
+    lea, question = world.user("lea", Role.LEADER), world.question()
+    with world.app.app_context(), session_scope() as session:
+        submit_forecast(
+            session=session, actor=world.user("fcx"), question_id=question.id, probability=0.3
+        )
+    boundary = draft(world, lea, question, threshold=0.2)
+    with world.app.app_context(), session_scope() as session:
+        service.commit_boundary(session=session, actor=lea, boundary_id=boundary.id)
+    failures: list[BaseException] = []
+    crossed: list[bool] = []
+
+    def read(barrier: threading.Barrier) -> None:
+        try:
+            with world.app.app_context(), session_scope() as session:
+                barrier.wait()
+                crossed.append(threshold_report.report(session=session, viewer=lea)[0]["crossed"])
+        except BaseException as exc:  # noqa: BLE001  (collected for the assertion below)
+            failures.append(exc)
+
+    for _ in range(8):
+        with world.app.app_context(), session_scope() as session:
+            session.exec(delete(BoundaryEvaluation))  # type: ignore[call-overload]
+            session.commit()
+        barrier = threading.Barrier(4)
+        threads = [threading.Thread(target=read, args=(barrier,)) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert failures == []
+    assert crossed == [True] * 32
