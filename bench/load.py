@@ -14,7 +14,8 @@ kind. In the last tenth of the run (at least 1 s) no forecast is submitted (API 
 take their place), so no submission is in flight when wrk stops and the new forecast rows must
 equal the 2xx submissions exactly.
 Prints the figures for SQLite, then for PostgreSQL when a URL is given.
-Usage: forecast bench load [--duration S] [--connections C] [--workers W] [--postgres URL]
+Usage: forecast bench load [--duration S] [--connections C] [--workers W] [--threads T]
+                           [--postgres URL]
 """
 
 from __future__ import annotations
@@ -317,6 +318,7 @@ def run(
     seconds: int,
     connections: int,
     workers: int,
+    threads: int,
     sizes: dict[str, int],
 ) -> bool:
     """Prepare the database, serve it, load it, print the figures; True when all is well."""
@@ -330,13 +332,17 @@ def run(
         "FORECAST_SECRET_KEY": "bench-secret",
         "FORECAST_ENV": "production",
     }
-    with tempfile.TemporaryDirectory() as tmp, gunicorn(env, workers=workers) as base:
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        gunicorn(env, workers=workers, threads=threads) as base,
+    ):
         write_data(os.path.join(tmp, "data.lua"), fixture, login_cookie(base))
         result = drive(base, tmp, connections=connections, seconds=seconds)
     after, _ = stored_rows(url)
 
     print(
-        f"{label}: gunicorn {workers} workers, wrk {connections} connections "
+        f"{label}: gunicorn {workers} workers"
+        f"{f' x {threads} threads' if threads > 1 else ' (sync)'}, wrk {connections} connections "
         f"(one per thread), {seconds} s"
     )
     row(
@@ -399,6 +405,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--duration", type=int, default=60, help="seconds of load")
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument(
+        "--threads", type=int, default=1, help="gthread threads per worker (1: sync workers)"
+    )
     parser.add_argument("--questions", type=int, default=200)
     parser.add_argument("--users", type=int, default=300)
     parser.add_argument("--forecasts", type=int, default=6000)
@@ -418,7 +427,12 @@ def main(argv: list[str]) -> int:
         "forecasts": args.forecasts,
         "boundaries": args.boundaries,
     }
-    options = {"seconds": args.duration, "connections": args.connections, "workers": args.workers}
+    options = {
+        "seconds": args.duration,
+        "connections": args.connections,
+        "workers": args.workers,
+        "threads": args.threads,
+    }
     good = True
     with tempfile.TemporaryDirectory() as tmp:
         good &= run("SQLite", f"sqlite:///{tmp}/bench.db", sizes=sizes, **options)
