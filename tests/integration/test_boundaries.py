@@ -287,7 +287,7 @@ def test_workers_evaluating_the_same_boundary_at_once_all_get_the_report(world: 
             with world.app.app_context(), session_scope() as session:
                 barrier.wait()
                 crossed.append(threshold_report.report(session=session, viewer=lea)[0]["crossed"])
-        except BaseException as exc:  # noqa: BLE001  (collected for the assertion below)
+        except BaseException as exc:  # collected for the assertion below
             failures.append(exc)
 
     for _ in range(8):
