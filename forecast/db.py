@@ -20,7 +20,7 @@ EXTENSION_KEY = "forecast_db"
 _IMMEDIATE = "forecast_sqlite_immediate"
 _LOCK_FD = "forecast_write_lock_fd"
 _WRITING = "forecast_writing"
-MAX_ROW_ID = 2**63 - 1  # ids are signed 64-bit integers in every supported database
+MAX_ROW_ID = 2**31 - 1  # ids are INTEGER columns: 32-bit signed on PostgreSQL
 
 
 class RowIdConverter(IntegerConverter):

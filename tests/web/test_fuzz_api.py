@@ -37,7 +37,7 @@ from forecast.services import boundaries, calibration, forecasts, questions, res
 from forecast.services.accounts import create_user
 from forecast.services.tokens import create_token
 from forecast.services.tournaments import create_tournament
-from tests.conftest import PASSWORD, build_app
+from tests.conftest import PASSWORD, _truncate_postgres, build_app
 from tests.integration.factories import question_data
 
 ROLES = ("anonymous", "forecaster", "organizer", "leader", "admin")
@@ -158,17 +158,30 @@ def _seed(app: Flask) -> Seeded:
     return Seeded(app=app, tokens=tokens, ids=ids)
 
 
-@pytest.fixture(scope="module")
-def seeded(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:
-    """One seeded app shared by every fuzzed operation of this module."""
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def seeded(
+    request: pytest.FixtureRequest,
+    sqlite_template: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Seeded]:
+    """One seeded app per database, shared by every fuzzed operation of this module."""
     tmp_path = tmp_path_factory.mktemp("fuzz-api")
-    db_path = tmp_path / "forecast.db"
-    shutil.copy(sqlite_template, db_path)
-    app = build_app(f"sqlite:///{db_path}", tmp_path)
+    if request.param == "sqlite":
+        db_path = tmp_path / "forecast.db"
+        shutil.copy(sqlite_template, db_path)
+        app = build_app(f"sqlite:///{db_path}", tmp_path)
+    else:
+        app = build_app(request.getfixturevalue("postgres_url"), tmp_path)
+        _truncate_postgres(app)
     world = _seed(app)
+    SEEDED_IDS.clear()
     SEEDED_IDS.update(world.ids)
     yield world
     SEEDED_IDS.clear()
+    if request.param == "postgres":
+        _truncate_postgres(app)
     get_engine(app).dispose()
 
 

@@ -26,7 +26,7 @@ from forecast.models import Role
 from forecast.services import calibration, questions
 from forecast.services.accounts import create_user
 from forecast.services.tournaments import create_tournament
-from tests.conftest import PASSWORD, build_app
+from tests.conftest import PASSWORD, _truncate_postgres, build_app
 from tests.integration.factories import question_data
 
 # Derived data a page view may fill in; everything else must stay put on a refusal.
@@ -189,13 +189,26 @@ def _seed(app: Flask) -> Site:
     return Site(app=app, ids={k: int(v) for k, v in made.items() if v is not None})
 
 
-@pytest.fixture(scope="module")
-def site(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def site(
+    request: pytest.FixtureRequest,
+    sqlite_template: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Site]:
+    """One seeded site per database, shared by the module's tests."""
     tmp_path = tmp_path_factory.mktemp("fuzz-forms")
-    db_path = tmp_path / "forecast.db"
-    shutil.copy(sqlite_template, db_path)
-    app = build_app(f"sqlite:///{db_path}", tmp_path)
+    if request.param == "sqlite":
+        db_path = tmp_path / "forecast.db"
+        shutil.copy(sqlite_template, db_path)
+        app = build_app(f"sqlite:///{db_path}", tmp_path)
+    else:
+        app = build_app(request.getfixturevalue("postgres_url"), tmp_path)
+        _truncate_postgres(app)
     yield _seed(app)
+    if request.param == "postgres":
+        _truncate_postgres(app)
     get_engine(app).dispose()
 
 
