@@ -148,9 +148,11 @@ class CachedAggregate:
     interval_low: Floats  # (1,) binary or (201,) continuous; nan without forecasters
     interval_high: Floats
     # Binary questions: the bootstrap interval at up to BAND_POINTS instants, drawn as a band.
+    # Only the question page's chart draws it, so it is computed when first asked for.
     band_time: Floats
     band_low: Floats
     band_high: Floats
+    band_done: bool = True
 
 
 def _pack(c: CachedAggregate) -> bytes:
@@ -170,6 +172,7 @@ def _pack(c: CachedAggregate) -> bytes:
         band_time=c.band_time,
         band_low=c.band_low,
         band_high=c.band_high,
+        band_done=np.array([c.band_done]),
     )
     return buffer.getvalue()
 
@@ -192,11 +195,14 @@ def _unpack(payload: bytes) -> CachedAggregate:
         data["band_time"],
         data["band_low"],
         data["band_high"],
+        bool(data["band_done"][0]),
     )
 
 
-def build_cached(session: Session, question: Question, method: str) -> CachedAggregate:
-    """Compute the history and the latest entry's interval (no cache involved)."""
+def build_cached(
+    session: Session, question: Question, method: str, *, band: bool = True
+) -> CachedAggregate:
+    """Compute the history, the latest entry's interval and (with band) the chart's band."""
     forecasts = load_forecasts(session, question)
     rep = reputations(session, forecasts) if method == "track_record" else None
     h = history(
@@ -220,8 +226,12 @@ def build_cached(session: Session, question: Question, method: str) -> CachedAgg
         assert value.interval is not None
         low = np.atleast_1d(np.asarray(value.interval[0], dtype=np.float64))
         high = np.atleast_1d(np.asarray(value.interval[1], dtype=np.float64))
-    band = _interval_band(session, question, method, h, forecasts)
-    return CachedAggregate(h, latest, low, high, *band)
+    if not band and not forecasts.continuous and latest >= 0:
+        empty = np.empty(0)
+        return CachedAggregate(h, latest, low, high, empty, empty, empty, band_done=False)
+    return CachedAggregate(
+        h, latest, low, high, *_interval_band(session, question, method, h, forecasts)
+    )
 
 
 def _interval_band(
@@ -256,17 +266,26 @@ def _interval_band(
     return times, low, high
 
 
-def cached_aggregate(session: Session, question: Question, method: str) -> CachedAggregate:
-    """Return the cached history, recomputing and storing it when forecasts have changed."""
+def cached_aggregate(
+    session: Session, question: Question, method: str, *, band: bool = False
+) -> CachedAggregate:
+    """Return the cached history, recomputing and storing it when forecasts have changed.
+
+    With band=True the chart's interval band is included, computed and stored the first time
+    it is asked for at this version of the forecasts.
+    """
     method = parse_method(method)
     row = session.connection().execute(_CACHED, {"qid": question.id, "method": method}).first()
     version = question.forecasts_version
     if row is not None and row.forecasts_version == version:
         try:
-            return _unpack(row.payload)
+            cached = _unpack(row.payload)
         except KeyError:
             pass  # written by an earlier release with fewer arrays: rebuild it
-    cached = build_cached(session, question, method)
+        else:
+            if cached.band_done or not band:
+                return cached
+    cached = build_cached(session, question, method, band=band)
     _store(session, question.id, method, version, _pack(cached))  # type: ignore[arg-type]
     return cached
 

@@ -48,7 +48,7 @@ def panel(
     context: dict[str, Any] = {"hidden": reason, "method": method, "methods": METHOD_LABELS}
     if reason:
         return context
-    cached = aggregation.cached_aggregate(session, question, method)
+    cached = aggregation.cached_aggregate(session, question, method, band=True)
     value = aggregation.current_value(session, question, method)
     h = cached.history
     context.update(value=value, entries=len(h.start))

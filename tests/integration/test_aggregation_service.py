@@ -168,3 +168,31 @@ def test_a_cache_row_in_an_older_format_is_rebuilt(world: World) -> None:
         session.commit()
     with world.app.app_context(), session_scope() as session:
         assert aggregation.current_value(session, question, "mean").probability == 0.3
+
+
+def test_the_chart_band_is_computed_only_when_asked_for_and_then_kept(world: World) -> None:
+    q = world.question()
+    with world.app.app_context(), session_scope() as session:
+        for i, name in enumerate(("ann", "ben", "cal")):
+            submit_forecast(
+                session=session, actor=world.user(name), question_id=q.id, probability=0.2 + i / 5
+            )
+    question = fresh(world, q.id)
+    with world.app.app_context(), session_scope() as session:
+        plain = aggregation.cached_aggregate(session, question, "mean")
+    assert not plain.band_done and len(plain.band_time) == 0
+    first = cache_row(world).computed_at
+    with world.app.app_context(), session_scope() as session:
+        drawn = aggregation.cached_aggregate(session, question, "mean", band=True)
+    assert drawn.band_done and len(drawn.band_time) > 0
+    assert (drawn.band_low <= drawn.band_high).all()
+    # The history is the same either way; the row now holds the band for later readers.
+    assert np.array_equal(drawn.history.value, plain.history.value, equal_nan=True)
+    second = cache_row(world).computed_at
+    assert second >= first
+    with world.app.app_context(), session_scope() as session:
+        again = aggregation.cached_aggregate(session, question, "mean", band=True)
+        reread = aggregation.cached_aggregate(session, question, "mean")
+    assert cache_row(world).computed_at == second
+    assert np.array_equal(again.band_low, drawn.band_low)
+    assert reread.band_done
