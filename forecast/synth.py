@@ -102,8 +102,10 @@ def synthesize(
         questions.append(record)
 
     users = [{"username": f"synth{u:05d}", "role": "forecaster"} for u in range(n_users)]
+    # Forecasts are made in the past: up to the close, or up to now while a question is open.
+    made_by = np.minimum(close_t, np.floor(now_s) - 60)
     forecasts = _forecasts(
-        rng, n_forecasts, n_users, open_t, close_t, continuous, truth_p, truth_u, progress
+        rng, n_forecasts, n_users, open_t, made_by, continuous, truth_p, truth_u, progress
     )
     return {
         "format": FORMAT,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
@@ -11,6 +12,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
+from forecast.clock import parse_iso
 from forecast.db import session_scope
 from forecast.errors import ValidationFailed
 from forecast.models import Forecast, Question, User
@@ -288,3 +290,12 @@ def test_a_synthetic_file_round_trips(app: Flask) -> None:
     assert sorted(q["key"] for q in exported["questions"]) == sorted(
         q["key"] for q in doc["questions"]
     )
+
+
+def test_synthetic_forecasts_on_open_questions_are_all_in_the_past() -> None:
+    now = datetime(2027, 3, 1, tzinfo=UTC)
+    doc = synthesize(n_questions=10, n_forecasts=400, n_users=20, seed=5, now=now)
+    closes = {q["key"]: parse_iso(q["close_time"]) for q in doc["questions"]}
+    assert all(close > now for close in closes.values())  # open questions
+    starts = [parse_iso(f["time"]) for f in doc["forecasts"]]
+    assert len(starts) == 400 and max(starts) < now
