@@ -174,9 +174,10 @@ def evaluate(session: Session, subject: Subject, at: datetime) -> dict[str, Any]
 PATH_POINTS = 80
 
 
-def _history(
-    session: Session, question: Question, method: str
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+_History = tuple[np.ndarray, np.ndarray, np.ndarray]
+
+
+def _history(session: Session, question: Question, method: str) -> _History:
     """Return the question's aggregate history under method: (start, end, value) per entry,
     value NaN where nobody had a standing forecast."""
     history = aggregation.cached_aggregate(session, question, method).history
@@ -186,10 +187,10 @@ def _history(
 
 
 def _changes(
-    session: Session,
     subject: Subject,
     version: BoundaryVersion,
     event: Any,
+    history: _History,
     begin: float,
     until: float,
 ) -> Crossings:
@@ -199,7 +200,7 @@ def _changes(
     aggregate entry as the deadline moves with the clock (`forecast.boundary_paths`).
     """
     question = subject.question
-    start, end, values = _history(session, question, version.method)
+    start, end, values = history
     comparator, threshold = version.comparator, version.threshold
     hysteresis = subject.boundary.hysteresis
     if event.kind == "within":
@@ -232,11 +233,11 @@ def _changes(
 
 
 def _sampled_path(
-    session: Session, subject: Subject, first_commit: float, until: float
+    subject: Subject, history: _History, first_commit: float, until: float
 ) -> list[list[float | None]]:
     """Return PATH_POINTS samples (time, P(event)) of the current version's event."""
-    question, version, event = subject.question, subject.version, subject.event
-    start, end, values = _history(session, question, version.method)
+    question, event = subject.question, subject.event
+    start, end, values = history
     first = float(start[0]) if len(start) else first_commit
     times = np.linspace(min(first, first_commit), max(until, first_commit), PATH_POINTS)
     if event.kind == "within":
@@ -273,6 +274,14 @@ def crossing_events(
     if not committed:
         return [], []
     stop = to_epoch(until)
+    # Versions usually share a method: each method's history is read from the cache once.
+    histories: dict[str, _History] = {}
+
+    def history(method: str) -> _History:
+        if method not in histories:
+            histories[method] = _history(session, subject.question, method)
+        return histories[method]
+
     events: list[dict[str, Any]] = []
     last_state: str | None = None
     for k, version in enumerate(committed):
@@ -281,7 +290,7 @@ def crossing_events(
         following = committed[k + 1].committed_at if k + 1 < len(committed) else None
         finish = to_epoch(following) if following is not None else np.inf
         event = rules.parse_event(json.loads(version.event), subject.question.type)
-        found = _changes(session, subject, version, event, begin, stop)
+        found = _changes(subject, version, event, history(version.method), begin, stop)
         for t, state, prob in found.as_tuples():
             if t >= finish or t > stop or state == last_state:
                 continue
@@ -295,7 +304,8 @@ def crossing_events(
             )
             last_state = state
     first_commit = to_epoch(committed[0].committed_at)  # type: ignore[arg-type]
-    return events, _sampled_path(session, subject, first_commit, stop)
+    path = _sampled_path(subject, history(subject.version.method), first_commit, stop)
+    return events, path
 
 
 def subjects(
