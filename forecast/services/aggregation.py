@@ -8,8 +8,9 @@ Every web worker reads the same cache rows: nothing lives in process memory.
 
 from __future__ import annotations
 
+import contextlib
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -277,15 +278,20 @@ def cached_aggregate(
     method = parse_method(method)
     row = session.connection().execute(_CACHED, {"qid": question.id, "method": method}).first()
     version = question.forecasts_version
+    fresh: CachedAggregate | None = None
     if row is not None and row.forecasts_version == version:
-        try:
-            cached = _unpack(row.payload)
-        except KeyError:
-            pass  # written by an earlier release with fewer arrays: rebuild it
-        else:
-            if cached.band_done or not band:
-                return cached
-    cached = build_cached(session, question, method, band=band)
+        # A row written by an earlier release with fewer arrays is rebuilt.
+        with contextlib.suppress(KeyError):
+            fresh = _unpack(row.payload)
+    if fresh is not None and (fresh.band_done or not band):
+        return fresh
+    if fresh is not None:
+        # The history and interval are current: only the band is missing.
+        forecasts = load_forecasts(session, question)
+        times, low, high = _interval_band(session, question, method, fresh.history, forecasts)
+        cached = replace(fresh, band_time=times, band_low=low, band_high=high, band_done=True)
+    else:
+        cached = build_cached(session, question, method, band=band)
     _store(session, question.id, method, version, _pack(cached))  # type: ignore[arg-type]
     return cached
 
