@@ -32,6 +32,16 @@ def median_time(fn: Callable[[], Any], repeat: int = 3) -> tuple[float, Any]:
     return statistics.median(times), result
 
 
+def server_env(url: str) -> dict[str, str]:
+    """Return the environment of a production-like server on the database at url."""
+    return {
+        "FORECAST_DATABASE_URL": url,
+        "FORECAST_SCHEDULER_ENABLED": "false",
+        "FORECAST_SECRET_KEY": "bench-secret",
+        "FORECAST_ENV": "production",
+    }
+
+
 def free_port() -> int:
     """Return a free TCP port on the loopback interface."""
     with socket.socket() as sock:

@@ -40,7 +40,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from _common import gunicorn, row
+from _common import gunicorn, row, server_env
 from report import boundary_data
 from submit import stored_rows
 
@@ -326,12 +326,7 @@ def run(
     fixture = prepare(url, **sizes)
     setup_s = time.perf_counter() - t0
     before, _ = stored_rows(url)
-    env = {
-        "FORECAST_DATABASE_URL": url,
-        "FORECAST_SCHEDULER_ENABLED": "false",
-        "FORECAST_SECRET_KEY": "bench-secret",
-        "FORECAST_ENV": "production",
-    }
+    env = server_env(url)
     with (
         tempfile.TemporaryDirectory() as tmp,
         gunicorn(env, workers=workers, threads=threads) as base,

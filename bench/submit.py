@@ -16,7 +16,7 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from _common import LoadResult, gunicorn, prepare_open_questions, row, wrk
+from _common import LoadResult, gunicorn, prepare_open_questions, row, server_env, wrk
 
 N_QUESTIONS = 1000
 N_USERS = 500
@@ -73,12 +73,7 @@ end
 def run(label: str, url: str, seconds: int, threads: int) -> dict[str, float]:
     """Prepare the database, serve it, load it, and print the figures."""
     ids, tokens = prepare(url)
-    env = {
-        "FORECAST_DATABASE_URL": url,
-        "FORECAST_SCHEDULER_ENABLED": "false",
-        "FORECAST_SECRET_KEY": "bench-secret",
-        "FORECAST_ENV": "production",
-    }
+    env = server_env(url)
     with gunicorn(env, workers=2, threads=threads) as base:
         wrk(f"{base}/api/v1/health", seconds=2)  # warm up both workers
         health = wrk(f"{base}/api/v1/health", seconds=seconds)

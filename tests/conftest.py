@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -82,23 +83,41 @@ def app(sqlite_template: Path, tmp_path: Path) -> Iterator[Flask]:
     get_engine(application).dispose()
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+DATABASES = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+@contextmanager
+def app_on(
+    database: str, request: pytest.FixtureRequest, sqlite_template: Path, tmp_path: Path
+) -> Iterator[Flask]:
+    """An app on a copy of the migrated SQLite file, or on the emptied PostgreSQL database."""
+    if database == "sqlite":
+        db_path = tmp_path / "forecast.db"
+        shutil.copy(sqlite_template, db_path)
+        application = build_app(f"sqlite:///{db_path}", tmp_path)
+    else:
+        application = build_app(request.getfixturevalue("postgres_url"), tmp_path)
+        _truncate_postgres(application)
+    yield application
+    if database == "postgres":
+        _truncate_postgres(application)
+    get_engine(application).dispose()
+
+
+@pytest.fixture(params=DATABASES)
 def any_app(
     request: pytest.FixtureRequest, sqlite_template: Path, tmp_path: Path
 ) -> Iterator[Flask]:
     """The same test on SQLite and, when configured, on PostgreSQL."""
-    if request.param == "sqlite":
-        db_path = tmp_path / "forecast.db"
-        shutil.copy(sqlite_template, db_path)
-        application = build_app(f"sqlite:///{db_path}", tmp_path)
+    with app_on(request.param, request, sqlite_template, tmp_path) as application:
         yield application
-    else:
-        url = request.getfixturevalue("postgres_url")
-        application = build_app(url, tmp_path)
-        _truncate_postgres(application)
-        yield application
-        _truncate_postgres(application)
-    get_engine(application).dispose()
+
+
+@pytest.fixture(autouse=True)
+def _full_size_only_when_selected(request: pytest.FixtureRequest) -> None:
+    """Tests marked `slow` run only when selected (`-m slow`)."""
+    if request.node.get_closest_marker("slow") and "slow" not in request.config.option.markexpr:
+        pytest.skip("full size: select it with -m slow")
 
 
 @pytest.fixture

@@ -24,18 +24,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from bench._common import BIN, ROOT
-
-
-def server_env(url: str) -> dict[str, str]:
-    """Return the environment of a production-like server on the database at url."""
-    return {
-        "FORECAST_DATABASE_URL": url,
-        "FORECAST_SCHEDULER_ENABLED": "false",
-        "FORECAST_SECRET_KEY": "reliability-secret",
-        "FORECAST_ENV": "production",
-    }
-
+from bench._common import BIN, ROOT, server_env
 
 # --- load ---------------------------------------------------------------------------------
 

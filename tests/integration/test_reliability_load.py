@@ -17,10 +17,16 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, func, select, text
 
-from bench._common import group_alive, prepare_open_questions, start_gunicorn, stop_gunicorn
+from bench._common import (
+    group_alive,
+    prepare_open_questions,
+    server_env,
+    start_gunicorn,
+    stop_gunicorn,
+)
 from forecast.clock import format_iso
 from forecast.models import Notification
-from tests.conftest import _truncate_postgres, build_app
+from tests.conftest import DATABASES, _truncate_postgres, build_app
 from tests.integration.factories import World
 from tests.integration.live_server import (
     Ack,
@@ -30,7 +36,6 @@ from tests.integration.live_server import (
     StoredForecast,
     chain_problems,
     gap_rows,
-    server_env,
     stored_forecasts,
 )
 
@@ -39,13 +44,7 @@ USERS = 8
 QUESTIONS = 5
 
 
-@pytest.fixture(autouse=True)
-def _full_size_only_when_selected(request: pytest.FixtureRequest) -> None:
-    if request.node.get_closest_marker("slow") and "slow" not in request.config.option.markexpr:
-        pytest.skip("full size: select it with -m slow")
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+@pytest.fixture(params=DATABASES)
 def database(
     request: pytest.FixtureRequest, sqlite_template: Path, tmp_path: Path
 ) -> Iterator[str]:

@@ -7,7 +7,6 @@ every body must match the documented schema of its status.
 
 from __future__ import annotations
 
-import shutil
 import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -31,13 +30,13 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from forecast.clock import format_iso, parse_iso
-from forecast.db import get_engine, session_scope
+from forecast.db import session_scope
 from forecast.models import Role
 from forecast.services import boundaries, calibration, forecasts, questions, resolution
 from forecast.services.accounts import create_user
 from forecast.services.tokens import create_token
 from forecast.services.tournaments import create_tournament
-from tests.conftest import PASSWORD, _truncate_postgres, build_app
+from tests.conftest import DATABASES, PASSWORD, app_on, build_app
 from tests.integration.factories import question_data
 
 ROLES = ("anonymous", "forecaster", "organizer", "leader", "admin")
@@ -158,9 +157,7 @@ def _seed(app: Flask) -> Seeded:
     return Seeded(app=app, tokens=tokens, ids=ids)
 
 
-@pytest.fixture(
-    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
-)
+@pytest.fixture(scope="module", params=DATABASES)
 def seeded(
     request: pytest.FixtureRequest,
     sqlite_template: Path,
@@ -168,21 +165,12 @@ def seeded(
 ) -> Iterator[Seeded]:
     """One seeded app per database, shared by every fuzzed operation of this module."""
     tmp_path = tmp_path_factory.mktemp("fuzz-api")
-    if request.param == "sqlite":
-        db_path = tmp_path / "forecast.db"
-        shutil.copy(sqlite_template, db_path)
-        app = build_app(f"sqlite:///{db_path}", tmp_path)
-    else:
-        app = build_app(request.getfixturevalue("postgres_url"), tmp_path)
-        _truncate_postgres(app)
-    world = _seed(app)
-    SEEDED_IDS.clear()
-    SEEDED_IDS.update(world.ids)
-    yield world
-    SEEDED_IDS.clear()
-    if request.param == "postgres":
-        _truncate_postgres(app)
-    get_engine(app).dispose()
+    with app_on(request.param, request, sqlite_template, tmp_path) as app:
+        world = _seed(app)
+        SEEDED_IDS.clear()
+        SEEDED_IDS.update(world.ids)
+        yield world
+        SEEDED_IDS.clear()
 
 
 def _real(value: Any, choices: list[Any]) -> Any:

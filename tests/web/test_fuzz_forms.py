@@ -7,7 +7,6 @@ strings, huge and non-finite values. A submission may be accepted or refused, bu
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +25,7 @@ from forecast.models import Role
 from forecast.services import calibration, questions
 from forecast.services.accounts import create_user
 from forecast.services.tournaments import create_tournament
-from tests.conftest import PASSWORD, _truncate_postgres, build_app
+from tests.conftest import DATABASES, PASSWORD, app_on
 from tests.integration.factories import question_data
 
 # Derived data a page view may fill in; everything else must stay put on a refusal.
@@ -189,9 +188,7 @@ def _seed(app: Flask) -> Site:
     return Site(app=app, ids={k: int(v) for k, v in made.items() if v is not None})
 
 
-@pytest.fixture(
-    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
-)
+@pytest.fixture(scope="module", params=DATABASES)
 def site(
     request: pytest.FixtureRequest,
     sqlite_template: Path,
@@ -199,17 +196,8 @@ def site(
 ) -> Iterator[Site]:
     """One seeded site per database, shared by the module's tests."""
     tmp_path = tmp_path_factory.mktemp("fuzz-forms")
-    if request.param == "sqlite":
-        db_path = tmp_path / "forecast.db"
-        shutil.copy(sqlite_template, db_path)
-        app = build_app(f"sqlite:///{db_path}", tmp_path)
-    else:
-        app = build_app(request.getfixturevalue("postgres_url"), tmp_path)
-        _truncate_postgres(app)
-    yield _seed(app)
-    if request.param == "postgres":
-        _truncate_postgres(app)
-    get_engine(app).dispose()
+    with app_on(request.param, request, sqlite_template, tmp_path) as app:
+        yield _seed(app)
 
 
 def _flashed_error(client: FlaskClient) -> bool:
