@@ -165,6 +165,7 @@ def resolve_command(key: str, outcome: str, reason: str | None, resolved_at: str
     from forecast.models import Role, User
     from forecast.services.questions import get_question_by_key
     from forecast.services.resolution import resolve
+    from forecast.services.resolution_input import OUTCOMES
 
     data: dict[str, Any] = {"reason": reason}
     if resolved_at:
@@ -172,14 +173,7 @@ def resolve_command(key: str, outcome: str, reason: str | None, resolved_at: str
     try:
         with session_scope() as session:
             question = get_question_by_key(session=session, viewer=None, key=key)
-            if outcome in (
-                "yes",
-                "no",
-                "annulled",
-                "ambiguous",
-                "below_lower_bound",
-                "above_upper_bound",
-            ):
+            if outcome in OUTCOMES:
                 data["outcome"] = outcome
             elif question.type == "date":
                 data["date"] = outcome

@@ -41,14 +41,6 @@ from forecast.text_guard import NUL, find_nul
 Progress = Callable[[int], None]
 BATCH = 20_000
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-RESOLUTION_OUTCOMES = (
-    "yes",
-    "no",
-    "annulled",
-    "ambiguous",
-    "below_lower_bound",
-    "above_upper_bound",
-)
 
 
 class ImportError_(ValidationFailed):

@@ -17,6 +17,7 @@ from forecast.services import forecasts as forecast_service
 from forecast.services import questions as question_service
 from forecast.services.permissions import is_organizer
 from forecast.services.question_views import forecaster_counts
+from forecast.services.resolution_input import OUTCOMES
 from forecast.services.serialize import name_maps
 from forecast.web.common import flash_error, login_required, me
 from forecast.web.question_aggregate import panel as aggregate_panel
@@ -321,14 +322,7 @@ def resolve_view(question_id: int) -> Response:
             data: dict[str, Any] = {"reason": form.get("reason") or None}
             answer = (form.get("answer") or "").strip()
             question = _load(question_id)
-            if answer in (
-                "yes",
-                "no",
-                "annulled",
-                "ambiguous",
-                "below_lower_bound",
-                "above_upper_bound",
-            ):
+            if answer in OUTCOMES:
                 data["outcome"] = answer
             elif question.type == "date":
                 data["date"] = f"{answer}T00:00:00Z" if len(answer) == 10 else answer
