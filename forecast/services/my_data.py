@@ -45,4 +45,4 @@ def my_forecasts(*, session: Session, user: User) -> list[dict[str, Any]]:
 
 def my_scores(*, session: Session, user: User) -> list[dict[str, Any]]:
     """Return every score of the user."""
-    return [row for row in all_scores(session=session) if row["user"] == user.username]
+    return all_scores(session=session, user_id=user.id)

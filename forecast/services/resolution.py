@@ -34,6 +34,7 @@ from forecast.services.question_input import question_range
 from forecast.services.questions import log_event, scheduled_status
 from forecast.services.resolution_input import Resolution, parse_resolution
 from forecast.services.resolver import write_scores
+from forecast.services.score_views import all_scores
 from forecast.services.serialize import resolution_json
 
 RESOLVABLE = {s.value for s in SCHEDULED_STATUSES}
@@ -189,28 +190,4 @@ def _tell_forecasters(session: Session, question: Question, resolution: Resoluti
 
 def scores_json(session: Session, question: Question) -> list[dict[str, Any]]:
     """Render a question's scores in the export shape."""
-    rows = session.execute(
-        sa_select(
-            User.username,
-            Score.baseline,
-            Score.peer,
-            Score.coverage,
-            Score.brier,  # type: ignore[call-overload]
-            Score.log,
-        )
-        .join(User, col(User.id) == col(Score.user_id))
-        .where(col(Score.question_id) == question.id)
-        .order_by(col(User.username))
-    ).all()
-    return [
-        {
-            "question": question.key,
-            "user": name,
-            "baseline": b,
-            "peer": p,
-            "coverage": c,
-            "brier": br,
-            "log": lg,
-        }
-        for name, b, p, c, br, lg in rows
-    ]
+    return all_scores(session=session, question_id=question.id)

@@ -11,8 +11,15 @@ from forecast.models import Question, Score, User
 from forecast.services.tournaments import find_tournament
 
 
-def all_scores(*, session: Session, tournament: str | None = None) -> list[dict[str, Any]]:
-    """Return every score row, optionally for one tournament, ordered by question and user."""
+def all_scores(
+    *,
+    session: Session,
+    tournament: str | None = None,
+    question_id: int | None = None,
+    user_id: int | None = None,
+) -> list[dict[str, Any]]:
+    """Return the score rows, optionally of one tournament, question or user, ordered by
+    question and user."""
     query = (
         sa_select(
             col(Question.key),
@@ -29,6 +36,10 @@ def all_scores(*, session: Session, tournament: str | None = None) -> list[dict[
     )
     if tournament:
         query = query.where(col(Question.tournament_id) == find_tournament(session, tournament).id)
+    if question_id is not None:
+        query = query.where(col(Score.question_id) == question_id)
+    if user_id is not None:
+        query = query.where(col(Score.user_id) == user_id)
     return [
         {
             "question": key,
