@@ -5,6 +5,7 @@ from __future__ import annotations
 import fcntl
 import os
 import threading
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -60,9 +61,12 @@ def _configure_sqlite(engine: Engine, lock_path: str | None) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA mmap_size=268435456")
         cursor.close()
 
-    writers = _WriterQueue(lock_path) if lock_path else None
+    writers = WriterQueue(lock_path) if lock_path else None
+    if writers is not None:
+        _WRITER_QUEUES[engine] = writers
 
     # One listener does both steps, in this order: event listeners give no ordering promise.
     @event.listens_for(engine, "begin")
@@ -80,7 +84,7 @@ def _configure_sqlite(engine: Engine, lock_path: str | None) -> None:
         event.listen(engine, "checkin", writers.leave)
 
 
-class _WriterQueue:
+class WriterQueue:
     """Queue SQLite writers on a file lock taken just before BEGIN IMMEDIATE.
 
     SQLite makes a blocked writer sleep in growing steps (1, 2, 5, 10 ms...) before it retries,
@@ -93,21 +97,38 @@ class _WriterQueue:
         self.path = path
         self.held = threading.local()
 
-    def enter(self, conn: Connection) -> None:
+    def acquire(self) -> int | None:
+        """Wait for the lock; return its descriptor (None when this thread holds it already)."""
         # A thread that already writes elsewhere must not wait on itself: it falls back on
         # SQLite's own busy handling for the nested transaction.
         if getattr(self.held, "fd", None):
-            return
+            return None
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
         fcntl.flock(fd, fcntl.LOCK_EX)
         self.held.fd = fd
-        conn.connection.info[_LOCK_FD] = fd
+        return fd
 
-    def leave(self, _dbapi_connection: Any, record: Any) -> None:
-        fd = record.info.pop(_LOCK_FD, None)
+    def release(self, fd: int | None) -> None:
+        """Let the next writer in (closing the descriptor releases the lock)."""
         if fd is not None:
             self.held.fd = None
-            os.close(fd)  # closing the descriptor releases the lock
+            os.close(fd)
+
+    def enter(self, conn: Connection) -> None:
+        fd = self.acquire()
+        if fd is not None:
+            conn.connection.info[_LOCK_FD] = fd
+
+    def leave(self, _dbapi_connection: Any, record: Any) -> None:
+        self.release(record.info.pop(_LOCK_FD, None))
+
+
+_WRITER_QUEUES: weakref.WeakKeyDictionary[Engine, WriterQueue] = weakref.WeakKeyDictionary()
+
+
+def writer_queue(engine: Engine) -> WriterQueue | None:
+    """Return the writer queue of a SQLite engine on a file (None for any other engine)."""
+    return _WRITER_QUEUES.get(engine)
 
 
 def is_sqlite(engine: Engine) -> bool:

@@ -7,7 +7,6 @@ from typing import Any
 from flask import Response, jsonify
 
 from forecast.auth import bearer_user, has_bad_token
-from forecast.db import begin_write, get_session
 from forecast.errors import NotAuthenticated
 from forecast.models import User
 
@@ -15,14 +14,8 @@ BEARER: list[dict[str, list[str]]] = [{"bearerAuth": []}]
 ERRORS = (400, 401, 403, 404, 409, 422)
 
 
-def caller(*, required: bool = False, writing: bool = False) -> User | None:
-    """Return the token's user; a malformed or unknown token is always refused.
-
-    With writing=True the request's write transaction starts first and the token is read
-    inside it: the busiest write endpoints then spend one transaction per request, not two.
-    """
-    if writing:
-        begin_write(get_session())
+def caller(*, required: bool = False) -> User | None:
+    """Return the token's user; a malformed or unknown token is always refused."""
     if has_bad_token():
         raise NotAuthenticated("the API token is invalid or revoked")
     user = bearer_user()

@@ -27,7 +27,7 @@ class Forecasts(MethodView):
     def post(self, body: dict[str, Any], question_id: int) -> Response:
         """Submit a forecast; it replaces your standing one from now on."""
         session = get_session()
-        user = caller(required=True, writing=True)
+        user = caller(required=True)
         forecast = forecast_service.submit_forecast(
             session=session,
             actor=user,

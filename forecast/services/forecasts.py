@@ -21,6 +21,7 @@ from forecast.distributions import (
     validate_cdf,
     validate_probability,
 )
+from forecast.driver_sql import DriverConnection, DriverStatement, driver_write
 from forecast.errors import Conflict, NotFound, ValidationFailed
 from forecast.models import SCHEDULED_STATUSES, Forecast, Question, QuestionType, User
 from forecast.services.permissions import require_user
@@ -177,18 +178,17 @@ _QUESTION_FACTS = sa_select(
 )
 
 
-# Statements built once with bind parameters: SQLAlchemy then reuses their compiled form.
-_QUESTION_BY_ID = _QUESTION_FACTS.where(_Q.c.id == bindparam("question_id"))
 # Submitting marks the question's forecasts as changed and reads what validation needs in
 # one statement; closing the standing forecast reports what it closed. Four statements in
-# all per submission: this is the busiest write path.
-_TOUCH_QUESTION = (
+# all per submission, run on the driver (see forecast.driver_sql): this is the busiest write
+# path, and on SQLite every statement of it runs inside the single write lock.
+_TOUCH_QUESTION = DriverStatement(
     update(_Q)
     .where(_Q.c.id == bindparam("question_id"))
     .values(forecasts_version=_Q.c.forecasts_version + 1)
     .returning(*_QUESTION_FACTS.selected_columns)
 )
-_CLOSE_STANDING = (
+_CLOSE_STANDING = DriverStatement(
     update(_F)
     .where(
         _F.c.question_id == bindparam("qid"),
@@ -198,14 +198,21 @@ _CLOSE_STANDING = (
     .values(end_time=bindparam("end"))
     .returning(_F.c.id, _F.c.start_time)
 )
-_CLOSE = update(_F).where(_F.c.id == bindparam("forecast_id")).values(end_time=bindparam("end"))
-_INSERT = insert(_F).returning(_F.c.id)
-
-
-def question_facts(session: Session, question_id: int) -> QuestionFacts | None:
-    """Read what forecasting on a question needs, without loading the ORM object."""
-    row = session.connection().execute(_QUESTION_BY_ID, {"question_id": question_id}).first()
-    return QuestionFacts(*row) if row else None
+_CLOSE = DriverStatement(
+    update(_F).where(_F.c.id == bindparam("forecast_id")).values(end_time=bindparam("end"))
+)
+_INSERT = DriverStatement(
+    insert(_F)
+    .values(
+        question_id=bindparam("question_id"),
+        user_id=bindparam("user_id"),
+        start_time=bindparam("start_time"),
+        probability=bindparam("probability"),
+        cdf=bindparam("cdf"),
+        rationale=bindparam("rationale"),
+    )
+    .returning(_F.c.id)
+)
 
 
 def submit_forecast(
@@ -227,62 +234,68 @@ def submit_forecast(
     rationale = (rationale or "").strip() or None
     if rationale and len(rationale) > MAX_RATIONALE:
         raise ValidationFailed(f"rationale is longer than {MAX_RATIONALE} characters", "rationale")
-    # This is the hottest write path, so it speaks SQL expressions rather than ORM objects.
+    # This is the hottest write path, so it speaks SQL on the driver rather than ORM objects.
     for _attempt in range(_ATTEMPTS):
-        begin_write(session)
-        conn = session.connection()
-        row = conn.execute(_TOUCH_QUESTION, {"question_id": question_id}).first()
         try:
-            if row is None:
-                raise NotFound(f"no question {question_id}")
-            question = QuestionFacts(*row)
-            value = parse_value(question, probability=probability, cdf=cdf, quantiles=quantiles)
-            # The clock is read after the write lock is held, so one user's rows are ordered.
-            at = now or utcnow()
-            _check_open(question, at)
-        except (ValidationFailed, Conflict, NotFound):
-            session.rollback()
-            raise
-        closed = conn.execute(
-            _CLOSE_STANDING, {"qid": question_id, "uid": actor.id, "end": at}
-        ).first()
-        if closed is not None and closed.start_time >= at:
-            # A clock that stepped back: keep the rows in order, one microsecond apart.
-            at = closed.start_time + timedelta(microseconds=1)
-            if at >= question.close_time:
-                # No room left before the close: the close time belongs to the closed side.
-                session.rollback()
-                raise Conflict("the question is closed and takes no forecasts", "question")
-            conn.execute(_CLOSE, {"forecast_id": closed.id, "end": at})
-        try:
-            forecast_id = conn.execute(
-                _INSERT,
-                {
-                    "question_id": question_id,
-                    "user_id": actor.id,
-                    "start_time": at,
-                    "probability": value.probability,
-                    "cdf": value.cdf,
-                    "rationale": rationale,
-                },
-            ).scalar_one()
-            session.commit()
+            with driver_write(session) as conn:
+                return _record(
+                    conn, actor.id, question_id, now, rationale, probability, cdf, quantiles
+                )
         except IntegrityError:
             # Another request of the same user won the race; retry on top of its row.
-            session.rollback()
             continue
-        return ForecastRecord(
-            forecast_id,
-            question_id,
-            question.key,
-            actor.id,
-            at,
-            None,
-            value.probability,
-            value.cdf,
-            rationale,
-        )
     raise Conflict("another forecast of yours was being saved at the same moment; try again")
+
+
+def _record(
+    conn: DriverConnection,
+    user_id: int,
+    question_id: int,
+    now: datetime | None,
+    rationale: str | None,
+    probability: Any,
+    cdf: Any,
+    quantiles: Any,
+) -> ForecastRecord:
+    row = _TOUCH_QUESTION.first(conn, {"question_id": question_id})
+    if row is None:
+        raise NotFound(f"no question {question_id}")
+    question = QuestionFacts(*row)
+    value = parse_value(question, probability=probability, cdf=cdf, quantiles=quantiles)
+    # The clock is read after the write lock is held, so one user's rows are ordered.
+    at = now or utcnow()
+    _check_open(question, at)
+    closed = _CLOSE_STANDING.first(conn, {"qid": question_id, "uid": user_id, "end": at})
+    if closed is not None and closed[1] >= at:
+        # A clock that stepped back: keep the rows in order, one microsecond apart.
+        at = closed[1] + timedelta(microseconds=1)
+        if at >= question.close_time:
+            # No room left before the close: the close time belongs to the closed side.
+            raise Conflict("the question is closed and takes no forecasts", "question")
+        _CLOSE.rows(conn, {"forecast_id": closed[0], "end": at})
+    inserted = _INSERT.first(
+        conn,
+        {
+            "question_id": question_id,
+            "user_id": user_id,
+            "start_time": at,
+            "probability": value.probability,
+            "cdf": value.cdf,
+            "rationale": rationale,
+        },
+    )
+    assert inserted is not None
+    return ForecastRecord(
+        inserted[0],
+        question_id,
+        question.key,
+        user_id,
+        at,
+        None,
+        value.probability,
+        value.cdf,
+        rationale,
+    )
 
 
 def withdraw_forecast(
@@ -293,7 +306,9 @@ def withdraw_forecast(
     begin_write(session)
     # Lock the question row before the forecast row, in the order submitting takes them:
     # the other order deadlocks against a concurrent submission on PostgreSQL.
-    row = session.connection().execute(_TOUCH_QUESTION, {"question_id": question_id}).first()
+    row = _TOUCH_QUESTION.first(
+        DriverConnection.of(session.connection()), {"question_id": question_id}
+    )
     if row is None:
         session.rollback()
         raise NotFound(f"no question {question_id}")

@@ -11,6 +11,7 @@ from sqlmodel import Session, col
 
 from forecast.clock import utcnow
 from forecast.db import begin_write
+from forecast.driver_sql import DriverStatement, driver_read
 from forecast.models import ApiToken, User
 
 TOKEN_PREFIX = "fc_"
@@ -33,7 +34,7 @@ def create_token(*, session: Session, user: User, label: str = "") -> str:
 
 _T = ApiToken.__table__  # type: ignore[attr-defined]
 _U = User.__table__  # type: ignore[attr-defined]
-_TOKEN_OWNER = (
+_TOKEN_OWNER = DriverStatement(
     sa_select(_U.c.id, _U.c.username, _U.c.role, _U.c.is_demo, _U.c.created_at)
     .join(_T, _T.c.user_id == _U.c.id)
     .where(_T.c.token_hash == bindparam("token_hash"), _T.c.revoked_at.is_(None))
@@ -45,16 +46,14 @@ def user_for_token(*, session: Session, token: str) -> User | None:
     if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
         return None
     # Every API request passes here: one indexed SQL statement, no ORM identity bookkeeping.
-    row = session.connection().execute(_TOKEN_OWNER, {"token_hash": hash_token(token)}).first()
+    with driver_read(session) as conn:
+        row = _TOKEN_OWNER.first(conn, {"token_hash": hash_token(token)})
     if row is None:
         return None
+    user_id, username, role, is_demo, created_at = row
     # model_construct skips validation (the row is the database's own): 5 us instead of 120 us.
     return User.model_construct(
-        id=row.id,
-        username=row.username,
-        role=row.role,
-        is_demo=row.is_demo,
-        created_at=row.created_at,
+        id=user_id, username=username, role=role, is_demo=is_demo, created_at=created_at
     )
 
 

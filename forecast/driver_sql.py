@@ -1,0 +1,216 @@
+"""Core statements and transactions run straight on the driver, for the busiest requests.
+
+A SQLAlchemy Core execute spends about 35 us in Python per statement before the driver sees
+it (compiled-cache lookup, execution context, result objects); the driver itself takes 3 to 8
+us on SQLite. The submit path runs its statements while it holds SQLite's single write lock,
+so there that overhead is serial time that every worker waits for.
+
+A DriverStatement is still written in Core, so its SQL stays portable and checked against the
+models. It is compiled once per dialect into the SQL string, the order of its parameters, and
+the type processors of its parameters and result columns (all public SQLAlchemy API), then
+runs on a DBAPI connection. Driver errors come back as SQLAlchemy's own exception classes.
+
+driver_read and driver_write hand out that connection. Inside a Session's transaction they
+join it. Otherwise they take a pooled connection outside any Session: a Session transaction
+costs about 80 us of bookkeeping around an empty SQLite commit that itself takes 20 us, and
+the write path would pay it inside the write lock.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.engine import Connection, Dialect, Engine
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.sql.expression import ClauseElement
+from sqlmodel import Session
+
+from forecast.db import begin_write, writer_queue
+
+Processor = Callable[[Any], Any]
+
+
+@dataclass
+class _Compiled:
+    """One statement as one dialect's driver takes it."""
+
+    dialect: Dialect
+    sql: str
+    positional: bool
+    names: tuple[str, ...]  # parameter names, in the driver's order when positional
+    keys: tuple[str, ...]  # the keys the driver expects for each name (named style)
+    defaults: Mapping[str, Any]  # values fixed in the statement itself (literals)
+    binds: tuple[Processor | None, ...]
+    columns: tuple[Any, ...]  # the result columns' types, as this dialect implements them
+    # Result processors by the driver's type codes of the columns (PostgreSQL's numeric
+    # processors depend on them), filled on first use.
+    results: dict[tuple[Any, ...], tuple[Processor | None, ...]] = field(default_factory=dict)
+
+    def processors(self, description: Sequence[Sequence[Any]]) -> tuple[Processor | None, ...]:
+        """Return the result processors for a cursor's description."""
+        codes = tuple(d[1] for d in description)
+        found = self.results.get(codes)
+        if found is None:
+            found = tuple(
+                t.result_processor(self.dialect, code)
+                for t, code in zip(self.columns, codes, strict=True)
+            )
+            self.results[codes] = found
+        return found
+
+
+@dataclass(frozen=True)
+class DriverConnection:
+    """A DBAPI connection with the dialect that compiles statements for it."""
+
+    dialect: Dialect
+    dbapi: Any
+
+    @classmethod
+    def of(cls, conn: Connection) -> DriverConnection:
+        """Return the driver connection under a SQLAlchemy connection (same transaction)."""
+        return cls(conn.dialect, conn.connection.dbapi_connection)
+
+
+@contextmanager
+def _translated(dialect: Dialect, sql: str, arguments: Any) -> Iterator[None]:
+    """Raise driver errors as SQLAlchemy's exception classes (IntegrityError and so on)."""
+    dbapi_error = dialect.loaded_dbapi.Error
+    try:
+        yield
+    except dbapi_error as exc:
+        raise DBAPIError.instance(sql, arguments, exc, dbapi_error) from exc
+
+
+def _bind(session: Session) -> Engine:
+    engine = session.get_bind()
+    assert isinstance(engine, Engine)
+    return engine
+
+
+@contextmanager
+def driver_read(session: Session) -> Iterator[DriverConnection]:
+    """Yield a connection to read from: the session's inside its transaction, else a pooled one.
+
+    Outside a transaction each SQLite statement reads a snapshot of its own; on PostgreSQL the
+    pool's reset on return ends the transaction the read opened.
+    """
+    if session.in_transaction():
+        yield DriverConnection.of(session.connection())
+        return
+    engine = _bind(session)
+    pooled = engine.raw_connection()
+    try:
+        yield DriverConnection(engine.dialect, pooled.dbapi_connection)
+    finally:
+        pooled.close()
+
+
+@contextmanager
+def driver_write(session: Session) -> Iterator[DriverConnection]:
+    """Yield a connection inside a write transaction, committed when the block ends.
+
+    An exception rolls everything back. Inside a Session's transaction the block joins it
+    (and commits it); otherwise it runs on a pooled connection, queued on SQLite's writer
+    lock for exactly as long as the transaction lasts.
+    """
+    if session.in_transaction():
+        begin_write(session)
+        try:
+            yield DriverConnection.of(session.connection())
+        except BaseException:
+            session.rollback()
+            raise
+        session.commit()
+        return
+    engine = _bind(session)
+    dialect = engine.dialect
+    queue = writer_queue(engine)
+    pooled = engine.raw_connection()
+    raw: Any = pooled.dbapi_connection
+    lock = queue.acquire() if queue is not None else None
+    try:
+        if dialect.name == "sqlite":
+            with _translated(dialect, "BEGIN IMMEDIATE", ()):
+                raw.execute("BEGIN IMMEDIATE")
+        try:
+            yield DriverConnection(dialect, raw)
+        except BaseException:
+            raw.rollback()
+            raise
+        with _translated(dialect, "COMMIT", ()):
+            raw.commit()
+    finally:
+        if queue is not None:
+            queue.release(lock)
+        pooled.close()
+
+
+class DriverStatement:
+    """A Core statement compiled once per dialect and executed on the raw DBAPI cursor."""
+
+    def __init__(self, statement: ClauseElement) -> None:
+        self.statement = statement
+        self._compiled: dict[str, _Compiled] = {}
+        self._lock = threading.Lock()
+
+    def _for(self, dialect: Dialect) -> _Compiled:
+        found = self._compiled.get(dialect.name)
+        if found is None:
+            with self._lock:
+                found = self._compiled.get(dialect.name) or _compile(self.statement, dialect)
+                self._compiled[dialect.name] = found
+        return found
+
+    def rows(self, conn: DriverConnection, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+        """Execute with params on conn; return the processed rows."""
+        compiled = self._for(conn.dialect)
+        # A parameter left out is a KeyError, never a silent NULL.
+        values = [params[n] if n in params else compiled.defaults[n] for n in compiled.names]
+        values = [p(v) if p else v for p, v in zip(compiled.binds, values, strict=True)]
+        arguments: Sequence[Any] | dict[str, Any] = (
+            values if compiled.positional else dict(zip(compiled.keys, values, strict=True))
+        )
+        cursor = conn.dbapi.cursor()
+        try:
+            with _translated(conn.dialect, compiled.sql, arguments):
+                cursor.execute(compiled.sql, arguments)
+                description = cursor.description
+                raw = cursor.fetchall() if description is not None else []
+        finally:
+            cursor.close()
+        if not raw:
+            return []
+        processors = compiled.processors(description)
+        if not any(processors):
+            return [tuple(r) for r in raw]
+        return [tuple(p(v) if p else v for p, v in zip(processors, r, strict=True)) for r in raw]
+
+    def first(self, conn: DriverConnection, params: Mapping[str, Any]) -> tuple[Any, ...] | None:
+        """Execute and return the first row, or None."""
+        found = self.rows(conn, params)
+        return found[0] if found else None
+
+
+def _compile(statement: ClauseElement, dialect: Dialect) -> _Compiled:
+    compiled: Any = statement.compile(dialect=dialect)
+    positional = bool(dialect.positional)
+    names = tuple(compiled.positiontup if positional else compiled.binds)
+    escaped = getattr(compiled, "escaped_bind_names", None) or {}
+    columns = list(getattr(statement, "exported_columns", ()))
+    return _Compiled(
+        dialect=dialect,
+        sql=compiled.string,
+        positional=positional,
+        names=names,
+        keys=tuple(escaped.get(n, n) for n in names),
+        defaults={n: b.value for n, b in compiled.binds.items() if not b.required},
+        binds=tuple(
+            compiled.binds[n].type.dialect_impl(dialect).bind_processor(dialect) for n in names
+        ),
+        columns=tuple(c.type.dialect_impl(dialect) for c in columns),
+    )
