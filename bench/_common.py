@@ -90,7 +90,7 @@ def start_gunicorn(
     if threads > 1:
         args += ["-k", "gthread", "--threads", str(threads)]
     process = subprocess.Popen(
-        [*args, "forecast:create_app()"],
+        [*args, "forecast.wsgi:app"],
         env={**os.environ, **env},
         cwd=ROOT,
         start_new_session=True,

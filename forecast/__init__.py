@@ -18,11 +18,13 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from flask_wtf.csrf import CSRFProtect
 
     from forecast import api, auth, cli, config, db, errors_http, rate_limits, text_guard, web
+    from forecast.json_provider import OrjsonProvider
     from forecast.sessions import PageSessionInterface
 
     app = Flask(
         __name__, instance_relative_config=True, template_folder=os.path.join(ROOT, "templates")
     )
+    app.json = OrjsonProvider(app)
     config.load(app, overrides)
     app.session_interface = PageSessionInterface()
     os.makedirs(app.instance_path, exist_ok=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import importlib.util
 import os
 import signal
@@ -35,6 +36,7 @@ def serve_command(host: str, port: int, threads: int, no_scheduler: bool) -> Non
             click.echo("scheduler started")
 
     click.echo(f"serving on http://{host}:{port}")
+    gc.freeze()  # as in forecast/wsgi.py: full collections then skip the long-lived app
     SingleProcessServer(app, bind=f"{host}:{port}", threads=threads, on_start=start_jobs).run()
 
 

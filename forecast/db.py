@@ -89,8 +89,8 @@ class WriterQueue:
 
     SQLite makes a blocked writer sleep in growing steps (1, 2, 5, 10 ms...) before it retries,
     so under load most of a queued writer's wait is idle sleep. A blocking file lock queues
-    writers in the kernel instead: the next one wakes the moment the previous one's connection
-    goes back to the pool. SQLite's own lock still guards the data.
+    writers in the kernel instead: the next one wakes the moment the previous one's transaction
+    ends. SQLite's own lock still guards the data.
     """
 
     def __init__(self, path: str) -> None:
@@ -101,18 +101,22 @@ class WriterQueue:
         """Wait for the lock; return its descriptor (None when this thread holds it already)."""
         # A thread that already writes elsewhere must not wait on itself: it falls back on
         # SQLite's own busy handling for the nested transaction.
-        if getattr(self.held, "fd", None):
+        if getattr(self.held, "locked", False):
             return None
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        self.held.fd = fd
-        return fd
+        lock_file = getattr(self.held, "file", None)
+        if lock_file is None or lock_file.pid != os.getpid():
+            # One descriptor per thread and process: flock excludes open file descriptions, and
+            # a forked child must not share its parent's.
+            lock_file = self.held.file = _LockFile(self.path)
+        fcntl.flock(lock_file.fd, fcntl.LOCK_EX)
+        self.held.locked = True
+        return lock_file.fd
 
     def release(self, fd: int | None) -> None:
-        """Let the next writer in (closing the descriptor releases the lock)."""
+        """Let the next writer in."""
         if fd is not None:
-            self.held.fd = None
-            os.close(fd)
+            self.held.locked = False
+            fcntl.flock(fd, fcntl.LOCK_UN)
 
     def enter(self, conn: Connection) -> None:
         fd = self.acquire()
@@ -121,6 +125,19 @@ class WriterQueue:
 
     def leave(self, _dbapi_connection: Any, record: Any) -> None:
         self.release(record.info.pop(_LOCK_FD, None))
+
+
+class _LockFile:
+    """The lock file, opened once per thread (two system calls fewer per write)."""
+
+    def __init__(self, path: str) -> None:
+        self.fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        self.pid = os.getpid()
+
+    def __del__(self) -> None:
+        # Closed with its thread; a forked child leaves its parent's descriptor alone.
+        if self.pid == os.getpid():
+            os.close(self.fd)
 
 
 _WRITER_QUEUES: weakref.WeakKeyDictionary[Engine, WriterQueue] = weakref.WeakKeyDictionary()

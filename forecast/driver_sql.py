@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy.engine import Connection, Dialect, Engine
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, StatementError
 from sqlalchemy.sql.expression import ClauseElement
 from sqlmodel import Session
 
@@ -44,7 +44,7 @@ class _Compiled:
     names: tuple[str, ...]  # parameter names, in the driver's order when positional
     keys: tuple[str, ...]  # the keys the driver expects for each name (named style)
     defaults: Mapping[str, Any]  # values fixed in the statement itself (literals)
-    binds: tuple[Processor | None, ...]
+    parameters: tuple[tuple[str, Processor | None], ...]  # names with their bind processors
     columns: tuple[Any, ...]  # the result columns' types, as this dialect implements them
     # Result processors by the driver's type codes of the columns (PostgreSQL's numeric
     # processors depend on them), filled on first use.
@@ -76,14 +76,17 @@ class DriverConnection:
         return cls(conn.dialect, conn.connection.dbapi_connection)
 
 
+def _translate(dialect: Dialect, sql: str, arguments: Any, exc: Exception) -> StatementError:
+    """Return a driver error as SQLAlchemy's exception class for it (IntegrityError and so on)."""
+    return DBAPIError.instance(sql, arguments, exc, dialect.loaded_dbapi.Error)
+
+
 @contextmanager
 def _translated(dialect: Dialect, sql: str, arguments: Any) -> Iterator[None]:
-    """Raise driver errors as SQLAlchemy's exception classes (IntegrityError and so on)."""
-    dbapi_error = dialect.loaded_dbapi.Error
     try:
         yield
-    except dbapi_error as exc:
-        raise DBAPIError.instance(sql, arguments, exc, dbapi_error) from exc
+    except dialect.loaded_dbapi.Error as exc:
+        raise _translate(dialect, sql, arguments, exc) from exc
 
 
 def _bind(session: Session) -> Engine:
@@ -168,19 +171,23 @@ class DriverStatement:
 
     def rows(self, conn: DriverConnection, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
         """Execute with params on conn; return the processed rows."""
-        compiled = self._for(conn.dialect)
-        # A parameter left out is a KeyError, never a silent NULL.
-        values = [params[n] if n in params else compiled.defaults[n] for n in compiled.names]
-        values = [p(v) if p else v for p, v in zip(compiled.binds, values, strict=True)]
+        compiled = self._compiled.get(conn.dialect.name) or self._for(conn.dialect)
+        defaults = compiled.defaults
+        values = []
+        for name, process in compiled.parameters:
+            # A parameter left out is a KeyError, never a silent NULL.
+            value = params[name] if name in params else defaults[name]
+            values.append(process(value) if process else value)
         arguments: Sequence[Any] | dict[str, Any] = (
             values if compiled.positional else dict(zip(compiled.keys, values, strict=True))
         )
         cursor = conn.dbapi.cursor()
         try:
-            with _translated(conn.dialect, compiled.sql, arguments):
-                cursor.execute(compiled.sql, arguments)
-                description = cursor.description
-                raw = cursor.fetchall() if description is not None else []
+            cursor.execute(compiled.sql, arguments)
+            description = cursor.description
+            raw = cursor.fetchall() if description is not None else []
+        except conn.dialect.loaded_dbapi.Error as exc:
+            raise _translate(conn.dialect, compiled.sql, arguments, exc) from exc
         finally:
             cursor.close()
         if not raw:
@@ -209,8 +216,8 @@ def _compile(statement: ClauseElement, dialect: Dialect) -> _Compiled:
         names=names,
         keys=tuple(escaped.get(n, n) for n in names),
         defaults={n: b.value for n, b in compiled.binds.items() if not b.required},
-        binds=tuple(
-            compiled.binds[n].type.dialect_impl(dialect).bind_processor(dialect) for n in names
+        parameters=tuple(
+            (n, compiled.binds[n].type.dialect_impl(dialect).bind_processor(dialect)) for n in names
         ),
         columns=tuple(c.type.dialect_impl(dialect) for c in columns),
     )

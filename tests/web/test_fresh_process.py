@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -38,3 +39,30 @@ def test_the_first_request_of_a_new_process_can_submit_a_forecast(app: Flask) ->
         cwd=Path(__file__).resolve().parents[2],
     )
     assert result.stdout.strip().splitlines()[-1] == "201", result.stderr[-1500:]
+
+
+WSGI_SCRIPT = """
+import gc
+from forecast.wsgi import app
+print(app.config["DATABASE_URL"])
+print(app.test_client().get("/api/v1/health").status_code)
+print(gc.get_freeze_count())
+"""
+
+
+def test_the_wsgi_entry_point_serves_the_configured_database_with_the_app_frozen(
+    app: Flask,
+) -> None:
+    url = app.config["DATABASE_URL"]
+    result = subprocess.run(
+        [sys.executable, "-c", WSGI_SCRIPT],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=Path(__file__).resolve().parents[2],
+        env={**os.environ, "FORECAST_DATABASE_URL": url, "FORECAST_SCHEDULER_ENABLED": "false"},
+    )
+    database, status, frozen = result.stdout.strip().splitlines()[-3:]
+    assert (database, status) == (url, "200"), result.stderr[-1500:]
+    # The collector no longer scans the objects built at start-up.
+    assert int(frozen) > 50_000
