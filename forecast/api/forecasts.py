@@ -9,6 +9,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from forecast.api.common import BEARER, caller, created, document_errors
+from forecast.api.json_body import json_body
 from forecast.api.schemas import ForecastIn, ForecastList, ForecastOut
 from forecast.db import get_session
 from forecast.services import forecasts as forecast_service
@@ -20,7 +21,7 @@ bp = Blueprint("api_forecasts", __name__, url_prefix="/api/v1/questions", descri
 
 @bp.route("/<int:question_id>/forecasts")
 class Forecasts(MethodView):
-    @bp.arguments(ForecastIn())
+    @json_body(bp, ForecastIn())
     @bp.response(201, ForecastOut)
     @bp.doc(security=BEARER)
     @document_errors(bp, 400, 401, 404, 409, 422)

@@ -212,3 +212,38 @@ def test_a_user_without_password_cannot_get_a_token(app: Flask, client: FlaskCli
         "/api/v1/tokens", json={"username": "imported", "password": "anything-at-all"}
     )
     assert response.status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("data", "content_type", "status", "field", "message"),
+    [
+        ("{not json", "application/json", 400, None, "Invalid JSON body."),
+        ('{"probability": 0.5, "colour": "red"}', "application/json", 422, "colour", "Unknown"),
+        ('{"probability": "high"}', "application/json", 422, "probability", "number"),
+        ('[0.5]', "application/json", 422, None, "Invalid input type"),
+        # No JSON body at all: the body loads as {} and the service names what is missing.
+        ("", "application/json", 422, "probability", "exactly one"),
+        ("probability=0.5", "application/x-www-form-urlencoded", 422, "probability", "exactly one"),
+    ],
+)
+def test_a_forecast_body_is_refused_with_the_reason_and_nothing_is_stored(
+    organizer: Api,
+    api_as: Any,
+    client: FlaskClient,
+    data: str,
+    content_type: str,
+    status: int,
+    field: str | None,
+    message: str,
+) -> None:
+    qid = organizer.post("/questions", json=question_data()).get_json()["id"]
+    alice = api_as("alice")
+    response = client.post(
+        f"/api/v1/questions/{qid}/forecasts",
+        data=data,
+        headers={"Authorization": f"Bearer {alice.token}", "Content-Type": content_type},
+    )
+    error = error_of(response)
+    assert (response.status_code, error["field"]) == (status, field), error
+    assert message in error["message"]
+    assert alice.get(f"/questions/{qid}/forecasts/mine").get_json()["items"] == []
