@@ -220,7 +220,7 @@ def test_a_user_without_password_cannot_get_a_token(app: Flask, client: FlaskCli
         ("{not json", "application/json", 400, None, "Invalid JSON body."),
         ('{"probability": 0.5, "colour": "red"}', "application/json", 422, "colour", "Unknown"),
         ('{"probability": "high"}', "application/json", 422, "probability", "number"),
-        ('[0.5]', "application/json", 422, None, "Invalid input type"),
+        ("[0.5]", "application/json", 422, None, "Invalid input type"),
         # No JSON body at all: the body loads as {} and the service names what is missing.
         ("", "application/json", 422, "probability", "exactly one"),
         ("probability=0.5", "application/x-www-form-urlencoded", 422, "probability", "exactly one"),
