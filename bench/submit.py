@@ -4,15 +4,22 @@ Workload: a fresh database holding 1,000 open binary questions and 500 forecaste
 tokens; gunicorn with 2 workers on a loopback port; wrk with 32 connections for 10 s posting
 `{"probability": p}` to random (question, token) pairs, and in the same run 10 s of GET
 /api/v1/health. Afterwards the forecast rows are counted against wrk's 2xx count.
-Usage: forecast bench submit [--seconds N] [--postgres URL] [--threads T]
+
+The pair is run --rounds times on the same server, health then submit each time, and the
+medians are reported with every round's figures: on a shared machine the speed drifts by a
+quarter from one ten seconds to the next, and a ratio taken from a single pair is mostly that
+drift. The rows are checked against the 2xx count of all rounds together.
+Usage: forecast bench submit [--seconds N] [--rounds R] [--postgres URL] [--threads T]
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import sys
 import tempfile
+from typing import NamedTuple
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
@@ -27,8 +34,14 @@ def prepare(url: str) -> tuple[list[int], list[str]]:
     return prepare_open_questions(url, questions=N_QUESTIONS, users=N_USERS)
 
 
-def stored_rows(url: str) -> tuple[int, float]:
-    """Return the number of forecast rows and the seconds between the first and last."""
+def stored_rows(url: str, after_id: int = 0) -> tuple[int, float]:
+    """Return the forecast rows past after_id and the seconds between the first and last."""
+    count, span, _ = stored_rows_since(url, after_id)
+    return count, span
+
+
+def stored_rows_since(url: str, after_id: int) -> tuple[int, float, int]:
+    """Return the rows with an id past after_id, their time span in seconds, and the last id."""
     from sqlalchemy import func, select
 
     from forecast.db import make_engine
@@ -37,11 +50,17 @@ def stored_rows(url: str) -> tuple[int, float]:
     engine = make_engine(url)
     table = Forecast.__table__  # type: ignore[attr-defined]
     with engine.connect() as conn:
-        count, first, last = conn.execute(
-            select(func.count(), func.min(table.c.start_time), func.max(table.c.start_time))
+        count, first, last, last_id = conn.execute(
+            select(
+                func.count(),
+                func.min(table.c.start_time),
+                func.max(table.c.start_time),
+                func.max(table.c.id),
+            ).where(table.c.id > after_id)
         ).one()
     engine.dispose()
-    return int(count), (last - first).total_seconds() if count > 1 else 0.0
+    span = (last - first).total_seconds() if count > 1 else 0.0
+    return int(count), span, int(last_id or after_id)
 
 
 def submit_lua(ids: list[int], tokens: list[str], seconds: int) -> str:
@@ -70,46 +89,76 @@ end
 """
 
 
-def run(label: str, url: str, seconds: int, threads: int) -> dict[str, float]:
-    """Prepare the database, serve it, load it, and print the figures."""
+class Round(NamedTuple):
+    """One health run and one submit run, back to back."""
+
+    health: LoadResult
+    submit: LoadResult
+    forecasts_per_s: float
+
+    @property
+    def ratio(self) -> float:
+        return self.forecasts_per_s / self.health.rps
+
+
+def run(label: str, url: str, seconds: int, threads: int, rounds: int = 3) -> dict[str, float]:
+    """Prepare the database, serve it, load it round after round, and print the figures."""
     ids, tokens = prepare(url)
     env = server_env(url)
-    with gunicorn(env, workers=2, threads=threads) as base:
-        wrk(f"{base}/api/v1/health", seconds=2)  # warm up both workers
-        health = wrk(f"{base}/api/v1/health", seconds=seconds)
-        submit: LoadResult = wrk(
-            f"{base}/api/v1/questions",
-            lua_request=submit_lua(ids, tokens, seconds),
-            seconds=seconds,
-        )
-    rows, span = stored_rows(url)
-    rate = rows / span if span > 0 else 0.0
+    done: list[Round] = []
+    last_id = 0
     print(
         f"{label}: gunicorn 2 workers{f' x {threads} threads' if threads > 1 else ''}, "
-        f"wrk 32 connections, {seconds} s each"
+        f"wrk 32 connections, {seconds} s each, {rounds} rounds of health then submit"
     )
-    row(
-        "health requests/s",
-        f"{health.rps:,.0f} (p50 {health.p50_ms:.1f} ms, p99 {health.p99_ms:.1f} ms)",
-    )
+    with gunicorn(env, workers=2, threads=threads) as base:
+        wrk(f"{base}/api/v1/health", seconds=2)  # warm up both workers
+        for number in range(1, rounds + 1):
+            health = wrk(f"{base}/api/v1/health", seconds=seconds)
+            submit: LoadResult = wrk(
+                f"{base}/api/v1/questions",
+                lua_request=submit_lua(ids, tokens, seconds),
+                seconds=seconds,
+            )
+            rows, span, last_id = stored_rows_since(url, last_id)
+            one = Round(health, submit, rows / span if span > 0 else 0.0)
+            done.append(one)
+            row(
+                f"round {number}",
+                f"health {health.rps:,.0f}/s, {one.forecasts_per_s:,.0f} forecasts/s, "
+                f"p99 {submit.p99_ms:.1f} ms, ratio {one.ratio:.2f}",
+            )
+    rows, _ = stored_rows(url)
+    ok = sum(r.submit.ok for r in done)
+
+    def median(values: list[float]) -> float:
+        return float(statistics.median(values))
+
+    health_rps = median([r.health.rps for r in done])
+    rate = median([r.forecasts_per_s for r in done])
+    ratio = median([r.ratio for r in done])
+    p50 = median([r.submit.p50_ms for r in done])
+    p99 = median([r.submit.p99_ms for r in done])
+    health_p99 = median([r.health.p99_ms for r in done])
+    print(f"  medians over the {rounds} rounds:")
+    row("health requests/s", f"{health_rps:,.0f} (p99 {health_p99:.1f} ms)")
     row("forecasts/s (rows / their time span)", f"{rate:,.0f}")
-    row("submit latency p50 / p99", f"{submit.p50_ms:.1f} ms / {submit.p99_ms:.1f} ms")
-    row("ratio submit/health", f"{rate / health.rps:.2f}")
-    row("2xx / drain 404s / socket errors", f"{submit.ok} / {submit.non_2xx} / {submit.errors}")
-    verdict = "equal: none lost" if rows == submit.ok else "MISMATCH"
-    row("forecast rows vs 2xx", f"{rows} vs {submit.ok} ({verdict})")
-    return {
-        "forecasts_per_s": rate,
-        "ratio": rate / health.rps,
-        "p99_ms": submit.p99_ms,
-        "lost": submit.ok - rows,
-    }
+    row("submit latency p50 / p99", f"{p50:.1f} ms / {p99:.1f} ms")
+    row("ratio submit/health (median of the rounds)", f"{ratio:.2f}")
+    row(
+        "2xx / drain 404s / socket errors",
+        f"{ok} / {sum(r.submit.non_2xx for r in done)} / {sum(r.submit.errors for r in done)}",
+    )
+    verdict = "equal: none lost" if rows == ok else "MISMATCH"
+    row("forecast rows vs 2xx", f"{rows} vs {ok} ({verdict})")
+    return {"forecasts_per_s": rate, "ratio": ratio, "p99_ms": p99, "lost": ok - rows}
 
 
 def main(argv: list[str]) -> int:
     """Run the benchmark on SQLite, then on PostgreSQL when a URL is given."""
     parser = argparse.ArgumentParser(prog="forecast bench submit")
     parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=3, help="health-then-submit pairs")
     parser.add_argument("--threads", type=int, default=1, help="gthread threads per worker")
     parser.add_argument(
         "--postgres",
@@ -118,9 +167,9 @@ def main(argv: list[str]) -> int:
     )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
-        run("SQLite", f"sqlite:///{tmp}/bench.db", args.seconds, args.threads)
+        run("SQLite", f"sqlite:///{tmp}/bench.db", args.seconds, args.threads, args.rounds)
     if args.postgres:
-        run("PostgreSQL", args.postgres, args.seconds, args.threads)
+        run("PostgreSQL", args.postgres, args.seconds, args.threads, args.rounds)
     return 0
 
 

@@ -107,3 +107,13 @@ def test_the_load_benchmark_runs_at_smoke_size() -> None:
     assert sum(int(count.replace(",", "")) for _, count, *_ in kinds) > 0
     assert re.search(r"socket errors \(connect/read/write/timeout\) +0$", out, re.MULTILINE)
     assert "forecast rows added vs 2xx submissions" in out and "MISMATCH" not in out
+
+
+@pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk is not installed")
+def test_the_submit_benchmark_reports_every_round_and_loses_nothing() -> None:
+    out = run_bench("submit", "--seconds", "2", "--rounds", "2")
+    rounds = re.findall(r"round (\d) +health ([\d,]+)/s, ([\d,]+) forecasts/s", out)
+    assert [r[0] for r in rounds] == ["1", "2"]
+    assert all(int(f.replace(",", "")) > 0 for *_, f in rounds)
+    assert re.search(r"ratio submit/health \(median of the rounds\) +\d\.\d\d$", out, re.M)
+    assert "(equal: none lost)" in out and "MISMATCH" not in out
