@@ -18,12 +18,15 @@ the write path would pay it inside the write lock.
 
 from __future__ import annotations
 
+import os
 import threading
+import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import event
 from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.exc import DBAPIError, StatementError
 from sqlalchemy.sql.expression import ClauseElement
@@ -95,9 +98,86 @@ def _bind(session: Session) -> Engine:
     return engine
 
 
+class _KeptConnections:
+    """SQLite driver connections kept by their threads between uses.
+
+    A pool checkout and return costs about 70,000 instructions, and the submit path needs a
+    connection twice (the token, then the write). A SQLite connection is a file handle with
+    nothing to check again, so each thread keeps one; the page cache it holds also stays warm
+    from the token read to the write. A connection goes back to the pool when its thread has
+    ended, and is closed when the engine is disposed. A forked child opens its own.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = weakref.ref(engine)  # the registry must not keep engines alive
+        self.local = threading.local()
+        self.lock = threading.Lock()
+        self.kept: list[tuple[int, weakref.ref[threading.Thread], Any]] = []
+        event.listen(engine, "engine_disposed", self.close_all)
+
+    def get(self) -> Any:
+        held = getattr(self.local, "held", None)
+        if held is not None and held[0] == os.getpid():
+            return held[1]
+        engine = self.engine()
+        assert engine is not None
+        pooled = engine.raw_connection()
+        with self.lock:
+            self._return_orphans()
+            self.kept.append((os.getpid(), weakref.ref(threading.current_thread()), pooled))
+        self.local.held = (os.getpid(), pooled)
+        return pooled
+
+    def _return_orphans(self) -> None:
+        pid, still = os.getpid(), []
+        for entry in self.kept:
+            owner_pid, thread, pooled = entry
+            if owner_pid != pid:
+                continue  # a parent's connection: never touched in a child
+            owner = thread()
+            if owner is None or not owner.is_alive():
+                pooled.close()
+            else:
+                still.append(entry)
+        self.kept = still
+
+    def close_all(self, _engine: Engine | None = None) -> None:
+        with self.lock:
+            for owner_pid, _thread, pooled in self.kept:
+                if owner_pid == os.getpid():
+                    pooled.invalidate()  # closes the driver connection now
+            self.kept = []
+            self.local = threading.local()
+
+
+_KEPT: weakref.WeakKeyDictionary[Engine, _KeptConnections] = weakref.WeakKeyDictionary()
+_KEPT_LOCK = threading.Lock()
+
+
+@contextmanager
+def _connection(engine: Engine) -> Iterator[Any]:
+    """Yield a driver connection outside any Session: the thread's own on SQLite, else pooled."""
+    if engine.dialect.name == "sqlite":
+        kept = _KEPT.get(engine)
+        if kept is None:
+            with _KEPT_LOCK:
+                kept = _KEPT.get(engine) or _KeptConnections(engine)
+                _KEPT[engine] = kept
+        raw = kept.get().dbapi_connection
+        if raw.in_transaction:
+            raw.rollback()  # whatever left a transaction open, the next user starts clean
+        yield raw
+        return
+    pooled = engine.raw_connection()
+    try:
+        yield pooled.dbapi_connection
+    finally:
+        pooled.close()  # the pool's reset on return ends any transaction a read opened
+
+
 @contextmanager
 def driver_read(session: Session) -> Iterator[DriverConnection]:
-    """Yield a connection to read from: the session's inside its transaction, else a pooled one.
+    """Yield a connection to read from: the session's inside its transaction, else the driver's.
 
     Outside a transaction each SQLite statement reads a snapshot of its own; on PostgreSQL the
     pool's reset on return ends the transaction the read opened.
@@ -106,11 +186,8 @@ def driver_read(session: Session) -> Iterator[DriverConnection]:
         yield DriverConnection.of(session.connection())
         return
     engine = _bind(session)
-    pooled = engine.raw_connection()
-    try:
-        yield DriverConnection(engine.dialect, pooled.dbapi_connection)
-    finally:
-        pooled.close()
+    with _connection(engine) as raw:
+        yield DriverConnection(engine.dialect, raw)
 
 
 @contextmanager
@@ -118,7 +195,7 @@ def driver_write(session: Session) -> Iterator[DriverConnection]:
     """Yield a connection inside a write transaction, committed when the block ends.
 
     An exception rolls everything back. Inside a Session's transaction the block joins it
-    (and commits it); otherwise it runs on a pooled connection, queued on SQLite's writer
+    (and commits it); otherwise it runs on the driver's connection, queued on SQLite's writer
     lock for exactly as long as the transaction lasts.
     """
     if session.in_transaction():
@@ -133,24 +210,22 @@ def driver_write(session: Session) -> Iterator[DriverConnection]:
     engine = _bind(session)
     dialect = engine.dialect
     queue = writer_queue(engine)
-    pooled = engine.raw_connection()
-    raw: Any = pooled.dbapi_connection
-    lock = queue.acquire() if queue is not None else None
-    try:
-        if dialect.name == "sqlite":
-            with _translated(dialect, "BEGIN IMMEDIATE", ()):
-                raw.execute("BEGIN IMMEDIATE")
+    with _connection(engine) as raw:
+        lock = queue.acquire() if queue is not None else None
         try:
-            yield DriverConnection(dialect, raw)
-        except BaseException:
-            raw.rollback()
-            raise
-        with _translated(dialect, "COMMIT", ()):
-            raw.commit()
-    finally:
-        if queue is not None:
-            queue.release(lock)
-        pooled.close()
+            if dialect.name == "sqlite":
+                with _translated(dialect, "BEGIN IMMEDIATE", ()):
+                    raw.execute("BEGIN IMMEDIATE")
+            try:
+                yield DriverConnection(dialect, raw)
+            except BaseException:
+                raw.rollback()
+                raise
+            with _translated(dialect, "COMMIT", ()):
+                raw.commit()
+        finally:
+            if queue is not None:
+                queue.release(lock)
 
 
 class DriverStatement:

@@ -208,3 +208,28 @@ def test_reads_outside_a_transaction_see_what_others_committed(world: tuple) -> 
             INSERT.rows(conn, _row_values(user_id, question_id, datetime.now(UTC)))
         with driver_read(reader) as conn:
             assert COUNT.first(conn, {}) == (1,)
+
+
+def test_on_sqlite_each_thread_keeps_its_connection_until_the_engine_is_disposed(
+    app: Flask,
+) -> None:
+    import sqlite3
+    import threading
+
+    engine = get_engine(app)
+
+    def connection_used() -> object:
+        with session_scope(engine) as session, driver_read(session) as conn:
+            return conn.dbapi
+
+    first = connection_used()
+    assert connection_used() is first, "the same thread reuses its connection"
+    others: list[object] = []
+    worker = threading.Thread(target=lambda: others.append(connection_used()))
+    worker.start()
+    worker.join()
+    assert others[0] is not first, "another thread has its own"
+    engine.dispose()
+    with pytest.raises(sqlite3.ProgrammingError):
+        first.execute("SELECT 1")  # type: ignore[attr-defined]
+    assert connection_used() is not first, "a disposed engine's threads start afresh"
