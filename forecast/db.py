@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import fcntl
-import os
-import threading
-import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -17,9 +13,10 @@ from sqlalchemy.orm import configure_mappers
 from sqlmodel import Session
 from werkzeug.routing import IntegerConverter, Map
 
+from forecast.sqlite_writers import register_writer_queue
+
 EXTENSION_KEY = "forecast_db"
 _IMMEDIATE = "forecast_sqlite_immediate"
-_LOCK_FD = "forecast_write_lock_fd"
 _WRITING = "forecast_writing"
 MAX_ROW_ID = 2**31 - 1  # ids are INTEGER columns: 32-bit signed on PostgreSQL
 
@@ -62,11 +59,13 @@ def _configure_sqlite(engine: Engine, lock_path: str | None) -> None:
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA mmap_size=268435456")
+        if lock_path:
+            # Checkpoints run after the writer lock is released (forecast.sqlite_writers), not
+            # inside whichever commit crosses SQLite's threshold while every other writer waits.
+            cursor.execute("PRAGMA wal_autocheckpoint=0")
         cursor.close()
 
-    writers = WriterQueue(lock_path) if lock_path else None
-    if writers is not None:
-        _WRITER_QUEUES[engine] = writers
+    writers = register_writer_queue(engine, lock_path) if lock_path else None
 
     # One listener does both steps, in this order: event listeners give no ordering promise.
     @event.listens_for(engine, "begin")
@@ -82,70 +81,6 @@ def _configure_sqlite(engine: Engine, lock_path: str | None) -> None:
 
     if writers is not None:
         event.listen(engine, "checkin", writers.leave)
-
-
-class WriterQueue:
-    """Queue SQLite writers on a file lock taken just before BEGIN IMMEDIATE.
-
-    SQLite makes a blocked writer sleep in growing steps (1, 2, 5, 10 ms...) before it retries,
-    so under load most of a queued writer's wait is idle sleep. A blocking file lock queues
-    writers in the kernel instead: the next one wakes the moment the previous one's transaction
-    ends. SQLite's own lock still guards the data.
-    """
-
-    def __init__(self, path: str) -> None:
-        self.path = path
-        self.held = threading.local()
-
-    def acquire(self) -> int | None:
-        """Wait for the lock; return its descriptor (None when this thread holds it already)."""
-        # A thread that already writes elsewhere must not wait on itself: it falls back on
-        # SQLite's own busy handling for the nested transaction.
-        if getattr(self.held, "locked", False):
-            return None
-        lock_file = getattr(self.held, "file", None)
-        if lock_file is None or lock_file.pid != os.getpid():
-            # One descriptor per thread and process: flock excludes open file descriptions, and
-            # a forked child must not share its parent's.
-            lock_file = self.held.file = _LockFile(self.path)
-        fcntl.flock(lock_file.fd, fcntl.LOCK_EX)
-        self.held.locked = True
-        return lock_file.fd
-
-    def release(self, fd: int | None) -> None:
-        """Let the next writer in."""
-        if fd is not None:
-            self.held.locked = False
-            fcntl.flock(fd, fcntl.LOCK_UN)
-
-    def enter(self, conn: Connection) -> None:
-        fd = self.acquire()
-        if fd is not None:
-            conn.connection.info[_LOCK_FD] = fd
-
-    def leave(self, _dbapi_connection: Any, record: Any) -> None:
-        self.release(record.info.pop(_LOCK_FD, None))
-
-
-class _LockFile:
-    """The lock file, opened once per thread (two system calls fewer per write)."""
-
-    def __init__(self, path: str) -> None:
-        self.fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-        self.pid = os.getpid()
-
-    def __del__(self) -> None:
-        # Closed with its thread; a forked child leaves its parent's descriptor alone.
-        if self.pid == os.getpid():
-            os.close(self.fd)
-
-
-_WRITER_QUEUES: weakref.WeakKeyDictionary[Engine, WriterQueue] = weakref.WeakKeyDictionary()
-
-
-def writer_queue(engine: Engine) -> WriterQueue | None:
-    """Return the writer queue of a SQLite engine on a file (None for any other engine)."""
-    return _WRITER_QUEUES.get(engine)
 
 
 def is_sqlite(engine: Engine) -> bool:

@@ -32,7 +32,8 @@ from sqlalchemy.exc import DBAPIError, StatementError
 from sqlalchemy.sql.expression import ClauseElement
 from sqlmodel import Session
 
-from forecast.db import begin_write, writer_queue
+from forecast.db import begin_write
+from forecast.sqlite_writers import writer_queue
 
 Processor = Callable[[Any], Any]
 
@@ -226,6 +227,8 @@ def driver_write(session: Session) -> Iterator[DriverConnection]:
         finally:
             if queue is not None:
                 queue.release(lock)
+        if queue is not None:
+            queue.after_write(raw)
 
 
 class DriverStatement:

@@ -81,3 +81,34 @@ def test_a_queued_writer_waits_on_the_file_lock_not_inside_sqlite(tmp_path: Path
     with engine.connect() as conn:
         assert conn.execute(text("SELECT x FROM t")).scalars().all() == [2]
     engine.dispose()
+
+
+def test_commits_leave_checkpoints_to_after_the_writer_lock(tmp_path: Path) -> None:
+    from forecast.sqlite_writers import writer_queue
+
+    path = tmp_path / "c.db"
+    engine = make_engine(f"sqlite:///{path}")
+    queue = writer_queue(engine)
+    assert queue is not None
+    with Session(engine) as session:
+        pragma = session.connection().execute(text("PRAGMA wal_autocheckpoint")).scalar()
+        assert pragma == 0, "no checkpoint inside a commit"
+        session.connection().execute(text("CREATE TABLE t (x BLOB)"))
+        session.commit()
+
+        def write(rows: int) -> None:
+            begin_write(session)
+            for _ in range(rows):
+                session.connection().execute(
+                    text("INSERT INTO t VALUES (:x)"), {"x": os.urandom(3000)}
+                )
+            session.commit()
+
+        # Until a checkpoint copies them back, new pages live only in the WAL file.
+        queue.checkpoint_interval = 3600.0
+        write(2000)  # about 1,500 pages: past SQLite's own threshold of 1,000
+        assert path.stat().st_size < 1_000_000, "the commit copied nothing back"
+        queue.checkpoint_interval = 0.0
+        write(1)
+        assert path.stat().st_size > 5_000_000, "the write after the interval checkpointed"
+    engine.dispose()
