@@ -59,10 +59,6 @@ def _configure_sqlite(engine: Engine, lock_path: str | None) -> None:
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA mmap_size=268435456")
-        if lock_path:
-            # Checkpoints run after the writer lock is released (forecast.sqlite_writers), not
-            # inside whichever commit crosses SQLite's threshold while every other writer waits.
-            cursor.execute("PRAGMA wal_autocheckpoint=0")
         cursor.close()
 
     writers = register_writer_queue(engine, lock_path) if lock_path else None

@@ -227,8 +227,6 @@ def driver_write(session: Session) -> Iterator[DriverConnection]:
         finally:
             if queue is not None:
                 queue.release(lock)
-        if queue is not None:
-            queue.after_write(raw)
 
 
 class DriverStatement:

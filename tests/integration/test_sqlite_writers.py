@@ -83,32 +83,34 @@ def test_a_queued_writer_waits_on_the_file_lock_not_inside_sqlite(tmp_path: Path
     engine.dispose()
 
 
-def test_commits_leave_checkpoints_to_after_the_writer_lock(tmp_path: Path) -> None:
-    from forecast.sqlite_writers import writer_queue
-
-    path = tmp_path / "c.db"
+def test_the_wal_starts_over_under_writers_that_never_pause(tmp_path: Path) -> None:
+    # Two writers alternating without a break, readers in between: the WAL must still be
+    # checkpointed to the end and restarted, not grow with every commit.
+    path = tmp_path / "w.db"
     engine = make_engine(f"sqlite:///{path}")
-    queue = writer_queue(engine)
-    assert queue is not None
     with Session(engine) as session:
-        pragma = session.connection().execute(text("PRAGMA wal_autocheckpoint")).scalar()
-        assert pragma == 0, "no checkpoint inside a commit"
         session.connection().execute(text("CREATE TABLE t (x BLOB)"))
         session.commit()
+    stop = time.monotonic() + 3.0
+    counts = [0, 0]
 
-        def write(rows: int) -> None:
-            begin_write(session)
-            for _ in range(rows):
-                session.connection().execute(
-                    text("INSERT INTO t VALUES (:x)"), {"x": os.urandom(3000)}
-                )
-            session.commit()
+    def writer(slot: int) -> None:
+        with Session(engine) as s:
+            while time.monotonic() < stop:
+                s.connection().execute(text("SELECT count(*) FROM t")).scalar()
+                s.commit()
+                begin_write(s)
+                s.connection().execute(text("INSERT INTO t VALUES (:x)"), {"x": os.urandom(6000)})
+                s.commit()
+                counts[slot] += 1
 
-        # Until a checkpoint copies them back, new pages live only in the WAL file.
-        queue.checkpoint_interval = 3600.0
-        write(2000)  # about 1,500 pages: past SQLite's own threshold of 1,000
-        assert path.stat().st_size < 1_000_000, "the commit copied nothing back"
-        queue.checkpoint_interval = 0.0
-        write(1)
-        assert path.stat().st_size > 5_000_000, "the write after the interval checkpointed"
+    threads = [threading.Thread(target=writer, args=(slot,)) for slot in (0, 1)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    written = sum(counts) * 6000
+    wal = Path(f"{path}-wal").stat().st_size
+    assert written > 10_000_000, "enough was written to cross the threshold many times"
+    assert wal < 8_000_000, f"the WAL grew to {wal:,} bytes"
     engine.dispose()
