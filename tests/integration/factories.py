@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
@@ -75,3 +78,15 @@ class World:
 def at(seconds: float) -> datetime:
     """Return now plus seconds."""
     return utcnow() + timedelta(seconds=seconds)
+
+
+def write_lock_is_free(path: Path) -> bool:
+    """Tell whether nobody holds the SQLite writer lock file at path (taking it for a moment)."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    finally:
+        os.close(fd)  # also releases the lock if it was taken
+    return True

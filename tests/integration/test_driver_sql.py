@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import fcntl
-import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -18,7 +16,7 @@ from forecast.db import get_engine, session_scope
 from forecast.driver_sql import DriverConnection, DriverStatement, driver_read, driver_write
 from forecast.models import Forecast, Question, Role
 from tests.conftest import make_user
-from tests.integration.factories import World
+from tests.integration.factories import World, write_lock_is_free
 
 F = Forecast.__table__  # type: ignore[attr-defined]
 Q = Question.__table__  # type: ignore[attr-defined]
@@ -174,28 +172,18 @@ def test_a_write_outside_any_session_holds_the_writer_lock_only_while_it_lasts(
 ) -> None:
     lock = Path(f"{app.config['DATABASE_URL'].removeprefix('sqlite:///')}-writelock")
 
-    def free() -> bool:
-        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return False
-        finally:
-            os.close(fd)
-        return True
-
     question = World(app).question()
     user = make_user(app, "bob", Role.FORECASTER)
     with session_scope(get_engine(app)) as session:
-        assert free()
+        assert write_lock_is_free(lock)
         with driver_write(session) as conn:
-            assert not free()
+            assert not write_lock_is_free(lock)
             assert isinstance(conn, DriverConnection)
             INSERT.rows(conn, _row_values(user.id, question.id, datetime.now(UTC)))
-        assert free()
+        assert write_lock_is_free(lock)
         with pytest.raises(RuntimeError), driver_write(session):
             raise RuntimeError("boom")
-        assert free(), "an error releases the lock too"
+        assert write_lock_is_free(lock), "an error releases the lock too"
         assert not session.in_transaction()
 
 

@@ -12,17 +12,7 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from forecast.db import begin_write, make_engine
-
-
-def _lock_is_free(path: Path) -> bool:
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return False
-    finally:
-        os.close(fd)  # also releases the lock if it was taken
-    return True
+from tests.integration.factories import write_lock_is_free
 
 
 def test_a_writing_transaction_holds_the_file_lock_until_its_connection_is_released(
@@ -34,13 +24,13 @@ def test_a_writing_transaction_holds_the_file_lock_until_its_connection_is_relea
         session.connection().execute(text("CREATE TABLE t (x INTEGER)"))
         session.commit()
         session.connection().execute(text("SELECT 1"))
-        assert _lock_is_free(lock), "a reading transaction takes no write lock"
+        assert write_lock_is_free(lock), "a reading transaction takes no write lock"
         session.rollback()
         begin_write(session)
-        assert not _lock_is_free(lock)
+        assert not write_lock_is_free(lock)
         session.connection().execute(text("INSERT INTO t VALUES (1)"))
         session.commit()
-        assert _lock_is_free(lock)
+        assert write_lock_is_free(lock)
     engine.dispose()
 
 
