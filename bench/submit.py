@@ -34,9 +34,9 @@ def prepare(url: str) -> tuple[list[int], list[str]]:
     return prepare_open_questions(url, questions=N_QUESTIONS, users=N_USERS)
 
 
-def stored_rows(url: str, after_id: int = 0) -> tuple[int, float]:
-    """Return the forecast rows past after_id and the seconds between the first and last."""
-    count, span, _ = stored_rows_since(url, after_id)
+def stored_rows(url: str) -> tuple[int, float]:
+    """Return the number of forecast rows and the seconds between the first and last."""
+    count, span, _ = stored_rows_since(url, 0)
     return count, span
 
 

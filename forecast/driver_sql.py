@@ -11,9 +11,9 @@ the type processors of its parameters and result columns (all public SQLAlchemy 
 runs on a DBAPI connection. Driver errors come back as SQLAlchemy's own exception classes.
 
 driver_read and driver_write hand out that connection. Inside a Session's transaction they
-join it. Otherwise they take a pooled connection outside any Session: a Session transaction
-costs about 80 us of bookkeeping around an empty SQLite commit that itself takes 20 us, and
-the write path would pay it inside the write lock.
+join it. Otherwise they work outside any Session (on SQLite on the thread's own connection,
+see _KeptConnections): a Session transaction costs about 80 us of bookkeeping around an empty
+SQLite commit that itself takes 20 us, and the write path would pay it inside the write lock.
 """
 
 from __future__ import annotations
@@ -45,10 +45,10 @@ class _Compiled:
     dialect: Dialect
     sql: str
     positional: bool
-    names: tuple[str, ...]  # parameter names, in the driver's order when positional
-    keys: tuple[str, ...]  # the keys the driver expects for each name (named style)
+    keys: tuple[str, ...]  # the keys the driver expects for each parameter (named style)
     defaults: Mapping[str, Any]  # values fixed in the statement itself (literals)
-    parameters: tuple[tuple[str, Processor | None], ...]  # names with their bind processors
+    # Parameter names, in the driver's order when positional, with their bind processors.
+    parameters: tuple[tuple[str, Processor | None], ...]
     columns: tuple[Any, ...]  # the result columns' types, as this dialect implements them
     # Result processors by the driver's type codes of the columns (PostgreSQL's numeric
     # processors depend on them), filled on first use.
@@ -247,7 +247,7 @@ class DriverStatement:
 
     def rows(self, conn: DriverConnection, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
         """Execute with params on conn; return the processed rows."""
-        compiled = self._compiled.get(conn.dialect.name) or self._for(conn.dialect)
+        compiled = self._for(conn.dialect)
         defaults = compiled.defaults
         values = []
         for name, process in compiled.parameters:
@@ -289,7 +289,6 @@ def _compile(statement: ClauseElement, dialect: Dialect) -> _Compiled:
         dialect=dialect,
         sql=compiled.string,
         positional=positional,
-        names=names,
         keys=tuple(escaped.get(n, n) for n in names),
         defaults={n: b.value for n, b in compiled.binds.items() if not b.required},
         parameters=tuple(

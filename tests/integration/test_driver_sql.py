@@ -8,30 +8,23 @@ from pathlib import Path
 import numpy as np
 import pytest
 from flask import Flask
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from forecast.db import get_engine, session_scope
 from forecast.driver_sql import DriverConnection, DriverStatement, driver_read, driver_write
 from forecast.models import Forecast, Question, Role
+from forecast.services import forecasts
 from tests.conftest import make_user
 from tests.integration.factories import World, write_lock_is_free
 
 F = Forecast.__table__  # type: ignore[attr-defined]
 Q = Question.__table__  # type: ignore[attr-defined]
 
+# The service's own insert, returning more columns to check how they come back.
 INSERT = DriverStatement(
-    insert(F)
-    .values(
-        question_id=bindparam("question_id"),
-        user_id=bindparam("user_id"),
-        start_time=bindparam("start_time"),
-        probability=bindparam("probability"),
-        cdf=bindparam("cdf"),
-        rationale=bindparam("rationale"),
-    )
-    .returning(F.c.id, F.c.start_time, F.c.cdf, F.c.probability)
+    forecasts._INSERT.statement.returning(F.c.start_time, F.c.cdf, F.c.probability)
 )
 BUMP = DriverStatement(
     update(Q)
