@@ -214,3 +214,29 @@ def test_on_sqlite_each_thread_keeps_its_connection_until_the_engine_is_disposed
     with pytest.raises(sqlite3.ProgrammingError):
         first.execute("SELECT 1")  # type: ignore[attr-defined]
     assert connection_used() is not first, "a disposed engine's threads start afresh"
+
+
+def test_the_request_session_ends_its_transaction_and_forgets_its_objects(any_app: Flask) -> None:
+    from forecast.db import get_session
+    from forecast.models import User
+
+    make_user(any_app, "holder")
+    with any_app.app_context():
+        session = get_session()
+        held = session.scalars(select(User)).first()  # the identity map holds it weakly
+        assert held is not None
+        assert session.in_transaction() and len(session.identity_map) == 1
+    # The app context's teardown closed it.
+    assert not session.in_transaction()
+    assert len(session.identity_map) == 0
+
+
+def test_an_untouched_request_session_is_left_as_it_was(app: Flask) -> None:
+    from forecast.db import get_session
+
+    with app.app_context():
+        session = get_session()
+        with driver_read(session) as conn:
+            assert COUNT.first(conn, {}) == (0,)
+        # The driver read went around the session, which holds nothing to close.
+        assert not session.in_transaction() and len(session.identity_map) == 0

@@ -187,6 +187,22 @@ def test_unknown_question_is_404_json(client: FlaskClient) -> None:
     assert response.status_code == 404 and error_of(response)["code"] == "not_found"
 
 
+def test_documented_errors_leave_the_view_unwrapped() -> None:
+    from flask_smorest import Blueprint
+
+    from forecast.api.common import document_errors
+
+    blp = Blueprint("probe", __name__)
+
+    def view() -> str:
+        return "ok"
+
+    documented = document_errors(blp, 401, 404)(view)
+    assert documented is view
+    responses = view._apidoc["response"]["responses"]  # type: ignore[attr-defined]
+    assert set(responses) == {401, 404}
+
+
 def test_the_openapi_document_describes_the_real_endpoints(client: FlaskClient) -> None:
     spec = client.get("/api/v1/openapi.json").get_json()
     assert spec["openapi"].startswith("3.")
