@@ -325,7 +325,7 @@ def run(
     t0 = time.perf_counter()
     fixture = prepare(url, **sizes)
     setup_s = time.perf_counter() - t0
-    before, _ = stored_rows(url)
+    before = stored_rows(url)
     env = server_env(url)
     with (
         tempfile.TemporaryDirectory() as tmp,
@@ -333,7 +333,7 @@ def run(
     ):
         write_data(os.path.join(tmp, "data.lua"), fixture, login_cookie(base))
         result = drive(base, tmp, connections=connections, seconds=seconds)
-    after, _ = stored_rows(url)
+    after = stored_rows(url)
 
     print(
         f"{label}: gunicorn {workers} workers"

@@ -34,10 +34,9 @@ def prepare(url: str) -> tuple[list[int], list[str]]:
     return prepare_open_questions(url, questions=N_QUESTIONS, users=N_USERS)
 
 
-def stored_rows(url: str) -> tuple[int, float]:
-    """Return the number of forecast rows and the seconds between the first and last."""
-    count, span, _ = stored_rows_since(url, 0)
-    return count, span
+def stored_rows(url: str) -> int:
+    """Return the number of forecast rows."""
+    return stored_rows_since(url, 0)[0]
 
 
 def stored_rows_since(url: str, after_id: int) -> tuple[int, float, int]:
@@ -128,7 +127,7 @@ def run(label: str, url: str, seconds: int, threads: int, rounds: int = 3) -> di
                 f"health {health.rps:,.0f}/s, {one.forecasts_per_s:,.0f} forecasts/s, "
                 f"p99 {submit.p99_ms:.1f} ms, ratio {one.ratio:.2f}",
             )
-    rows, _ = stored_rows(url)
+    rows = stored_rows(url)
     ok = sum(r.submit.ok for r in done)
 
     def median(values: list[float]) -> float:

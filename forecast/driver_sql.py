@@ -32,7 +32,7 @@ from sqlalchemy.exc import DBAPIError, StatementError
 from sqlalchemy.sql.expression import ClauseElement
 from sqlmodel import Session
 
-from forecast.db import begin_write
+from forecast.db import begin_write, is_sqlite
 from forecast.sqlite_writers import writer_queue
 
 Processor = Callable[[Any], Any]
@@ -158,7 +158,7 @@ _KEPT_LOCK = threading.Lock()
 @contextmanager
 def _connection(engine: Engine) -> Iterator[Any]:
     """Yield a driver connection outside any Session: the thread's own on SQLite, else pooled."""
-    if engine.dialect.name == "sqlite":
+    if is_sqlite(engine):
         kept = _KEPT.get(engine)
         if kept is None:
             with _KEPT_LOCK:
