@@ -23,15 +23,17 @@ def _load_user(user_id: str) -> User | None:
         return None
 
 
+def bearer_token() -> str:
+    """Return the secret the request sent as its bearer token ("" without one)."""
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else ""
+
+
 def bearer_user() -> User | None:
     """Return the user of the request's bearer token (None without a valid one)."""
     if "bearer_user" not in g:
-        header = request.headers.get("Authorization", "")
-        scheme, _, token = header.partition(" ")
-        user = None
-        if scheme.lower() == "bearer" and token.strip():
-            user = user_for_token(session=get_session(), token=token.strip())
-        g.bearer_user = user
+        token = bearer_token()
+        g.bearer_user = user_for_token(session=get_session(), token=token) if token else None
     return g.bearer_user
 
 

@@ -156,30 +156,10 @@ def users_set_password(name: str) -> None:
         fail(exc.message)
 
 
-@click.group("tokens")
-def tokens_group() -> None:
-    """Manage API tokens."""
-
-
-@tokens_group.command("create")
-@click.argument("name")
-@click.option("--label", default="cli", help="A note to recognise the token by.")
-@with_appcontext
-def tokens_create(name: str, label: str) -> None:
-    """Print a new API token for user NAME (one line)."""
-    from forecast.services.accounts import get_user
-    from forecast.services.tokens import create_token
-
-    try:
-        with session_scope() as session:
-            click.echo(create_token(session=session, user=get_user(session, name), label=label))
-    except DomainError as exc:
-        fail(exc.message)
-
-
 def init_app(app: Flask) -> None:
     """Register the command groups on the app."""
     from forecast import cli_data, cli_serve
+    from forecast.cli_tokens import tokens_group
 
     for command in (db_group, users_group, tokens_group, *cli_data.COMMANDS, *cli_serve.COMMANDS):
         app.cli.add_command(command)

@@ -8,10 +8,21 @@ from flask import Response, jsonify
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from forecast.api.common import created, document_errors
-from forecast.api.schemas import Credentials, HealthOut, TokenOut, UserOut
+from forecast.api.common import BEARER, caller, created, document_errors, paged
+from forecast.api.schemas import (
+    Credentials,
+    HealthOut,
+    PageArgs,
+    RevokedOut,
+    TokenInfo,
+    TokenOut,
+    TokenPage,
+    UserOut,
+)
+from forecast.auth import bearer_token
 from forecast.clock import format_iso
 from forecast.db import get_session
+from forecast.models import ApiToken
 from forecast.rate_limits import password_limit
 from forecast.services import accounts, tokens
 
@@ -61,3 +72,69 @@ class Tokens(MethodView):
         )
         secret = tokens.create_token(session=session, user=user, label=body.get("label", "api"))
         return created({"token": secret, "username": user.username})
+
+    @bp.arguments(PageArgs(), location="query")
+    @bp.response(200, TokenPage)
+    @bp.doc(security=BEARER)
+    @document_errors(bp, 401, 422)
+    def get(self, args: dict[str, Any]) -> Response:
+        """List the caller's tokens, live and revoked, newest first (never their secrets)."""
+        user = caller(required=True)
+        assert user is not None
+        session = get_session()
+        current = _current_token_id()
+        entries = [token_info(t, current) for t in tokens.list_tokens(session=session, user=user)]
+        return jsonify(paged(entries, args))
+
+    @bp.response(200, RevokedOut)
+    @bp.doc(security=BEARER)
+    @document_errors(bp, 401)
+    def delete(self) -> Response:
+        """Revoke every live token of the caller, the one this request uses included."""
+        user = caller(required=True)
+        assert user is not None
+        return jsonify(revoked=tokens.revoke_tokens(session=get_session(), user=user))
+
+
+@bp.route("/tokens/<int:token_id>")
+class OneToken(MethodView):
+    @bp.response(200, TokenInfo)
+    @bp.doc(security=BEARER)
+    @document_errors(bp, 401, 404)
+    def delete(self, token_id: int) -> Response:
+        """Revoke one of the caller's tokens; revoking it again changes nothing."""
+        user = caller(required=True)
+        assert user is not None
+        current = _current_token_id()
+        token = tokens.revoke_token(session=get_session(), user=user, token_id=token_id)
+        return jsonify(token_info(token, current))
+
+
+@bp.route("/tokens/current")
+class CurrentToken(MethodView):
+    @bp.response(200, TokenInfo)
+    @bp.doc(security=BEARER)
+    @document_errors(bp, 401)
+    def delete(self) -> Response:
+        """Revoke the token this request is sent with (a script signing out)."""
+        user = caller(required=True)
+        current = _current_token_id()
+        assert user is not None and current is not None
+        token = tokens.revoke_token(session=get_session(), user=user, token_id=current)
+        return jsonify(token_info(token, current))
+
+
+def _current_token_id() -> int | None:
+    return tokens.token_id_for_secret(session=get_session(), secret=bearer_token())
+
+
+def token_info(token: ApiToken, current_id: int | None) -> dict[str, Any]:
+    """Describe a token as the API shows it: everything but the secret."""
+    return {
+        "id": token.id,
+        "label": token.label,
+        "hint": token.hint,
+        "created_at": format_iso(token.created_at),
+        "revoked_at": format_iso(token.revoked_at) if token.revoked_at else None,
+        "current": token.id == current_id,
+    }

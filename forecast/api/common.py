@@ -31,6 +31,17 @@ def created(body: dict[str, Any]) -> Response:
     return response
 
 
+def paged(entries: list[dict[str, Any]], args: dict[str, Any]) -> dict[str, Any]:
+    """Cut one page out of a list, in the contract's list shape."""
+    first = (args["page"] - 1) * args["per_page"]
+    return {
+        "items": entries[first : first + args["per_page"]],
+        "page": args["page"],
+        "per_page": args["per_page"],
+        "total": len(entries),
+    }
+
+
 def document_errors(blp: Any, *codes: int) -> Any:
     """Declare the error responses of an endpoint in the OpenAPI document.
 

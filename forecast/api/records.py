@@ -10,7 +10,7 @@ from flask import Response, jsonify
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from forecast.api.common import caller, document_errors
+from forecast.api.common import caller, document_errors, paged
 from forecast.api.schemas import (
     CSV_DOC,
     BoardArgs,
@@ -50,17 +50,6 @@ def board_csv(entries: list[dict[str, Any]], columns: tuple[str, ...]) -> Respon
         mimetype="text/csv",
         headers={"Content-Disposition": 'attachment; filename="leaderboard.csv"'},
     )
-
-
-def paged(entries: list[dict[str, Any]], args: dict[str, Any]) -> dict[str, Any]:
-    """Cut one page out of a ranked list, in the contract's list shape."""
-    first = (args["page"] - 1) * args["per_page"]
-    return {
-        "items": entries[first : first + args["per_page"]],
-        "page": args["page"],
-        "per_page": args["per_page"],
-        "total": len(entries),
-    }
 
 
 @bp.route("/tournaments/<slug>/leaderboard")

@@ -56,6 +56,39 @@ class TokenOut(Schema):
     username = fields.String(required=True)
 
 
+class PageArgs(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1_000_000))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=1000))
+
+
+class TokenInfo(Schema):
+    id = fields.Integer(required=True)
+    label = fields.String(required=True)
+    hint = fields.String(
+        required=True,
+        metadata={"description": "the secret's last four characters; empty for older tokens"},
+    )
+    created_at = fields.String(required=True, metadata=ISO)
+    revoked_at = fields.String(allow_none=True, required=True, metadata=ISO)
+    current = fields.Boolean(
+        required=True, metadata={"description": "the token this request was sent with"}
+    )
+
+
+class TokenPage(Schema):
+    items = fields.List(fields.Nested(TokenInfo), required=True)
+    page = fields.Integer(required=True)
+    per_page = fields.Integer(required=True)
+    total = fields.Integer(required=True)
+
+
+class RevokedOut(Schema):
+    revoked = fields.Integer(required=True, metadata={"description": "how many were live"})
+
+
 class HealthOut(Schema):
     status = fields.String(required=True)
 

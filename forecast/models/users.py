@@ -69,6 +69,8 @@ class ApiToken(SQLModel, table=True):
     user_id: int = Field(foreign_key="users.id", index=True)
     token_hash: str = Field(sa_column=Column(String(64), unique=True, nullable=False, index=True))
     label: str = Field(default="", sa_column=Column(String(100), nullable=False))
+    # The secret's last four characters, shown so its owner can tell tokens apart.
+    hint: str = Field(default="", sa_column=Column(String(8), nullable=False, server_default=""))
     created_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
     )

@@ -12,9 +12,11 @@ from sqlmodel import Session, col
 from forecast.clock import utcnow
 from forecast.db import begin_write
 from forecast.driver_sql import DriverStatement, driver_read
+from forecast.errors import NotFound
 from forecast.models import ApiToken, User
 
 TOKEN_PREFIX = "fc_"
+HINT_LENGTH = 4
 
 
 def hash_token(token: str) -> str:
@@ -27,9 +29,24 @@ def create_token(*, session: Session, user: User, label: str = "") -> str:
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     begin_write(session)
     assert user.id is not None
-    session.add(ApiToken(user_id=user.id, token_hash=hash_token(secret), label=label[:100]))
+    session.add(
+        ApiToken(
+            user_id=user.id,
+            token_hash=hash_token(secret),
+            label=label[:100],
+            hint=hint_of(secret),
+        )
+    )
     session.commit()
     return secret
+
+
+def hint_of(secret: str) -> str:
+    """Return the last characters of a secret, kept so its owner can tell tokens apart.
+
+    Four of the 43 random characters leave 2^234 possibilities: the hint gives nothing away.
+    """
+    return secret[-HINT_LENGTH:]
 
 
 _T = ApiToken.__table__  # type: ignore[attr-defined]
@@ -57,6 +74,41 @@ def user_for_token(*, session: Session, token: str) -> User | None:
     )
 
 
+def list_tokens(*, session: Session, user: User) -> list[ApiToken]:
+    """Return user's tokens, live and revoked, newest first."""
+    return list(
+        session.scalars(
+            sa_select(ApiToken)
+            .where(col(ApiToken.user_id) == user.id)
+            .order_by(col(ApiToken.created_at).desc(), col(ApiToken.id).desc())
+        ).all()
+    )
+
+
+def token_id_for_secret(*, session: Session, secret: str) -> int | None:
+    """Return the id of the token with this secret (live or not), or None."""
+    found: int | None = session.scalar(
+        sa_select(col(ApiToken.id)).where(col(ApiToken.token_hash) == hash_token(secret))
+    )
+    return found
+
+
+def revoke_token(*, session: Session, user: User, token_id: int) -> ApiToken:
+    """Revoke one of user's tokens and return it; revoking a revoked token changes nothing.
+
+    Another user's token is reported as not found, so ids reveal nothing about other accounts.
+    """
+    begin_write(session)
+    token = session.get(ApiToken, token_id)
+    if token is None or token.user_id != user.id:
+        session.rollback()
+        raise NotFound(f"you have no API token {token_id}", field="id")
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+    session.commit()
+    return token
+
+
 def revoke_tokens(*, session: Session, user: User) -> int:
     """Revoke every live token of user; return how many."""
     begin_write(session)
@@ -65,7 +117,8 @@ def revoke_tokens(*, session: Session, user: User) -> int:
             col(ApiToken.user_id) == user.id, col(ApiToken.revoked_at).is_(None)
         )
     ).all()
+    now = utcnow()
     for token in tokens:
-        token.revoked_at = utcnow()
+        token.revoked_at = now
     session.commit()
     return len(tokens)

@@ -24,7 +24,7 @@ from sqlmodel import Session, col
 from sqlmodel import select as sm_select
 
 from forecast.migrate import alembic_config
-from forecast.models import Boundary, Forecast, Question, Score, User
+from forecast.models import ApiToken, Boundary, Forecast, Question, Score, User
 from tests.conftest import PG_URL
 
 T0 = datetime(2026, 3, 1, 12, 0, 0, 123456, tzinfo=UTC)
@@ -368,12 +368,30 @@ def rows_0005() -> Rows:
     }
 
 
+def rows_0006() -> Rows:
+    # The hint column joins an existing table: a token made after it has one.
+    return {
+        "api_tokens": [
+            {
+                "id": 2,
+                "user_id": 3,
+                "token_hash": "b" * 64,
+                "label": "web",
+                "hint": "Xy_9",
+                "created_at": _at(3),
+                "revoked_at": _at(4),
+            },
+        ],
+    }
+
+
 ROWS_AT: dict[str, Callable[[], Rows]] = {
     "0001": rows_0001,
     "0002": rows_0002,
     "0003": rows_0003,
     "0004": rows_0004,
     "0005": rows_0005,
+    "0006": rows_0006,
 }
 
 
@@ -427,8 +445,27 @@ def _insert(engine: Engine, rows: Rows) -> None:
                     )
 
 
+def _merge(expected: Rows, new_rows: Rows) -> None:
+    """Add new_rows to expected; a later revision may add rows to an earlier table."""
+    for name, rows in new_rows.items():
+        expected.setdefault(name, []).extend(rows)
+
+
+def _first_revision_part(expected: Rows) -> Rows:
+    """What survives a trip down to the first revision and back: its tables and columns."""
+    first = rows_0001()
+    return {
+        name: [{k: v for k, v in row.items() if k in first[name][0]} for row in rows]
+        for name, rows in expected.items()
+        if name in first
+    }
+
+
 def _check_rows(engine: Engine, expected: Rows) -> None:
-    """Every expected row of every table that exists is there, with the inserted values."""
+    """Every expected row of every table that exists is there, with the inserted values.
+
+    A column that a later revision adds is not compared while the database is below it.
+    """
     present = _tables(engine)
     meta = MetaData()
     meta.reflect(engine, only=[t for t in expected if t in present])
@@ -445,6 +482,8 @@ def _check_rows(engine: Engine, expected: Rows) -> None:
             for row in rows:
                 got = stored[row[key]]
                 for column, value in row.items():
+                    if column not in table.c:
+                        continue
                     assert _normalise(got[column]) == _normalise(value), (name, column)
 
 
@@ -460,7 +499,7 @@ def _walk(url: str) -> None:
             _check_rows(engine, expected)
             new_rows = ROWS_AT[revision]()
             _insert(engine, new_rows)
-            expected.update(new_rows)
+            _merge(expected, new_rows)
             _check_rows(engine, expected)
         # Down to base one revision at a time, with every table full.
         for revision in reversed(["base", *steps[:-1]]):
@@ -485,7 +524,7 @@ def _walk(url: str) -> None:
         _check_rows(engine, expected)
         command.upgrade(cfg, "head")
         engine.dispose()
-        _check_rows(engine, rows_0001())
+        _check_rows(engine, _first_revision_part(expected))
         _app_reads_back(engine)
     finally:
         engine.dispose()
@@ -502,6 +541,8 @@ def _app_reads_back(engine: Engine) -> None:
         assert cdf is not None and cdf.shape == (201,) and cdf[-1] == 1.0
         ann = session.exec(sm_select(User).where(col(User.username) == "ann")).one()
         assert ann.email is None
+        tokens = session.exec(sm_select(ApiToken).order_by(col(ApiToken.id))).all()
+        assert [t.hint for t in tokens] == ["", ""]  # the hint did not survive the trip down
         assert session.exec(sm_select(Score)).all() == []
         assert session.exec(sm_select(Boundary)).all() == []
 

@@ -59,13 +59,32 @@ def test_a_short_password_is_refused(client: FlaskClient) -> None:
     assert response.status_code == 422 and error_of(response)["field"] == "password"
 
 
-def test_a_forged_token_is_refused_even_on_public_reads(client: FlaskClient) -> None:
+def _stored_forecasts(app: Flask) -> list[tuple[Any, ...]]:
+    from sqlmodel import select
+
+    from forecast.db import session_scope
+    from forecast.models import Forecast
+
+    with app.app_context(), session_scope() as session:
+        rows = session.exec(select(Forecast)).all()
+        return [(f.id, f.user_id, f.probability, f.end_time) for f in rows]
+
+
+def test_a_forged_token_is_refused_even_on_public_reads(
+    app: Flask, organizer: Api, client: FlaskClient
+) -> None:
+    question = organizer.post("/questions", json=question_data()).get_json()["id"]
+    assert organizer.post(f"/questions/{question}/forecasts", json={"probability": 0.3})
+    before = _stored_forecasts(app)
     headers = {"Authorization": "Bearer fc_forged-token-value"}
     assert client.get("/api/v1/questions", headers=headers).status_code == 401
-    response = client.post(
-        "/api/v1/questions/1/forecasts", json={"probability": 0.5}, headers=headers
-    )
-    assert response.status_code == 401 and error_of(response)["code"] == "unauthenticated"
+    for forged in (headers, {"Authorization": f"Bearer {organizer.token}x"}):
+        response = client.post(
+            f"/api/v1/questions/{question}/forecasts", json={"probability": 0.5}, headers=forged
+        )
+        assert response.status_code == 401 and error_of(response)["code"] == "unauthenticated"
+    # Nothing was stored or changed: the organizer's one forecast is still the only one.
+    assert len(before) == 1 and _stored_forecasts(app) == before
 
 
 def test_an_organizer_creates_a_question_and_a_forecaster_proposes_one(

@@ -72,6 +72,18 @@ CASES: dict[str, tuple[Callable[[Api, dict[str, Any], str], Any], dict[str, int]
         lambda api, w, role: api.get("/boundaries/report"),
         {"anonymous": 401, "forecaster": 403, "organizer": 403, "leader": 200, "admin": 200},
     ),
+    "list one's API tokens": (
+        lambda api, w, role: api.get("/tokens"),
+        {"anonymous": 401, "forecaster": 200, "organizer": 200, "leader": 200, "admin": 200},
+    ),
+    "revoke the token in use": (
+        lambda api, w, role: api.delete("/tokens/current"),
+        {"anonymous": 401, "forecaster": 200, "organizer": 200, "leader": 200, "admin": 200},
+    ),
+    "revoke every token of one's own": (
+        lambda api, w, role: api.delete("/tokens"),
+        {"anonymous": 401, "forecaster": 200, "organizer": 200, "leader": 200, "admin": 200},
+    ),
     "add a calibration set": (
         lambda api, w, role: api.post("/calibration/sets", json={**SET, "slug": f"s-{role}"}),
         {"anonymous": 401, "forecaster": 403, "organizer": 201, "leader": 403, "admin": 201},

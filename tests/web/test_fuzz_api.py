@@ -33,7 +33,7 @@ from forecast.clock import format_iso, parse_iso
 from forecast.db import session_scope
 from forecast.models import Role
 from forecast.services import boundaries, calibration, forecasts, questions, resolution
-from forecast.services.accounts import create_user
+from forecast.services.accounts import create_user, get_user
 from forecast.services.tokens import create_token
 from forecast.services.tournaments import create_tournament
 from tests.conftest import DATABASES, PASSWORD, app_on, build_app
@@ -229,9 +229,22 @@ CHECKS = [
 ]
 
 
+def _revokes_tokens(case: Case) -> bool:
+    return case.method.upper() == "DELETE" and case.path.startswith("/api/v1/tokens")
+
+
+def _fresh_token(seeded: Seeded, role: str) -> str:
+    with seeded.app.app_context(), session_scope() as session:
+        return create_token(session=session, user=get_user(session, f"the-{role}"))
+
+
 def _exercise(case: Case, seeded: Seeded, role: str) -> None:
-    headers = {"Authorization": f"Bearer {seeded.tokens[role]}"} if role in seeded.tokens else {}
+    revokes = _revokes_tokens(case) and role in seeded.tokens
+    token = _fresh_token(seeded, role) if revokes else seeded.tokens.get(role)
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
     response = case.call(app=seeded.app, headers=headers)
+    if revokes:  # revoking all of a user's tokens takes the seeded one too
+        seeded.tokens[role] = _fresh_token(seeded, role)
     assert response.status_code < 500, response.text
     case.validate_response(response, checks=CHECKS, headers=headers)
 

@@ -29,6 +29,7 @@ from forecast.services.accounts import create_user
 from forecast.services.forecasts import submit_forecast, withdraw_forecast
 from forecast.services.questions import create_question, review_question
 from forecast.services.resolution import resolve
+from forecast.services.tokens import token_id_for_secret
 from forecast.services.tournaments import create_tournament
 from tests.conftest import PASSWORD, Api, make_token
 from tests.integration.factories import question_data
@@ -71,6 +72,15 @@ class WebWorld:
         if self.acting in ("leader", "admin"):
             return self.users[self.acting]
         return self.users["leader"]
+
+    def own_token(self) -> int:
+        """A token of the acting user (of the forecaster for an anonymous visitor); its id."""
+        owner = self.me or self.users["forecaster"]
+        secret = make_token(self.app, owner)
+        with self.app.app_context(), session_scope() as session:
+            token_id = token_id_for_secret(session=session, secret=secret)
+        assert token_id is not None
+        return token_id
 
     def open_question(self) -> Question:
         with self.app.app_context(), session_scope() as session:
@@ -302,6 +312,16 @@ CASES: dict[str, Case] = {
         "account.create_token",
         lambda w: ("/account/tokens", {"label": "laptop"}),
         allowed(*LOGGED_IN, ok=200),
+    ),
+    "revoke an API token": Case(
+        "account.revoke_token",
+        lambda w: (f"/account/tokens/{w.own_token()}/revoke", {}),
+        allowed(*LOGGED_IN),
+    ),
+    "revoke every API token": Case(
+        "account.revoke_all_tokens",
+        lambda w: ("/account/tokens/revoke-all", {}),
+        allowed(*LOGGED_IN),
     ),
     "mark notifications read": Case(
         "account.mark_read", lambda w: ("/account/notifications/read", {}), allowed(*LOGGED_IN)

@@ -1,0 +1,30 @@
+"""api token hint
+
+Revision ID: 0006
+Revises: 0005
+Create Date: 2026-12-02 19:40:00.000000
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+
+revision: str = '0006'
+down_revision: str | None = '0005'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    # Tokens made before this revision have no hint: their secrets were never kept.
+    op.add_column(
+        'api_tokens',
+        sa.Column('hint', sa.String(length=8), server_default='', nullable=False),
+    )
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('api_tokens') as batch_op:
+        batch_op.drop_column('hint')

@@ -1,0 +1,59 @@
+"""A forecaster makes an API token for a script, uses it, then revokes it, in a real browser."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+from typing import Any
+
+import pytest
+
+from forecast.db import session_scope
+from forecast.services.accounts import create_user
+from tests.e2e.conftest import shot
+
+pytestmark = pytest.mark.e2e
+PASSWORD = "a long enough password"
+
+
+def _api_status(base: str, token: str) -> int:
+    request = urllib.request.Request(
+        f"{base}/api/v1/tokens", headers={"Authorization": f"Bearer {token}"}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            body = json.load(response)
+            assert body["items"][0]["current"] is True
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def test_create_use_and_revoke_a_token(live_app: Any, page: Any) -> None:
+    with live_app.app_context(), session_scope() as session:
+        create_user(session=session, username="alice", password=PASSWORD)
+    base = live_app.config["LIVE_URL"]
+    page.goto(f"{base}/login")
+    page.fill("input[name=username]", "alice")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_selector("text=Welcome back, alice")
+
+    page.goto(f"{base}/account")
+    assert page.locator("text=No tokens yet.").is_visible()
+    page.fill("input[name=label]", "nightly script")
+    page.click("text=Create a token")
+    secret = page.locator("#new-token").inner_text()
+    assert secret.startswith("fc_")
+    row = page.locator("#tokens tbody tr").first
+    assert "nightly script" in row.inner_text() and f"…{secret[-4:]}" in row.inner_text()
+    shot(page, "20-account-token-created")
+    assert _api_status(base, secret) == 200
+
+    row.locator("button", has_text="Revoke").click()
+    page.wait_for_selector("text=is revoked")
+    assert "revoked" in page.locator("#tokens tbody tr").first.inner_text()
+    assert page.locator("#tokens button", has_text="Revoke").count() == 0
+    shot(page, "21-account-token-revoked")
+    assert _api_status(base, secret) == 401
