@@ -78,11 +78,16 @@ class TokenInfo(Schema):
     )
 
 
-class TokenPage(Schema):
-    items = fields.List(fields.Nested(TokenInfo), required=True)
+class PageOut(Schema):
+    """The numbering every paged list carries beside its items."""
+
     page = fields.Integer(required=True)
     per_page = fields.Integer(required=True)
     total = fields.Integer(required=True)
+
+
+class TokenPage(PageOut):
+    items = fields.List(fields.Nested(TokenInfo), required=True)
 
 
 class RevokedOut(Schema):
@@ -204,11 +209,8 @@ class HistoryEntry(Schema):
     cdf = fields.List(fields.Float(), allow_none=True)
 
 
-class HistoryPage(Schema):
+class HistoryPage(PageOut):
     items = fields.List(fields.Nested(HistoryEntry), required=True)
-    page = fields.Integer(required=True)
-    per_page = fields.Integer(required=True)
-    total = fields.Integer(required=True)
     method = fields.String(required=True)
 
 
@@ -245,11 +247,8 @@ class QuestionListArgs(Schema):
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=1000))
 
 
-class QuestionPage(Schema):
+class QuestionPage(PageOut):
     items = fields.List(fields.Nested(QuestionOut), required=True)
-    page = fields.Integer(required=True)
-    per_page = fields.Integer(required=True)
-    total = fields.Integer(required=True)
 
 
 class ForecastIn(StrictSchema):
@@ -494,11 +493,8 @@ class BoardEntry(Schema):
     medal = fields.String(allow_none=True)
 
 
-class BoardPage(Schema):
+class BoardPage(PageOut):
     items = fields.List(fields.Nested(BoardEntry), required=True)
-    page = fields.Integer(required=True)
-    per_page = fields.Integer(required=True)
-    total = fields.Integer(required=True)
 
 
 class TournamentBoardPage(BoardPage):
