@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-from sqlalchemy import bindparam
+from sqlalchemy import bindparam, func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
@@ -13,7 +13,9 @@ from forecast.clock import utcnow
 from forecast.db import begin_write
 from forecast.driver_sql import DriverStatement, driver_read
 from forecast.errors import NotFound
-from forecast.models import ApiToken, User
+from forecast.models import ApiToken, Role, User
+from forecast.services.accounts import get_user
+from forecast.services.permissions import require_role
 
 TOKEN_PREFIX = "fc_"
 HINT_LENGTH = 4
@@ -122,3 +124,19 @@ def revoke_tokens(*, session: Session, user: User) -> int:
         token.revoked_at = now
     session.commit()
     return len(tokens)
+
+
+def revoke_user_tokens(*, session: Session, actor: User | None, username: str) -> int:
+    """Let an admin revoke every live token of another user (a leaked secret); return how many."""
+    require_role(actor, Role.ADMIN)
+    return revoke_tokens(session=session, user=get_user(session, username))
+
+
+def live_token_counts(*, session: Session) -> dict[int, int]:
+    """Return how many live tokens each user holds, by user id (users without any left out)."""
+    rows = session.execute(
+        sa_select(col(ApiToken.user_id), func.count())
+        .where(col(ApiToken.revoked_at).is_(None))
+        .group_by(col(ApiToken.user_id))
+    ).all()
+    return {user_id: count for user_id, count in rows}

@@ -88,7 +88,17 @@
     apply();
   }
 
+  // A form with data-confirm asks before it is sent (inline handlers are barred by the CSP).
+  function confirmForms() {
+    document.querySelectorAll("form[data-confirm]").forEach(function (form) {
+      form.addEventListener("submit", function (event) {
+        if (!window.confirm(form.dataset.confirm)) { event.preventDefault(); }
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    confirmForms();
     syncPairs();
     previewQuantiles();
     toggleRange();

@@ -1,4 +1,5 @@
-"""A forecaster makes an API token for a script, uses it, then revokes it, in a real browser."""
+"""API tokens in a real browser: a forecaster makes one, uses it and revokes it; an admin
+revokes a user's tokens after confirming."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from typing import Any
 import pytest
 
 from forecast.db import session_scope
+from forecast.models import Role
 from forecast.services.accounts import create_user
+from forecast.services.tokens import create_token
 from tests.e2e.conftest import shot
 
 pytestmark = pytest.mark.e2e
@@ -24,7 +27,7 @@ def _api_status(base: str, token: str) -> int:
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
             body = json.load(response)
-            assert body["items"][0]["current"] is True
+            assert [i["hint"] for i in body["items"] if i["current"]] == [token[-4:]]
             return int(response.status)
     except urllib.error.HTTPError as error:
         return error.code
@@ -57,3 +60,41 @@ def test_create_use_and_revoke_a_token(live_app: Any, page: Any) -> None:
     assert page.locator("#tokens button", has_text="Revoke").count() == 0
     shot(page, "21-account-token-revoked")
     assert _api_status(base, secret) == 401
+
+
+def test_an_admin_revokes_a_users_tokens_after_confirming(live_app: Any, page: Any) -> None:
+    with live_app.app_context(), session_scope() as session:
+        create_user(session=session, username="root", password=PASSWORD, role=Role.ADMIN)
+        alice = create_user(session=session, username="alice", password=None)
+        secrets = [create_token(session=session, user=alice, label=n) for n in ("a", "b")]
+    base = live_app.config["LIVE_URL"]
+    page.goto(f"{base}/login")
+    page.fill("input[name=username]", "root")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_selector("text=Welcome back, root")
+
+    page.goto(f"{base}/admin/users")
+    cell = page.locator("#users tr", has_text="alice").locator("td.tokens")
+    assert cell.inner_text().startswith("2 live")
+    questions: list[str] = []
+
+    def answer(accept: bool) -> None:
+        def handle(dialog: Any) -> None:
+            questions.append(dialog.message)
+            dialog.accept() if accept else dialog.dismiss()
+
+        page.once("dialog", handle)
+
+    answer(accept=False)
+    cell.locator("button", has_text="Revoke all").click()
+    assert questions == ["Revoke every API token of alice? Their scripts stop working at once."]
+    assert cell.inner_text().startswith("2 live")
+    assert all(_api_status(base, s) == 200 for s in secrets)
+
+    answer(accept=True)
+    cell.locator("button", has_text="Revoke all").click()
+    page.wait_for_selector("text=Revoked 2 API tokens of alice.")
+    assert "none" in page.locator("#users tr", has_text="alice").locator("td.tokens").inner_text()
+    shot(page, "22-admin-tokens-revoked")
+    assert all(_api_status(base, s) == 401 for s in secrets)

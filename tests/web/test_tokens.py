@@ -10,7 +10,7 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from sqlmodel import col, select
 
 from forecast.db import session_scope
-from forecast.models import ApiToken, User
+from forecast.models import ApiToken, Role, User
 from forecast.services.tokens import hash_token
 from tests.conftest import PASSWORD, Api, make_token, make_user
 
@@ -200,6 +200,56 @@ def test_the_account_page_revokes_all_and_refuses_another_users_token(app: Flask
     assert "Revoked 2 tokens." in page
     api = app.test_client()
     assert not _works(api, first) and not _works(api, second) and _works(api, theirs)
+
+
+# --- the admin's users page -----------------------------------------------------------------
+
+
+def _live_cell(page: str, username: str) -> str:
+    """The API tokens cell of username's row on the users page."""
+    row = re.search(rf"<tr><td>{re.escape(username)}\b.*?</tr>", page, re.S)
+    assert row is not None, f"no row for {username}"
+    cell = re.search(r'<td class="tokens">(.*?)</td>', row.group(0), re.S)
+    assert cell is not None
+    return " ".join(cell.group(1).split())
+
+
+def test_an_admin_sees_live_tokens_and_revokes_a_users_tokens(app: Flask) -> None:
+    make_user(app, "root", Role.ADMIN)
+    _, first, second = _two_tokens(app, "alice")
+    _, theirs, _ = _two_tokens(app, "bob")
+    make_user(app, "carol")
+    api = app.test_client()
+    Api(api, theirs).delete("/tokens/current")
+    admin = _logged_in(app, "root")
+    page = admin.get("/admin/users").get_data(as_text=True)
+    assert _live_cell(page, "alice").startswith("2 live")
+    assert _live_cell(page, "bob").startswith("1 live")
+    assert "none" in _live_cell(page, "carol") and "Revoke" not in _live_cell(page, "carol")
+    response = admin.post("/admin/users/alice/tokens/revoke")
+    assert response.status_code == 302
+    page = admin.get("/admin/users").get_data(as_text=True)
+    assert "Revoked 2 API tokens of alice." in page
+    assert "none" in _live_cell(page, "alice")
+    assert not _works(api, first) and not _works(api, second)
+    assert _live_cell(page, "bob").startswith("1 live")
+
+
+def test_only_an_admin_revokes_other_users_tokens(app: Flask) -> None:
+    make_user(app, "root", Role.ADMIN)
+    make_user(app, "olga", Role.ORGANIZER)
+    _, first, _ = _two_tokens(app, "alice")
+    before = _stored(app)
+    organizer = _logged_in(app, "olga")
+    assert organizer.post("/admin/users/alice/tokens/revoke").status_code == 403
+    anonymous = app.test_client().post("/admin/users/alice/tokens/revoke")
+    assert anonymous.status_code == 302 and "/login" in anonymous.headers["Location"]
+    assert _stored(app) == before and _works(app.test_client(), first)
+    admin = _logged_in(app, "root")
+    admin.post("/admin/users/nobody/tokens/revoke")
+    page = admin.get("/admin/users").get_data(as_text=True)
+    assert "no user named &#39;nobody&#39;" in page
+    assert _stored(app) == before
 
 
 # --- the CLI ---------------------------------------------------------------------------------

@@ -304,6 +304,11 @@ CASES: dict[str, Case] = {
         allowed("leader", "admin"),
     ),
     "change a user's role": Case("admin.set_role", set_role, allowed("admin")),
+    "revoke a user's API tokens": Case(
+        "admin.revoke_tokens",
+        lambda w: ("/admin/users/the-forecaster/tokens/revoke", {}),
+        allowed("admin"),
+    ),
     "upload a calibration set": Case(
         "calibration.index", calibration_upload, allowed("organizer", "admin")
     ),
