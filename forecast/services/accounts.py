@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
+from sqlalchemy import and_, func, true
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -118,6 +121,47 @@ def set_role(*, session: Session, actor: User | None, username: str, role: str) 
     return user
 
 
-def list_users(*, session: Session) -> list[User]:
-    """Return every user, by username."""
-    return list(session.exec(select(User).order_by(col(User.username))))
+@dataclass(frozen=True)
+class UserPage:
+    """One page of the users an admin looked for."""
+
+    items: list[User]
+    page: int
+    per_page: int
+    total: int
+
+
+MAX_USERS_PER_PAGE = 200
+
+
+def search_users(
+    *,
+    session: Session,
+    actor: User | None,
+    text: str = "",
+    role: str = "",
+    page: int = 1,
+    per_page: int = 50,
+) -> UserPage:
+    """Return a page of users, by username, whose name contains text (any case) and of role."""
+    require_role(actor, Role.ADMIN)
+    if page < 1:
+        raise ValidationFailed("page starts at 1", "page")
+    if not 1 <= per_page <= MAX_USERS_PER_PAGE:
+        raise ValidationFailed(f"per_page must be between 1 and {MAX_USERS_PER_PAGE}", "per_page")
+    conditions = []
+    if text.strip():
+        wanted = text.strip().lower()
+        conditions.append(func.lower(col(User.username)).contains(wanted, autoescape=True))
+    if role:
+        conditions.append(col(User.role) == parse_role(role).value)
+    where = and_(true(), *conditions)
+    total = session.execute(sa_select(func.count()).select_from(User).where(where)).scalar_one()
+    rows = session.exec(
+        select(User)
+        .where(where)
+        .order_by(col(User.username))
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    ).all()
+    return UserPage(items=list(rows), page=page, per_page=per_page, total=int(total))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
@@ -17,13 +19,29 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 @bp.route("/users")
 @login_required
 def users() -> str:
-    """List users with a role selector and their live API tokens."""
+    """Find users by name and role; change their role or revoke their API tokens."""
     if not me().has_role(Role.ADMIN):
         abort(403)
     session = get_session()
+    text = request.args.get("q", "")[:40]
+    role = request.args.get("role", "")
+    try:
+        number = max(1, int(request.args.get("page", 1)))
+    except ValueError:
+        number = 1
+    try:
+        found = accounts.search_users(
+            session=session, actor=me(), text=text, role=role, page=number
+        )
+    except DomainError as exc:
+        flash_error(exc)
+        role = ""
+        found = accounts.search_users(session=session, actor=me(), text=text, page=number)
     return render_template(
         "admin/users.html",
-        users=accounts.list_users(session=session),
+        page=found,
+        text=text,
+        role=role,
         roles=[r.value for r in Role],
         live_tokens=tokens.live_token_counts(session=session),
     )
@@ -43,7 +61,7 @@ def set_role(username: str) -> Response:
         flash_error(exc)
     else:
         flash(f"{username} is now {request.form.get('role')}.", "success")
-    return redirect(url_for("admin.users"))
+    return redirect(_back_to_list())
 
 
 @bp.route("/users/<username>/tokens/revoke", methods=["POST"])
@@ -59,4 +77,14 @@ def revoke_tokens(username: str) -> Response:
     else:
         plural = "" if count == 1 else "s"
         flash(f"Revoked {count} API token{plural} of {username}.", "success")
-    return redirect(url_for("admin.users"))
+    return redirect(_back_to_list())
+
+
+def _back_to_list() -> str:
+    """The users page as the admin left it: the same filters and page."""
+    kept: dict[str, Any] = {}
+    for name in ("q", "role", "page"):
+        value = request.form.get(f"back_{name}", "")[:40]
+        if value:
+            kept[name] = value
+    return url_for("admin.users", **kept)
