@@ -51,14 +51,14 @@ def test_create_use_and_revoke_a_token(live_app: Any, page: Any) -> None:
     assert secret.startswith("fc_")
     row = page.locator("#tokens tbody tr").first
     assert "nightly script" in row.inner_text() and f"…{secret[-4:]}" in row.inner_text()
-    shot(page, "20-account-token-created")
+    shot(page, "30-account-token-created")
     assert _api_status(base, secret) == 200
 
     row.locator("button", has_text="Revoke").click()
     page.wait_for_selector("text=is revoked")
     assert "revoked" in page.locator("#tokens tbody tr").first.inner_text()
     assert page.locator("#tokens button", has_text="Revoke").count() == 0
-    shot(page, "21-account-token-revoked")
+    shot(page, "31-account-token-revoked")
     assert _api_status(base, secret) == 401
 
 
@@ -96,5 +96,5 @@ def test_an_admin_revokes_a_users_tokens_after_confirming(live_app: Any, page: A
     cell.locator("button", has_text="Revoke all").click()
     page.wait_for_selector("text=Revoked 2 API tokens of alice.")
     assert "none" in page.locator("#users tr", has_text="alice").locator("td.tokens").inner_text()
-    shot(page, "22-admin-tokens-revoked")
+    shot(page, "32-admin-tokens-revoked")
     assert all(_api_status(base, s) == 401 for s in secrets)
