@@ -33,15 +33,19 @@ def _api_status(base: str, token: str) -> int:
         return error.code
 
 
+def _log_in(page: Any, base: str, username: str) -> None:
+    page.goto(f"{base}/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_selector(f"text=Welcome back, {username}")
+
+
 def test_create_use_and_revoke_a_token(live_app: Any, page: Any) -> None:
     with live_app.app_context(), session_scope() as session:
         create_user(session=session, username="alice", password=PASSWORD)
     base = live_app.config["LIVE_URL"]
-    page.goto(f"{base}/login")
-    page.fill("input[name=username]", "alice")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_selector("text=Welcome back, alice")
+    _log_in(page, base, "alice")
 
     page.goto(f"{base}/account")
     assert page.locator("text=No tokens yet.").is_visible()
@@ -68,11 +72,7 @@ def test_an_admin_revokes_a_users_tokens_after_confirming(live_app: Any, page: A
         alice = create_user(session=session, username="alice", password=None)
         secrets = [create_token(session=session, user=alice, label=n) for n in ("a", "b")]
     base = live_app.config["LIVE_URL"]
-    page.goto(f"{base}/login")
-    page.fill("input[name=username]", "root")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_selector("text=Welcome back, root")
+    _log_in(page, base, "root")
 
     page.goto(f"{base}/admin/users")
     cell = page.locator("#users tr", has_text="alice").locator("td.tokens")
