@@ -7,7 +7,7 @@ from flask_login import LoginManager, current_user
 
 from forecast.db import get_session
 from forecast.models import User
-from forecast.services.tokens import user_for_token
+from forecast.services.tokens import token_owner
 
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
@@ -29,12 +29,25 @@ def bearer_token() -> str:
     return token.strip() if scheme.lower() == "bearer" else ""
 
 
+def _bearer() -> tuple[int, User] | None:
+    """The id and owner of the request's live bearer token, looked up once per request."""
+    if "bearer" not in g:
+        token = bearer_token()
+        g.bearer = token_owner(session=get_session(), token=token) if token else None
+    found: tuple[int, User] | None = g.bearer
+    return found
+
+
 def bearer_user() -> User | None:
     """Return the user of the request's bearer token (None without a valid one)."""
-    if "bearer_user" not in g:
-        token = bearer_token()
-        g.bearer_user = user_for_token(session=get_session(), token=token) if token else None
-    return g.bearer_user
+    found = _bearer()
+    return found[1] if found else None
+
+
+def bearer_token_id() -> int | None:
+    """Return the id of the request's bearer token (None without a valid one)."""
+    found = _bearer()
+    return found[0] if found else None
 
 
 def has_bad_token() -> bool:

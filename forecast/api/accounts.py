@@ -19,7 +19,7 @@ from forecast.api.schemas import (
     TokenPage,
     UserOut,
 )
-from forecast.auth import bearer_token
+from forecast.auth import bearer_token_id
 from forecast.clock import format_iso
 from forecast.db import get_session
 from forecast.models import ApiToken
@@ -82,7 +82,7 @@ class Tokens(MethodView):
         user = caller(required=True)
         assert user is not None
         session = get_session()
-        current = _current_token_id()
+        current = bearer_token_id()
         entries = [token_info(t, current) for t in tokens.list_tokens(session=session, user=user)]
         return jsonify(paged(entries, args))
 
@@ -105,7 +105,7 @@ class OneToken(MethodView):
         """Revoke one of the caller's tokens; revoking it again changes nothing."""
         user = caller(required=True)
         assert user is not None
-        current = _current_token_id()
+        current = bearer_token_id()
         token = tokens.revoke_token(session=get_session(), user=user, token_id=token_id)
         return jsonify(token_info(token, current))
 
@@ -118,14 +118,10 @@ class CurrentToken(MethodView):
     def delete(self) -> Response:
         """Revoke the token this request is sent with (a script signing out)."""
         user = caller(required=True)
-        current = _current_token_id()
+        current = bearer_token_id()
         assert user is not None and current is not None
         token = tokens.revoke_token(session=get_session(), user=user, token_id=current)
         return jsonify(token_info(token, current))
-
-
-def _current_token_id() -> int | None:
-    return tokens.token_id_for_secret(session=get_session(), secret=bearer_token())
 
 
 def token_info(token: ApiToken, current_id: int | None) -> dict[str, Any]:

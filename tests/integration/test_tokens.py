@@ -24,8 +24,14 @@ def _token(app: Flask, user: User, label: str = "") -> str:
 
 def _owner(app: Flask, secret: str) -> str | None:
     with app.app_context(), session_scope() as session:
-        found = tokens.user_for_token(session=session, token=secret)
-        return found.username if found else None
+        found = tokens.token_owner(session=session, token=secret)
+        return found[1].username if found else None
+
+
+def _live_id(app: Flask, secret: str) -> int | None:
+    with app.app_context(), session_scope() as session:
+        found = tokens.token_owner(session=session, token=secret)
+        return found[0] if found else None
 
 
 def test_a_token_keeps_its_hint_and_lists_newest_first(any_app: Flask) -> None:
@@ -35,17 +41,16 @@ def test_a_token_keeps_its_hint_and_lists_newest_first(any_app: Flask) -> None:
         listed = tokens.list_tokens(session=session, user=alice)
         assert [t.label for t in listed] == ["two", "one"]
         assert [t.hint for t in listed] == [second[-4:], first[-4:]]
-        assert tokens.token_id_for_secret(session=session, secret=first) == listed[1].id
-        assert tokens.token_id_for_secret(session=session, secret="fc_unknown") is None
+    assert _live_id(any_app, first) == listed[1].id
+    assert _live_id(any_app, "fc_unknown") is None
 
 
 def test_revoking_one_is_idempotent_and_another_users_is_not_found(any_app: Flask) -> None:
     alice, bob = _user(any_app, "alice"), _user(any_app, "bob")
     mine, theirs = _token(any_app, alice), _token(any_app, bob)
+    mine_id, theirs_id = _live_id(any_app, mine), _live_id(any_app, theirs)
+    assert mine_id is not None and theirs_id is not None
     with any_app.app_context(), session_scope() as session:
-        mine_id = tokens.token_id_for_secret(session=session, secret=mine)
-        theirs_id = tokens.token_id_for_secret(session=session, secret=theirs)
-        assert mine_id is not None and theirs_id is not None
         revoked = tokens.revoke_token(session=session, user=alice, token_id=mine_id)
         when = revoked.revoked_at
         assert when is not None

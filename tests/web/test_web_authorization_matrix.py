@@ -29,7 +29,7 @@ from forecast.services.accounts import create_user
 from forecast.services.forecasts import submit_forecast, withdraw_forecast
 from forecast.services.questions import create_question, review_question
 from forecast.services.resolution import resolve
-from forecast.services.tokens import token_id_for_secret
+from forecast.services.tokens import token_owner
 from forecast.services.tournaments import create_tournament
 from tests.conftest import PASSWORD, Api, make_token
 from tests.integration.factories import question_data
@@ -78,9 +78,9 @@ class WebWorld:
         owner = self.me or self.users["forecaster"]
         secret = make_token(self.app, owner)
         with self.app.app_context(), session_scope() as session:
-            token_id = token_id_for_secret(session=session, secret=secret)
-        assert token_id is not None
-        return token_id
+            found = token_owner(session=session, token=secret)
+        assert found is not None
+        return found[0]
 
     def open_question(self) -> Question:
         with self.app.app_context(), session_scope() as session:
