@@ -57,6 +57,8 @@ class TokenOut(Schema):
 
 
 class PageArgs(Schema):
+    """Which page of a list to answer; unknown query arguments are ignored."""
+
     class Meta:
         unknown = EXCLUDE
 
@@ -237,14 +239,9 @@ class QuestionOut(Schema):
     aggregate_reveal_time = fields.String(allow_none=True, metadata=ISO)
 
 
-class QuestionListArgs(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
+class QuestionListArgs(PageArgs):
     tournament = fields.String()
     status = fields.String(validate=validate.OneOf(STATUSES))
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1_000_000))
-    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=1000))
 
 
 class QuestionPage(PageOut):
@@ -470,12 +467,7 @@ class ScoreOut(Schema):
     log = fields.Float(allow_none=True, metadata={"description": "binary; higher is better"})
 
 
-class BoardArgs(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1_000_000))
-    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=1000))
+class BoardArgs(PageArgs):
     format = fields.String(validate=validate.OneOf(("json", "csv")))
 
 

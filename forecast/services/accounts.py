@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from sqlalchemy import and_, func, true
 from sqlalchemy import select as sa_select
@@ -13,6 +12,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from forecast.db import begin_write
 from forecast.errors import Conflict, NotAuthenticated, NotFound, ValidationFailed
 from forecast.models import Role, User
+from forecast.services.paging import Page, check_page
 from forecast.services.permissions import require_role
 
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{1,38}[A-Za-z0-9]$")
@@ -121,16 +121,6 @@ def set_role(*, session: Session, actor: User | None, username: str, role: str) 
     return user
 
 
-@dataclass(frozen=True)
-class UserPage:
-    """One page of the users an admin looked for."""
-
-    items: list[User]
-    page: int
-    per_page: int
-    total: int
-
-
 MAX_USERS_PER_PAGE = 200
 
 
@@ -142,13 +132,10 @@ def search_users(
     role: str = "",
     page: int = 1,
     per_page: int = 50,
-) -> UserPage:
+) -> Page[User]:
     """Return a page of users, by username, whose name contains text (any case) and of role."""
     require_role(actor, Role.ADMIN)
-    if page < 1:
-        raise ValidationFailed("page starts at 1", "page")
-    if not 1 <= per_page <= MAX_USERS_PER_PAGE:
-        raise ValidationFailed(f"per_page must be between 1 and {MAX_USERS_PER_PAGE}", "per_page")
+    check_page(page, per_page, MAX_USERS_PER_PAGE)
     conditions = []
     if text.strip():
         wanted = text.strip().lower()
@@ -164,4 +151,4 @@ def search_users(
         .offset((page - 1) * per_page)
         .limit(per_page)
     ).all()
-    return UserPage(items=list(rows), page=page, per_page=per_page, total=int(total))
+    return Page(items=list(rows), page=page, per_page=per_page, total=int(total))

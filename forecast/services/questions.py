@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -25,6 +24,7 @@ from forecast.models import (
     User,
 )
 from forecast.services.notifications import notify, notify_role
+from forecast.services.paging import Page, check_page
 from forecast.services.permissions import is_organizer, require_role, require_user
 from forecast.services.question_input import QuestionDraft, new_key, parse_question, range_to_json
 from forecast.services.tournaments import find_tournament
@@ -96,16 +96,6 @@ def can_view(question: Question, viewer: User | None) -> bool:
     return viewer is not None and (is_organizer(viewer) or question.proposer_id == viewer.id)
 
 
-@dataclass(frozen=True)
-class Page:
-    """One page of a listing."""
-
-    items: list[Question]
-    page: int
-    per_page: int
-    total: int
-
-
 def list_questions(
     *,
     session: Session,
@@ -115,13 +105,10 @@ def list_questions(
     page: int = 1,
     per_page: int = 50,
     now: datetime | None = None,
-) -> Page:
+) -> Page[Question]:
     """Return one page of the questions viewer may see, newest open first."""
     now = now or utcnow()
-    if page < 1:
-        raise ValidationFailed("page starts at 1", "page")
-    if not 1 <= per_page <= MAX_PER_PAGE:
-        raise ValidationFailed(f"per_page must be between 1 and {MAX_PER_PAGE}", "per_page")
+    check_page(page, per_page, MAX_PER_PAGE)
     conditions = [_visibility_condition(viewer)]
     if tournament:
         tournament_id = session.exec(
