@@ -156,8 +156,13 @@ _KEPT_LOCK = threading.Lock()
 
 
 @contextmanager
-def _connection(engine: Engine) -> Iterator[Any]:
-    """Yield a driver connection outside any Session: the thread's own on SQLite, else pooled."""
+def _connection(engine: Engine, *, autocommit: bool = False) -> Iterator[Any]:
+    """Yield a driver connection outside any Session: the thread's own on SQLite, else pooled.
+
+    autocommit (PostgreSQL): run each statement as a transaction of its own. A read then costs
+    one round trip instead of three (BEGIN, the query, and the ROLLBACK of the pool's reset):
+    about 100 us against 300 us here.
+    """
     if is_sqlite(engine):
         kept = _KEPT.get(engine)
         if kept is None:
@@ -170,24 +175,37 @@ def _connection(engine: Engine) -> Iterator[Any]:
         yield raw
         return
     pooled = engine.raw_connection()
+    driver: Any = pooled.dbapi_connection
     try:
-        yield pooled.dbapi_connection
+        if autocommit:
+            driver.autocommit = True
+        yield driver
+        if autocommit:
+            driver.autocommit = False  # the pool hands out connections in transaction mode
+    except BaseException:
+        if autocommit:
+            # A connection that cannot be put back into transaction mode is not reused.
+            try:
+                driver.autocommit = False
+            except Exception:
+                pooled.invalidate()
+        raise
     finally:
-        pooled.close()  # the pool's reset on return ends any transaction a read opened
+        pooled.close()  # the pool's reset on return ends any transaction left open
 
 
 @contextmanager
 def driver_read(session: Session) -> Iterator[DriverConnection]:
     """Yield a connection to read from: the session's inside its transaction, else the driver's.
 
-    Outside a transaction each SQLite statement reads a snapshot of its own; on PostgreSQL the
-    pool's reset on return ends the transaction the read opened.
+    Outside a transaction each statement reads a snapshot of its own (on PostgreSQL in
+    autocommit mode, so no transaction is opened and none has to be ended).
     """
     if session.in_transaction():
         yield DriverConnection.of(session.connection())
         return
     engine = _bind(session)
-    with _connection(engine) as raw:
+    with _connection(engine, autocommit=True) as raw:
         yield DriverConnection(engine.dialect, raw)
 
 

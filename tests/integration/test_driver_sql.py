@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from flask import Flask
 from sqlalchemy import bindparam, func, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import Session
 
 from forecast.db import get_engine, session_scope
@@ -240,3 +240,27 @@ def test_an_untouched_request_session_is_left_as_it_was(app: Flask) -> None:
             assert COUNT.first(conn, {}) == (0,)
         # The driver read went around the session, which holds nothing to close.
         assert not session.in_transaction() and len(session.identity_map) == 0
+
+
+def test_on_postgresql_a_read_opens_no_transaction_and_hands_its_connection_back_intact(
+    world: tuple,
+) -> None:
+    app, _question_id, _user_id = world
+    engine = get_engine(app)
+    if engine.dialect.name == "sqlite":
+        pytest.skip("SQLite reads run on the thread's kept connection")
+    from psycopg.pq import TransactionStatus
+
+    with Session(engine) as session:
+        with driver_read(session) as conn:
+            assert COUNT.first(conn, {}) == (0,)
+            used = conn.dbapi
+            # One round trip: the count ran as a transaction of its own, none is left open.
+            assert used.info.transaction_status == TransactionStatus.IDLE
+        assert used.autocommit is False, "back in the pool in transaction mode"
+        with pytest.raises(DBAPIError), driver_read(session) as conn:
+            failed = conn.dbapi
+            DriverStatement(select(func.count()).select_from(Q).where(Q.c.id == "x")).rows(conn, {})
+        assert failed.autocommit is False, "a failed read hands it back in transaction mode"
+    # The pool's connections still write and read as before.
+    assert _count(app) == 0
