@@ -25,6 +25,7 @@ import logging
 import os
 import sqlite3
 import threading
+import time
 import weakref
 from typing import Any
 from urllib.parse import quote
@@ -37,7 +38,9 @@ log = logging.getLogger(__name__)
 
 TARGET_PAGES = 1000  # SQLite's default threshold, now reached by the thread
 BACKSTOP_PAGES = 4000  # wal_autocheckpoint: SQLite checkpoints in the commit past this
-INTERVAL_S = 0.025
+INTERVAL_S = 0.025  # how often the thread looks at the commit count
+BATCH_COMMITS = 64  # a round once this process has committed this many times since the last
+IDLE_ROUND_S = 5.0  # or once this long has passed since the last round with any commit at all
 
 
 class Checkpointer:
@@ -95,16 +98,25 @@ class Checkpointer:
             return
         try:
             conn.execute("PRAGMA synchronous=NORMAL")
-            seen = 0
+            seen, last = 0, time.monotonic()
             while not stopped.wait(INTERVAL_S):
-                if self.writes == seen:
-                    continue  # nothing new from this process
-                seen = self.writes
+                if not self.due(self.writes - seen, time.monotonic() - last):
+                    continue
+                seen, last = self.writes, time.monotonic()
                 self.checkpoint(conn)
         except sqlite3.Error as exc:
             log.warning("checkpoint thread for %s stopped: %s", self.path, exc)
         finally:
             conn.close()
+
+    @staticmethod
+    def due(commits: int, seconds: float) -> bool:
+        """Tell whether a round is due after commits in seconds since the last one.
+
+        Every round costs two fsyncs, so a round per commit would multiply them; rounds wait
+        for a batch of commits, and a trickle of writes is still copied within seconds.
+        """
+        return commits >= BATCH_COMMITS or (commits > 0 and seconds >= IDLE_ROUND_S)
 
     def checkpoint(self, conn: Any) -> bool:
         """Run one round on conn; return whether it completed the WAL under the lock."""

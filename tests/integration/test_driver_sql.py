@@ -216,6 +216,18 @@ def test_on_sqlite_each_thread_keeps_its_connection_until_the_engine_is_disposed
     assert connection_used() is not first, "a disposed engine's threads start afresh"
 
 
+def test_on_sqlite_the_kept_connections_read_without_a_memory_map_and_the_pool_with_one(
+    app: Flask,
+) -> None:
+    engine = get_engine(app)
+    with session_scope(engine) as session, driver_read(session) as conn:
+        kept = conn.dbapi.execute("PRAGMA mmap_size").fetchone()[0]
+    with engine.connect() as pooled:
+        mapped = pooled.exec_driver_sql("PRAGMA mmap_size").scalar()
+    assert kept == 0, "the hot path's transactions mostly follow another process's commit"
+    assert mapped == 268435456, "page reads map the file"
+
+
 def test_the_request_session_ends_its_transaction_and_forgets_its_objects(any_app: Flask) -> None:
     from forecast.db import get_session
     from forecast.models import User

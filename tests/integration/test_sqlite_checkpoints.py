@@ -14,7 +14,13 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from forecast.db import begin_write, make_engine
-from forecast.sqlite_checkpoints import BACKSTOP_PAGES, Checkpointer, checkpointer_of
+from forecast.sqlite_checkpoints import (
+    BACKSTOP_PAGES,
+    BATCH_COMMITS,
+    IDLE_ROUND_S,
+    Checkpointer,
+    checkpointer_of,
+)
 from forecast.sqlite_writers import WriterQueue
 from tests.integration.factories import write_lock_is_free
 
@@ -138,3 +144,12 @@ def test_a_removed_database_is_not_created_again(tmp_path: Path) -> None:
     done = threading.Event()
     checkpointer._run(done)  # returns at once: the file cannot be opened
     assert not path.exists()
+
+
+def test_rounds_wait_for_a_batch_of_commits_or_a_quiet_spell() -> None:
+    # Each round fsyncs twice: one per commit would multiply the fsyncs of a light load.
+    assert not Checkpointer.due(0, 3600.0), "nothing written, nothing to copy"
+    assert not Checkpointer.due(BATCH_COMMITS - 1, 0.1)
+    assert Checkpointer.due(BATCH_COMMITS, 0.1)
+    assert not Checkpointer.due(1, IDLE_ROUND_S - 0.5)
+    assert Checkpointer.due(1, IDLE_ROUND_S), "a trickle of writes is still copied soon"
