@@ -10,7 +10,7 @@ A Checkpointer thread in each writing process takes them instead, in two passes:
 
 1. a passive checkpoint without the lock: the bulk of the copying and both long fsyncs, while
    writers go on appending;
-2. once the WAL holds `target` pages, a second passive checkpoint under the writer lock, which
+2. once the WAL holds `TARGET_PAGES` pages, a second passive checkpoint under the writer lock, which
    copies only what was appended during the first and so completes. The next writer then
    starts the WAL over from its beginning.
 
@@ -46,10 +46,9 @@ IDLE_ROUND_S = 5.0  # or once this long has passed since the last round with any
 class Checkpointer:
     """The checkpoint thread of one SQLite database file, started by its first write."""
 
-    def __init__(self, path: str, queue: WriterQueue, *, target: int = TARGET_PAGES) -> None:
+    def __init__(self, path: str, queue: WriterQueue) -> None:
         self.path = path
         self.queue = queue
-        self.target = target
         self.writes = 0  # commits seen by this process (read by the thread; races are harmless)
         self.passes = 0  # checkpoints the thread completed under the lock
         self.stopped = threading.Event()
@@ -121,7 +120,7 @@ class Checkpointer:
     def checkpoint(self, conn: Any) -> bool:
         """Run one round on conn; return whether it completed the WAL under the lock."""
         _busy, pages, _copied = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
-        if pages < self.target:
+        if pages < TARGET_PAGES:
             return False
         fd = self.queue.acquire()
         try:
