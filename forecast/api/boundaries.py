@@ -52,6 +52,8 @@ REPORT_COLUMNS = (
     "first_crossed_at",
     "outcome",
     "at",
+    "methods_crossed",
+    "methods_known",
 )
 
 

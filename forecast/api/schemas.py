@@ -410,6 +410,10 @@ class ReportOut(Schema):
     margin_log_odds = fields.Float(allow_none=True)
     verdict = fields.String(required=True)
     by_method = fields.Dict(keys=fields.String(), values=fields.Float(allow_none=True))
+    methods_known = fields.Integer(metadata={"description": "methods with a value"})
+    methods_crossed = fields.Integer(
+        metadata={"description": "of methods_known, how many are past the threshold"}
+    )
     interval = fields.List(fields.Float(), allow_none=True)
     forecaster_count = fields.Integer(required=True)
     first_crossed_at = fields.String(allow_none=True, metadata=ISO)

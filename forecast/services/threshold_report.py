@@ -127,6 +127,7 @@ def evaluate(session: Session, subject: Subject, at: datetime) -> dict[str, Any]
         )
         by_method[method] = _event_probability(subject, other, t)
     interval = _interval(subject, own, t)
+    known = {m: p for m, p in by_method.items() if p is not None}
     row: dict[str, Any] = {
         "id": subject.boundary.id,
         "version": version.version,
@@ -143,6 +144,11 @@ def evaluate(session: Session, subject: Subject, at: datetime) -> dict[str, Any]
         "probability": probability,
         "forecaster_count": own.forecaster_count,
         "by_method": by_method,
+        # How robust the verdict is: of the methods with a value, how many are past the line.
+        "methods_known": len(known),
+        "methods_crossed": sum(
+            rules.is_crossed(p, version.comparator, version.threshold) for p in known.values()
+        ),
         "interval": list(interval) if interval else None,
     }
     if probability is None:
@@ -160,7 +166,6 @@ def evaluate(session: Session, subject: Subject, at: datetime) -> dict[str, Any]
     row["margin_log_odds"] = float(
         rules.margin_log_odds(probability, version.comparator, version.threshold)
     )
-    known = {m: p for m, p in by_method.items() if p is not None}
     row["verdict"] = rules.verdict(
         known, interval or (probability, probability), version.comparator, version.threshold
     )

@@ -55,11 +55,47 @@ def _anchor(i: int, count: int) -> str:
     return "start" if i == 0 else "end" if i == count - 1 else "middle"
 
 
+MIN_SPAN_S = 3600.0  # a chart spans at least an hour, so a first forecast is not a sliver
+LEAD = 0.04  # the share of the span shown before the first forecast
+SHORT_SPAN_S = 5 * 86400.0  # below this, ticks carry the time of day or they repeat
+
+
+def chart_window(
+    starts: Floats, counts: NDArray[np.int64], opened: float, until: float
+) -> tuple[float, float]:
+    """Return the time span to draw: from just before the first forecast to `until`.
+
+    The weeks between a question's opening and its first forecast hold nothing to see, so the
+    chart starts at the first entry with a forecaster (never before the opening), and spans at
+    least MIN_SPAN_S.
+    """
+    active = np.asarray(starts)[np.asarray(counts) > 0]
+    first = float(active[0]) if len(active) else opened
+    begin = min(first - LEAD * max(until - first, 0.0), until - MIN_SPAN_S)
+    return max(opened, begin), until
+
+
+def tick_format(span_s: float) -> str:
+    """Return the strftime format of the time ticks of a chart spanning span_s seconds."""
+    return "%m-%d %H:%M" if span_s < SHORT_SPAN_S else "%Y-%m-%d"
+
+
+def _now_marker(frame: Frame, value: float, label: str) -> str:
+    """A dot on the latest value at the right edge, visible even when the line is short."""
+    if not np.isfinite(value):
+        return ""
+    return (
+        f'<circle class="now" cx="{float(frame.x(frame.x1)):.1f}" '
+        f'cy="{float(frame.y(value)):.1f}" r="3.5"><title>{escape(label)}</title></circle>'
+    )
+
+
 def _time_ticks(frame: Frame, count: int = 5) -> list[str]:
     parts = []
+    fmt = tick_format(frame.x1 - frame.x0)
     for i, t in enumerate(np.linspace(frame.x0, frame.x1, count)):
         x = float(frame.x(t))
-        text = datetime.fromtimestamp(float(t), UTC).strftime("%Y-%m-%d")
+        text = datetime.fromtimestamp(float(t), UTC).strftime(fmt)
         parts.append(
             f'<text class="tick" x="{x:.1f}" y="{HEIGHT - 8}" '
             f'text-anchor="{_anchor(i, count)}">{text}</text>'
@@ -135,10 +171,11 @@ def binary_history_chart(
             body.append(
                 f'<text class="tick count-label" x="{WIDTH - RIGHT}" '
                 f'y="{float(frame.y(0.2)) - 3:.1f}" text-anchor="end">'
-                f"{int(top)} forecasters</text>"
+                f"{int(top)} forecaster{'' if int(top) == 1 else 's'}</text>"
             )
     line = sample_steps(starts, values, times)
     body.append(f'<polyline class="line" points="{_points(xs, frame.y(line))}"/>')
+    body.append(_now_marker(frame, float(line[-1]), f"now: {float(line[-1]):.1%}"))
     for t, p in mine:
         body.append(
             f'<circle class="mine" cx="{float(frame.x(t)):.1f}" cy="{float(frame.y(p)):.1f}"'
@@ -226,5 +263,12 @@ def median_history_chart(
         body.append(f'<polygon class="band" points="{outline}"/>')
     line = sample_steps(starts, median_u, times)
     body.append(f'<polyline class="line" points="{_points(xs, frame.y(line))}"/>')
+    last = float(line[-1])
+    if np.isfinite(last):
+        body.append(
+            _now_marker(
+                frame, last, f"median now: {axis_label(float(to_axis(np.array([last]))[0]))}"
+            )
+        )
     body += _time_ticks(frame)
     return _svg(body, "community median over time")

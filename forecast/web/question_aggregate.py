@@ -22,9 +22,15 @@ from forecast.services import questions as question_service
 from forecast.services.aggregate_views import axis_point, history_records
 from forecast.services.aggregate_visibility import hidden_reason
 from forecast.services.question_input import question_scale
-from forecast.web.aggregate_charts import binary_history_chart, density_chart, median_history_chart
+from forecast.web.aggregate_charts import (
+    binary_history_chart,
+    chart_window,
+    density_chart,
+    median_history_chart,
+)
 from forecast.web.formatting import axis_value
 
+DAY_S = 86400.0
 bp = Blueprint("question_aggregate", __name__, url_prefix="/questions")
 
 METHOD_LABELS = {
@@ -54,8 +60,12 @@ def panel(
     context.update(value=value, entries=len(h.start))
     if value.forecaster_count == 0:
         return context
-    t_from = to_epoch(question.open_time)
-    t_to = min(to_epoch(utcnow()), to_epoch(question.close_time))
+    t_from, t_to = chart_window(
+        h.start,
+        h.forecaster_count,
+        to_epoch(question.open_time),
+        min(to_epoch(utcnow()), to_epoch(question.close_time)),
+    )
     if not question.is_continuous:
         mine = [
             (f.start_time.timestamp(), f.probability) for f in history if f.probability is not None
@@ -77,6 +87,11 @@ def panel(
     def label(x: float) -> str:
         return axis_value(x, question.type)
 
+    def tick(x: float) -> str:
+        # An evenly spaced tick falls between days by a rounding error (2040-12-31T23:59):
+        # its label names the nearest day, which is where it is drawn to the pixel.
+        return label(round(x / DAY_S) * DAY_S if question.type == "date" else x)
+
     assert value.cdf is not None
     mine_cdf = next((f.cdf for f in history if f.end_time is None and f.cdf is not None), None)
     median_u = float(scale.to_u(quantile_of(value.cdf, scale, 0.5)))
@@ -87,7 +102,7 @@ def panel(
     context["chart"] = density_chart(
         cdf=value.cdf,
         to_axis=scale.from_u,
-        axis_label=label,
+        axis_label=tick,
         median_u=median_u,
         band_u=band,
         mine=mine_cdf,

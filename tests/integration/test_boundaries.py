@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from flask import Flask
 
+from forecast.aggregate import METHODS
 from forecast.clock import format_iso, parse_iso, utcnow
 from forecast.db import session_scope
 from forecast.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -172,6 +173,7 @@ def test_the_report_shows_a_boundary_crossing_after_new_forecasts(world: World) 
         rows = threshold_report.report(session=session, viewer=lea)
         assert [r["crossed"] for r in rows] == [False]
         assert rows[0]["verdict"] == "not_crossed" and rows[0]["margin"] == pytest.approx(-25.0)
+        assert (rows[0]["methods_crossed"], rows[0]["methods_known"]) == (0, len(METHODS))
         for user in forecasters:
             submit_forecast(session=session, actor=user, question_id=question.id, probability=0.6)
     with world.app.app_context(), session_scope() as session:
@@ -179,6 +181,7 @@ def test_the_report_shows_a_boundary_crossing_after_new_forecasts(world: World) 
         assert row["crossed"] and row["verdict"] == "crossed"
         assert row["probability"] == pytest.approx(0.6)
         assert set(row["by_method"]) >= {"recency_weighted", "unweighted", "geo_mean_odds"}
+        assert row["methods_crossed"] == row["methods_known"] == len(METHODS)
         assert row["first_crossed_at"] is not None
         assert [e["state"] for e in row["events"]][-1] == "crossed"
 

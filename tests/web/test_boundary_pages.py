@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -77,6 +79,10 @@ def test_a_leader_drafts_a_ladder_commits_it_and_reads_the_report(
         < report.index("Brief the board")
         < report.index("Change strategy")
     )
+    # How robust each verdict is reads at a glance; the figures per method sit behind it.
+    robustness = re.findall(r'<strong class="methods-crossed">(\d+ of \d+)</strong>', report)
+    assert robustness == ["5 of 6", "6 of 6", "0 of 6"]
+    assert "<dt>Extremized (d = 1.5)</dt>" in report
     csv_page = client.get("/api/v1/boundaries/report")
     assert csv_page.status_code == 401  # the API wants a token, not the page's cookie
 
