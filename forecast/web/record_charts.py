@@ -10,15 +10,16 @@ from markupsafe import Markup, escape
 from forecast.clock import parse_iso
 
 SIZE, PAD = 320, 36
+LEFT = 46  # room for the "100%" of the vertical axis
 WIDE, TALL = 640, 200
 
 
 def calibration_chart(bins: Sequence[dict[str, Any]]) -> Markup:
     """Draw mean outcome against mean forecast per bin, with 90% whiskers and the diagonal."""
-    span = SIZE - 2 * PAD
+    span = SIZE - LEFT - PAD
 
     def x(p: float) -> float:
-        return PAD + p * span
+        return LEFT + p * span
 
     def y(p: float) -> float:
         return SIZE - PAD - p * span
@@ -34,7 +35,7 @@ def calibration_chart(bins: Sequence[dict[str, Any]]) -> Markup:
             f'text-anchor="middle">{tick:.0%}</text>'
         )
         parts.append(
-            f'<text class="tick" x="{PAD - 6}" y="{y(tick) + 4:.1f}" '
+            f'<text class="tick" x="{LEFT - 6}" y="{y(tick) + 4:.1f}" '
             f'text-anchor="end">{tick:.0%}</text>'
         )
     for b in bins:

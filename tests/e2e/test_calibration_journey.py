@@ -68,5 +68,7 @@ def test_take_five_items_see_feedback_then_the_summary_chart(live_app: Any, page
     assert page.locator("#done").count() == 1
     page.goto(f"{base}/calibration/me")
     assert "svg" in page.inner_html(".columns")
-    assert "overconfident" in page.inner_text("#verdict")  # 80% sure, 67% right
+    verdict = page.inner_text("#verdict")  # 80% sure, right 2 times of 3
+    assert "overconfident by 13.3 points" in verdict
+    assert "at 80.0% average confidence you were right 66.7% of the time" in verdict
     shot(page, "21-calibration-summary")
