@@ -532,6 +532,9 @@ class RecordScore(Schema):
 class RecordPoint(Schema):
     at = fields.String(required=True, metadata=ISO)
     cumulative_peer = fields.Float(required=True)
+    question = fields.String(metadata={"description": "the key of the question resolved then"})
+    title = fields.String()
+    peer = fields.Float(metadata={"description": "that question's own Peer score"})
 
 
 class TrackRecordOut(Schema):

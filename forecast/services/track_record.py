@@ -84,7 +84,13 @@ def track_record(
         "mean_log": float(np.mean(logs)) if logs else None,
         "scores": scores,
         "over_time": [
-            {"at": s["resolved_at"], "cumulative_peer": c}
+            {
+                "at": s["resolved_at"],
+                "cumulative_peer": c,
+                "question": s["question"],
+                "title": s["title"],
+                "peer": s["peer"],
+            }
             for s, c in zip(scores, cumulative, strict=True)
         ],
     }

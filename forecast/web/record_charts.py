@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -11,7 +12,7 @@ from forecast.clock import parse_iso
 
 SIZE, PAD = 320, 36
 LEFT = 46  # room for the "100%" of the vertical axis
-WIDE, TALL = 640, 200
+WIDE, TALL = 960, 240
 
 
 def calibration_chart(bins: Sequence[dict[str, Any]]) -> Markup:
@@ -58,27 +59,54 @@ def calibration_chart(bins: Sequence[dict[str, Any]]) -> Markup:
 
 
 def cumulative_chart(points: Sequence[dict[str, Any]]) -> Markup:
-    """Draw the cumulative Peer score over resolution dates."""
+    """Draw the cumulative Peer score as a step at each resolution, with the zero line.
+
+    Each point may carry the question's title and its own Peer score, shown on hover.
+    """
     if len(points) < 2:
         return Markup('<p class="muted small">The chart appears after two resolved questions.</p>')
     times = [parse_iso(p["at"]).timestamp() for p in points]
-    values = [p["cumulative_peer"] for p in points]
-    t0, t1 = min(times), max(times) or 1
+    values = [float(p["cumulative_peer"]) for p in points]
+    t0, t1 = min(times), max(times)
     low, high = min(0.0, *values), max(0.0, *values)
+    left, right, top, bottom = 56, 16, 12, 28
 
     def x(t: float) -> float:
-        return PAD + (t - t0) / ((t1 - t0) or 1) * (WIDE - 2 * PAD)
+        return left + (t - t0) / ((t1 - t0) or 1.0) * (WIDE - left - right)
 
     def y(v: float) -> float:
-        return TALL - 20 - (v - low) / ((high - low) or 1) * (TALL - 40)
+        return top + (high - v) / ((high - low) or 1.0) * (TALL - top - bottom)
 
-    line = " ".join(f"{x(t):.1f},{y(v):.1f}" for t, v in zip(times, values, strict=True))
-    return Markup(
-        f'<svg class="chart" viewBox="0 0 {WIDE} {TALL}" role="img" '
-        f'aria-label="cumulative Peer score">'
-        f'<line class="grid" x1="{PAD}" x2="{WIDE - PAD}" y1="{y(0):.1f}" '
-        f'y2="{y(0):.1f}"/><polyline class="line" points="{line}"/>'
-        f'<text class="tick" x="{PAD}" y="{TALL - 4}">{points[0]["at"][:10]}</text>'
-        f'<text class="tick" x="{WIDE - PAD}" y="{TALL - 4}" text-anchor="end">'
-        f"{points[-1]['at'][:10]}</text></svg>"
-    )
+    parts = [
+        f'<svg class="chart cumulative" viewBox="0 0 {WIDE} {TALL}" role="img" '
+        f'aria-label="cumulative Peer score over resolution dates">'
+    ]
+    for v in sorted({low, 0.0, high}):
+        parts.append(
+            f'<line class="{"zero" if v == 0 else "grid"}" x1="{left}" x2="{WIDE - right}" '
+            f'y1="{y(v):.1f}" y2="{y(v):.1f}"/>'
+            f'<text class="tick" x="{left - 6}" y="{y(v) + 4:.1f}" text-anchor="end">'
+            f"{v:+.0f}</text>"
+        )
+    # A step line: the total holds between resolutions and jumps at each one.
+    steps = [f"{x(times[0]):.1f},{y(0.0):.1f}"]
+    previous = 0.0
+    for t, v in zip(times, values, strict=True):
+        steps.append(f"{x(t):.1f},{y(previous):.1f} {x(t):.1f},{y(v):.1f}")
+        previous = v
+    parts.append(f'<polyline class="line" points="{" ".join(steps)}"/>')
+    for p, t, v in zip(points, times, values, strict=True):
+        title = escape(p.get("title") or p["at"][:10])
+        own = f" ({float(p['peer']):+.1f})" if p.get("peer") is not None else ""
+        parts.append(
+            f'<circle class="bin" cx="{x(t):.1f}" cy="{y(v):.1f}" r="3.5">'
+            f"<title>{title}{own}: total {v:+.1f}</title></circle>"
+        )
+    for t, anchor in ((t0, "start"), ((t0 + t1) / 2, "middle"), (t1, "end")):
+        label = datetime.fromtimestamp(t, UTC).strftime("%Y-%m-%d")
+        parts.append(
+            f'<text class="tick" x="{x(t):.1f}" y="{TALL - 8}" text-anchor="{anchor}">'
+            f"{label}</text>"
+        )
+    parts.append("</svg>")
+    return Markup("".join(parts))

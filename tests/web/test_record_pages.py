@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from flask import Flask
@@ -66,3 +67,23 @@ def test_a_user_downloads_their_own_forecasts_and_scores(app: Flask, client: Fla
     scores = client.get("/account/download/scores.json").get_json()
     assert scores and all(s["user"] == "demo-ada" for s in scores)
     assert client.get("/account/download/passwords.csv").status_code == 404
+
+
+def test_the_score_chart_steps_at_each_resolution_and_names_the_question() -> None:
+    from forecast.web.record_charts import cumulative_chart
+
+    points = [
+        {"at": "2026-01-01T00:00:00Z", "cumulative_peer": 10.0, "title": "Q1 <b>", "peer": 10.0},
+        {"at": "2026-03-01T00:00:00Z", "cumulative_peer": -5.0, "title": "Q2", "peer": -15.0},
+    ]
+    svg = str(cumulative_chart(points))
+    labels = re.findall(r'text-anchor="end">([+-]\d+)</text>', svg)
+    assert labels == ["-5", "+0", "+10"]  # the low, zero and high lines
+    assert "<title>Q1 &lt;b&gt; (+10.0): total +10.0</title>" in svg
+    assert "<title>Q2 (-15.0): total -5.0</title>" in svg
+    line = re.search(r'class="line" points="([^"]+)"', svg)
+    assert line is not None
+    xy = [tuple(map(float, p.split(","))) for p in line.group(1).split()]
+    # Flat from the first resolution until the second, then a vertical jump.
+    assert xy[-2][0] == xy[-1][0] and xy[-2][1] == xy[-3][1]
+    assert "after two resolved questions" in str(cumulative_chart(points[:1]))

@@ -53,6 +53,11 @@ def test_the_track_record_has_scores_calibration_and_murphy(organizer: Api, api_
     record = organizer.get("/users/ann/track-record").get_json()
     assert record["resolved_questions"] == 2 and record["mean_peer"] > 0
     assert len(record["over_time"]) == 2
+    # Each point names its question and adds that question's Peer score to the total.
+    first, second = record["over_time"]
+    assert [first["question"], second["question"]] == [s["question"] for s in record["scores"]]
+    assert first["cumulative_peer"] == pytest.approx(first["peer"])
+    assert second["cumulative_peer"] == pytest.approx(first["peer"] + second["peer"])
     assert record["mean_brier"] == pytest.approx(0.04, abs=1e-9)
     # Resolve-by times lie in the future, so no question counts toward calibration yet.
     assert record["calibration"] == [] and record["murphy"] is None
