@@ -15,6 +15,7 @@ from forecast.api import (
     questions,
     records,
     resolutions,
+    tournaments,
 )
 from forecast.api.schemas import ApiErrorSchema
 
@@ -27,6 +28,7 @@ BLUEPRINTS = (
     resolutions.bp,
     records.bp,
     calibration.bp,
+    tournaments.bp,
 )
 
 

@@ -12,6 +12,7 @@ from forecast.services import questions as question_service
 from forecast.services import tournaments as tournament_service
 from forecast.services.permissions import is_organizer
 from forecast.services.question_views import forecaster_counts
+from forecast.services.tournament_summaries import TournamentSummary, tournament_summaries
 from forecast.web.common import login_required, me
 
 bp = Blueprint("tournaments", __name__, url_prefix="/tournaments")
@@ -20,9 +21,12 @@ bp = Blueprint("tournaments", __name__, url_prefix="/tournaments")
 @bp.route("")
 def index() -> str:
     """List tournaments."""
+    session = get_session()
     return render_template(
         "tournaments/index.html",
-        tournaments=tournament_service.list_tournaments(session=get_session()),
+        tournaments=tournament_service.list_tournaments(session=session),
+        summaries=tournament_summaries(session),
+        empty_summary=TournamentSummary(),
         can_create=is_organizer(web_user()),
     )
 

@@ -84,6 +84,10 @@ CASES: dict[str, tuple[Callable[[Api, dict[str, Any], str], Any], dict[str, int]
         lambda api, w, role: api.delete("/tokens"),
         {"anonymous": 401, "forecaster": 200, "organizer": 200, "leader": 200, "admin": 200},
     ),
+    "create a tournament": (
+        lambda api, w, role: api.post("/tournaments", json={"slug": f"t-{role}", "title": "T"}),
+        {"anonymous": 401, "forecaster": 403, "organizer": 201, "leader": 403, "admin": 201},
+    ),
     "add a calibration set": (
         lambda api, w, role: api.post("/calibration/sets", json={**SET, "slug": f"s-{role}"}),
         {"anonymous": 401, "forecaster": 403, "organizer": 201, "leader": 403, "admin": 201},

@@ -151,6 +151,28 @@ def test_pages_render_with_clear_empty_states(client: FlaskClient) -> None:
     assert b"No question matches" in client.get("/questions").data
 
 
+def test_the_tournament_list_counts_questions_and_forecasters(
+    app: Flask, client: FlaskClient
+) -> None:
+    from forecast.db import session_scope
+    from forecast.services.forecasts import submit_forecast
+    from forecast.services.tournaments import create_tournament
+
+    world = World(app)
+    question = world.question()
+    with app.app_context(), session_scope() as session:
+        submit_forecast(
+            session=session, actor=world.user("ann"), question_id=question.id, probability=0.4
+        )
+        create_tournament(session=session, actor=world.organizer, slug="bio", title="Bio")
+    page = client.get("/tournaments").data.decode()
+    counts = re.findall(r'<p class="small tournament-counts">(.*?)</p>', page, re.S)
+    text = [re.sub(r"<[^>]+>", "", c) for c in counts]
+    assert text[0] == "1 question · 1 open · 1 forecaster"  # "AI" sorts before "Bio"
+    assert text[1] == "No questions yet"
+    assert "next close in" in page
+
+
 def test_the_organizer_console_lists_pending_proposals(app: Flask, client: FlaskClient) -> None:
     world = World(app)
     from forecast.db import session_scope

@@ -1,0 +1,80 @@
+"""What the tournament list shows of each tournament: its questions by status, its forecasters."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import distinct, func
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col
+
+from forecast.clock import utcnow
+from forecast.models import Forecast, Question, QuestionStatus
+from forecast.models.questions import REVIEW_STATUSES, SCHEDULED_STATUSES
+
+_HIDDEN = [s.value for s in (*REVIEW_STATUSES, QuestionStatus.DRAFT, QuestionStatus.REJECTED)]
+_SCHEDULED = {s.value for s in SCHEDULED_STATUSES}
+
+
+@dataclass
+class TournamentSummary:
+    """Counts over a tournament's public questions, with the next close among the open ones."""
+
+    questions: Counter[str] = field(default_factory=Counter)
+    forecasters: int = 0
+    next_close: datetime | None = None
+
+    @property
+    def total(self) -> int:
+        return sum(self.questions.values())
+
+
+def _status_now(status: str, open_time: datetime, close_time: datetime, now: datetime) -> str:
+    if status not in _SCHEDULED:
+        return status
+    if now < open_time:
+        return QuestionStatus.UPCOMING.value
+    return QuestionStatus.OPEN.value if now < close_time else QuestionStatus.CLOSED.value
+
+
+def tournament_summaries(
+    session: Session, now: datetime | None = None
+) -> dict[int, TournamentSummary]:
+    """Return a summary per tournament id, over the questions everybody may see.
+
+    Two grouped queries whatever the number of tournaments; forecasters are the people holding
+    a standing forecast on one of its questions (read from the standing-forecast index).
+    """
+    now = now or utcnow()
+    summaries: dict[int, TournamentSummary] = {}
+    rows = session.execute(
+        sa_select(
+            col(Question.tournament_id),
+            col(Question.status),
+            col(Question.open_time),
+            col(Question.close_time),
+        ).where(col(Question.tournament_id).is_not(None), ~col(Question.status).in_(_HIDDEN))
+    ).all()
+    for tournament_id, status, open_time, close_time in rows:
+        summary = summaries.setdefault(int(tournament_id), TournamentSummary())
+        shown = _status_now(status, open_time, close_time, now)
+        summary.questions[shown] += 1
+        if shown == QuestionStatus.OPEN.value and (
+            summary.next_close is None or close_time < summary.next_close
+        ):
+            summary.next_close = close_time
+    counted = session.execute(
+        sa_select(col(Question.tournament_id), func.count(distinct(col(Forecast.user_id))))
+        .join(Question, col(Question.id) == col(Forecast.question_id))
+        .where(
+            col(Forecast.end_time).is_(None),
+            col(Question.tournament_id).is_not(None),
+            ~col(Question.status).in_(_HIDDEN),
+        )
+        .group_by(col(Question.tournament_id))
+    ).all()
+    for tournament_id, forecasters in counted:
+        summaries.setdefault(int(tournament_id), TournamentSummary()).forecasters = int(forecasters)
+    return summaries
