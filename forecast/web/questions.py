@@ -11,11 +11,13 @@ from werkzeug.wrappers import Response
 from forecast.auth import web_user
 from forecast.clock import from_epoch
 from forecast.db import get_session
+from forecast.distributions import quantile_of
 from forecast.errors import DomainError, NotFound
 from forecast.models import QuestionEvent, QuestionStatus, Tournament, User
 from forecast.services import forecasts as forecast_service
 from forecast.services import questions as question_service
 from forecast.services.permissions import is_organizer
+from forecast.services.question_input import question_scale
 from forecast.services.question_views import forecaster_counts
 from forecast.services.resolution_input import OUTCOMES
 from forecast.services.serialize import name_maps
@@ -124,7 +126,7 @@ def detail(question_id: int) -> str:
         events=events,
         scale=scale,
         levels=QUANTILE_LEVELS,
-        default_quantiles=_default_quantiles(question),
+        default_quantiles=_default_quantiles(question, standing),
         forecaster_count=forecaster_counts(session, [question_id]).get(question_id, 0),
         can_review=is_organizer(user) and question.status == QuestionStatus.PENDING.value,
         tournaments=tournaments,
@@ -132,11 +134,21 @@ def detail(question_id: int) -> str:
     )
 
 
-def _default_quantiles(question: Any) -> list[str]:
+def _default_quantiles(question: Any, standing: Any = None) -> list[str]:
+    """Return the editor's starting percentiles: your standing forecast's, else a broad spread.
+
+    The spread is even on the question's own axis (geometric on a log scale), so a log question
+    does not start with every percentile crowded at the top of its range.
+    """
     if not question.is_continuous:
         return []
-    lo, hi = question.range_min, question.range_max
-    values = [lo + (hi - lo) * f for f in (0.1, 0.3, 0.5, 0.7, 0.9)]
+    scale = question_scale(question)
+    values = [float(scale.from_u(u)) for u in (0.1, 0.3, 0.5, 0.7, 0.9)]
+    if standing is not None and standing.cdf is not None:
+        own = [quantile_of(standing.cdf, scale, level) for level in QUANTILE_LEVELS]
+        # A percentile clamped to a bound is not a value the form can send back as typed.
+        if all(scale.min < v < scale.max for v in own):
+            values = own
     if question.type == "date":
         return [from_epoch(v).strftime("%Y-%m-%d") for v in values]
     return [f"{v:.6g}" for v in values]
