@@ -366,11 +366,7 @@ def report(
         }
     rows = []
     for subject in found:
-        row = _fresh(cached.get(subject.boundary.id or 0), subject) if at is None else None
-        if row is None:
-            row = evaluate(session, subject, at or utcnow())
-            if at is None:
-                _store(session, subject, row)
+        row = _row(session, subject, at, cached.get(subject.boundary.id or 0))
         row["owner_id"] = subject.boundary.owner_id
         row["tournament"] = slugs.get(subject.question.tournament_id or 0)
         row["outcome"] = outcome(subject)
@@ -385,6 +381,35 @@ def report(
     margins = np.array([abs(r["margin"]) if r["margin"] is not None else np.inf for r in rows])
     order = rules.report_order(crossed, margins) if rows else []
     return [rows[i] for i in order]
+
+
+def _row(
+    session: Session, subject: Subject, at: datetime | None, cached: BoundaryEvaluation | None
+) -> dict[str, Any]:
+    """Evaluate a boundary at `at`; now (at None) reuses and refreshes the stored evaluation."""
+    row = _fresh(cached, subject) if at is None else None
+    if row is None:
+        row = evaluate(session, subject, at or utcnow())
+        if at is None:
+            _store(session, subject, row)
+    return row
+
+
+def boundary_status(
+    *, session: Session, viewer: User | None, boundary_id: int
+) -> dict[str, Any] | None:
+    """Return one committed boundary's report row now (None for a draft or one out of sight)."""
+    viewer = require_role(viewer, Role.LEADER)
+    found = subjects(session, viewer, [boundary_id])
+    if not found:
+        return None
+    subject = found[0]
+    cached = session.exec(
+        select(BoundaryEvaluation).where(col(BoundaryEvaluation.boundary_id) == boundary_id)
+    ).first()
+    row = _row(session, subject, None, cached)
+    row["outcome"] = outcome(subject)
+    return row
 
 
 def _fresh(row: BoundaryEvaluation | None, subject: Subject) -> dict[str, Any] | None:

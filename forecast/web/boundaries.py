@@ -145,9 +145,15 @@ def detail(boundary_id: int) -> str:
         boundary = service.get_boundary(session, me(), boundary_id)
     except NotFound:
         abort(404)
+    status = threshold_report.boundary_status(session=session, viewer=me(), boundary_id=boundary_id)
+    if status is not None:
+        status["chart"] = probability_path_chart(
+            status.get("path") or [], status["threshold"], status.get("committed_at"), large=True
+        )
     return render_template(
         "boundaries/detail.html",
         b=boundary_json(session, boundary),
+        now=status,
         events=recorded_events(session, boundary_id),
         mine=boundary.owner_id == me().id,
         methods=METHOD_LABELS,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from markupsafe import Markup
@@ -12,13 +13,25 @@ from forecast.clock import parse_iso
 WIDTH, HEIGHT, PAD = 220, 64, 4
 
 
+LARGE = (640, 200)
+
+
 def probability_path_chart(
-    path: Sequence[Sequence[Any]], threshold: float, committed_at: str | None
+    path: Sequence[Sequence[Any]],
+    threshold: float,
+    committed_at: str | None,
+    *,
+    large: bool = False,
 ) -> Markup:
-    """Draw the sampled probability path as a sparkline with the threshold line."""
+    """Draw the sampled probability path as a sparkline with the threshold line.
+
+    large: a full-width chart with its probability axis and dates (the boundary's own page).
+    """
     points = [(float(t), float(p)) for t, p in path if p is not None]
     if len(points) < 2:
         return Markup('<span class="muted small">no history yet</span>')
+    if large:
+        return _large_chart(points, threshold, committed_at)
     t0, t1 = points[0][0], points[-1][0]
     span = (t1 - t0) or 1.0
 
@@ -43,5 +56,54 @@ def probability_path_chart(
                 f'<line class="commit" x1="{x(c):.1f}" x2="{x(c):.1f}" y1="{PAD}" '
                 f'y2="{HEIGHT - PAD}"><title>committed</title></line>'
             )
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def _large_chart(
+    points: list[tuple[float, float]], threshold: float, committed_at: str | None
+) -> Markup:
+    width, height = LARGE
+    left, right, top, bottom = 48, 12, 10, 26
+    t0, t1 = points[0][0], points[-1][0]
+    span = (t1 - t0) or 1.0
+    # The axis reaches a little past the larger of the path and the threshold.
+    ceiling = min(1.0, max(max(p for _, p in points), threshold) * 1.25 + 0.01)
+
+    def x(t: float) -> float:
+        return left + (t - t0) / span * (width - left - right)
+
+    def y(p: float) -> float:
+        return top + (1 - p / ceiling) * (height - top - bottom)
+
+    parts = [
+        f'<svg class="chart path" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-label="probability over time against the threshold">'
+    ]
+    for tick in (0.0, ceiling / 2, ceiling):
+        parts.append(
+            f'<line class="grid" x1="{left}" x2="{width - right}" y1="{y(tick):.1f}" '
+            f'y2="{y(tick):.1f}"/><text class="tick" x="{left - 6}" y="{y(tick) + 4:.1f}" '
+            f'text-anchor="end">{tick:.1%}</text>'
+        )
+    parts.append(
+        f'<line class="threshold" x1="{left}" x2="{width - right}" y1="{y(threshold):.1f}" '
+        f'y2="{y(threshold):.1f}"><title>threshold {threshold:.1%}</title></line>'
+    )
+    line = " ".join(f"{x(t):.1f},{y(p):.1f}" for t, p in points)
+    parts.append(f'<polyline class="line" points="{line}"/>')
+    if committed_at:
+        c = parse_iso(committed_at).timestamp()
+        if t0 <= c <= t1:
+            parts.append(
+                f'<line class="commit" x1="{x(c):.1f}" x2="{x(c):.1f}" y1="{top}" '
+                f'y2="{height - bottom}"><title>committed</title></line>'
+            )
+    for t, anchor in ((t0, "start"), (t1, "end")):
+        label = datetime.fromtimestamp(t, UTC).strftime("%Y-%m-%d")
+        parts.append(
+            f'<text class="tick" x="{x(t):.1f}" y="{height - 8}" text-anchor="{anchor}">'
+            f"{label}</text>"
+        )
     parts.append("</svg>")
     return Markup("".join(parts))

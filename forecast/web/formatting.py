@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from forecast.clock import as_utc, from_epoch, utcnow
+from forecast.clock import as_utc, from_epoch, parse_iso, utcnow
 
 
 def when(value: datetime | None) -> str:
@@ -13,6 +13,11 @@ def when(value: datetime | None) -> str:
     if value is None:
         return "—"
     return as_utc(value).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def iso_when(value: str | None) -> str:
+    """Format an ISO 8601 instant from the JSON payloads as '2026-11-23 14:05 UTC'."""
+    return "—" if not value else when(parse_iso(value))
 
 
 def day(value: datetime | None) -> str:
@@ -61,6 +66,7 @@ def axis_value(value: float | None, qtype: str) -> str:
 
 FILTERS: dict[str, Any] = {
     "when": when,
+    "iso_when": iso_when,
     "day": day,
     "relative": relative,
     "percent": percent,

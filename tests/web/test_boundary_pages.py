@@ -65,9 +65,14 @@ def test_a_leader_drafts_a_ladder_commits_it_and_reads_the_report(
         from forecast.services.boundaries import list_boundaries
 
         ids = [b.id for b in list_boundaries(session=session, viewer=get_user(session, "lea"))]
+    draft_page = client.get(f"/boundaries/{ids[0]}").data.decode()
+    assert 'id="standing-now"' not in draft_page  # a draft shows nothing of the forecasts
     for bid in ids:
         committed = client.post(f"/boundaries/{bid}/commit", follow_redirects=True).data.decode()
         assert "Committed." in committed and 'id="content-hash"' in committed
+        # Once committed, the page says where the boundary stands, as the report does.
+        assert 'id="standing-now"' in committed and "8.0%" in committed
+        assert '<svg class="chart path"' in committed
     report = client.get("/boundaries/report").data.decode()
     # 8% is past 1% under every method; extremizing one 8% forecast gives about 2.6%, so the
     # 5% rung is contested; 20% is not crossed.
@@ -83,6 +88,12 @@ def test_a_leader_drafts_a_ladder_commits_it_and_reads_the_report(
     robustness = re.findall(r'<strong class="methods-crossed">(\d+ of \d+)</strong>', report)
     assert robustness == ["5 of 6", "6 of 6", "0 of 6"]
     assert "<dt>Extremized (d = 1.5)</dt>" in report
+    contested = re.search(r'href="/boundaries/(\d+)">Fund research', report)
+    assert contested is not None
+    detail = client.get(f"/boundaries/{contested.group(1)}").data.decode()
+    assert '<span class="verdict contested">contested</span>' in detail
+    assert re.search(r"Methods past the threshold</th><td[^>]*>5 of 6<", detail)
+    assert "act when P(yes) &gt;= 5.0%" in detail
     csv_page = client.get("/api/v1/boundaries/report")
     assert csv_page.status_code == 401  # the API wants a token, not the page's cookie
 
