@@ -20,6 +20,21 @@ def iso_when(value: str | None) -> str:
     return "—" if not value else when(parse_iso(value))
 
 
+def event_text(event: dict[str, Any]) -> str:
+    """Say what a boundary's event is: 'P(yes)', 'P(within 10 years)', 'P(X >= 1e+27)'."""
+    kind = event.get("kind")
+    if kind == "within":
+        years = event.get("years")
+        return f"P(within {years} year{'' if years == 1 else 's'})"
+    if kind == "before":
+        return f"P(before {str(event.get('date', ''))[:10]})"
+    if kind in ("at_least", "at_most"):
+        value = event.get("value")
+        shown = f"{value:.4g}" if isinstance(value, int | float) else str(value)
+        return f"P(X {'>=' if kind == 'at_least' else '<='} {shown})"
+    return "P(yes)"
+
+
 def day(value: datetime | None) -> str:
     """Format an instant as a date."""
     return "—" if value is None else as_utc(value).strftime("%Y-%m-%d")
@@ -67,6 +82,7 @@ def axis_value(value: float | None, qtype: str) -> str:
 FILTERS: dict[str, Any] = {
     "when": when,
     "iso_when": iso_when,
+    "event_text": event_text,
     "day": day,
     "relative": relative,
     "percent": percent,

@@ -1,0 +1,35 @@
+"""Template filters: how events, instants and percentages read on the pages."""
+
+from __future__ import annotations
+
+import pytest
+
+from forecast.web.formatting import event_text, iso_when, percent
+
+
+@pytest.mark.parametrize(
+    "event,text",
+    [
+        ({"kind": "yes"}, "P(yes)"),
+        ({"kind": "within", "years": 10}, "P(within 10 years)"),
+        ({"kind": "within", "years": 1}, "P(within 1 year)"),
+        ({"kind": "within", "years": 2.5}, "P(within 2.5 years)"),
+        ({"kind": "before", "date": "2030-01-01T00:00:00Z"}, "P(before 2030-01-01)"),
+        ({"kind": "at_least", "value": 1e27}, "P(X >= 1e+27)"),
+        ({"kind": "at_most", "value": 42.0}, "P(X <= 42)"),
+    ],
+)
+def test_events_read_as_probabilities_of_something(event: dict[str, object], text: str) -> None:
+    assert event_text(event) == text
+
+
+def test_iso_instants_read_in_utc_to_the_minute() -> None:
+    assert iso_when("2026-11-09T00:00:00Z") == "2026-11-09 00:00 UTC"
+    assert iso_when("2026-11-09T13:45:59.5+01:00") == "2026-11-09 12:45 UTC"
+    assert iso_when(None) == "—"
+
+
+def test_percentages_keep_one_decimal_unless_told() -> None:
+    assert percent(2 / 3) == "66.7%"
+    assert percent(0.5, 0) == "50%"
+    assert percent(None) == "—"
