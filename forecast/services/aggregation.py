@@ -9,7 +9,6 @@ Every web worker reads the same cache rows: nothing lives in process memory.
 from __future__ import annotations
 
 import contextlib
-import io
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -21,6 +20,7 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
+from forecast import array_pack
 from forecast.aggregate import (
     DEFAULT_METHOD,
     METHODS,
@@ -158,28 +158,31 @@ class CachedAggregate:
 
 def _pack(c: CachedAggregate) -> bytes:
     h = c.history
-    buffer = io.BytesIO()
-    np.savez(
-        buffer,
-        start=h.start,
-        end=h.end,
-        forecaster_count=h.forecaster_count,
-        value=h.value,
-        lower=h.lower,
-        upper=h.upper,
-        latest=np.array([c.latest]),
-        interval_low=c.interval_low,
-        interval_high=c.interval_high,
-        band_time=c.band_time,
-        band_low=c.band_low,
-        band_high=c.band_high,
-        band_done=np.array([c.band_done]),
+    return array_pack.pack(
+        {
+            "start": h.start,
+            "end": h.end,
+            "forecaster_count": h.forecaster_count,
+            "value": h.value,
+            "lower": h.lower,
+            "upper": h.upper,
+            "latest": np.array([c.latest]),
+            "interval_low": c.interval_low,
+            "interval_high": c.interval_high,
+            "band_time": c.band_time,
+            "band_low": c.band_low,
+            "band_high": c.band_high,
+            "band_done": np.array([c.band_done]),
+        }
     )
-    return buffer.getvalue()
 
 
 def _unpack(payload: bytes) -> CachedAggregate:
-    data = np.load(io.BytesIO(payload))
+    """Read a cached aggregate; KeyError when the row is of an older layout (it is rebuilt)."""
+    try:
+        data = array_pack.unpack(payload)
+    except array_pack.PackError as exc:
+        raise KeyError(str(exc)) from None
     h = History(
         start=data["start"],
         end=data["end"],

@@ -10,6 +10,7 @@ from flask import Flask
 from sqlmodel import select
 
 from forecast.aggregate import aggregate_now
+from forecast.array_pack import MAGIC
 from forecast.clock import to_epoch
 from forecast.db import session_scope
 from forecast.models import AggregateCache, Question
@@ -168,6 +169,7 @@ def test_a_cache_row_in_an_older_format_is_rebuilt(world: World) -> None:
         session.commit()
     with world.app.app_context(), session_scope() as session:
         assert aggregation.current_value(session, question, "mean").probability == 0.3
+    assert cache_row(world).payload.startswith(MAGIC), "stored again in the current layout"
 
 
 def test_the_chart_band_is_computed_only_when_asked_for_and_then_kept(world: World) -> None:
