@@ -26,6 +26,22 @@ def forecaster_counts(session: Session, question_ids: list[int]) -> dict[int, in
     return {int(qid): int(n) for qid, n in rows}
 
 
+def standing_values(
+    session: Session, user_id: int, question_ids: list[int]
+) -> dict[int, tuple[float | None, Any]]:
+    """Return one user's standing (probability, cdf) on each of the questions that has one."""
+    if not question_ids:
+        return {}
+    rows = session.execute(
+        sa_select(col(Forecast.question_id), col(Forecast.probability), col(Forecast.cdf)).where(
+            col(Forecast.user_id) == user_id,
+            col(Forecast.question_id).in_(question_ids),
+            col(Forecast.end_time).is_(None),
+        )
+    ).all()
+    return {int(qid): (probability, cdf) for qid, probability, cdf in rows}
+
+
 def question_payloads(session: Session, questions: list[Question]) -> list[dict[str, Any]]:
     """Render questions for the API with their tournament, proposer, status and forecaster count."""
     slugs, names = name_maps(session, questions)

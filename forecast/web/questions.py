@@ -18,10 +18,11 @@ from forecast.services import forecasts as forecast_service
 from forecast.services import questions as question_service
 from forecast.services.permissions import is_organizer
 from forecast.services.question_input import question_scale
-from forecast.services.question_views import forecaster_counts
+from forecast.services.question_views import forecaster_counts, standing_values
 from forecast.services.resolution_input import OUTCOMES
 from forecast.services.serialize import name_maps
 from forecast.web.common import flash_error, login_required, me
+from forecast.web.formatting import axis_value, percent
 from forecast.web.question_aggregate import panel as aggregate_panel
 from forecast.web.question_form import form_to_input, question_to_form
 
@@ -53,17 +54,37 @@ def index() -> str:
         page = question_service.list_questions(session=session, viewer=web_user(), per_page=25)
     slugs, _ = name_maps(session, page.items)
     tournaments = session.exec(select(Tournament).order_by(col(Tournament.title))).all()
-    counts = forecaster_counts(session, [q.id for q in page.items if q.id])
+    ids = [q.id for q in page.items if q.id]
+    counts = forecaster_counts(session, ids)
+    viewer = web_user()
+    mine = _my_forecasts(session, viewer, page.items) if viewer is not None else None
     return render_template(
         "questions/index.html",
         page=page,
         slugs=slugs,
         counts=counts,
+        mine=mine,
+        shown_status={q.id: question_service.effective_status(q).value for q in page.items},
         tournaments=tournaments,
         tournament=tournament,
         status=status,
         statuses=[s.value for s in QuestionStatus],
     )
+
+
+def _my_forecasts(session: Any, viewer: User, questions: list[Any]) -> dict[int, str]:
+    """Say the viewer's standing forecast per listed question: '35.0%', 'median 2031-06-01'."""
+    assert viewer.id is not None
+    by_id = {q.id: q for q in questions if q.id}
+    shown = {}
+    for qid, (probability, cdf) in standing_values(session, viewer.id, list(by_id)).items():
+        question = by_id[qid]
+        if probability is not None:
+            shown[qid] = percent(probability)
+        elif cdf is not None:
+            median = quantile_of(cdf, question_scale(question), 0.5)
+            shown[qid] = f"median {axis_value(median, question.type)}"
+    return shown
 
 
 def _load(question_id: int) -> Any:

@@ -221,3 +221,43 @@ def test_an_organizer_resolves_from_the_question_page_and_sees_the_scores(
         follow_redirects=True,
     )
     assert b"Resolution taken back" in undone.data
+
+
+def test_the_question_list_shows_your_forecasts_and_the_status_now(
+    app: Flask, client: FlaskClient
+) -> None:
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from forecast.clock import utcnow
+    from forecast.db import session_scope
+    from forecast.models import Question
+    from forecast.services.forecasts import submit_forecast
+
+    world = World(app)
+    binary, numeric, untouched = world.question(), world.question("numeric"), world.question()
+    ann = make_user(app, "ann")
+    with app.app_context(), session_scope() as session:
+        submit_forecast(session=session, actor=ann, question_id=binary.id, probability=0.35)
+        submit_forecast(
+            session=session,
+            actor=ann,
+            question_id=numeric.id,
+            quantiles=[[0.05, 10.0], [0.5, 44.0], [0.95, 80.0]],
+        )
+        # Its close time has passed though the scheduled job has not run yet.
+        session.execute(
+            update(Question)
+            .where(Question.id == untouched.id)  # type: ignore[arg-type]
+            .values(close_time=utcnow() - timedelta(minutes=5))
+        )
+        session.commit()
+    anonymous = client.get("/questions").data.decode()
+    assert "Your forecast" not in anonymous
+    login(client, "ann")
+    page = client.get("/questions").data.decode()
+    cells = re.findall(r'<td class="mine-cell">(.*?)</td>', page, re.S)
+    assert "35.0%" in cells and "median 44" in cells
+    assert sum("—" in c for c in cells) == 1  # the one ann has not forecast
+    assert page.count('class="status status-closed">closed<') == 1
