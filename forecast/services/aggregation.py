@@ -47,6 +47,8 @@ _C = AggregateCache.__table__  # type: ignore[attr-defined]
 _FORECASTS_OF = sa_select(
     _F.c.user_id, _F.c.start_time, _F.c.end_time, _F.c.probability, _F.c.cdf
 ).where(_F.c.question_id == bindparam("qid"))
+_MEMO = "forecast_cached_aggregates"  # session.info key
+MEMO_SIZE = 12  # two questions' worth of methods
 _CACHED = sa_select(_C.c.forecasts_version, _C.c.payload).where(
     _C.c.question_id == bindparam("qid"), _C.c.method == bindparam("method")
 )
@@ -279,14 +281,24 @@ def cached_aggregate(
     it is asked for at this version of the forecasts.
     """
     method = parse_method(method)
-    row = session.connection().execute(_CACHED, {"qid": question.id, "method": method}).first()
     version = question.forecasts_version
+    # What this session built already: its own snapshot may not show the row it stored, and
+    # reading it back would build everything again (and drop the band).
+    memo: dict[tuple[Any, str, int], CachedAggregate] = session.info.setdefault(_MEMO, {})
+    key = (question.id, method, version)
+    known = memo.get(key)
+    if known is not None and (known.band_done or not band):
+        return known
+    row = session.connection().execute(_CACHED, {"qid": question.id, "method": method}).first()
     fresh: CachedAggregate | None = None
     if row is not None and row.forecasts_version == version:
         # A row written by an earlier release with fewer arrays is rebuilt.
         with contextlib.suppress(KeyError):
             fresh = _unpack(row.payload)
+    if fresh is None and known is not None:
+        fresh = known
     if fresh is not None and (fresh.band_done or not band):
+        _remember(memo, key, fresh)
         return fresh
     if fresh is not None:
         # The history and interval are current: only the band is missing.
@@ -296,7 +308,20 @@ def cached_aggregate(
     else:
         cached = build_cached(session, question, method, band=band)
     _store(session, question.id, method, version, _pack(cached))  # type: ignore[arg-type]
+    _remember(memo, key, cached)
     return cached
+
+
+def _remember(
+    memo: dict[tuple[Any, str, int], CachedAggregate],
+    key: tuple[Any, str, int],
+    cached: CachedAggregate,
+) -> None:
+    """Keep the last MEMO_SIZE aggregates of a session (a job may walk every question)."""
+    memo.pop(key, None)
+    memo[key] = cached
+    while len(memo) > MEMO_SIZE:
+        memo.pop(next(iter(memo)))
 
 
 def current_value(

@@ -198,3 +198,45 @@ def test_the_chart_band_is_computed_only_when_asked_for_and_then_kept(world: Wor
     assert cache_row(world).computed_at == second
     assert np.array_equal(again.band_low, drawn.band_low)
     assert reread.band_done
+
+
+def test_one_request_builds_a_cold_aggregate_once_and_keeps_its_band(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The question page asks for the history with its band, then for the value now: on a cold
+    # cache both used to build it, the second time without the band, and stored that instead.
+    q = world.question()
+    with world.app.app_context(), session_scope() as session:
+        for i, name in enumerate(("ann", "ben")):
+            submit_forecast(
+                session=session, actor=world.user(name), question_id=q.id, probability=0.3 + i / 5
+            )
+    question = fresh(world, q.id)
+    builds: list[bool] = []
+    build = aggregation.build_cached
+
+    def counting(*args: object, **kwargs: object) -> aggregation.CachedAggregate:
+        builds.append(bool(kwargs.get("band")))
+        return build(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(aggregation, "build_cached", counting)
+    with world.app.app_context(), session_scope() as session:
+        session.connection()  # a transaction (and its snapshot) open before the first build
+        drawn = aggregation.cached_aggregate(session, question, "mean", band=True)
+        value = aggregation.current_value(session, question, "mean")
+        assert aggregation.cached_aggregate(session, question, "mean") is drawn
+    assert builds == [True]
+    assert value.probability == pytest.approx(0.4)
+    with world.app.app_context(), session_scope() as session:
+        assert aggregation.cached_aggregate(session, question, "mean", band=True).band_done
+    assert builds == [True], "the stored row kept its band"
+
+
+def test_a_session_remembers_only_its_last_few_aggregates(world: World) -> None:
+    questions = [world.question() for _ in range(aggregation.MEMO_SIZE + 3)]
+    with world.app.app_context(), session_scope() as session:
+        for q in questions:
+            aggregation.cached_aggregate(session, fresh(world, q.id), "mean")
+        memo = session.info["forecast_cached_aggregates"]
+        assert len(memo) == aggregation.MEMO_SIZE
+        assert {key[0] for key in memo} == {q.id for q in questions[-aggregation.MEMO_SIZE :]}
