@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pytest
 from flask import Flask
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlmodel import select
 
 from forecast.aggregate import aggregate_now
 from forecast.array_pack import MAGIC
 from forecast.clock import to_epoch
 from forecast.db import session_scope
-from forecast.models import AggregateCache, Question
+from forecast.models import AggregateCache, Forecast, Question
 from forecast.services import aggregation
 from forecast.services.forecasts import submit_forecast, withdraw_forecast
 from tests.integration.factories import World
@@ -240,3 +242,36 @@ def test_a_session_remembers_only_its_last_few_aggregates(world: World) -> None:
         memo = session.info["forecast_cached_aggregates"]
         assert len(memo) == aggregation.MEMO_SIZE
         assert {key[0] for key in memo} == {q.id for q in questions[-aggregation.MEMO_SIZE :]}
+
+
+@given(
+    st.lists(
+        st.datetimes(
+            min_value=datetime(1990, 1, 1), max_value=datetime(2200, 1, 1), timezones=st.just(UTC)
+        ),
+        max_size=20,
+    )
+)
+def test_timestamp_texts_read_as_exactly_the_seconds_datetimes_give(
+    instants: list[datetime],
+) -> None:
+    texts: list[str | None] = [t.replace(tzinfo=None).isoformat(" ") for t in instants]
+    got = aggregation._text_epochs([*texts, None])
+    assert got.tolist() == [t.timestamp() for t in instants] + [np.inf]
+
+
+def test_loaded_forecast_times_equal_the_stored_instants(world: World) -> None:
+    q = world.question()
+    ann, ben = world.user("ann"), world.user("ben")
+    base = q.open_time + timedelta(hours=2)
+    with world.app.app_context(), session_scope() as session:
+        for i, user in enumerate((ann, ben, ann)):
+            at = base + timedelta(minutes=7 * i, microseconds=123_457 * (i + 1))
+            submit_forecast(session=session, actor=user, question_id=q.id, probability=0.4, now=at)
+        loaded = aggregation.load_forecasts(session, fresh(world, q.id))
+        stored = session.exec(select(Forecast).where(Forecast.question_id == q.id)).all()
+    expected = sorted(
+        (f.start_time.timestamp(), f.end_time.timestamp() if f.end_time else np.inf) for f in stored
+    )
+    assert sorted(zip(loaded.start.tolist(), loaded.end.tolist(), strict=True)) == expected
+    assert np.isinf(loaded.end).sum() == 2  # ann's first forecast was closed by her second
