@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -14,6 +14,26 @@ WIDTH, HEIGHT, PAD = 220, 64, 4
 
 
 LARGE = (640, 200)
+
+
+def _commit_line(
+    committed_at: str | None,
+    t0: float,
+    t1: float,
+    x: Callable[[float], float],
+    top: float,
+    bottom: float,
+) -> str:
+    """The dotted vertical line at the commit, when it falls inside the drawn span."""
+    if not committed_at:
+        return ""
+    c = parse_iso(committed_at).timestamp()
+    if not t0 <= c <= t1:
+        return ""
+    return (
+        f'<line class="commit" x1="{x(c):.1f}" x2="{x(c):.1f}" y1="{top}" '
+        f'y2="{bottom}"><title>committed</title></line>'
+    )
 
 
 def probability_path_chart(
@@ -49,13 +69,7 @@ def probability_path_chart(
         f'y2="{y(threshold):.1f}"/>',
         f'<polyline class="line" points="{line}"/>',
     ]
-    if committed_at:
-        c = parse_iso(committed_at).timestamp()
-        if t0 <= c <= t1:
-            parts.append(
-                f'<line class="commit" x1="{x(c):.1f}" x2="{x(c):.1f}" y1="{PAD}" '
-                f'y2="{HEIGHT - PAD}"><title>committed</title></line>'
-            )
+    parts.append(_commit_line(committed_at, t0, t1, x, PAD, HEIGHT - PAD))
     parts.append("</svg>")
     return Markup("".join(parts))
 
@@ -92,13 +106,7 @@ def _large_chart(
     )
     line = " ".join(f"{x(t):.1f},{y(p):.1f}" for t, p in points)
     parts.append(f'<polyline class="line" points="{line}"/>')
-    if committed_at:
-        c = parse_iso(committed_at).timestamp()
-        if t0 <= c <= t1:
-            parts.append(
-                f'<line class="commit" x1="{x(c):.1f}" x2="{x(c):.1f}" y1="{top}" '
-                f'y2="{height - bottom}"><title>committed</title></line>'
-            )
+    parts.append(_commit_line(committed_at, t0, t1, x, top, height - bottom))
     for t, anchor in ((t0, "start"), (t1, "end")):
         label = datetime.fromtimestamp(t, UTC).strftime("%Y-%m-%d")
         parts.append(
