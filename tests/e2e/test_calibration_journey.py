@@ -58,6 +58,7 @@ def test_take_five_items_see_feedback_then_the_summary_chart(live_app: Any, page
         page.wait_for_selector("#feedback")
         text = page.inner_text("#feedback")
         assert ("Right" if i % 2 == 0 else "Wrong") in text and "test set" in text
+        assert "Brier score on this item: " in text
     shot(page, "20-calibration-binary-feedback")
     for bounds in (("5", "15"), ("0", "5")):
         page.fill("input[name=lower]", bounds[0])
@@ -65,6 +66,7 @@ def test_take_five_items_see_feedback_then_the_summary_chart(live_app: Any, page
         page.click("#answer-interval")
         page.wait_for_selector("#feedback")
     assert "Wrong" in page.inner_text("#feedback")  # 20 is outside [0, 5]
+    assert "Interval score: " in page.inner_text("#feedback")
     assert page.locator("#done").count() == 1
     page.goto(f"{base}/calibration/me")
     assert "svg" in page.inner_html(".columns")
