@@ -18,11 +18,11 @@ from forecast.services import forecasts as forecast_service
 from forecast.services import questions as question_service
 from forecast.services.permissions import is_organizer
 from forecast.services.question_input import question_scale
-from forecast.services.question_views import forecaster_counts, standing_values
+from forecast.services.question_views import forecaster_counts
 from forecast.services.resolution_input import OUTCOMES
 from forecast.services.serialize import name_maps
 from forecast.web.common import flash_error, login_required, me
-from forecast.web.formatting import axis_value, percent
+from forecast.web.my_forecasts import my_forecasts
 from forecast.web.question_aggregate import panel as aggregate_panel
 from forecast.web.question_form import form_to_input, question_to_form
 
@@ -57,7 +57,7 @@ def index() -> str:
     ids = [q.id for q in page.items if q.id]
     counts = forecaster_counts(session, ids)
     viewer = web_user()
-    mine = _my_forecasts(session, viewer, page.items) if viewer is not None else None
+    mine = my_forecasts(session, viewer, page.items) if viewer is not None else None
     return render_template(
         "questions/index.html",
         page=page,
@@ -70,21 +70,6 @@ def index() -> str:
         status=status,
         statuses=[s.value for s in QuestionStatus],
     )
-
-
-def _my_forecasts(session: Any, viewer: User, questions: list[Any]) -> dict[int, str]:
-    """Say the viewer's standing forecast per listed question: '35.0%', 'median 2031-06-01'."""
-    assert viewer.id is not None
-    by_id = {q.id: q for q in questions if q.id}
-    shown = {}
-    for qid, (probability, cdf) in standing_values(session, viewer.id, list(by_id)).items():
-        question = by_id[qid]
-        if probability is not None:
-            shown[qid] = percent(probability)
-        elif cdf is not None:
-            median = quantile_of(cdf, question_scale(question), 0.5)
-            shown[qid] = f"median {axis_value(median, question.type)}"
-    return shown
 
 
 def _load(question_id: int) -> Any:

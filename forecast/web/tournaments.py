@@ -14,6 +14,7 @@ from forecast.services.permissions import is_organizer
 from forecast.services.question_views import forecaster_counts
 from forecast.services.tournament_summaries import TournamentSummary, tournament_summaries
 from forecast.web.common import login_required, me
+from forecast.web.my_forecasts import my_forecasts
 
 bp = Blueprint("tournaments", __name__, url_prefix="/tournaments")
 
@@ -43,11 +44,14 @@ def detail(slug: str) -> str:
         session=session, viewer=web_user(), tournament=slug, per_page=1000
     )
     counts = forecaster_counts(session, [q.id for q in page.items if q.id])
+    viewer = web_user()
     return render_template(
         "tournaments/detail.html",
         tournament=tournament,
         questions=page.items,
         counts=counts,
+        mine=my_forecasts(session, viewer, page.items) if viewer is not None else None,
+        sm=tournament_summaries(session).get(tournament.id or 0) or TournamentSummary(),
         status_of=question_service.effective_status,
     )
 

@@ -171,6 +171,15 @@ def test_the_tournament_list_counts_questions_and_forecasters(
     assert text[0] == "1 question · 1 open · 1 forecaster"  # "AI" sorts before "Bio"
     assert text[1] == "No questions yet"
     assert "next close in" in page
+    # The tournament's own page says the same, and where a logged-in forecaster stands.
+    detail = client.get("/tournaments/ai").data.decode()
+    assert "1 question · " in detail and "Your forecast" not in detail
+    make_user(app, "ann2")
+    login(client, "ann2")
+    mine = client.get("/tournaments/ai").data.decode()
+    assert re.findall(r'<td class="mine-cell">(.*?)</td>', mine, re.S) == [
+        '<span class="muted">—</span>'
+    ]
 
 
 def test_the_organizer_console_lists_pending_proposals(app: Flask, client: FlaskClient) -> None:
