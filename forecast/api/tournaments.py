@@ -37,8 +37,10 @@ def tournament_json(tournament: Tournament, summary: TournamentSummary | None) -
     }
 
 
-def _rendered(session: Session, tournaments: list[Tournament]) -> list[dict[str, Any]]:
-    summaries = tournament_summaries(session)
+def _rendered(
+    session: Session, tournaments: list[Tournament], tournament_id: int | None = None
+) -> list[dict[str, Any]]:
+    summaries = tournament_summaries(session, tournament_id=tournament_id)
     return [tournament_json(t, summaries.get(t.id or 0)) for t in tournaments]
 
 
@@ -81,4 +83,4 @@ class TournamentDetail(MethodView):
         caller()
         session = get_session()
         tournament = tournament_service.find_tournament(session, slug)
-        return jsonify(_rendered(session, [tournament])[0])
+        return jsonify(_rendered(session, [tournament], tournament.id)[0])

@@ -15,6 +15,7 @@ from forecast.models.calibration import (
 )
 from forecast.models.forecasts import Forecast
 from forecast.models.questions import (
+    HIDDEN_STATUSES,
     REVIEW_STATUSES,
     SCHEDULED_STATUSES,
     Question,
@@ -28,6 +29,7 @@ from forecast.models.scores import AggregateCache, Score
 from forecast.models.users import ApiToken, Notification, Role, User
 
 __all__ = [
+    "HIDDEN_STATUSES",
     "REVIEW_STATUSES",
     "SCHEDULED_STATUSES",
     "AggregateCache",

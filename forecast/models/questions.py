@@ -37,6 +37,8 @@ class QuestionStatus(StrEnum):
 # Statuses in which a question is scheduled and its open/close times decide what it is now.
 SCHEDULED_STATUSES = (QuestionStatus.UPCOMING, QuestionStatus.OPEN, QuestionStatus.CLOSED)
 REVIEW_STATUSES = (QuestionStatus.PENDING, QuestionStatus.RETURNED)
+# Statuses in which only the proposer and organizers see a question.
+HIDDEN_STATUSES = (*REVIEW_STATUSES, QuestionStatus.DRAFT, QuestionStatus.REJECTED)
 
 
 class Tournament(SQLModel, table=True):

@@ -14,7 +14,7 @@ from forecast.clock import format_iso, utcnow
 from forecast.db import begin_write
 from forecast.errors import Conflict, NotFound, ValidationFailed
 from forecast.models import (
-    REVIEW_STATUSES,
+    HIDDEN_STATUSES,
     SCHEDULED_STATUSES,
     Question,
     QuestionEvent,
@@ -33,21 +33,31 @@ REVIEW_DECISIONS = ("approve", "return", "reject")
 MAX_PER_PAGE = 1000
 
 
-def scheduled_status(question: Question, now: datetime) -> QuestionStatus:
-    """Return upcoming, open or closed for a scheduled question at instant now."""
-    if now < question.open_time:
+def _by_schedule(open_time: datetime, close_time: datetime, now: datetime) -> QuestionStatus:
+    if now < open_time:
         return QuestionStatus.UPCOMING
-    if now < question.close_time:
+    if now < close_time:
         return QuestionStatus.OPEN
     return QuestionStatus.CLOSED
 
 
+def scheduled_status(question: Question, now: datetime) -> QuestionStatus:
+    """Return upcoming, open or closed for a scheduled question at instant now."""
+    return _by_schedule(question.open_time, question.close_time, now)
+
+
+def status_now(
+    status: str, open_time: datetime, close_time: datetime, now: datetime
+) -> QuestionStatus:
+    """Return the status a question stored as `status` with that schedule has at instant now
+    (for callers holding the columns, not the Question)."""
+    stored = QuestionStatus(status)
+    return _by_schedule(open_time, close_time, now) if stored in SCHEDULED_STATUSES else stored
+
+
 def effective_status(question: Question, now: datetime | None = None) -> QuestionStatus:
     """Return the status a person should see now (schedule applied without waiting for the job)."""
-    status = QuestionStatus(question.status)
-    if status in SCHEDULED_STATUSES:
-        return scheduled_status(question, now or utcnow())
-    return status
+    return status_now(question.status, question.open_time, question.close_time, now or utcnow())
 
 
 def _status_condition(status: QuestionStatus, now: datetime) -> Any:
@@ -76,9 +86,7 @@ def _open_first(now: datetime) -> Any:
 
 
 def _visibility_condition(viewer: User | None) -> Any:
-    public = ~col(Question.status).in_(
-        [s.value for s in (*REVIEW_STATUSES, QuestionStatus.DRAFT, QuestionStatus.REJECTED)]
-    )
+    public = ~col(Question.status).in_([s.value for s in HIDDEN_STATUSES])
     if viewer is None:
         return public
     if is_organizer(viewer):
@@ -88,9 +96,7 @@ def _visibility_condition(viewer: User | None) -> Any:
 
 def can_view(question: Question, viewer: User | None) -> bool:
     """Tell whether viewer may see the question (proposals: only proposer and organizers)."""
-    hidden = question.status in {
-        s.value for s in (*REVIEW_STATUSES, QuestionStatus.DRAFT, QuestionStatus.REJECTED)
-    }
+    hidden = question.status in {s.value for s in HIDDEN_STATUSES}
     if not hidden:
         return True
     return viewer is not None and (is_organizer(viewer) or question.proposer_id == viewer.id)

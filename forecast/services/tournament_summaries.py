@@ -6,16 +6,15 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import distinct, func
+from sqlalchemy import ColumnElement, distinct, func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
 from forecast.clock import utcnow
-from forecast.models import Forecast, Question, QuestionStatus
-from forecast.models.questions import REVIEW_STATUSES, SCHEDULED_STATUSES
+from forecast.models import HIDDEN_STATUSES, Forecast, Question, QuestionStatus
+from forecast.services.questions import status_now
 
-_HIDDEN = [s.value for s in (*REVIEW_STATUSES, QuestionStatus.DRAFT, QuestionStatus.REJECTED)]
-_SCHEDULED = {s.value for s in SCHEDULED_STATUSES}
+_HIDDEN = [s.value for s in HIDDEN_STATUSES]
 
 
 @dataclass
@@ -31,35 +30,34 @@ class TournamentSummary:
         return sum(self.questions.values())
 
 
-def _status_now(status: str, open_time: datetime, close_time: datetime, now: datetime) -> str:
-    if status not in _SCHEDULED:
-        return status
-    if now < open_time:
-        return QuestionStatus.UPCOMING.value
-    return QuestionStatus.OPEN.value if now < close_time else QuestionStatus.CLOSED.value
-
-
 def tournament_summaries(
-    session: Session, now: datetime | None = None
+    session: Session, now: datetime | None = None, tournament_id: int | None = None
 ) -> dict[int, TournamentSummary]:
-    """Return a summary per tournament id, over the questions everybody may see.
+    """Return a summary per tournament id (only tournament_id's, when given), over the
+    questions everybody may see.
 
     Two grouped queries whatever the number of tournaments; forecasters are the people holding
     a standing forecast on one of its questions (read from the standing-forecast index).
     """
     now = now or utcnow()
     summaries: dict[int, TournamentSummary] = {}
+    public: list[ColumnElement[bool]] = [
+        col(Question.tournament_id).is_not(None),
+        ~col(Question.status).in_(_HIDDEN),
+    ]
+    if tournament_id is not None:
+        public.append(col(Question.tournament_id) == tournament_id)
     rows = session.execute(
         sa_select(
             col(Question.tournament_id),
             col(Question.status),
             col(Question.open_time),
             col(Question.close_time),
-        ).where(col(Question.tournament_id).is_not(None), ~col(Question.status).in_(_HIDDEN))
+        ).where(*public)
     ).all()
-    for tournament_id, status, open_time, close_time in rows:
-        summary = summaries.setdefault(int(tournament_id), TournamentSummary())
-        shown = _status_now(status, open_time, close_time, now)
+    for tid, status, open_time, close_time in rows:
+        summary = summaries.setdefault(int(tid), TournamentSummary())
+        shown = status_now(status, open_time, close_time, now).value
         summary.questions[shown] += 1
         if shown == QuestionStatus.OPEN.value and (
             summary.next_close is None or close_time < summary.next_close
@@ -68,13 +66,9 @@ def tournament_summaries(
     counted = session.execute(
         sa_select(col(Question.tournament_id), func.count(distinct(col(Forecast.user_id))))
         .join(Question, col(Question.id) == col(Forecast.question_id))
-        .where(
-            col(Forecast.end_time).is_(None),
-            col(Question.tournament_id).is_not(None),
-            ~col(Question.status).in_(_HIDDEN),
-        )
+        .where(col(Forecast.end_time).is_(None), *public)
         .group_by(col(Question.tournament_id))
     ).all()
-    for tournament_id, forecasters in counted:
-        summaries.setdefault(int(tournament_id), TournamentSummary()).forecasters = int(forecasters)
+    for tid, forecasters in counted:
+        summaries.setdefault(int(tid), TournamentSummary()).forecasters = int(forecasters)
     return summaries

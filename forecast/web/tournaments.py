@@ -51,7 +51,8 @@ def detail(slug: str) -> str:
         questions=page.items,
         counts=counts,
         mine=my_forecasts(session, viewer, page.items) if viewer is not None else None,
-        sm=tournament_summaries(session).get(tournament.id or 0) or TournamentSummary(),
+        sm=tournament_summaries(session, tournament_id=tournament.id).get(tournament.id or 0)
+        or TournamentSummary(),
         status_of=question_service.effective_status,
     )
 

@@ -40,6 +40,10 @@ def test_counts_public_questions_by_their_status_now_and_standing_forecasters(
         assert summary.total == 3
         assert summary.forecasters == 2  # ann and ben; cat withdrew
         assert summary.next_close == soon.close_time
+        # One tournament's page asks for its own summary only.
+        only = tournament_summaries(session, tournament_id=world.tournament.id)
+        assert list(only) == [world.tournament.id] and only[world.tournament.id] == summary
+        assert tournament_summaries(session, tournament_id=world.tournament.id + 1000) == {}
         # Four days on, the first has closed and the upcoming one has opened.
         ahead = tournament_summaries(session, now=utcnow() + timedelta(days=4))
         moved = ahead[world.tournament.id]
