@@ -3,7 +3,9 @@
 The history of a question under a method is derived data. It is cached in `aggregate_cache`
 together with the question's `forecasts_version`, which every forecast write bumps, so a page
 load reads the cached arrays and only the first load after a new forecast recomputes them.
-Every web worker reads the same cache rows: nothing lives in process memory.
+Every web worker reads the same cache rows: nothing lives in process memory beyond one
+session, which keeps the few aggregates it has built or read (keyed by `forecasts_version`) so
+a request that asks twice does not build twice.
 """
 
 from __future__ import annotations
