@@ -25,6 +25,7 @@ from forecast.services import aggregation
 from forecast.services import questions as question_service
 from forecast.services.aggregate_views import value_json
 from forecast.services.aggregate_visibility import hidden_reason
+from forecast.services.community_now import community_json, community_now
 from forecast.services.forecasts import parse_value
 from forecast.services.question_views import question_payloads
 
@@ -48,8 +49,12 @@ class Questions(MethodView):
             page=args["page"],
             per_page=args["per_page"],
         )
+        items = question_payloads(session, page.items)
+        community = community_now(session=session, questions=page.items, viewer=viewer)
+        for question, item in zip(page.items, items, strict=True):
+            item["community"] = community_json(community.get(question.id or 0), question)
         return jsonify(
-            items=question_payloads(session, page.items),
+            items=items,
             page=page.page,
             per_page=page.per_page,
             total=page.total,

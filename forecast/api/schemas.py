@@ -216,6 +216,21 @@ class HistoryPage(PageOut):
     method = fields.String(required=True)
 
 
+class CommunityOut(Schema):
+    method = fields.String(required=True)
+    forecaster_count = fields.Integer(required=True)
+    probability = fields.Float(allow_none=True, metadata={"description": "binary questions"})
+    median = fields.Raw(
+        allow_none=True,
+        metadata={"description": "continuous questions: a number, or an ISO date on date ones"},
+    )
+    quartiles = fields.List(
+        fields.Raw(),
+        allow_none=True,
+        metadata={"description": "continuous questions: the 25th and 75th percentiles"},
+    )
+
+
 class QuestionOut(Schema):
     id = fields.Integer(required=True)
     key = fields.String(required=True)
@@ -235,6 +250,11 @@ class QuestionOut(Schema):
     review_comment = fields.String(allow_none=True)
     forecaster_count = fields.Integer()
     aggregate = fields.Nested(AggregateOut, allow_none=True)
+    community = fields.Nested(
+        CommunityOut,
+        allow_none=True,
+        metadata={"description": "in lists: the community prediction now (null while hidden)"},
+    )
     hide_aggregate_until_forecast = fields.Boolean()
     aggregate_reveal_time = fields.String(allow_none=True, metadata=ISO)
 

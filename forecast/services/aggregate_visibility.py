@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import exists
@@ -51,3 +52,59 @@ def _drafting_blind(session: Session, question: Question, viewer: User | None) -
         )
     )
     return bool(session.execute(query).scalar())
+
+
+def hidden_among(
+    session: Session,
+    questions: Sequence[Question],
+    viewer: User | None,
+    now: datetime | None = None,
+) -> set[int]:
+    """Return the ids of the questions whose aggregate the viewer may not see yet.
+
+    The rules of hidden_reason, applied to a whole list in at most two statements.
+    """
+    ids = [q.id for q in questions if q.id is not None]
+    if not ids:
+        return set()
+    hidden: set[int] = set()
+    if viewer is not None:
+        hidden |= set(
+            session.execute(
+                sa_select(col(Boundary.question_id)).where(
+                    col(Boundary.question_id).in_(ids),
+                    col(Boundary.owner_id) == viewer.id,
+                    col(Boundary.blind).is_(True),
+                    col(Boundary.status) == BoundaryStatus.DRAFT.value,
+                )
+            ).scalars()
+        )
+    if is_organizer(viewer):
+        return hidden
+    now = now or utcnow()
+    waiting = [
+        q
+        for q in questions
+        if q.id is not None
+        and q.aggregate_reveal_time is not None
+        and now < q.aggregate_reveal_time
+    ]
+    hidden |= {q.id for q in waiting if q.id is not None}
+    until_forecast = [
+        q.id for q in questions if q.id is not None and q.hide_aggregate_until_forecast
+    ]
+    if until_forecast:
+        forecast_on: set[int] = set()
+        if viewer is not None:
+            forecast_on = set(
+                session.execute(
+                    sa_select(col(Forecast.question_id))
+                    .where(
+                        col(Forecast.question_id).in_(until_forecast),
+                        col(Forecast.user_id) == viewer.id,
+                    )
+                    .distinct()
+                ).scalars()
+            )
+        hidden |= set(until_forecast) - forecast_on
+    return hidden

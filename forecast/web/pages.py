@@ -10,7 +10,9 @@ from forecast.auth import web_user
 from forecast.db import get_session
 from forecast.models import Forecast, Question
 from forecast.services import questions as question_service
+from forecast.services.community_now import community_now
 from forecast.services.question_views import forecaster_counts
+from forecast.web.my_forecasts import my_forecasts
 
 bp = Blueprint("pages", __name__)
 
@@ -36,5 +38,11 @@ def home() -> str:
         mine = [(q, f) for q, f in rows]
     counts = forecaster_counts(session, [q.id for q in page.items if q.id])
     return render_template(
-        "pages/home.html", open_page=page, upcoming=upcoming.items, mine=mine, counts=counts
+        "pages/home.html",
+        open_page=page,
+        upcoming=upcoming.items,
+        mine=mine,
+        mine_shown=my_forecasts(session, user, [q for q, _ in mine]) if user is not None else {},
+        counts=counts,
+        community=community_now(session=session, questions=page.items, viewer=user),
     )

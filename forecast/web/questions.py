@@ -16,6 +16,7 @@ from forecast.errors import DomainError, NotFound
 from forecast.models import QuestionEvent, QuestionStatus, Tournament, User
 from forecast.services import forecasts as forecast_service
 from forecast.services import questions as question_service
+from forecast.services.community_now import community_now
 from forecast.services.permissions import is_organizer
 from forecast.services.question_input import question_scale
 from forecast.services.question_views import forecaster_counts
@@ -64,6 +65,7 @@ def index() -> str:
         slugs=slugs,
         counts=counts,
         mine=mine,
+        community=community_now(session=session, questions=page.items, viewer=viewer),
         shown_status={q.id: question_service.effective_status(q).value for q in page.items},
         tournaments=tournaments,
         tournament=tournament,

@@ -10,6 +10,7 @@ from forecast.db import get_session
 from forecast.errors import DomainError, NotFound
 from forecast.services import questions as question_service
 from forecast.services import tournaments as tournament_service
+from forecast.services.community_now import community_now
 from forecast.services.permissions import is_organizer
 from forecast.services.question_views import forecaster_counts
 from forecast.services.tournament_summaries import TournamentSummary, tournament_summaries
@@ -51,6 +52,7 @@ def detail(slug: str) -> str:
         questions=page.items,
         counts=counts,
         mine=my_forecasts(session, viewer, page.items) if viewer is not None else None,
+        community=community_now(session=session, questions=page.items, viewer=viewer),
         sm=tournament_summaries(session, tournament_id=tournament.id).get(tournament.id or 0)
         or TournamentSummary(),
         status_of=question_service.effective_status,
