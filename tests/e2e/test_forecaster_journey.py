@@ -65,3 +65,13 @@ def test_register_forecast_update_and_see_the_history(live_app: Any, page: Any) 
     page.wait_for_selector("text=Forecast saved.")
     assert page.locator("#history td.value").first.inner_text() == "distribution"
     shot(page, "06-date-history")
+
+    # The list shows the community prediction beside the forecaster's own.
+    page.goto(f"{base}/questions")
+    row = page.locator("tr", has_text="Will a training run exceed 1e27 FLOP before 2029?")
+    assert row.locator("td.community-cell .value").inner_text() == "62.5%"
+    assert row.locator("td.mine-cell").inner_text() == "62.5%"
+    assert row.locator("td.community-cell svg.prob-bar rect.fill").get_attribute("width") == "62.5"
+    date_row = page.locator("tr", has_text="When will an open model match the frontier?")
+    assert date_row.locator("td.community-cell .value").inner_text().startswith("2031-")
+    shot(page, "07-question-list")
