@@ -10,10 +10,15 @@ import numpy as np
 from markupsafe import Markup, escape
 from numpy.typing import NDArray
 
+from forecast.distributions import Scale
+from forecast.web.chart_ticks import AxisKind, distinct_labels, nice_ticks
+
 Floats = NDArray[np.float64]
 WIDTH, HEIGHT = 640, 240
 LEFT, RIGHT, TOP, BOTTOM = 76, 16, 12, 28
 SAMPLES = 480  # points per line: enough for the width, bounded for 100k-entry histories
+CHAR_W = 6.5  # px per character of an 11px tick label, generously
+MIN_GAP_X, MIN_GAP_Y = 8.0, 13.0  # px between tick labels
 
 
 @dataclass(frozen=True)
@@ -103,18 +108,63 @@ def _time_ticks(frame: Frame, count: int = 5) -> list[str]:
     return parts
 
 
-def _y_grid(frame: Frame, values: Sequence[float], label: Callable[[float], str]) -> list[str]:
+def _y_grid(frame: Frame, ticks: Sequence[tuple[float, str]]) -> list[str]:
     parts = []
-    for v in values:
+    last = -np.inf
+    for v, text in ticks:
         y = float(frame.y(v))
+        if abs(y - last) < MIN_GAP_Y:  # a label on top of the previous one is not read
+            continue
+        last = y
         parts.append(
             f'<line class="grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}"/>'
         )
         parts.append(
             f'<text class="tick" x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">'
-            f"{escape(label(v))}</text>"
+            f"{escape(text)}</text>"
         )
     return parts
+
+
+def _x_axis(frame: Frame, ticks: Sequence[tuple[float, str]]) -> list[str]:
+    parts = []
+    right_of_last = -np.inf
+    for v, text in ticks:
+        x, width = float(frame.x(v)), CHAR_W * len(text)
+        # Centred, unless that would cut the label at the canvas edge.
+        anchor, start = "middle", x - width / 2
+        if start + width > WIDTH:
+            anchor, start = "end", x - width
+        elif start < 0:
+            anchor, start = "start", x
+        if start < right_of_last + MIN_GAP_X:
+            continue
+        right_of_last = start + width
+        parts.append(
+            f'<text class="tick" x="{x:.1f}" y="{HEIGHT - 8}" text-anchor="{anchor}">'
+            f"{escape(text)}</text>"
+        )
+    return parts
+
+
+def axis_kind(scale: Scale, qtype: str) -> AxisKind:
+    """Return the kind of a question's axis: dates, a log scale, or a plain linear one."""
+    if qtype == "date":
+        return "date"
+    return "log" if scale.zero_point is not None else "linear"
+
+
+def axis_ticks(
+    scale: Scale, kind: AxisKind, axis_label: Callable[[float], str], u0: float, u1: float
+) -> list[tuple[float, str]]:
+    """Return the round values between internal positions u0 and u1 as (position, label)."""
+    lo, hi = (float(v) for v in scale.from_u(np.array([u0, u1])))
+    ticks = nice_ticks(lo, hi, kind)
+    values = np.array([t.value for t in ticks], dtype=np.float64)
+    labels = [t.label if t.label is not None else axis_label(t.value) for t in ticks]
+    labels = distinct_labels(values.tolist(), labels)
+    positions = np.clip(np.asarray(scale.to_u(values), dtype=np.float64), min(u0, u1), max(u0, u1))
+    return list(zip(positions.tolist(), labels, strict=True))
 
 
 def sample_steps(starts: Floats, values: Floats, times: Floats) -> Floats:
@@ -141,7 +191,7 @@ def binary_history_chart(
     """Draw the aggregate over time: 25th-75th percentile band, bootstrap interval, your dots."""
     frame = Frame(t_from, max(t_to, t_from + 1.0), 0.0, 1.0)
     times = np.linspace(frame.x0, frame.x1, SAMPLES)
-    body = _y_grid(frame, (0.0, 0.25, 0.5, 0.75, 1.0), lambda v: f"{v:.0%}")
+    body = _y_grid(frame, [(v, f"{v:.0%}") for v in (0.0, 0.25, 0.5, 0.75, 1.0)])
     lo, hi = sample_steps(starts, lower, times), sample_steps(starts, upper, times)
     xs = frame.x(times)
     band = np.isfinite(lo) & np.isfinite(hi)
@@ -188,7 +238,8 @@ def binary_history_chart(
 def density_chart(
     *,
     cdf: Floats,
-    to_axis: Callable[[Floats], Floats],
+    scale: Scale,
+    kind: AxisKind,
     axis_label: Callable[[float], str],
     median_u: float,
     band_u: tuple[float, float],
@@ -220,13 +271,7 @@ def density_chart(
         f'<line class="median" x1="{mx:.1f}" x2="{mx:.1f}" y1="{TOP}" '
         f'y2="{HEIGHT - BOTTOM}"><title>median</title></line>'
     )
-    for i, u in enumerate(np.linspace(0, 1, 5)):
-        x = float(frame.x(u))
-        text = axis_label(float(to_axis(np.array([u]))[0]))
-        body.append(
-            f'<text class="tick" x="{x:.1f}" y="{HEIGHT - 8}" text-anchor="{_anchor(i, 5)}">'
-            f"{escape(text)}</text>"
-        )
+    body += _x_axis(frame, axis_ticks(scale, kind, axis_label, 0.0, 1.0))
     return _svg(body, "community distribution")
 
 
@@ -238,7 +283,8 @@ def median_history_chart(
     upper_u: Floats,
     t_from: float,
     t_to: float,
-    to_axis: Callable[[Floats], Floats],
+    scale: Scale,
+    kind: AxisKind,
     axis_label: Callable[[float], str],
 ) -> Markup:
     """Draw the community median over time with its 50% interval, on the question's axis."""
@@ -247,11 +293,7 @@ def median_history_chart(
     frame = Frame(t_from, max(t_to, t_from + 1.0), max(0.0, low_u - pad), min(1.0, high_u + pad))
     times = np.linspace(frame.x0, frame.x1, SAMPLES)
     xs = frame.x(times)
-    body = _y_grid(
-        frame,
-        tuple(np.linspace(frame.y0, frame.y1, 5).tolist()),
-        lambda u: axis_label(float(to_axis(np.array([u]))[0])),
-    )
+    body = _y_grid(frame, axis_ticks(scale, kind, axis_label, frame.y0, frame.y1))
     lo, hi = sample_steps(starts, lower_u, times), sample_steps(starts, upper_u, times)
     band = np.isfinite(lo) & np.isfinite(hi)
     if band.any():
@@ -267,7 +309,7 @@ def median_history_chart(
     if np.isfinite(last):
         body.append(
             _now_marker(
-                frame, last, f"median now: {axis_label(float(to_axis(np.array([last]))[0]))}"
+                frame, last, f"median now: {axis_label(float(scale.from_u(np.array([last]))[0]))}"
             )
         )
     body += _time_ticks(frame)

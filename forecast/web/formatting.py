@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 from typing import Any
 
@@ -76,6 +77,10 @@ def axis_value(value: float | None, qtype: str) -> str:
         return from_epoch(value).strftime("%Y-%m-%d")
     if abs(value) >= 1e6 or (value != 0 and abs(value) < 1e-3):
         return f"{value:.3g}"
+    if abs(value) >= 1e3:
+        # Four significant digits with separators: 12,350 rather than 1.235e+04.
+        digits = 3 - math.floor(math.log10(abs(value)))
+        return f"{round(value, digits):,.0f}"
     return f"{value:,.4g}"
 
 

@@ -23,6 +23,7 @@ from forecast.services.aggregate_views import axis_point, history_records
 from forecast.services.aggregate_visibility import hidden_reason
 from forecast.services.question_input import question_scale
 from forecast.web.aggregate_charts import (
+    axis_kind,
     binary_history_chart,
     chart_window,
     density_chart,
@@ -101,7 +102,8 @@ def panel(
     )
     context["chart"] = density_chart(
         cdf=value.cdf,
-        to_axis=scale.from_u,
+        scale=scale,
+        kind=axis_kind(scale, question.type),
         axis_label=tick,
         median_u=median_u,
         band_u=band,
@@ -114,7 +116,8 @@ def panel(
         upper_u=h.upper,
         t_from=t_from,
         t_to=t_to,
-        to_axis=scale.from_u,
+        scale=scale,
+        kind=axis_kind(scale, question.type),
         axis_label=label,
     )
     context["median"] = label(quantile_of(value.cdf, scale, 0.5))

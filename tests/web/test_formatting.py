@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from forecast.web.formatting import event_text, iso_when, percent
+from forecast.web.formatting import axis_value, event_text, iso_when, percent
 
 
 @pytest.mark.parametrize(
@@ -33,3 +33,28 @@ def test_percentages_keep_one_decimal_unless_told() -> None:
     assert percent(2 / 3) == "66.7%"
     assert percent(0.5, 0) == "50%"
     assert percent(None) == "—"
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (7.8854, "7.885"),
+        (932.16, "932.2"),
+        (1423.37, "1,423"),
+        (10_000.0, "10,000"),
+        (12_345.0, "12,340"),
+        (-45_678.9, "-45,680"),
+        (999_949.0, "999,900"),
+        (1.55e27, "1.55e+27"),
+        (0.0004, "0.0004"),
+        (0.0, "0"),
+    ],
+)
+def test_axis_values_keep_four_significant_digits_and_no_exponent_below_a_million(
+    value: float, text: str
+) -> None:
+    assert axis_value(value, "numeric") == text
+
+
+def test_date_axis_values_name_the_day() -> None:
+    assert axis_value(1_924_992_000.0, "date") == "2031-01-01"
