@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -29,6 +30,10 @@ from forecast.web.question_form import form_to_input, question_to_form
 
 bp = Blueprint("questions", __name__, url_prefix="/questions")
 QUANTILE_LEVELS = (0.05, 0.25, 0.5, 0.75, 0.95)
+# Where the starting percentiles sit on the internal axis: linear in their logits, 5th at 0.1.
+STARTING_POSITIONS = tuple(
+    0.5 + 0.4 * math.log(p / (1 - p)) / math.log(0.95 / 0.05) for p in QUANTILE_LEVELS
+)
 
 
 @bp.route("")
@@ -143,15 +148,17 @@ def detail(question_id: int) -> str:
 
 
 def _default_quantiles(question: Any, standing: Any = None) -> list[str]:
-    """Return the editor's starting percentiles: your standing forecast's, else a broad spread.
+    """Return the editor's starting percentiles: your standing forecast's, else a broad bell.
 
-    The spread is even on the question's own axis (geometric on a log scale), so a log question
-    does not start with every percentile crowded at the top of its range.
+    The bell is a logistic centred on the question's own axis (geometric on a log scale, so a
+    log question does not start crowded at the top of its range), its 5th and 95th percentiles
+    a tenth of the way in from each end. Percentiles whose logits lie on a line make the
+    quantile interpolation exactly logistic: one smooth hump, not a kink at every percentile.
     """
     if not question.is_continuous:
         return []
     scale = question_scale(question)
-    values = [float(scale.from_u(u)) for u in (0.1, 0.3, 0.5, 0.7, 0.9)]
+    values = [float(scale.from_u(u)) for u in STARTING_POSITIONS]
     if standing is not None and standing.cdf is not None:
         own = [quantile_of(standing.cdf, scale, level) for level in QUANTILE_LEVELS]
         # A percentile clamped to a bound is not a value the form can send back as typed.

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import math
 import re
 
+import numpy as np
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
 from forecast.db import session_scope
+from forecast.distributions import Scale, cdf_from_quantiles
 from forecast.services.forecasts import submit_forecast
+from forecast.web.questions import QUANTILE_LEVELS, STARTING_POSITIONS
 from tests.conftest import make_user
 from tests.integration.factories import World
 from tests.web.test_pages import login
@@ -22,7 +26,7 @@ def _starting_values(page: str) -> list[float]:
     return [float(value) for _, value in found]
 
 
-def test_a_log_question_starts_with_percentiles_spread_evenly_in_magnitude(
+def test_a_log_question_starts_with_a_bell_spread_in_magnitude(
     app: Flask, client: FlaskClient
 ) -> None:
     world = World(app)
@@ -30,8 +34,34 @@ def test_a_log_question_starts_with_percentiles_spread_evenly_in_magnitude(
     make_user(app, "ann")
     login(client, "ann")
     values = _starting_values(client.get(f"/questions/{question.id}").data.decode())
-    # 10%, 30%, ... 90% of the way from 1e25 to 1e29 in orders of magnitude.
-    assert values == pytest.approx([10**25.4, 10**26.2, 1e27, 10**27.8, 10**28.6], rel=1e-5)
+    # 10% and 90% of the way from 1e25 to 1e29 in orders of magnitude for the 5th and 95th,
+    # the median in the middle, the quartiles where a logistic puts them: 0.4 * ln 3 / ln 19
+    # of the way out from the middle, i.e. 4 * 0.14926 = 0.597 decades.
+    offset = 4 * 0.4 * math.log(3) / math.log(19)
+    expected = [10**25.4, 10 ** (27 - offset), 1e27, 10 ** (27 + offset), 10**28.6]
+    assert values == pytest.approx(expected, rel=1e-5)
+
+
+def test_the_starting_percentiles_give_one_smooth_hump() -> None:
+    def density(positions: tuple[float, ...], scale: Scale) -> np.ndarray:
+        pairs = list(zip(QUANTILE_LEVELS, positions, strict=True))
+        return np.diff(cdf_from_quantiles(pairs, scale))
+
+    def one_hump(d: np.ndarray) -> bool:
+        peak = int(np.argmax(d))
+        rising, falling = np.diff(d[: peak + 1]), np.diff(d[peak:])
+        return abs(peak - len(d) / 2) <= 5 and bool(
+            np.all(rising >= -1e-12) and np.all(falling <= 1e-12)
+        )
+
+    open_scale = Scale(0.0, 1.0, open_lower=True, open_upper=True)
+    closed = Scale(0.0, 1.0, open_lower=False, open_upper=False)
+    # Open bounds: an exact logistic, rising to one peak in the middle and falling after it.
+    assert one_hump(density(STARTING_POSITIONS, open_scale))
+    # Closed bounds pull the tails in to 0 and 1; between the 5th and 95th it is the same bell.
+    assert one_hump(density(STARTING_POSITIONS, closed)[20:180])
+    # Evenly spaced percentiles, the editor's old start, kink into a hump at each quartile.
+    assert not one_hump(density((0.1, 0.3, 0.5, 0.7, 0.9), open_scale))
 
 
 def test_an_update_starts_from_your_standing_forecast(app: Flask, client: FlaskClient) -> None:
