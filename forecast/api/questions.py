@@ -27,6 +27,7 @@ from forecast.services.aggregate_views import value_json
 from forecast.services.aggregate_visibility import hidden_reason
 from forecast.services.community_now import community_json, community_now
 from forecast.services.forecasts import parse_value
+from forecast.services.question_lists import list_questions
 from forecast.services.question_views import question_payloads
 
 bp = Blueprint("api_questions", __name__, url_prefix="/api/v1/questions", description="Questions")
@@ -36,16 +37,19 @@ bp = Blueprint("api_questions", __name__, url_prefix="/api/v1/questions", descri
 class Questions(MethodView):
     @bp.arguments(QuestionListArgs(), location="query")
     @bp.response(200, QuestionPage)
-    @document_errors(bp, 404, 422)
+    @document_errors(bp, 401, 404, 422)
     def get(self, args: dict[str, Any]) -> Response:
-        """List the questions you may see, filtered by tournament and status, a page at a time."""
+        """List the questions you may see, filtered and ordered as asked, a page at a time."""
         session = get_session()
         viewer = caller()
-        page = question_service.list_questions(
+        page = list_questions(
             session=session,
             viewer=viewer,
             tournament=args.get("tournament"),
             status=args.get("status"),
+            search=args.get("search"),
+            mine=args.get("mine"),
+            sort=args.get("sort"),
             page=args["page"],
             per_page=args["per_page"],
         )

@@ -262,6 +262,18 @@ class QuestionOut(Schema):
 class QuestionListArgs(PageArgs):
     tournament = fields.String()
     status = fields.String(validate=validate.OneOf(STATUSES))
+    search = fields.String(
+        validate=validate.Length(max=200),
+        metadata={"description": "words in the title or key, in any case"},
+    )
+    mine = fields.String(
+        validate=validate.OneOf(("with", "without")),
+        metadata={"description": "questions you do (with) or do not (without) forecast on now"},
+    )
+    sort = fields.String(
+        validate=validate.OneOf(("close", "newest", "forecasters", "title")),
+        metadata={"description": "close (default): open first, closing soonest"},
+    )
 
 
 class QuestionPage(PageOut):

@@ -6,8 +6,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import CursorResult, and_, case, func, or_, update
-from sqlalchemy import select as sa_select
+from sqlalchemy import CursorResult, update
 from sqlmodel import Session, col, select
 
 from forecast.clock import format_iso, utcnow
@@ -24,13 +23,11 @@ from forecast.models import (
     User,
 )
 from forecast.services.notifications import notify, notify_role
-from forecast.services.paging import Page, check_page
 from forecast.services.permissions import is_organizer, require_role, require_user
 from forecast.services.question_input import QuestionDraft, new_key, parse_question, range_to_json
 from forecast.services.tournaments import find_tournament
 
 REVIEW_DECISIONS = ("approve", "return", "reject")
-MAX_PER_PAGE = 1000
 
 
 def _by_schedule(open_time: datetime, close_time: datetime, now: datetime) -> QuestionStatus:
@@ -60,86 +57,12 @@ def effective_status(question: Question, now: datetime | None = None) -> Questio
     return status_now(question.status, question.open_time, question.close_time, now or utcnow())
 
 
-def _status_condition(status: QuestionStatus, now: datetime) -> Any:
-    scheduled = col(Question.status).in_([s.value for s in SCHEDULED_STATUSES])
-    if status is QuestionStatus.UPCOMING:
-        return and_(scheduled, col(Question.open_time) > now)
-    if status is QuestionStatus.OPEN:
-        return and_(scheduled, col(Question.open_time) <= now, col(Question.close_time) > now)
-    if status is QuestionStatus.CLOSED:
-        return and_(scheduled, col(Question.close_time) <= now)
-    return col(Question.status) == status.value
-
-
-def _open_first(now: datetime) -> Any:
-    """Order open and upcoming questions first, then closed, then finished ones."""
-    finished = [
-        QuestionStatus.RESOLVED.value,
-        QuestionStatus.ANNULLED.value,
-        QuestionStatus.REJECTED.value,
-    ]
-    return case(
-        (col(Question.status).in_(finished), 2),
-        (col(Question.close_time) <= now, 1),
-        else_=0,
-    )
-
-
-def _visibility_condition(viewer: User | None) -> Any:
-    public = ~col(Question.status).in_([s.value for s in HIDDEN_STATUSES])
-    if viewer is None:
-        return public
-    if is_organizer(viewer):
-        return True
-    return or_(public, col(Question.proposer_id) == viewer.id)
-
-
 def can_view(question: Question, viewer: User | None) -> bool:
     """Tell whether viewer may see the question (proposals: only proposer and organizers)."""
     hidden = question.status in {s.value for s in HIDDEN_STATUSES}
     if not hidden:
         return True
     return viewer is not None and (is_organizer(viewer) or question.proposer_id == viewer.id)
-
-
-def list_questions(
-    *,
-    session: Session,
-    viewer: User | None,
-    tournament: str | None = None,
-    status: str | None = None,
-    page: int = 1,
-    per_page: int = 50,
-    now: datetime | None = None,
-) -> Page[Question]:
-    """Return one page of the questions viewer may see, newest open first."""
-    now = now or utcnow()
-    check_page(page, per_page, MAX_PER_PAGE)
-    conditions = [_visibility_condition(viewer)]
-    if tournament:
-        tournament_id = session.exec(
-            select(col(Tournament.id)).where(col(Tournament.slug) == tournament)
-        ).first()
-        if tournament_id is None:
-            raise NotFound(f"no tournament {tournament!r}", "tournament")
-        conditions.append(col(Question.tournament_id) == tournament_id)
-    if status:
-        try:
-            wanted = QuestionStatus(status)
-        except ValueError:
-            names = ", ".join(s.value for s in QuestionStatus)
-            raise ValidationFailed(f"status must be one of {names}", "status") from None
-        conditions.append(_status_condition(wanted, now))
-    where = and_(*conditions)
-    total = session.execute(sa_select(func.count()).select_from(Question).where(where)).scalar_one()
-    rows = session.exec(
-        select(Question)
-        .where(where)
-        .order_by(_open_first(now), col(Question.close_time), col(Question.id))
-        .offset((page - 1) * per_page)
-        .limit(per_page)
-    ).all()
-    return Page(items=list(rows), page=page, per_page=per_page, total=int(total))
 
 
 def get_question(*, session: Session, viewer: User | None, question_id: int) -> Question:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template
 
 from forecast.db import get_session
-from forecast.services import questions as question_service
 from forecast.services.permissions import is_organizer
+from forecast.services.question_lists import list_questions
 from forecast.services.serialize import name_maps
 from forecast.web.common import login_required, me
 
@@ -22,7 +22,7 @@ def console() -> str:
     session = get_session()
     sections = {}
     for status in ("pending", "upcoming", "open", "closed"):
-        sections[status] = question_service.list_questions(
+        sections[status] = list_questions(
             session=session, viewer=me(), status=status, per_page=200
         ).items
     from forecast.services.reminders import overdue

@@ -9,8 +9,8 @@ from sqlmodel import col
 from forecast.auth import web_user
 from forecast.db import get_session
 from forecast.models import Forecast, Question
-from forecast.services import questions as question_service
 from forecast.services.community_now import community_now
+from forecast.services.question_lists import list_questions
 from forecast.services.question_views import forecaster_counts
 from forecast.web.my_forecasts import my_forecasts
 
@@ -22,10 +22,8 @@ def home() -> str:
     """Show open questions closing soonest and, for a forecaster, their standing forecasts."""
     session = get_session()
     user = web_user()
-    page = question_service.list_questions(session=session, viewer=user, status="open", per_page=12)
-    upcoming = question_service.list_questions(
-        session=session, viewer=user, status="upcoming", per_page=5
-    )
+    page = list_questions(session=session, viewer=user, status="open", per_page=12)
+    upcoming = list_questions(session=session, viewer=user, status="upcoming", per_page=5)
     mine: list[tuple[Question, Forecast]] = []
     if user is not None:
         rows = session.execute(

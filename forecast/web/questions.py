@@ -20,6 +20,7 @@ from forecast.services import questions as question_service
 from forecast.services.community_now import community_now
 from forecast.services.permissions import is_organizer
 from forecast.services.question_input import question_scale
+from forecast.services.question_lists import list_questions
 from forecast.services.question_views import forecaster_counts
 from forecast.services.resolution_input import OUTCOMES
 from forecast.services.serialize import name_maps
@@ -30,6 +31,12 @@ from forecast.web.question_form import form_to_input, question_to_form
 
 bp = Blueprint("questions", __name__, url_prefix="/questions")
 QUANTILE_LEVELS = (0.05, 0.25, 0.5, 0.75, 0.95)
+SORT_LABELS = {
+    "close": "Closing soonest",
+    "newest": "Newest",
+    "forecasters": "Most forecasters",
+    "title": "Title",
+}
 # Where the starting percentiles sit on the internal axis: linear in their logits, 5th at 0.1.
 STARTING_POSITIONS = tuple(
     0.5 + 0.4 * math.log(p / (1 - p)) / math.log(0.95 / 0.05) for p in QUANTILE_LEVELS
@@ -38,31 +45,37 @@ STARTING_POSITIONS = tuple(
 
 @bp.route("")
 def index() -> str:
-    """List questions with tournament and status filters."""
+    """List questions: filter by tournament, status, words and your forecasts; choose the order."""
     session = get_session()
-    tournament = request.args.get("tournament") or None
-    status = request.args.get("status") or None
+    viewer = web_user()
+    names = ("tournament", "status", "search", "mine", "sort")
+    filters = {name: (request.args.get(name) or "").strip() or None for name in names}
+    if viewer is None:
+        filters["mine"] = None  # the choice is not offered to anonymous visitors
     try:
         page_number = max(1, int(request.args.get("page", 1)))
     except ValueError:
         page_number = 1
     try:
-        page = question_service.list_questions(
+        page = list_questions(
             session=session,
-            viewer=web_user(),
-            tournament=tournament,
-            status=status,
+            viewer=viewer,
+            tournament=filters["tournament"],
+            status=filters["status"],
+            search=filters["search"],
+            mine=filters["mine"],
+            sort=filters["sort"],
             page=page_number,
             per_page=25,
         )
     except DomainError as exc:
         flash_error(exc)
-        page = question_service.list_questions(session=session, viewer=web_user(), per_page=25)
+        filters = dict.fromkeys(names)
+        page = list_questions(session=session, viewer=viewer, per_page=25)
     slugs, _ = name_maps(session, page.items)
     tournaments = session.exec(select(Tournament).order_by(col(Tournament.title))).all()
     ids = [q.id for q in page.items if q.id]
     counts = forecaster_counts(session, ids)
-    viewer = web_user()
     mine = my_forecasts(session, viewer, page.items) if viewer is not None else None
     return render_template(
         "questions/index.html",
@@ -73,9 +86,9 @@ def index() -> str:
         community=community_now(session=session, questions=page.items, viewer=viewer),
         shown_status={q.id: question_service.effective_status(q).value for q in page.items},
         tournaments=tournaments,
-        tournament=tournament,
-        status=status,
+        filters=filters,
         statuses=[s.value for s in QuestionStatus],
+        sorts=SORT_LABELS,
     )
 
 

@@ -12,6 +12,7 @@ from forecast.services import questions as question_service
 from forecast.services import tournaments as tournament_service
 from forecast.services.community_now import community_now
 from forecast.services.permissions import is_organizer
+from forecast.services.question_lists import list_questions
 from forecast.services.question_views import forecaster_counts
 from forecast.services.tournament_summaries import TournamentSummary, tournament_summaries
 from forecast.web.common import login_required, me
@@ -41,9 +42,7 @@ def detail(slug: str) -> str:
         tournament = tournament_service.find_tournament(session, slug)
     except NotFound:
         abort(404)
-    page = question_service.list_questions(
-        session=session, viewer=web_user(), tournament=slug, per_page=1000
-    )
+    page = list_questions(session=session, viewer=web_user(), tournament=slug, per_page=1000)
     counts = forecaster_counts(session, [q.id for q in page.items if q.id])
     viewer = web_user()
     return render_template(

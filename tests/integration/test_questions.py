@@ -14,6 +14,7 @@ from forecast.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from forecast.models import Notification, QuestionStatus, Role
 from forecast.services import questions as qs
 from forecast.services.forecasts import submit_forecast
+from forecast.services.question_lists import list_questions
 from tests.integration.factories import World, question_data
 
 
@@ -162,14 +163,14 @@ def test_listing_filters_by_status_and_tournament_and_paginates(world: World) ->
         world.question()
     world.question(opens=timedelta(days=3), closes=timedelta(days=9))
     with world.app.app_context(), session_scope() as session:
-        page = qs.list_questions(session=session, viewer=None, status="open", per_page=2)
+        page = list_questions(session=session, viewer=None, status="open", per_page=2)
         assert page.total == 3 and len(page.items) == 2
-        page2 = qs.list_questions(session=session, viewer=None, status="open", per_page=2, page=2)
+        page2 = list_questions(session=session, viewer=None, status="open", per_page=2, page=2)
         assert len(page2.items) == 1
-        assert qs.list_questions(session=session, viewer=None, status="upcoming").total == 1
-        assert qs.list_questions(session=session, viewer=None, tournament="ai").total == 4
+        assert list_questions(session=session, viewer=None, status="upcoming").total == 1
+        assert list_questions(session=session, viewer=None, tournament="ai").total == 4
         with pytest.raises(NotFound):
-            qs.list_questions(session=session, viewer=None, tournament="nope")
+            list_questions(session=session, viewer=None, tournament="nope")
 
 
 def test_organizer_role_is_required_to_create_a_tournament(world: World) -> None:

@@ -12,7 +12,7 @@ from sqlmodel import select
 from forecast.db import session_scope
 from forecast.models import User
 from forecast.services.forecasts import submit_forecast
-from tests.conftest import make_user
+from tests.conftest import make_token, make_user
 from tests.integration.factories import World
 from tests.web.test_pages import login
 
@@ -38,7 +38,7 @@ def world(app: Flask) -> World:
             question_id=world.numeric.id,  # type: ignore[attr-defined]
             quantiles=[[0.05, 10.0], [0.5, 44.0], [0.95, 80.0]],
         )
-    make_user(app, "cat")
+    world.cat = make_user(app, "cat")  # type: ignore[attr-defined]
     return world
 
 
@@ -118,3 +118,55 @@ def test_the_api_list_carries_the_community_prediction(world: World, client: Fla
     assert empty["forecaster_count"] == 0 and empty["probability"] is None
     # The detail keeps its full aggregate; the list keeps `aggregate` null as before.
     assert all(q["aggregate"] is None for q in items.values())
+
+
+def test_the_list_page_searches_filters_by_your_forecasts_and_keeps_its_choices(
+    world: World, client: FlaskClient
+) -> None:
+    page = client.get("/questions?search=NUMERIC").data.decode()
+    assert list(_community_cells(page)) == ["How many, on the numeric question?"]
+    assert 'name="mine"' not in page  # nothing to choose for an anonymous visitor
+    login(client, "ann")
+    page = client.get("/questions?mine=without&sort=title").data.decode()
+    # ann stands on the binary, hidden and numeric questions: only the empty one is left.
+    assert list(_community_cells(page)) == ["Will the empty question resolve yes?"]
+    assert '<option value="without" selected>' in page
+    assert '<option value="title" selected>' in page
+    # The pager carries every choice to the next page.
+    for n in range(30):
+        world.question(title=f"Will filler question {n} resolve?")
+    page = client.get("/questions?search=filler&sort=newest").data.decode()
+    next_link = re.search(r'<a href="([^"]+)">Next →</a>', page)
+    assert next_link is not None
+    assert "search=filler" in next_link.group(1) and "sort=newest" in next_link.group(1)
+    assert "page=2" in next_link.group(1)
+    second = client.get(next_link.group(1).replace("&amp;", "&")).data.decode()
+    assert len(_community_cells(second)) == 5 and "Page 2 of 2 · 30 questions" in second
+    # A choice the list does not know is explained, and the whole list shown instead.
+    refused = client.get("/questions?sort=sideways").data.decode()
+    assert "sort must be one of" in refused and len(_community_cells(refused)) == 25
+
+
+def test_the_api_list_searches_sorts_and_filters_by_your_forecasts(
+    world: World, client: FlaskClient
+) -> None:
+    def titles(query: str, **headers: str) -> list[str]:
+        response = client.get(f"/api/v1/questions?{query}", headers=headers)
+        assert response.status_code == 200, response.get_json()
+        return [q["title"] for q in response.get_json()["items"]]
+
+    assert titles("search=empty") == ["Will the empty question resolve yes?"]
+    assert titles("sort=title")[0] == "How many, on the numeric question?"
+    assert titles("sort=forecasters")[:2] == [
+        "Will the binary question resolve yes?",
+        "Will the hidden question resolve yes?",
+    ]
+    anonymous = client.get("/api/v1/questions?mine=with")
+    assert anonymous.status_code == 401 and anonymous.get_json()["error"]["code"]
+    assert client.get("/api/v1/questions?sort=sideways").status_code == 422
+    assert client.get("/api/v1/questions?mine=maybe").status_code == 422
+    assert client.get(f"/api/v1/questions?search={'x' * 201}").status_code == 422
+    token = make_token(world.app, world.cat)  # type: ignore[attr-defined]
+    auth = {"Authorization": f"Bearer {token}"}
+    assert titles("mine=with", **auth) == []
+    assert len(titles("mine=without", **auth)) == 4
