@@ -5,7 +5,8 @@ times, and one date question with 20,000 forecasts (CDFs) from 5,000 users. Prin
 build each full `recency_weighted` history (median of 3), the plain recomputation at every
 change point on a 2% prefix (the first 2% of forecasts) scaled up linearly, and, with the
 binary question stored in a fresh SQLite database, the latency of the question page and of
-GET /api/v1/questions/{id}/aggregate with the history cache warm (in-process requests).
+GET /api/v1/questions/{id}/aggregate with the history cache warm, of the page built cold, and of
+the first page after each of 5 new forecasts (in-process requests).
 Usage: forecast bench aggregate [--forecasts N] [--users U] [--requests R]
 """
 
@@ -169,6 +170,23 @@ def page_latency(n_forecasts: int, n_users: int, requests: int) -> None:
                 f"{p95 * 1000:.0f} ms / {times[-1] * 1000:.0f} ms ({requests} requests)",
             )
         row("question page, cold (builds and stores the history)", f"{cold:.2f} s")
+        # The usual case on a busy question: a forecast has come in since the page was built.
+        from forecast.models import User
+        from forecast.services.forecasts import submit_forecast
+
+        after_forecast = []
+        for i in range(5):
+            with app.app_context(), session_scope() as session:
+                user = session.get(User, 1 + i)
+                submit_forecast(session=session, actor=user, question_id=1, probability=0.42)
+            t0 = time.perf_counter()
+            assert client.get("/questions/1").status_code == 200
+            after_forecast.append(time.perf_counter() - t0)
+        row(
+            "question page, first after a new forecast",
+            f"median {statistics.median(after_forecast):.2f} s of {len(after_forecast)} "
+            "(extends the stale history)",
+        )
 
 
 def main(argv: list[str]) -> int:

@@ -2,10 +2,11 @@
 
 The history of a question under a method is derived data. It is cached in `aggregate_cache`
 together with the question's `forecasts_version`, which every forecast write bumps, so a page
-load reads the cached arrays and only the first load after a new forecast recomputes them.
-Every web worker reads the same cache rows: nothing lives in process memory beyond one
-session, which keeps the few aggregates it has built or read (keyed by `forecasts_version`) so
-a request that asks twice does not build twice.
+load reads the cached arrays and only the first load after a new forecast recomputes them, and
+then only from the stale row's last change point on (forecast.aggregate_extend). Every web
+worker reads the same cache rows: nothing lives in process memory beyond one session, which
+keeps the few aggregates it has built or read (keyed by `forecasts_version`) so a request that
+asks twice does not build twice.
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
-from forecast import array_pack
 from forecast.aggregate import (
     DEFAULT_METHOD,
     METHODS,
@@ -33,11 +33,13 @@ from forecast.aggregate import (
     cdf_quantile,
     history,
 )
+from forecast.aggregate_extend import extend
 from forecast.clock import from_epoch, to_epoch, utcnow
 from forecast.db import begin_write, new_session
 from forecast.distributions import CDF_POINTS
 from forecast.errors import ValidationFailed
 from forecast.models import AggregateCache, Forecast, Question, Score
+from forecast.services.aggregate_rows import CachedAggregate, pack, unpack
 
 Floats = NDArray[np.float64]
 BOOTSTRAP_SEED = 20_261_123  # fixed, so an interval does not jitter between page loads
@@ -178,85 +180,46 @@ def reputations(session: Session, forecasts: QuestionForecasts) -> Floats:
     return np.maximum(peer / (30.0 + coverage), REPUTATION_FLOOR)
 
 
-@dataclass(frozen=True)
-class CachedAggregate:
-    """A question's history under one method and the bootstrap interval of its latest entry."""
-
-    history: History
-    latest: int  # index of the last entry with forecasters, -1 when there is none
-    interval_low: Floats  # (1,) binary or (201,) continuous; nan without forecasters
-    interval_high: Floats
-    # Binary questions: the bootstrap interval at up to BAND_POINTS instants, drawn as a band.
-    # Only the question page's chart draws it, so it is computed when first asked for.
-    band_time: Floats
-    band_low: Floats
-    band_high: Floats
-    band_done: bool = True
-
-
-def _pack(c: CachedAggregate) -> bytes:
-    h = c.history
-    return array_pack.pack(
-        {
-            "start": h.start,
-            "end": h.end,
-            "forecaster_count": h.forecaster_count,
-            "value": h.value,
-            "lower": h.lower,
-            "upper": h.upper,
-            "latest": np.array([c.latest]),
-            "interval_low": c.interval_low,
-            "interval_high": c.interval_high,
-            "band_time": c.band_time,
-            "band_low": c.band_low,
-            "band_high": c.band_high,
-            "band_done": np.array([c.band_done]),
-        }
-    )
-
-
-def _unpack(payload: bytes) -> CachedAggregate:
-    """Read a cached aggregate; KeyError when the row is of an older layout (it is rebuilt)."""
-    try:
-        data = array_pack.unpack(payload)
-    except array_pack.PackError as exc:
-        raise KeyError(str(exc)) from None
-    h = History(
-        start=data["start"],
-        end=data["end"],
-        forecaster_count=data["forecaster_count"],
-        value=data["value"],
-        lower=data["lower"],
-        upper=data["upper"],
-    )
-    return CachedAggregate(
-        h,
-        int(data["latest"][0]),
-        data["interval_low"],
-        data["interval_high"],
-        data["band_time"],
-        data["band_low"],
-        data["band_high"],
-        bool(data["band_done"][0]),
-    )
-
-
 def build_cached(
-    session: Session, question: Question, method: str, *, band: bool = True
+    session: Session,
+    question: Question,
+    method: str,
+    *,
+    band: bool = True,
+    previous: CachedAggregate | None = None,
 ) -> CachedAggregate:
-    """Compute the history, the latest entry's interval and (with band) the chart's band."""
+    """Compute the history, the latest entry's interval and (with band) the chart's band.
+
+    With previous (the stale cached aggregate) the history is extended from its last change
+    point and the band keeps its earlier instants, when the forecasts allow it (see
+    forecast.aggregate_extend); otherwise everything is computed again.
+    """
     forecasts = load_forecasts(session, question)
-    rep = reputations(session, forecasts) if method == "track_record" else None
-    h = history(
-        forecasts.start,
-        forecasts.end,
-        forecasts.user,
-        forecasts.values,
-        method=method,
-        open_time=to_epoch(question.open_time),
-        scheduled_close=to_epoch(question.close_time),
-        reputation=rep,
-    )
+    times = {"open_time": to_epoch(question.open_time)}
+    times["scheduled_close"] = to_epoch(question.close_time)
+    h = None
+    if previous is not None:
+        h = extend(
+            previous.history,
+            forecasts.start,
+            forecasts.end,
+            forecasts.user,
+            forecasts.values,
+            method=method,
+            **times,
+        )
+    if h is None:
+        previous = None  # nothing of it carries over
+        rep = reputations(session, forecasts) if method == "track_record" else None
+        h = history(
+            forecasts.start,
+            forecasts.end,
+            forecasts.user,
+            forecasts.values,
+            method=method,
+            reputation=rep,
+            **times,
+        )
     nonempty = np.flatnonzero(h.forecaster_count > 0)
     width = CDF_POINTS if forecasts.continuous else 1
     low = high = np.full(width, np.nan)
@@ -271,9 +234,11 @@ def build_cached(
     if not band and not forecasts.continuous and latest >= 0:
         empty = np.empty(0)
         return CachedAggregate(h, latest, low, high, empty, empty, empty, band_done=False)
-    return CachedAggregate(
-        h, latest, low, high, *_interval_band(session, question, method, h, forecasts)
-    )
+    if previous is not None and previous.band_done and not forecasts.continuous:
+        bands = _extended_band(session, question, method, h, forecasts, previous)
+    else:
+        bands = _interval_band(session, question, method, h, forecasts)
+    return CachedAggregate(h, latest, low, high, *bands)
 
 
 def _interval_band(
@@ -308,6 +273,43 @@ def _interval_band(
     return times, low, high
 
 
+def _extended_band(
+    session: Session,
+    question: Question,
+    method: str,
+    h: History,
+    forecasts: QuestionForecasts,
+    previous: CachedAggregate,
+) -> tuple[Floats, Floats, Floats]:
+    """Return the previous band's instants before its history's last change point, which hold
+    the same forecasts, and the interval at the latest instant; thinned to BAND_POINTS when it
+    has grown to twice that."""
+    keep = previous.band_time < previous.history.start[-1]
+    times, low, high = (
+        a[keep] for a in (previous.band_time, previous.band_low, previous.band_high)
+    )
+    nonempty = np.flatnonzero(h.forecaster_count > 0)
+    if len(nonempty):
+        t = float(h.start[nonempty[-1]])
+        value = value_at(
+            session,
+            question,
+            method=method,
+            at=from_epoch(t),
+            forecasts=forecasts,
+            resamples=BAND_RESAMPLES,
+        )
+        interval = value.interval if value.interval is not None else (np.nan, np.nan)
+        times = np.append(times, t)
+        low = np.append(low, float(interval[0]))
+        high = np.append(high, float(interval[1]))
+    if len(times) >= 2 * BAND_POINTS:
+        # Every other instant, keeping the first and the latest: each still holds exactly.
+        picked = np.unique(np.append(np.arange(0, len(times), 2), len(times) - 1))
+        times, low, high = times[picked], low[picked], high[picked]
+    return times, low, high
+
+
 def cached_aggregate(
     session: Session, question: Question, method: str, *, band: bool = False
 ) -> CachedAggregate:
@@ -327,10 +329,14 @@ def cached_aggregate(
         return known
     row = session.connection().execute(_CACHED, {"qid": question.id, "method": method}).first()
     fresh: CachedAggregate | None = None
-    if row is not None and row.forecasts_version == version:
+    stale: CachedAggregate | None = None
+    if row is not None:
         # A row written by an earlier release with fewer arrays is rebuilt.
         with contextlib.suppress(KeyError):
-            fresh = _unpack(row.payload)
+            if row.forecasts_version == version:
+                fresh = unpack(row.payload)
+            else:
+                stale = unpack(row.payload)
     if fresh is None and known is not None:
         fresh = known
     if fresh is not None and (fresh.band_done or not band):
@@ -342,8 +348,8 @@ def cached_aggregate(
         times, low, high = _interval_band(session, question, method, fresh.history, forecasts)
         cached = replace(fresh, band_time=times, band_low=low, band_high=high, band_done=True)
     else:
-        cached = build_cached(session, question, method, band=band)
-    _store(session, question.id, method, version, _pack(cached))  # type: ignore[arg-type]
+        cached = build_cached(session, question, method, band=band, previous=stale)
+    _store(session, question.id, method, version, pack(cached))  # type: ignore[arg-type]
     _remember(memo, key, cached)
     return cached
 

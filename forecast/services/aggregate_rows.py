@@ -1,0 +1,76 @@
+"""A cached aggregate as stored in `aggregate_cache`: the history, its latest interval, the band."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from forecast import array_pack
+from forecast.aggregate import History
+
+Floats = NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class CachedAggregate:
+    """A question's history under one method and the bootstrap interval of its latest entry."""
+
+    history: History
+    latest: int  # index of the last entry with forecasters, -1 when there is none
+    interval_low: Floats  # (1,) binary or (201,) continuous; nan without forecasters
+    interval_high: Floats
+    # Binary questions: the bootstrap interval at up to BAND_POINTS instants, drawn as a band.
+    # Only the question page's chart draws it, so it is computed when first asked for.
+    band_time: Floats
+    band_low: Floats
+    band_high: Floats
+    band_done: bool = True
+
+
+def pack(c: CachedAggregate) -> bytes:
+    h = c.history
+    return array_pack.pack(
+        {
+            "start": h.start,
+            "end": h.end,
+            "forecaster_count": h.forecaster_count,
+            "value": h.value,
+            "lower": h.lower,
+            "upper": h.upper,
+            "latest": np.array([c.latest]),
+            "interval_low": c.interval_low,
+            "interval_high": c.interval_high,
+            "band_time": c.band_time,
+            "band_low": c.band_low,
+            "band_high": c.band_high,
+            "band_done": np.array([c.band_done]),
+        }
+    )
+
+
+def unpack(payload: bytes) -> CachedAggregate:
+    """Read a cached aggregate; KeyError when the row is of an older layout (it is rebuilt)."""
+    try:
+        data = array_pack.unpack(payload)
+    except array_pack.PackError as exc:
+        raise KeyError(str(exc)) from None
+    h = History(
+        start=data["start"],
+        end=data["end"],
+        forecaster_count=data["forecaster_count"],
+        value=data["value"],
+        lower=data["lower"],
+        upper=data["upper"],
+    )
+    return CachedAggregate(
+        h,
+        int(data["latest"][0]),
+        data["interval_low"],
+        data["interval_high"],
+        data["band_time"],
+        data["band_low"],
+        data["band_high"],
+        bool(data["band_done"][0]),
+    )
