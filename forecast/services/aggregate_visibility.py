@@ -82,14 +82,10 @@ def hidden_among(
     if is_organizer(viewer):
         return hidden
     now = now or utcnow()
-    waiting = [
-        q
-        for q in questions
-        if q.id is not None
-        and q.aggregate_reveal_time is not None
-        and now < q.aggregate_reveal_time
-    ]
-    hidden |= {q.id for q in waiting if q.id is not None}
+    for q in questions:
+        reveal = q.aggregate_reveal_time
+        if q.id is not None and reveal is not None and now < reveal:
+            hidden.add(q.id)
     until_forecast = [
         q.id for q in questions if q.id is not None and q.hide_aggregate_until_forecast
     ]
