@@ -195,8 +195,10 @@ def build_cached(
     forecast.aggregate_extend); otherwise everything is computed again.
     """
     forecasts = load_forecasts(session, question)
-    times = {"open_time": to_epoch(question.open_time)}
-    times["scheduled_close"] = to_epoch(question.close_time)
+    window = {
+        "open_time": to_epoch(question.open_time),
+        "scheduled_close": to_epoch(question.close_time),
+    }
     h = None
     if previous is not None:
         h = extend(
@@ -206,7 +208,7 @@ def build_cached(
             forecasts.user,
             forecasts.values,
             method=method,
-            **times,
+            **window,
         )
     if h is None:
         previous = None  # nothing of it carries over
@@ -218,7 +220,7 @@ def build_cached(
             forecasts.values,
             method=method,
             reputation=rep,
-            **times,
+            **window,
         )
     nonempty = np.flatnonzero(h.forecaster_count > 0)
     width = CDF_POINTS if forecasts.continuous else 1
@@ -235,7 +237,8 @@ def build_cached(
         empty = np.empty(0)
         return CachedAggregate(h, latest, low, high, empty, empty, empty, band_done=False)
     if previous is not None and previous.band_done and not forecasts.continuous:
-        bands = _extended_band(session, question, method, h, forecasts, previous)
+        latest_time = float(h.start[latest]) if latest >= 0 else None
+        bands = _extended_band(session, question, method, forecasts, previous, latest_time)
     else:
         bands = _interval_band(session, question, method, h, forecasts)
     return CachedAggregate(h, latest, low, high, *bands)
@@ -260,49 +263,47 @@ def _interval_band(
     times = np.unique(np.linspace(h.start[nonempty[0]], h.start[nonempty[-1]], BAND_POINTS))
     low, high = np.full(len(times), np.nan), np.full(len(times), np.nan)
     for i, t in enumerate(times.tolist()):
-        value = value_at(
-            session,
-            question,
-            method=method,
-            at=from_epoch(t),
-            forecasts=forecasts,
-            resamples=BAND_RESAMPLES,
-        )
-        if value.interval is not None:
-            low[i], high[i] = float(value.interval[0]), float(value.interval[1])
+        low[i], high[i] = _band_point(session, question, method, forecasts, t)
     return times, low, high
+
+
+def _band_point(
+    session: Session, question: Question, method: str, forecasts: QuestionForecasts, t: float
+) -> tuple[float, float]:
+    """Return the band's bootstrap interval at instant t (nan, nan while nobody stands)."""
+    value = value_at(
+        session,
+        question,
+        method=method,
+        at=from_epoch(t),
+        forecasts=forecasts,
+        resamples=BAND_RESAMPLES,
+    )
+    if value.interval is None:
+        return np.nan, np.nan
+    return float(value.interval[0]), float(value.interval[1])
 
 
 def _extended_band(
     session: Session,
     question: Question,
     method: str,
-    h: History,
     forecasts: QuestionForecasts,
     previous: CachedAggregate,
+    latest_time: float | None,
 ) -> tuple[Floats, Floats, Floats]:
     """Return the previous band's instants before its history's last change point, which hold
-    the same forecasts, and the interval at the latest instant; thinned to BAND_POINTS when it
-    has grown to twice that."""
+    the same forecasts, and the interval at the latest entry with forecasters (latest_time);
+    thinned to BAND_POINTS when it has grown to twice that."""
     keep = previous.band_time < previous.history.start[-1]
     times, low, high = (
         a[keep] for a in (previous.band_time, previous.band_low, previous.band_high)
     )
-    nonempty = np.flatnonzero(h.forecaster_count > 0)
-    if len(nonempty):
-        t = float(h.start[nonempty[-1]])
-        value = value_at(
-            session,
-            question,
-            method=method,
-            at=from_epoch(t),
-            forecasts=forecasts,
-            resamples=BAND_RESAMPLES,
-        )
-        interval = value.interval if value.interval is not None else (np.nan, np.nan)
-        times = np.append(times, t)
-        low = np.append(low, float(interval[0]))
-        high = np.append(high, float(interval[1]))
+    if latest_time is not None:
+        point_low, point_high = _band_point(session, question, method, forecasts, latest_time)
+        times = np.append(times, latest_time)
+        low = np.append(low, point_low)
+        high = np.append(high, point_high)
     if len(times) >= 2 * BAND_POINTS:
         # Every other instant, keeping the first and the latest: each still holds exactly.
         picked = np.unique(np.append(np.arange(0, len(times), 2), len(times) - 1))
