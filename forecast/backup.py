@@ -7,6 +7,7 @@ import sqlite3
 
 from sqlalchemy.engine import make_url
 
+from forecast.account_generation import AccountGeneration, generation_path
 from forecast.errors import ValidationFailed
 
 
@@ -45,7 +46,10 @@ def restore(url: str, origin: str) -> None:
             status = source.execute("PRAGMA integrity_check").fetchone()[0]
             if status != "ok":
                 raise ValidationFailed(f"{origin} fails its integrity check: {status}")
-            with sqlite3.connect(target_path) as target:
+            # Running servers keep token lookups: the counter tells them the accounts changed.
+            generation = AccountGeneration(generation_path(target_path))
+            with sqlite3.connect(target_path) as target, generation.changing():
                 source.backup(target)
+            generation.close()
     except sqlite3.DatabaseError as exc:
         raise ValidationFailed(f"{origin} is not a usable SQLite backup: {exc}") from None

@@ -13,6 +13,7 @@ from sqlalchemy.orm import configure_mappers
 from sqlmodel import Session
 from werkzeug.routing import IntegerConverter, Map
 
+from forecast.account_generation import watch_account_writes
 from forecast.sqlite_checkpoints import BACKSTOP_PAGES, start_checkpoints
 from forecast.sqlite_writers import register_writer_queue
 
@@ -43,6 +44,8 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         database = engine.url.database
         on_disk = bool(database) and database != ":memory:"
         _configure_sqlite(engine, f"{database}-writelock" if on_disk else None)
+        if on_disk and database:
+            watch_account_writes(engine, database)
         return engine
     return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=5, max_overflow=10)
 

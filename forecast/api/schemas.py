@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, RAISE, Schema, fields, validate
 
+from forecast.services.forecasts import MAX_RATIONALE
+
 QUESTION_TYPES = ("binary", "numeric", "date")
 STATUSES = (
     "draft",
@@ -288,7 +290,7 @@ class ForecastIn(StrictSchema):
         validate=validate.Length(min=3, max=50),
         metadata={"description": "[[probability level, value], ...]; at least 3 pairs"},
     )
-    rationale = fields.String(allow_none=True, validate=validate.Length(max=10_000))
+    rationale = fields.String(allow_none=True, validate=validate.Length(max=MAX_RATIONALE))
 
 
 class ForecastOut(Schema):
