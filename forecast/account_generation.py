@@ -24,6 +24,7 @@ import mmap
 import os
 import re
 import struct
+import threading
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -55,25 +56,28 @@ class AccountGeneration:
         self._map: mmap.mmap | None = None
         self._fd: int | None = None
         self._pid = 0
+        # flock excludes other processes only: threads of one process share its descriptor.
+        self._lock = threading.Lock()
 
     def _file(self) -> int:
         # One descriptor per process: flock excludes open file descriptions, and a forked
         # child shares its parent's.
-        if self._fd is None or self._pid != os.getpid():
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
-            fcntl.flock(fd, fcntl.LOCK_EX)
-            try:
-                if os.fstat(fd).st_size < SIZE:
-                    os.ftruncate(fd, SIZE)
-            finally:
-                fcntl.flock(fd, fcntl.LOCK_UN)
-            self._fd, self._pid = fd, os.getpid()
-            self._map = mmap.mmap(fd, SIZE, mmap.MAP_SHARED, mmap.PROT_READ | mmap.PROT_WRITE)
-        return self._fd
+        with self._lock:
+            if self._fd is None or self._pid != os.getpid():
+                fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+                fcntl.flock(fd, fcntl.LOCK_EX)
+                try:
+                    if os.fstat(fd).st_size < SIZE:
+                        os.ftruncate(fd, SIZE)
+                finally:
+                    fcntl.flock(fd, fcntl.LOCK_UN)
+                self._map = mmap.mmap(fd, SIZE, mmap.MAP_SHARED)
+                self._fd, self._pid = fd, os.getpid()
+            return self._fd
 
     def read(self) -> int:
         """Return the counter's value now."""
-        if self._map is None or self._pid != os.getpid():
+        if self._pid != os.getpid():
             self._file()
         assert self._map is not None
         value: int = _COUNTER.unpack_from(self._map, 0)[0]
@@ -83,11 +87,13 @@ class AccountGeneration:
         """Add one to the counter (every process sees it at once)."""
         fd = self._file()
         assert self._map is not None
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        try:
-            _COUNTER.pack_into(self._map, 0, (_COUNTER.unpack_from(self._map, 0)[0] + 1) % 2**64)
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
+        with self._lock:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            try:
+                value = _COUNTER.unpack_from(self._map, 0)[0]
+                _COUNTER.pack_into(self._map, 0, (value + 1) % 2**64)
+            finally:
+                fcntl.flock(fd, fcntl.LOCK_UN)
 
     @contextmanager
     def changing(self) -> Iterator[None]:
@@ -100,6 +106,10 @@ class AccountGeneration:
 
     def close(self) -> None:
         """Unmap the file and close it (in this process)."""
+        with self._lock:
+            self._close()
+
+    def _close(self) -> None:
         if self._pid == os.getpid():
             if self._map is not None:
                 self._map.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -90,6 +91,24 @@ def test_the_counter_is_one_value_for_every_holder_of_the_file(tmp_path: Path) -
     assert two.read() == 2
     one.close()
     two.close()
+
+
+def test_moves_from_many_threads_and_holders_are_never_lost(tmp_path: Path) -> None:
+    shared = AccountGeneration(str(tmp_path / "g"))
+    other = AccountGeneration(str(tmp_path / "g"))
+
+    def move_many(generation: AccountGeneration) -> None:
+        for _ in range(500):
+            generation.move()
+
+    threads = [threading.Thread(target=move_many, args=(g,)) for g in (shared, shared, other)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert shared.read() == other.read() == 1500
+    shared.close()
+    other.close()
 
 
 def test_another_process_moving_the_counter_is_seen_at_once(tmp_path: Path) -> None:
