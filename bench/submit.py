@@ -125,7 +125,7 @@ def run(label: str, url: str, seconds: int, threads: int, rounds: int = 3) -> di
             row(
                 f"round {number}",
                 f"health {health.rps:,.0f}/s, {one.forecasts_per_s:,.0f} forecasts/s, "
-                f"p99 {submit.p99_ms:.1f} ms, ratio {one.ratio:.2f}",
+                f"p99 {submit.p99_ms:.1f} ms, ratio {one.ratio:.3f}",
             )
     rows = stored_rows(url)
     ok = sum(r.submit.ok for r in done)
@@ -143,7 +143,7 @@ def run(label: str, url: str, seconds: int, threads: int, rounds: int = 3) -> di
     row("health requests/s", f"{health_rps:,.0f} (p99 {health_p99:.1f} ms)")
     row("forecasts/s (rows / their time span)", f"{rate:,.0f}")
     row("submit latency p50 / p99", f"{p50:.1f} ms / {p99:.1f} ms")
-    row("ratio submit/health (median of the rounds)", f"{ratio:.2f}")
+    row("ratio submit/health (median of the rounds)", f"{ratio:.3f}")
     row(
         "2xx / drain 404s / socket errors",
         f"{ok} / {sum(r.submit.non_2xx for r in done)} / {sum(r.submit.errors for r in done)}",

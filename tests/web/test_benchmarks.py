@@ -115,5 +115,5 @@ def test_the_submit_benchmark_reports_every_round_and_loses_nothing() -> None:
     rounds = re.findall(r"round (\d) +health ([\d,]+)/s, ([\d,]+) forecasts/s", out)
     assert [r[0] for r in rounds] == ["1", "2"]
     assert all(int(f.replace(",", "")) > 0 for *_, f in rounds)
-    assert re.search(r"ratio submit/health \(median of the rounds\) +\d\.\d\d$", out, re.M)
+    assert re.search(r"ratio submit/health \(median of the rounds\) +\d\.\d{3}$", out, re.M)
     assert "(equal: none lost)" in out and "MISMATCH" not in out
