@@ -48,8 +48,10 @@ def restore(url: str, origin: str) -> None:
                 raise ValidationFailed(f"{origin} fails its integrity check: {status}")
             # Running servers keep token lookups: the counter tells them the accounts changed.
             generation = AccountGeneration(generation_path(target_path))
-            with sqlite3.connect(target_path) as target, generation.changing():
-                source.backup(target)
-            generation.close()
+            try:
+                with sqlite3.connect(target_path) as target, generation.changing():
+                    source.backup(target)
+            finally:
+                generation.close()
     except sqlite3.DatabaseError as exc:
         raise ValidationFailed(f"{origin} is not a usable SQLite backup: {exc}") from None
