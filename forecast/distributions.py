@@ -17,14 +17,23 @@ From quantiles to a CDF
    makes the tails fall off exponentially, like a logistic distribution's.
 2. Between knots, ``h(u)`` is a monotone cubic Hermite spline (PCHIP): the slope at an inner knot
    is the Fritsch-Butland weighted harmonic mean of the neighbouring secants, never more than three
-   times either, so the spline cannot overshoot and the CDF never falls. At the outermost knots the
-   slope is the outermost secant, so three symmetric quantiles give an exact logistic.
+   times either, so the spline cannot overshoot and the CDF never falls. At an outermost knot next
+   to an open bound the slope is the outermost secant, so three symmetric quantiles give an exact
+   logistic. Next to a closed bound the knot may be steeper: it takes the density that the same
+   harmonic mean gives a monotone spline through the CDF itself with the bound as one more knot
+   (``F = 0`` at ``u = 0``, or ``1`` at ``u = 1``), when that is more than the secant gives, and
+   at most one and a half times the secant (steeper, the next segment sags into a shoulder). So
+   a tail that has room keeps its logistic shape, and the mass a forecaster put close to the
+   bound raises the density at the knot instead of leaving a step there.
 3. Tails. Beyond the outermost knots ``h`` goes on as a straight line with that slope: the density
    continues from the nearest segment and decays exponentially. At an open bound, the mass the tail
    puts past the bound is ``cdf[0]`` (or ``1 - cdf[200]``); knots may lie past an open bound too.
-   At a closed bound, the tail between the bound and the outermost knot is rescaled to start at
-   exactly 0 at ``u = 0`` (end at exactly 1 at ``u = 1``) while still meeting the knot, so the
-   mass it would have put past the bound is spread over that stretch in proportion to its density.
+   At a closed bound the tail must reach exactly 0 at ``u = 0`` (exactly 1 at ``u = 1``), so
+   between the bound and the outermost knot ``u_0`` it bends down to minus infinity:
+   ``h(u) = h_0 + s (u - u_0) + ln(u / u_0) - (u - u_0) / u_0``, with ``s`` the knot's slope. The
+   added term is 0 with slope 0 at the knot, so the density is continuous there (no step at the
+   5th percentile), and it only ever steepens the tail, so the CDF still never falls; near the
+   bound ``F`` falls to 0 in proportion to ``u``. The upper bound is the mirror image.
 4. Sampling. ``F(u) = sigmoid(h(u))`` is taken at the 201 grid points; each given quantile is now
    exact at its own ``u``, up to the linear interpolation between grid points.
 5. Repair, by local moves. The outside masses are clamped into their allowed ranges (at least
@@ -55,6 +64,7 @@ MIN_TAIL = 0.001
 BINARY_MIN, BINARY_MAX = 0.001, 0.999
 
 _MAX_LAST = 1.0 - MIN_TAIL
+_CLOSED_SLOPE_CAP = 1.5
 
 _INTERVALS = CDF_POINTS - 1
 _INDEX = np.arange(CDF_POINTS, dtype=np.float64)
@@ -303,11 +313,13 @@ def _quantile_knots(
     return probs, u
 
 
-def _logit_spline(knots_u: FloatArray, knots_h: FloatArray, u: FloatArray) -> FloatArray:
+def _logit_spline(
+    knots_u: FloatArray, knots_h: FloatArray, u: FloatArray, end_slopes: tuple[float, float]
+) -> FloatArray:
     widths = np.diff(knots_u)
     secants = np.diff(knots_h) / widths
     slopes = np.empty_like(knots_h)
-    slopes[0], slopes[-1] = secants[0], secants[-1]
+    slopes[0], slopes[-1] = end_slopes
     w_left = 2.0 * widths[1:] + widths[:-1]
     w_right = widths[1:] + 2.0 * widths[:-1]
     # The weighted harmonic mean, written without dividing by a secant: probabilities an ulp
@@ -365,22 +377,68 @@ def _repair(raw: FloatArray, scale: Scale) -> FloatArray:
     return f
 
 
-def _squeeze_closed_tails(
-    f: FloatArray, probs: FloatArray, knots_u: FloatArray, scale: Scale
+def _closed_end_slope(
+    gap: float, mass: float, width: float, next_mass: float, secant: float
+) -> float:
+    # The density a monotone spline through the CDF itself would give the knot next to a closed
+    # bound, with the bound as a knot (gap away, mass between it and the knot) and the next knot
+    # (width away, next_mass more): the same weighted harmonic mean as at inner knots. As a
+    # logit slope, never below the secant (a bell keeps its logistic tail) and at most
+    # _CLOSED_SLOPE_CAP times it: a steeper knot makes the next segment sag into a shoulder.
+    if next_mass <= 0.0 or secant <= 0.0:
+        return max(secant, 0.0)
+    w_left, w_right = 2.0 * width + gap, width + 2.0 * gap
+    # A knot a hair from the bound makes the left secant infinite, which the mean shrugs off.
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        left, right = np.float64(mass) / gap, np.float64(next_mass) / width
+        density = (w_left + w_right) / (w_left / left + w_right / right)
+        slope = density / (mass * (1.0 - mass))
+    return (
+        float(np.clip(slope, secant, _CLOSED_SLOPE_CAP * secant)) if np.isfinite(slope) else secant
+    )
+
+
+def _end_slopes(
+    knots_u: FloatArray, knots_h: FloatArray, probs: FloatArray, scale: Scale
+) -> tuple[float, float]:
+    first = float((knots_h[1] - knots_h[0]) / (knots_u[1] - knots_u[0]))
+    last = float((knots_h[-1] - knots_h[-2]) / (knots_u[-1] - knots_u[-2]))
+    if not scale.open_lower and knots_u[0] > 0.0:
+        first = _closed_end_slope(
+            knots_u[0], probs[0], knots_u[1] - knots_u[0], probs[1] - probs[0], first
+        )
+    if not scale.open_upper and knots_u[-1] < 1.0:
+        last = _closed_end_slope(
+            1.0 - knots_u[-1],
+            1.0 - probs[-1],
+            knots_u[-1] - knots_u[-2],
+            probs[-1] - probs[-2],
+            last,
+        )
+    return first, last
+
+
+def _bend_closed_tails(
+    h: FloatArray,
+    knots_u: FloatArray,
+    knots_h: FloatArray,
+    slopes: tuple[float, float],
+    scale: Scale,
 ) -> FloatArray:
-    f = f.copy()
-    if not scale.open_lower:
-        q, f0 = probs[0], f[0]
-        below = knots_u[0] > _U_GRID
-        # q == f0 only when the knot sits on the bound; the repair then closes the gap.
-        if q > f0:
-            f[below] = (f[below] - f0) * (q / (q - f0))
-    if not scale.open_upper:
-        q, f1 = probs[-1], f[-1]
+    h = h.copy()
+    if not scale.open_lower and knots_u[0] > 0.0:
+        u0 = knots_u[0]
+        below = u0 > _U_GRID
+        u = _U_GRID[below]
+        with np.errstate(divide="ignore"):  # ln(0) is minus infinity: F(0) = 0 exactly
+            h[below] = knots_h[0] + slopes[0] * (u - u0) + np.log(u / u0) - (u - u0) / u0
+    if not scale.open_upper and knots_u[-1] < 1.0:
+        v1 = 1.0 - knots_u[-1]
         above = knots_u[-1] < _U_GRID
-        if f1 > q:
-            f[above] = q + (f[above] - q) * ((1.0 - q) / (f1 - q))
-    return f
+        v = 1.0 - _U_GRID[above]
+        with np.errstate(divide="ignore"):
+            h[above] = knots_h[-1] + slopes[1] * (v1 - v) - np.log(v / v1) + (v - v1) / v1
+    return h
 
 
 def cdf_from_quantiles(
@@ -388,9 +446,11 @@ def cdf_from_quantiles(
 ) -> FloatArray:
     """Build a valid 201-point CDF through (probability, value) pairs, as the module explains."""
     probs, knots_u = _quantile_knots(quantiles, scale)
-    f = _sigmoid(_logit_spline(knots_u, np.log(probs) - np.log1p(-probs), _U_GRID))
-    f = _squeeze_closed_tails(f, probs, knots_u, scale)
-    return validate_cdf(_repair(f, scale), scale)
+    knots_h = np.log(probs) - np.log1p(-probs)
+    slopes = _end_slopes(knots_u, knots_h, probs, scale)
+    h = _logit_spline(knots_u, knots_h, _U_GRID, slopes)
+    h = _bend_closed_tails(h, knots_u, knots_h, slopes, scale)
+    return validate_cdf(_repair(_sigmoid(h), scale), scale)
 
 
 def pmf_from_cdf(cdf: FloatArray) -> FloatArray:

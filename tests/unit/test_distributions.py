@@ -489,8 +489,57 @@ def test_a_wide_forecast_on_a_closed_scale_squeezes_its_tails_inside() -> None:
     assert cdf_at(cdf, CLOSED, np.array([5.0, 95.0])).tolist() == pytest.approx(  # type: ignore[union-attr]
         [0.1, 0.9], abs=1e-3
     )
-    # The 10% below 5 is spread over the first 10 buckets instead of leaving the range.
-    assert np.diff(cdf[:11]).min() > 0.005
+    # The 10% below 5 is spread over the first 10 buckets instead of leaving the range: the
+    # steps fall from the bound towards the knot, where they meet the interior's.
+    assert np.diff(cdf[:11]).min() > 0.003
+
+
+@pytest.mark.parametrize(
+    ("quantiles", "scale", "knot"),
+    [
+        # The editor's starting bell on a question closed below (a date, a count of FLOP).
+        (
+            [[0.05, 10.0], [0.25, 35.08], [0.5, 50.0], [0.75, 64.92], [0.95, 90.0]],
+            Scale(0.0, 100.0, open_lower=False, open_upper=True),
+            20,
+        ),
+        ([[0.1, 5.0], [0.5, 50.0], [0.9, 95.0]], CLOSED, 10),  # more mass by each bound
+        ([[0.3, 10.0], [0.5, 40.0], [0.9, 80.0]], CLOSED, 20),  # 30% in the first tenth
+    ],
+)
+def test_a_closed_bound_leaves_no_step_in_the_density_at_the_outermost_knot(
+    quantiles: list[list[float]], scale: Scale, knot: int
+) -> None:
+    cdf = cdf_from_quantiles(quantiles, scale)
+    assert cdf[0] == 0.0
+    density = np.diff(cdf)
+    # The density is continuous at the knot: the buckets either side differ only as the curve
+    # bends there (a tail rescaled to fit between the bound and the knot jumped 2 to 5 times).
+    assert density[knot - 1] / density[knot] == pytest.approx(1.0, abs=0.15)
+    levels = [q for q, _ in quantiles]
+    values = np.array([x for _, x in quantiles])
+    assert cdf_at(cdf, scale, values) == pytest.approx(levels, abs=1e-3)
+
+
+def test_the_editors_bell_on_a_closed_bound_rises_from_the_bound_to_one_peak() -> None:
+    scale = Scale(0.0, 100.0, open_lower=False, open_upper=True)
+    quantiles = [[0.05, 10.0], [0.25, 35.08], [0.5, 50.0], [0.75, 64.92], [0.95, 90.0]]
+    density = np.diff(cdf_from_quantiles(quantiles, scale))
+    peak = int(np.argmax(density))
+    assert np.all(np.diff(density[: peak + 1]) > 0)
+    assert np.all(np.diff(density[peak:]) < 0)
+
+
+def test_a_tail_with_room_inside_a_closed_bound_keeps_its_logistic_shape() -> None:
+    # Five units either side of the middle hold 90%: the bounds are far, and the tails decay
+    # as a logistic's do instead of spreading their 5% evenly towards the bounds.
+    cdf = cdf_from_quantiles([[0.05, 45.0], [0.5, 50.0], [0.95, 55.0]], CLOSED)
+    open_cdf = cdf_from_quantiles([[0.05, 45.0], [0.5, 50.0], [0.95, 55.0]], OPEN)
+    for x in (42.0, 44.0, 56.0, 58.0):
+        assert cdf_at(cdf, CLOSED, x) == pytest.approx(cdf_at(open_cdf, OPEN, x), abs=1e-4)
+    # Further out both are the floor of MIN_STEP a bucket; the open one starts at MIN_TAIL.
+    for x in (20.0, 30.0, 70.0, 80.0):
+        assert cdf_at(cdf, CLOSED, x) == pytest.approx(cdf_at(open_cdf, OPEN, x), abs=2e-3)
 
 
 def test_quantiles_on_a_log_scale_are_interpolated_in_log_space() -> None:
