@@ -1,0 +1,33 @@
+"""The navigation of the widest role fits one line on a laptop screen."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from forecast.models import Role
+from tests.conftest import PASSWORD, make_user
+from tests.e2e.conftest import shot
+
+pytestmark = pytest.mark.e2e
+
+
+def test_an_admins_nine_links_and_session_fit_one_line_at_1280_px(live_app: Any, page: Any) -> None:
+    make_user(live_app, "administrator", Role.ADMIN)
+    base = live_app.config["LIVE_URL"]
+    page.goto(f"{base}/login")
+    page.fill("input[name=username]", "administrator")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.goto(f"{base}/questions")
+    links = page.locator("header.topbar nav a")
+    tops = {round(links.nth(i).bounding_box()["y"]) for i in range(links.count())}
+    assert links.count() == 9
+    assert len(tops) == 1, tops
+    header = page.locator("header.topbar").bounding_box()
+    session = page.locator("header.topbar .session").bounding_box()
+    assert session["y"] < header["y"] + header["height"] / 2  # beside the links, not below
+    # The role pill gives way at this width; the account link still names the role.
+    assert page.locator("header .account").get_attribute("title") == "your account (admin)"
+    shot(page, "30-admin-navigation")
