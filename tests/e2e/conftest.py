@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from werkzeug.serving import make_server
 
-from tests.conftest import build_app
+from tests.conftest import PASSWORD, build_app
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -64,3 +64,12 @@ def page() -> Iterator[Any]:
 def shot(page: Any, name: str) -> None:
     """Keep a full-page screenshot as a test artifact."""
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def log_in(page: Any, base: str, username: str, password: str = PASSWORD) -> None:
+    """Log in through the form and wait for the greeting."""
+    page.goto(f"{base}/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_selector(f"text=Welcome back, {username}")

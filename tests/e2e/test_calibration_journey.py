@@ -8,8 +8,8 @@ import pytest
 
 from forecast.db import session_scope
 from forecast.services.calibration import import_set
-from tests.conftest import PASSWORD, make_user
-from tests.e2e.conftest import shot
+from tests.conftest import make_user
+from tests.e2e.conftest import log_in, shot
 
 pytestmark = pytest.mark.e2e
 ITEMS = [
@@ -47,10 +47,7 @@ def test_take_five_items_see_feedback_then_the_summary_chart(live_app: Any, page
         )
     make_user(live_app, "ann")
     base = live_app.config["LIVE_URL"]
-    page.goto(f"{base}/login")
-    page.fill("input[name=username]", "ann")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
+    log_in(page, base, "ann")
     page.goto(f"{base}/calibration/five")
     for i in range(3):
         page.fill("#confidence", "80")

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import shot
+from tests.e2e.conftest import log_in, shot
 from tests.integration.factories import World
 
 pytestmark = pytest.mark.e2e
@@ -28,11 +28,7 @@ def test_register_forecast_update_and_see_the_history(live_app: Any, page: Any) 
     page.wait_for_selector("text=Welcome, alice")
 
     page.click("text=Log out")
-    page.goto(f"{base}/login")
-    page.fill("input[name=username]", "alice")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_selector("text=Welcome back, alice")
+    log_in(page, base, "alice", PASSWORD)
     shot(page, "02-home")
 
     page.goto(f"{base}/questions/{binary.id}")

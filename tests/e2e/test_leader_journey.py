@@ -10,8 +10,8 @@ import pytest
 from forecast.db import session_scope
 from forecast.models import Role
 from forecast.services.forecasts import submit_forecast
-from tests.conftest import PASSWORD, make_user
-from tests.e2e.conftest import shot
+from tests.conftest import make_user
+from tests.e2e.conftest import log_in, shot
 from tests.integration.factories import World
 
 pytestmark = pytest.mark.e2e
@@ -27,10 +27,7 @@ def test_blind_ladder_commit_report_and_a_crossing(live_app: Any, page: Any) -> 
     make_user(live_app, "lea", Role.LEADER)
     base = live_app.config["LIVE_URL"]
 
-    page.goto(f"{base}/login")
-    page.fill("input[name=username]", "lea")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
+    log_in(page, base, "lea")
     page.goto(f"{base}/boundaries")
     page.select_option("select[name=question]", str(question.id))
     for i, (threshold, action) in enumerate(

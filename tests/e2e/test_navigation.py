@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from forecast.models import Role
-from tests.conftest import PASSWORD, make_user
-from tests.e2e.conftest import shot
+from tests.conftest import make_user
+from tests.e2e.conftest import log_in, shot
 
 pytestmark = pytest.mark.e2e
 
@@ -16,10 +16,7 @@ pytestmark = pytest.mark.e2e
 def test_an_admins_nine_links_and_session_fit_one_line_at_1280_px(live_app: Any, page: Any) -> None:
     make_user(live_app, "administrator", Role.ADMIN)
     base = live_app.config["LIVE_URL"]
-    page.goto(f"{base}/login")
-    page.fill("input[name=username]", "administrator")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
+    log_in(page, base, "administrator")
     page.goto(f"{base}/questions")
     links = page.locator("header.topbar nav a")
     tops = {round(links.nth(i).bounding_box()["y"]) for i in range(links.count())}

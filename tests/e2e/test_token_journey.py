@@ -14,7 +14,7 @@ from forecast.db import session_scope
 from forecast.models import Role
 from forecast.services.accounts import create_user
 from forecast.services.tokens import create_token
-from tests.e2e.conftest import shot
+from tests.e2e.conftest import log_in, shot
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "a long enough password"
@@ -33,19 +33,11 @@ def _api_status(base: str, token: str) -> int:
         return error.code
 
 
-def _log_in(page: Any, base: str, username: str) -> None:
-    page.goto(f"{base}/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_selector(f"text=Welcome back, {username}")
-
-
 def test_create_use_and_revoke_a_token(live_app: Any, page: Any) -> None:
     with live_app.app_context(), session_scope() as session:
         create_user(session=session, username="alice", password=PASSWORD)
     base = live_app.config["LIVE_URL"]
-    _log_in(page, base, "alice")
+    log_in(page, base, "alice", PASSWORD)
 
     page.goto(f"{base}/account")
     assert page.locator("text=No tokens yet.").is_visible()
@@ -72,7 +64,7 @@ def test_an_admin_revokes_a_users_tokens_after_confirming(live_app: Any, page: A
         alice = create_user(session=session, username="alice", password=None)
         secrets = [create_token(session=session, user=alice, label=n) for n in ("a", "b")]
     base = live_app.config["LIVE_URL"]
-    _log_in(page, base, "root")
+    log_in(page, base, "root", PASSWORD)
 
     page.goto(f"{base}/admin/users")
     cell = page.locator("#users tr", has_text="alice").locator("td.tokens")
