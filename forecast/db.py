@@ -94,6 +94,13 @@ def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
+def session_engine(session: Session) -> Engine:
+    """Return the engine a session is bound to (ours always are, never to a connection)."""
+    engine = session.get_bind()
+    assert isinstance(engine, Engine)
+    return engine
+
+
 def begin_write(session: Session) -> None:
     """Start the session's transaction as a writer (takes SQLite's write lock up front).
 

@@ -32,7 +32,7 @@ from sqlalchemy.exc import DBAPIError, StatementError
 from sqlalchemy.sql.expression import ClauseElement
 from sqlmodel import Session
 
-from forecast.db import begin_write, is_sqlite
+from forecast.db import begin_write, is_sqlite, session_engine
 from forecast.sqlite_writers import writer_queue
 
 Processor = Callable[[Any], Any]
@@ -91,12 +91,6 @@ def _translated(dialect: Dialect, sql: str, arguments: Any) -> Iterator[None]:
         yield
     except dialect.loaded_dbapi.Error as exc:
         raise _translate(dialect, sql, arguments, exc) from exc
-
-
-def _bind(session: Session) -> Engine:
-    engine = session.get_bind()
-    assert isinstance(engine, Engine)
-    return engine
 
 
 class _KeptConnections:
@@ -210,7 +204,7 @@ def driver_read(session: Session) -> Iterator[DriverConnection]:
     if session.in_transaction():
         yield DriverConnection.of(session.connection())
         return
-    engine = _bind(session)
+    engine = session_engine(session)
     with _connection(engine, autocommit=True) as raw:
         yield DriverConnection(engine.dialect, raw)
 
@@ -232,7 +226,7 @@ def driver_write(session: Session) -> Iterator[DriverConnection]:
             raise
         session.commit()
         return
-    engine = _bind(session)
+    engine = session_engine(session)
     dialect = engine.dialect
     queue = writer_queue(engine)
     with _connection(engine) as raw:

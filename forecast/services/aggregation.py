@@ -35,7 +35,7 @@ from forecast.aggregate import (
 )
 from forecast.aggregate_extend import extend
 from forecast.clock import from_epoch, to_epoch, utcnow
-from forecast.db import begin_write, new_session
+from forecast.db import begin_write, new_session, session_engine
 from forecast.distributions import CDF_POINTS
 from forecast.errors import ValidationFailed
 from forecast.models import AggregateCache, Forecast, Question, Score
@@ -392,7 +392,7 @@ def current_value(
 
 def _store(session: Session, question_id: int, method: str, version: int, payload: bytes) -> None:
     # A separate session: the caller may be in the middle of a read-only request.
-    writer = new_session(session.get_bind())  # type: ignore[arg-type]
+    writer = new_session(session_engine(session))
     try:
         begin_write(writer)
         writer.execute(delete(_C).where(_C.c.question_id == question_id, _C.c.method == method))

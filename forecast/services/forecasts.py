@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from forecast.clock import parse_iso, to_epoch, utcnow
-from forecast.db import begin_write, is_sqlite
+from forecast.db import begin_write, is_sqlite, session_engine
 from forecast.distributions import (
     DistributionError,
     cdf_from_quantiles,
@@ -120,7 +120,7 @@ def _standing(session: Session, question_id: int, user_id: int) -> Forecast | No
         col(Forecast.user_id) == user_id,
         col(Forecast.end_time).is_(None),
     )
-    if not is_sqlite(session.get_bind()):  # type: ignore[arg-type]
+    if not is_sqlite(session_engine(session)):
         query = query.with_for_update()
     return session.exec(query).first()
 

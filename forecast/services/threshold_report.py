@@ -24,7 +24,7 @@ from forecast import boundaries as rules
 from forecast.aggregate import METHODS
 from forecast.boundary_paths import Crossings, rolling_probability, rolling_states, states
 from forecast.clock import format_iso, from_epoch, to_epoch, utcnow
-from forecast.db import begin_write, new_session
+from forecast.db import begin_write, new_session, session_engine
 from forecast.models import (
     Boundary,
     BoundaryEvaluation,
@@ -426,7 +426,7 @@ def _fresh(row: BoundaryEvaluation | None, subject: Subject) -> dict[str, Any] |
 
 
 def _store(session: Session, subject: Subject, row: dict[str, Any]) -> None:
-    writer = new_session(session.get_bind())  # type: ignore[arg-type]
+    writer = new_session(session_engine(session))
     try:
         begin_write(writer)
         writer.execute(delete(_E).where(_E.c.boundary_id == subject.boundary.id))

@@ -5,12 +5,12 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-from sqlalchemy import Engine, bindparam, func
+from sqlalchemy import bindparam, func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
 from forecast.clock import utcnow
-from forecast.db import begin_write
+from forecast.db import begin_write, session_engine
 from forecast.driver_sql import DriverStatement, driver_read
 from forecast.errors import NotFound
 from forecast.models import ApiToken, Role, User
@@ -61,18 +61,12 @@ _TOKEN_OWNER = DriverStatement(
 )
 
 
-def _engine(session: Session) -> Engine:
-    engine = session.get_bind()
-    assert isinstance(engine, Engine)
-    return engine
-
-
 def token_owner(*, session: Session, token: str) -> tuple[int, User] | None:
     """Return a live token's id and owner, or None for an unknown or revoked token."""
     if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
         return None
     token_hash = hash_token(token)
-    cache = token_cache(_engine(session))
+    cache = token_cache(session_engine(session))
     stamp = cache.stamp() if cache is not None else None
     row = cache.get(token_hash, stamp) if cache is not None else None
     if row is None:
