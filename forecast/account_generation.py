@@ -25,7 +25,6 @@ import os
 import re
 import struct
 import threading
-import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -107,23 +106,12 @@ class AccountGeneration:
     def close(self) -> None:
         """Unmap the file and close it (in this process)."""
         with self._lock:
-            self._close()
-
-    def _close(self) -> None:
-        if self._pid == os.getpid():
-            if self._map is not None:
-                self._map.close()
-            if self._fd is not None:
-                os.close(self._fd)
-        self._map, self._fd, self._pid = None, None, 0
-
-
-_GENERATIONS: weakref.WeakKeyDictionary[Engine, AccountGeneration] = weakref.WeakKeyDictionary()
-
-
-def account_generation(engine: Engine) -> AccountGeneration | None:
-    """Return the counter of a SQLite engine on a file (None for any other engine)."""
-    return _GENERATIONS.get(engine)
+            if self._pid == os.getpid():
+                if self._map is not None:
+                    self._map.close()
+                if self._fd is not None:
+                    os.close(self._fd)
+            self._map, self._fd, self._pid = None, None, 0
 
 
 def generation_path(database: str) -> str:
@@ -133,7 +121,7 @@ def generation_path(database: str) -> str:
 
 def watch_account_writes(engine: Engine, database: str) -> AccountGeneration:
     """Move the counter of a SQLite file around every write to accounts through engine."""
-    generation = _GENERATIONS[engine] = AccountGeneration(generation_path(database))
+    generation = AccountGeneration(generation_path(database))
 
     @event.listens_for(engine, "before_cursor_execute")
     def _before(conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:

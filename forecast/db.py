@@ -16,6 +16,7 @@ from werkzeug.routing import IntegerConverter, Map
 from forecast.account_generation import watch_account_writes
 from forecast.sqlite_checkpoints import BACKSTOP_PAGES, start_checkpoints
 from forecast.sqlite_writers import register_writer_queue
+from forecast.token_cache import keep_token_lookups
 
 EXTENSION_KEY = "forecast_db"
 _IMMEDIATE = "forecast_sqlite_immediate"
@@ -45,7 +46,7 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         on_disk = bool(database) and database != ":memory:"
         _configure_sqlite(engine, f"{database}-writelock" if on_disk else None)
         if on_disk and database:
-            watch_account_writes(engine, database)
+            keep_token_lookups(engine, watch_account_writes(engine, database))
         return engine
     return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=5, max_overflow=10)
 

@@ -13,7 +13,6 @@ every time. PostgreSQL deployments, which may span machines, keep nothing.
 
 from __future__ import annotations
 
-import threading
 import time
 import weakref
 from dataclasses import dataclass
@@ -21,7 +20,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from forecast.account_generation import AccountGeneration, account_generation
+from forecast.account_generation import AccountGeneration
 
 TTL_S = 60.0  # a backstop only: the counter is what keeps answers current
 CAPACITY = 10_000  # answers kept per process; a full cache starts over
@@ -66,17 +65,14 @@ class TokenCache:
 
 
 _CACHES: weakref.WeakKeyDictionary[Engine, TokenCache] = weakref.WeakKeyDictionary()
-_LOCK = threading.Lock()
+
+
+def keep_token_lookups(engine: Engine, generation: AccountGeneration) -> TokenCache:
+    """Give a SQLite engine on a file its token cache, kept current by generation."""
+    cache = _CACHES[engine] = TokenCache(generation)
+    return cache
 
 
 def token_cache(engine: Engine) -> TokenCache | None:
     """Return the token cache of an engine (None where its database keeps no counter)."""
-    cache = _CACHES.get(engine)
-    if cache is None:
-        generation = account_generation(engine)
-        if generation is None:
-            return None
-        with _LOCK:
-            cache = _CACHES.get(engine) or TokenCache(generation)
-            _CACHES[engine] = cache
-    return cache
+    return _CACHES.get(engine)

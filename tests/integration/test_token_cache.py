@@ -16,14 +16,14 @@ from sqlalchemy import update
 from sqlmodel import col
 
 from forecast import token_cache as token_cache_module
-from forecast.account_generation import AccountGeneration, account_generation, writes_accounts
+from forecast.account_generation import AccountGeneration, writes_accounts
 from forecast.backup import backup, restore
 from forecast.db import get_engine, session_scope
 from forecast.models import Role, User
 from forecast.services import tokens
-from forecast.services.accounts import create_user, set_role
+from forecast.services.accounts import set_role
 from forecast.token_cache import token_cache
-from tests.conftest import build_app
+from tests.conftest import build_app, make_token, make_user
 
 
 @pytest.fixture
@@ -35,13 +35,7 @@ def second_app(app: Flask, tmp_path: Path) -> Iterator[Flask]:
 
 
 def _user(app: Flask, name: str, role: Role = Role.FORECASTER) -> User:
-    with app.app_context(), session_scope() as session:
-        return create_user(session=session, username=name, password=None, role=role)
-
-
-def _token(app: Flask, user: User) -> str:
-    with app.app_context(), session_scope() as session:
-        return tokens.create_token(session=session, user=user)
+    return make_user(app, name, role, password=None)
 
 
 def _owner(app: Flask, secret: str) -> User | None:
@@ -125,7 +119,7 @@ def test_another_process_moving_the_counter_is_seen_at_once(tmp_path: Path) -> N
 
 
 def test_a_live_token_is_looked_up_once_and_then_kept(app: Flask, lookups: list[str]) -> None:
-    secret = _token(app, _user(app, "alice"))
+    secret = make_token(app, _user(app, "alice"))
     first, second = _owner(app, secret), _owner(app, secret)
     assert first is not None and second is not None
     assert (second.id, second.username, second.role) == (first.id, "alice", first.role)
@@ -143,8 +137,9 @@ def test_a_write_to_accounts_moves_the_counter_before_it_runs_and_after_it_ends(
     app: Flask,
 ) -> None:
     alice = _user(app, "alice")
-    generation = account_generation(get_engine(app))
-    assert generation is not None
+    cache = token_cache(get_engine(app))
+    assert cache is not None
+    generation = cache.generation
     start = generation.read()
     assert start % 2 == 0
     with app.app_context(), session_scope() as session:
@@ -158,7 +153,7 @@ def test_a_token_revoked_by_another_process_is_refused_at_once(
     app: Flask, second_app: Flask, lookups: list[str]
 ) -> None:
     alice = _user(app, "alice")
-    secret = _token(app, alice)
+    secret = make_token(app, alice)
     assert _owner(app, secret) is not None
     with second_app.app_context(), session_scope() as session:
         assert tokens.revoke_tokens(session=session, user=alice) == 1
@@ -169,7 +164,7 @@ def test_a_role_changed_by_another_process_applies_to_the_next_request(
     app: Flask, second_app: Flask
 ) -> None:
     admin = _user(app, "root", Role.ADMIN)
-    secret = _token(app, _user(app, "bob"))
+    secret = make_token(app, _user(app, "bob"))
     before = _owner(app, secret)
     assert before is not None and before.role == Role.FORECASTER.value
     with second_app.app_context(), session_scope() as session:
@@ -179,7 +174,7 @@ def test_a_role_changed_by_another_process_applies_to_the_next_request(
 
 
 def test_a_revocation_by_the_command_line_in_its_own_process_is_seen(app: Flask) -> None:
-    secret = _token(app, _user(app, "carol"))
+    secret = make_token(app, _user(app, "carol"))
     assert _owner(app, secret) is not None
     env = {**os.environ, "FORECAST_DATABASE_URL": app.config["DATABASE_URL"]}
     subprocess.run(
@@ -195,9 +190,10 @@ def test_a_revocation_by_the_command_line_in_its_own_process_is_seen(app: Flask)
 def test_nothing_is_kept_or_served_while_a_write_to_accounts_is_in_flight(
     app: Flask, lookups: list[str]
 ) -> None:
-    secret = _token(app, _user(app, "dave"))
-    generation = account_generation(get_engine(app))
-    assert generation is not None
+    secret = make_token(app, _user(app, "dave"))
+    cache = token_cache(get_engine(app))
+    assert cache is not None
+    generation = cache.generation
     generation.move()  # as a writer that has not finished (or died after its commit)
     for _ in range(3):
         assert _owner(app, secret) is not None
@@ -211,7 +207,7 @@ def test_nothing_is_kept_or_served_while_a_write_to_accounts_is_in_flight(
 def test_a_kept_answer_expires_after_its_time(
     app: Flask, lookups: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    secret = _token(app, _user(app, "erin"))
+    secret = make_token(app, _user(app, "erin"))
     _owner(app, secret)
     later = token_cache_module.time.monotonic() + token_cache_module.TTL_S + 1
     monkeypatch.setattr(token_cache_module.time, "monotonic", lambda: later)
@@ -223,7 +219,7 @@ def test_a_restore_drops_what_running_processes_kept(app: Flask, tmp_path: Path)
     url = app.config["DATABASE_URL"]
     saved = str(tmp_path / "before.db")
     backup(url, saved)  # no accounts yet
-    secret = _token(app, _user(app, "frank"))
+    secret = make_token(app, _user(app, "frank"))
     assert _owner(app, secret) is not None
     restore(url, saved)
     assert _owner(app, secret) is None
