@@ -418,6 +418,13 @@ def _end_slopes(
     return first, last
 
 
+def _bent_tail(x: FloatArray, x0: float, h0: float, slope: float) -> FloatArray:
+    # The logit of a tail that meets its knot x0 at h0 with slope and falls to minus infinity
+    # at the bound x = 0 (step 3); distances are measured from the bound.
+    with np.errstate(divide="ignore"):  # ln(0) is minus infinity: F is exactly 0 there
+        return h0 + slope * (x - x0) + np.log(x / x0) - (x - x0) / x0
+
+
 def _bend_closed_tails(
     h: FloatArray,
     knots_u: FloatArray,
@@ -427,17 +434,12 @@ def _bend_closed_tails(
 ) -> FloatArray:
     h = h.copy()
     if not scale.open_lower and knots_u[0] > 0.0:
-        u0 = knots_u[0]
-        below = u0 > _U_GRID
-        u = _U_GRID[below]
-        with np.errstate(divide="ignore"):  # ln(0) is minus infinity: F(0) = 0 exactly
-            h[below] = knots_h[0] + slopes[0] * (u - u0) + np.log(u / u0) - (u - u0) / u0
+        below = knots_u[0] > _U_GRID
+        h[below] = _bent_tail(_U_GRID[below], knots_u[0], knots_h[0], slopes[0])
     if not scale.open_upper and knots_u[-1] < 1.0:
-        v1 = 1.0 - knots_u[-1]
+        # The mirror image: distance from the upper bound, and the logit's sign flipped.
         above = knots_u[-1] < _U_GRID
-        v = 1.0 - _U_GRID[above]
-        with np.errstate(divide="ignore"):
-            h[above] = knots_h[-1] + slopes[1] * (v1 - v) - np.log(v / v1) + (v - v1) / v1
+        h[above] = -_bent_tail(1.0 - _U_GRID[above], 1.0 - knots_u[-1], -knots_h[-1], slopes[1])
     return h
 
 
