@@ -21,7 +21,7 @@ from forecast.distributions import (
     validate_cdf,
     validate_probability,
 )
-from forecast.driver_sql import DriverConnection, DriverStatement, driver_write
+from forecast.driver_sql import DriverConnection, DriverStatement, driver_read, driver_write
 from forecast.errors import Conflict, NotFound, ValidationFailed
 from forecast.models import SCHEDULED_STATUSES, Forecast, Question, QuestionType, User
 from forecast.services.permissions import require_user
@@ -178,10 +178,13 @@ _QUESTION_FACTS = sa_select(
 )
 
 
+_READ_FACTS = DriverStatement(_QUESTION_FACTS.where(_Q.c.id == bindparam("question_id")))
+
 # Submitting marks the question's forecasts as changed and reads what validation needs in
-# one statement; closing the standing forecast reports what it closed. Four statements in
-# all per submission, run on the driver (see forecast.driver_sql): this is the busiest write
-# path, and on SQLite every statement of it runs inside the single write lock.
+# one statement; closing the standing forecast reports what it closed. Three statements per
+# submission inside the write transaction, run on the driver (see forecast.driver_sql): this is
+# the busiest write path, and on SQLite all of it runs inside the single write lock. A
+# continuous value is read against the question and converted before that (_convert_ahead).
 _TOUCH_QUESTION = DriverStatement(
     update(_Q)
     .where(_Q.c.id == bindparam("question_id"))
@@ -215,6 +218,35 @@ _INSERT = DriverStatement(
 )
 
 
+@dataclass(frozen=True)
+class Converted:
+    """A continuous value validated against the question as it stood just before the write."""
+
+    question: QuestionFacts
+    value: ForecastValue
+
+
+def _convert_ahead(
+    session: Session, question_id: int, probability: Any, cdf: Any, quantiles: Any
+) -> Converted | None:
+    """Validate a CDF or convert quantiles before the write lock is taken (None: nothing to do).
+
+    Turning quantiles into a CDF takes about 130 us, and on SQLite every writer waits while one
+    holds the lock. The write compares the question it reads under the lock with the one read
+    here and converts again if anything changed in between. Errors are raised here, in the
+    order the write would raise them: an unknown question first, then the value's own.
+    """
+    if cdf is None and quantiles is None:
+        return None  # a probability: checking it under the lock costs about 1 us
+    with driver_read(session) as conn:
+        row = _READ_FACTS.first(conn, {"question_id": question_id})
+    if row is None:
+        raise NotFound(f"no question {question_id}")
+    question = QuestionFacts(*row)
+    value = parse_value(question, probability=probability, cdf=cdf, quantiles=quantiles)
+    return Converted(question, value)
+
+
 def submit_forecast(
     *,
     session: Session,
@@ -234,12 +266,13 @@ def submit_forecast(
     rationale = (rationale or "").strip() or None
     if rationale and len(rationale) > MAX_RATIONALE:
         raise ValidationFailed(f"rationale is longer than {MAX_RATIONALE} characters", "rationale")
+    ahead = _convert_ahead(session, question_id, probability, cdf, quantiles)
     # This is the hottest write path, so it speaks SQL on the driver rather than ORM objects.
     for _attempt in range(_ATTEMPTS):
         try:
             with driver_write(session) as conn:
                 return _record(
-                    conn, actor.id, question_id, now, rationale, probability, cdf, quantiles
+                    conn, actor.id, question_id, now, rationale, probability, cdf, quantiles, ahead
                 )
         except IntegrityError:
             # Another request of the same user won the race; retry on top of its row.
@@ -256,12 +289,16 @@ def _record(
     probability: Any,
     cdf: Any,
     quantiles: Any,
+    ahead: Converted | None,
 ) -> ForecastRecord:
     row = _TOUCH_QUESTION.first(conn, {"question_id": question_id})
     if row is None:
         raise NotFound(f"no question {question_id}")
     question = QuestionFacts(*row)
-    value = parse_value(question, probability=probability, cdf=cdf, quantiles=quantiles)
+    if ahead is not None and ahead.question == question:
+        value = ahead.value
+    else:
+        value = parse_value(question, probability=probability, cdf=cdf, quantiles=quantiles)
     # The clock is read after the write lock is held, so one user's rows are ordered.
     at = now or utcnow()
     _check_open(question, at)
