@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Column, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, Column, Float, ForeignKey, Integer, String, Text, false
 from sqlmodel import Field, SQLModel
 
 from forecast.clock import utcnow
@@ -94,6 +94,10 @@ class Question(SQLModel, table=True):
     hide_aggregate_until_forecast: bool = Field(default=False)
     aggregate_reveal_time: datetime | None = Field(
         default=None, sa_column=Column(UTCDateTime, nullable=True)
+    )
+    # Leaders see the hidden community prediction too (said on the question's page).
+    aggregate_open_to_leaders: bool = Field(
+        default=False, sa_column=Column(Boolean, nullable=False, server_default=false())
     )
     proposer_id: int | None = Field(
         default=None, sa_column=Column(Integer, ForeignKey("users.id"), nullable=True)
