@@ -11,7 +11,7 @@ from flask_smorest import Blueprint
 from forecast.api.common import caller, document_errors
 from forecast.api.schemas import AggregateArgs, AggregateOut, HistoryArgs, HistoryPage
 from forecast.db import get_session
-from forecast.errors import Forbidden, ValidationFailed
+from forecast.errors import ValidationFailed
 from forecast.models import Question, QuestionType
 from forecast.question_times import parse_optional_time
 from forecast.services import aggregation
@@ -22,7 +22,7 @@ from forecast.services.aggregate_views import (
     history_records,
     value_json,
 )
-from forecast.services.aggregate_visibility import hidden_reason
+from forecast.services.aggregate_visibility import require_visible
 
 bp = Blueprint("api_aggregates", __name__, url_prefix="/api/v1/questions", description="Aggregates")
 
@@ -34,9 +34,7 @@ def visible_question(question_id: int) -> Question:
     question = question_service.get_question(
         session=session, viewer=viewer, question_id=question_id
     )
-    reason = hidden_reason(session, question, viewer)
-    if reason:
-        raise Forbidden(reason, "aggregate")
+    require_visible(session, question, viewer)
     return question
 
 

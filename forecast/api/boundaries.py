@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 import orjson
@@ -23,6 +21,7 @@ from forecast.api.schemas import (
     ReportOut,
     RevisionIn,
 )
+from forecast.csv_export import csv_response
 from forecast.db import get_session
 from forecast.question_times import parse_optional_time
 from forecast.services import boundaries as service
@@ -118,31 +117,13 @@ class Report(MethodView):
             row.pop("owner_id", None)
             row.pop("path", None)  # the page's sparkline samples; not part of the API row
         if args.get("format") == "csv" or request.accept_mimetypes.best == "text/csv":
-            return csv_response(rows)
+            return report_csv(rows)
         return Response(orjson.dumps(rows), mimetype="application/json")
 
 
-def csv_response(rows: list[dict[str, Any]]) -> Response:
+def report_csv(rows: list[dict[str, Any]]) -> Response:
     """Render report rows as CSV (nested values as JSON)."""
-    import json
-
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(REPORT_COLUMNS)
-    for row in rows:
-        writer.writerow(
-            [
-                json.dumps(row.get(c))
-                if isinstance(row.get(c), dict | list)
-                else ("" if row.get(c) is None else row.get(c))
-                for c in REPORT_COLUMNS
-            ]
-        )
-    return Response(
-        buffer.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": 'attachment; filename="threshold-report.csv"'},
-    )
+    return csv_response(REPORT_COLUMNS, rows, "threshold-report.csv")
 
 
 @bp.route("/<int:boundary_id>")
@@ -206,5 +187,7 @@ class Events(MethodView):
     def get(self, boundary_id: int) -> Response:
         """List the boundary's recorded changes of state (crossings), oldest first."""
         session = get_session()
-        service.get_boundary(session, caller(required=True), boundary_id)
-        return jsonify(items=recorded_events(session, boundary_id))
+        viewer = caller(required=True)
+        boundary = service.get_boundary(session, viewer, boundary_id)
+        items, hidden = recorded_events(session, boundary, viewer)
+        return jsonify(items=items, hidden=hidden)

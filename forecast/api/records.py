@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from flask import Response, jsonify
@@ -19,6 +17,7 @@ from forecast.api.schemas import (
     TournamentBoardPage,
     TrackRecordOut,
 )
+from forecast.csv_export import csv_response
 from forecast.db import get_session
 from forecast.question_times import parse_optional_time
 from forecast.services.leaderboards import global_board, tournament_board
@@ -40,16 +39,7 @@ BOARD_COLUMNS = (
 
 def board_csv(entries: list[dict[str, Any]], columns: tuple[str, ...]) -> Response:
     """Render leaderboard entries as CSV."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(columns)
-    for entry in entries:
-        writer.writerow(["" if entry.get(c) is None else entry.get(c) for c in columns])
-    return Response(
-        buffer.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": 'attachment; filename="leaderboard.csv"'},
-    )
+    return csv_response(columns, entries, "leaderboard.csv")
 
 
 @bp.route("/tournaments/<slug>/leaderboard")

@@ -129,6 +129,12 @@ class QuestionIn(StrictSchema):
     aggregate_reveal_time = fields.String(
         allow_none=True, metadata={**ISO, "description": "hide the community prediction until"}
     )
+    aggregate_open_to_leaders = fields.Boolean(
+        metadata={
+            "description": "leaders see the community prediction while it is hidden from "
+            "forecasters (said on the question's page)"
+        }
+    )
 
 
 class ReviewIn(StrictSchema):
@@ -259,6 +265,7 @@ class QuestionOut(Schema):
     )
     hide_aggregate_until_forecast = fields.Boolean()
     aggregate_reveal_time = fields.String(allow_none=True, metadata=ISO)
+    aggregate_open_to_leaders = fields.Boolean()
 
 
 class QuestionListArgs(PageArgs):
@@ -423,7 +430,7 @@ class ReportArgs(Schema):
     owner = fields.String()
     tournament = fields.String()
     verdict = fields.String(
-        validate=validate.OneOf(("crossed", "not_crossed", "contested", "no_forecasts"))
+        validate=validate.OneOf(("crossed", "not_crossed", "contested", "no_forecasts", "hidden"))
     )
     format = fields.String(validate=validate.OneOf(("json", "csv")))
 
@@ -439,10 +446,23 @@ class ReportOut(Schema):
     threshold = fields.Float(required=True)
     method = fields.String(required=True)
     probability = fields.Float(allow_none=True, required=True)
-    crossed = fields.Boolean(required=True)
+    hidden = fields.String(
+        allow_none=True,
+        metadata={
+            "description": "why the aggregate and everything drawn from it are left out of "
+            "this row (null when shown)"
+        },
+    )
+    crossed = fields.Boolean(required=True, allow_none=True)
     margin = fields.Float(allow_none=True, metadata={"description": "percentage points past"})
     margin_log_odds = fields.Float(allow_none=True)
-    verdict = fields.String(required=True)
+    verdict = fields.String(
+        required=True,
+        metadata={
+            "description": "crossed, not_crossed, contested, no_forecasts, or hidden when the "
+            "question's community prediction is hidden from you"
+        },
+    )
     by_method = fields.Dict(keys=fields.String(), values=fields.Float(allow_none=True))
     methods_known = fields.Integer(metadata={"description": "methods with a value"})
     methods_crossed = fields.Integer(
@@ -469,6 +489,10 @@ class BoundaryEventOut(Schema):
 
 class BoundaryEventList(Schema):
     items = fields.List(fields.Nested(BoundaryEventOut), required=True)
+    hidden = fields.String(
+        allow_none=True,
+        metadata={"description": "why no events are shown: the aggregate is hidden from you"},
+    )
 
 
 class ResolutionIn(StrictSchema):

@@ -1,4 +1,8 @@
-"""Who may see a question's community prediction (anti-herding and blind boundaries)."""
+"""Who may see a question's community prediction (anti-herding and blind boundaries).
+
+The one place that decides it: every page, API answer, export, report row, event and
+notification that carries a community prediction (or anything derived from it) asks here.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +14,24 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
 from forecast.clock import utcnow
-from forecast.models import Boundary, BoundaryStatus, Forecast, Question, User
+from forecast.errors import Forbidden
+from forecast.models import Boundary, BoundaryStatus, Forecast, Question, Role, User
 from forecast.services.permissions import is_organizer
+
+BLIND_REASON = "hidden while you draft a blind decision boundary on this question; commit it first"
+
+
+def _exempt(question: Question, viewer: User | None) -> bool:
+    """Tell whether the viewer sees the aggregate past the anti-herding rules.
+
+    Organizers always do; leaders do on a question that says so on its page
+    (`aggregate_open_to_leaders`), so that a leader may act on a hidden question's boundary.
+    """
+    if is_organizer(viewer):
+        return True
+    return (
+        question.aggregate_open_to_leaders and viewer is not None and viewer.has_role(Role.LEADER)
+    )
 
 
 def hidden_reason(
@@ -19,8 +39,8 @@ def hidden_reason(
 ) -> str | None:
     """Return why the viewer may not see the aggregate yet, or None when they may."""
     if _drafting_blind(session, question, viewer):
-        return "hidden while you draft a blind decision boundary on this question; commit it first"
-    if is_organizer(viewer):
+        return BLIND_REASON
+    if _exempt(question, viewer):
         return None
     now = now or utcnow()
     reveal = question.aggregate_reveal_time
@@ -79,16 +99,13 @@ def hidden_among(
                 )
             ).scalars()
         )
-    if is_organizer(viewer):
-        return hidden
     now = now or utcnow()
-    for q in questions:
+    ruled = [q for q in questions if q.id is not None and not _exempt(q, viewer)]
+    for q in ruled:
         reveal = q.aggregate_reveal_time
         if q.id is not None and reveal is not None and now < reveal:
             hidden.add(q.id)
-    until_forecast = [
-        q.id for q in questions if q.id is not None and q.hide_aggregate_until_forecast
-    ]
+    until_forecast = [q.id for q in ruled if q.id is not None and q.hide_aggregate_until_forecast]
     if until_forecast:
         forecast_on: set[int] = set()
         if viewer is not None:
@@ -104,3 +121,29 @@ def hidden_among(
             )
         hidden |= set(until_forecast) - forecast_on
     return hidden
+
+
+def hiding_rules(question: Question) -> list[str]:
+    """Say, for the question's page, who sees its community prediction and when."""
+    rules = []
+    if question.aggregate_reveal_time is not None:
+        reveal = question.aggregate_reveal_time
+        rules.append(f"The community prediction is revealed on {reveal:%Y-%m-%d %H:%M} UTC.")
+    if question.hide_aggregate_until_forecast:
+        rules.append("Each forecaster sees the community prediction after their own forecast.")
+    if rules and question.aggregate_open_to_leaders:
+        rules.append(
+            "Leaders see it before then, to act on their decision boundaries; organizers always do."
+        )
+    elif rules:
+        rules.append("Organizers see it before then; leaders do not.")
+    return rules
+
+
+def require_visible(
+    session: Session, question: Question, viewer: User | None, now: datetime | None = None
+) -> None:
+    """Refuse (403) when the question's aggregate is hidden from the viewer."""
+    reason = hidden_reason(session, question, viewer, now)
+    if reason:
+        raise Forbidden(reason, "aggregate")

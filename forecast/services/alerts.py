@@ -27,6 +27,7 @@ from sqlmodel import Session, col, select
 from forecast.clock import format_iso, utcnow
 from forecast.db import begin_write
 from forecast.models import Boundary, BoundaryEvent, BoundaryStatus, User
+from forecast.services.aggregate_visibility import hidden_reason
 from forecast.services.aggregation import QuestionForecasts, load_forecasts
 from forecast.services.notifications import notify
 from forecast.services.threshold_report import Subject, current_probability, evaluate
@@ -109,7 +110,11 @@ def run(
         if state is None or state == boundary.last_state:
             continue
         row = evaluate(session, subject, now)
-        if _record(session, subject, state, row, now):
+        # The change is recorded either way; its owner hears of it only if they may see the
+        # question's aggregate (the boundary's page shows the changes once they may).
+        owner = session.get(User, boundary.owner_id)
+        tell = owner is not None and hidden_reason(session, subject.question, owner, now) is None
+        if _record(session, subject, state, row, now, tell=tell):
             change = {
                 "boundary": boundary.id,
                 "state": state,
@@ -117,12 +122,19 @@ def run(
                 "at": format_iso(now),
             }
             report.changes.append(change)
-            _deliver(session, subject, row, state, config or {}, send)
+            if tell:
+                _deliver(session, subject, row, state, config or {}, send)
     return report
 
 
 def _record(
-    session: Session, subject: Subject, state: str, row: dict[str, Any], now: datetime
+    session: Session,
+    subject: Subject,
+    state: str,
+    row: dict[str, Any],
+    now: datetime,
+    *,
+    tell: bool,
 ) -> bool:
     boundary = subject.boundary
     begin_write(session)
@@ -151,15 +163,16 @@ def _record(
                 threshold=row["threshold"],
             )
         )
-        verb = "crossed its threshold" if state == "crossed" else "is no longer crossed"
-        notify(
-            session,
-            boundary.owner_id,
-            kind=f"boundary_{state}",
-            message=f"“{row['action']}”: P = {100 * row['probability']:.1f}% {verb} "
-            f"({row['comparator']} {100 * row['threshold']:.1f}%).",
-            link=f"/boundaries/{boundary.id}",
-        )
+        if tell:
+            verb = "crossed its threshold" if state == "crossed" else "is no longer crossed"
+            notify(
+                session,
+                boundary.owner_id,
+                kind=f"boundary_{state}",
+                message=f"“{row['action']}”: P = {100 * row['probability']:.1f}% {verb} "
+                f"({row['comparator']} {100 * row['threshold']:.1f}%).",
+                link=f"/boundaries/{boundary.id}",
+            )
         session.commit()
     except IntegrityError:
         session.rollback()

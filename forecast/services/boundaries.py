@@ -213,12 +213,16 @@ def get_boundary(session: Session, viewer: User | None, boundary_id: int) -> Bou
 
 
 def can_view(boundary: Boundary, viewer: User | None) -> bool:
-    """Tell whether viewer may see the boundary."""
+    """Tell whether viewer may see the boundary: its owner, an admin, or a leader when shared."""
     if viewer is None:
         return False
     if boundary.owner_id == viewer.id or viewer.role == Role.ADMIN.value:
         return True
-    return boundary.shared and boundary.status == BoundaryStatus.COMMITTED.value
+    return (
+        boundary.shared
+        and boundary.status == BoundaryStatus.COMMITTED.value
+        and viewer.has_role(Role.LEADER)
+    )
 
 
 def _owned(session: Session, actor: User | None, boundary_id: int) -> tuple[User, Boundary]:

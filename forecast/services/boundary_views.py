@@ -8,6 +8,7 @@ from sqlmodel import Session, col, select
 
 from forecast.clock import format_iso
 from forecast.models import Boundary, BoundaryEvent, BoundaryVersion, Question, User
+from forecast.services.aggregate_visibility import hidden_reason
 from forecast.services.boundaries import version_content, versions
 
 
@@ -47,11 +48,18 @@ def boundary_json(session: Session, boundary: Boundary) -> dict[str, Any]:
     return body
 
 
-def recorded_events(session: Session, boundary_id: int) -> list[dict[str, Any]]:
-    """Return the state changes the alert job recorded, oldest first."""
+def recorded_events(
+    session: Session, boundary: Boundary, viewer: User | None
+) -> tuple[list[dict[str, Any]], str | None]:
+    """Return the state changes the alert job recorded, oldest first, as the viewer may see
+    them: none, and why, while the question's aggregate is hidden from the viewer."""
+    question = session.get(Question, boundary.question_id)
+    reason = hidden_reason(session, question, viewer) if question is not None else None
+    if reason:
+        return [], reason
     rows = session.exec(
         select(BoundaryEvent)
-        .where(col(BoundaryEvent.boundary_id) == boundary_id)
+        .where(col(BoundaryEvent.boundary_id) == boundary.id)
         .order_by(col(BoundaryEvent.at), col(BoundaryEvent.id))
     )
     return [
@@ -63,4 +71,4 @@ def recorded_events(session: Session, boundary_id: int) -> list[dict[str, Any]]:
             "version": e.version,
         }
         for e in rows
-    ]
+    ], None

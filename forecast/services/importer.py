@@ -456,6 +456,7 @@ def _question_row(
         zero_point=r.zero_point if r else None,
         hide_aggregate_until_forecast=draft.hide_aggregate_until_forecast,
         aggregate_reveal_time=draft.aggregate_reveal_time,
+        aggregate_open_to_leaders=draft.aggregate_open_to_leaders,
     )
     if r is not None:
         scale_of_range(r)

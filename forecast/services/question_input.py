@@ -47,6 +47,8 @@ class QuestionDraft:
     # Anti-herding: the community prediction stays hidden until the viewer forecasts / a time.
     hide_aggregate_until_forecast: bool = False
     aggregate_reveal_time: datetime | None = None
+    # Leaders see the hidden community prediction too, to act on their boundaries.
+    aggregate_open_to_leaders: bool = False
 
 
 def _text(data: Mapping[str, Any], name: str, *, required: bool) -> str:
@@ -188,6 +190,7 @@ def parse_question(data: Mapping[str, Any]) -> QuestionDraft:
             if data.get("aggregate_reveal_time")
             else None
         ),
+        aggregate_open_to_leaders=_flag(data, "aggregate_open_to_leaders"),
     )
 
 

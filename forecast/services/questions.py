@@ -100,6 +100,7 @@ def _apply_draft(question: Question, draft: QuestionDraft, tournament: Tournamen
     question.zero_point = r.zero_point if r else None
     question.hide_aggregate_until_forecast = draft.hide_aggregate_until_forecast
     question.aggregate_reveal_time = draft.aggregate_reveal_time
+    question.aggregate_open_to_leaders = draft.aggregate_open_to_leaders
 
 
 def log_event(

@@ -51,6 +51,8 @@ def interchange_question(question: Question, tournament: str | None) -> dict[str
         record["hide_aggregate_until_forecast"] = True
     if question.aggregate_reveal_time is not None:
         record["aggregate_reveal_time"] = format_iso(question.aggregate_reveal_time)
+    if question.aggregate_open_to_leaders:
+        record["aggregate_open_to_leaders"] = True
     return record
 
 

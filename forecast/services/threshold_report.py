@@ -37,6 +37,7 @@ from forecast.models import (
 )
 from forecast.services import aggregation
 from forecast.services.boundaries import can_view
+from forecast.services.boundary_visibility import hidden_questions, redact_row
 from forecast.services.permissions import require_role
 from forecast.services.question_input import question_scale
 
@@ -347,7 +348,11 @@ def report(
     tournament: str | None = None,
     verdict: str | None = None,
 ) -> list[dict[str, Any]]:
-    """Return the report rows: crossed first, then by distance to the threshold."""
+    """Return the report rows: crossed first, then by distance to the threshold.
+
+    A row whose question's aggregate is hidden from the viewer says why (`hidden`) and carries
+    nothing drawn from the aggregate; it sorts last.
+    """
     from forecast.models import Tournament
 
     viewer = require_role(viewer, Role.LEADER)
@@ -364,9 +369,11 @@ def report(
                 select(BoundaryEvaluation).where(col(BoundaryEvaluation.boundary_id).in_(ids))
             )
         }
+    hidden = hidden_questions(session, [s.question for s in found], viewer, utcnow())
     rows = []
     for subject in found:
         row = _row(session, subject, at, cached.get(subject.boundary.id or 0))
+        redact_row(row, hidden.get(subject.question.id or 0))
         row["owner_id"] = subject.boundary.owner_id
         row["tournament"] = slugs.get(subject.question.tournament_id or 0)
         row["outcome"] = outcome(subject)
@@ -408,6 +415,8 @@ def boundary_status(
         select(BoundaryEvaluation).where(col(BoundaryEvaluation.boundary_id) == boundary_id)
     ).first()
     row = _row(session, subject, None, cached)
+    hidden = hidden_questions(session, [subject.question], viewer, utcnow())
+    redact_row(row, hidden.get(subject.question.id or 0))
     row["outcome"] = outcome(subject)
     return row
 

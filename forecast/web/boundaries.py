@@ -154,7 +154,7 @@ def detail(boundary_id: int) -> str:
         "boundaries/detail.html",
         b=boundary_json(session, boundary),
         now=status,
-        events=recorded_events(session, boundary_id),
+        events=recorded_events(session, boundary, me())[0],
         mine=boundary.owner_id == me().id,
         methods=METHOD_LABELS,
     )

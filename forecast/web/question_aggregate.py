@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 import numpy as np
@@ -13,6 +11,7 @@ from sqlmodel import Session
 from forecast.aggregate import METHODS
 from forecast.auth import web_user
 from forecast.clock import to_epoch, utcnow
+from forecast.csv_export import csv_response
 from forecast.db import get_session
 from forecast.distributions import cdf_at, quantile_of
 from forecast.errors import DomainError, NotFound
@@ -20,7 +19,7 @@ from forecast.models import Forecast, Question, QuestionType, User
 from forecast.services import aggregation
 from forecast.services import questions as question_service
 from forecast.services.aggregate_views import axis_point, history_records
-from forecast.services.aggregate_visibility import hidden_reason
+from forecast.services.aggregate_visibility import hidden_reason, hiding_rules
 from forecast.services.question_input import question_scale
 from forecast.web.aggregate_charts import (
     axis_kind,
@@ -52,7 +51,12 @@ def panel(
     method = request.args.get("method") or "recency_weighted"
     if method not in METHODS:
         method = "recency_weighted"
-    context: dict[str, Any] = {"hidden": reason, "method": method, "methods": METHOD_LABELS}
+    context: dict[str, Any] = {
+        "hidden": reason,
+        "method": method,
+        "methods": METHOD_LABELS,
+        "rules": hiding_rules(question),
+    }
     if reason:
         return context
     cached = aggregation.cached_aggregate(session, question, method, band=True)
@@ -158,44 +162,42 @@ def download(question_id: int) -> Response:
     method = aggregation.parse_method(request.args.get("method"))
     cached = aggregation.cached_aggregate(session, question, method)
     records = history_records(cached.history, question.is_continuous)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    bands = zip(records, cached.history.lower, cached.history.upper, strict=True)
     if question.is_continuous:
-        writer.writerow(
-            ["start", "end", "forecaster_count", "median", "lower_quartile", "upper_quartile"]
-        )
         scale = question_scale(question)
-        for record, lo, hi in zip(records, cached.history.lower, cached.history.upper, strict=True):
+        columns = ["start", "end", "forecaster_count", "median", "lower_quartile", "upper_quartile"]
+        rows = []
+        for record, lo, hi in bands:
             cdf = record.get("cdf")
             median = quantile_of(np.asarray(cdf), scale, 0.5) if cdf else None
-            writer.writerow(
+            rows.append(
                 [
                     record["start"],
-                    record["end"] or "",
+                    record["end"],
                     record["forecaster_count"],
-                    "" if median is None else median,
-                    "" if np.isnan(lo) else float(scale.from_u(lo)),
-                    "" if np.isnan(hi) else float(scale.from_u(hi)),
+                    median,
+                    None if np.isnan(lo) else float(scale.from_u(lo)),
+                    None if np.isnan(hi) else float(scale.from_u(hi)),
                 ]
             )
     else:
-        writer.writerow(
-            ["start", "end", "forecaster_count", "probability", "lower_quartile", "upper_quartile"]
-        )
-        for record, lo, hi in zip(records, cached.history.lower, cached.history.upper, strict=True):
-            writer.writerow(
-                [
-                    record["start"],
-                    record["end"] or "",
-                    record["forecaster_count"],
-                    "" if record["probability"] is None else record["probability"],
-                    "" if np.isnan(lo) else lo,
-                    "" if np.isnan(hi) else hi,
-                ]
-            )
-    filename = f"{question.key}-{method}.csv"
-    return Response(
-        buffer.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+        columns = [
+            "start",
+            "end",
+            "forecaster_count",
+            "probability",
+            "lower_quartile",
+            "upper_quartile",
+        ]
+        rows = [
+            [
+                record["start"],
+                record["end"],
+                record["forecaster_count"],
+                record["probability"],
+                None if np.isnan(lo) else float(lo),
+                None if np.isnan(hi) else float(hi),
+            ]
+            for record, lo, hi in bands
+        ]
+    return csv_response(columns, rows, f"{question.key}-{method}.csv")

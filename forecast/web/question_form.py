@@ -30,6 +30,7 @@ def form_to_input(form: Mapping[str, str]) -> dict[str, Any]:
         "range": None,
         "hide_aggregate_until_forecast": bool(form.get("hide_aggregate_until_forecast")),
         "aggregate_reveal_time": _time(form.get("aggregate_reveal_time", "")) or None,
+        "aggregate_open_to_leaders": bool(form.get("aggregate_open_to_leaders")),
     }
     if qtype in ("numeric", "date"):
         convert = (lambda v: _time(v)) if qtype == "date" else _number_or_text
@@ -63,9 +64,11 @@ def question_to_form(data: Mapping[str, Any]) -> dict[str, Any]:
         k: data.get(k) or ""
         for k in ("type", "tournament", "title", "description", "resolution_criteria", "source")
     }
-    for name in ("open_time", "close_time", "resolve_time"):
+    for name in ("open_time", "close_time", "resolve_time", "aggregate_reveal_time"):
         value = str(data.get(name) or "")
         form[name] = value[:16]
+    for name in ("hide_aggregate_until_forecast", "aggregate_open_to_leaders"):
+        form[name] = "on" if data.get(name) else ""
     r = data.get("range") or {}
     if r:
         for name in ("min", "max"):

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, render_template, request
 from werkzeug.wrappers import Response
 
 from forecast.api.records import BOARD_COLUMNS, board_csv
+from forecast.csv_export import csv_response
 from forecast.db import get_session
 from forecast.errors import DomainError, NotFound
 from forecast.question_times import parse_optional_time
@@ -74,9 +75,6 @@ def profile(name: str) -> str:
 @login_required
 def download(what: str, fmt: str) -> Response:
     """Download all my forecasts or all my scores, as CSV or JSON."""
-    import csv
-    import io
-
     import orjson
 
     from forecast.services.my_data import my_forecasts, my_scores
@@ -89,12 +87,4 @@ def download(what: str, fmt: str) -> Response:
     headers = {"Content-Disposition": f'attachment; filename="{name}"'}
     if fmt == "json":
         return Response(orjson.dumps(rows), mimetype="application/json", headers=headers)
-    buffer = io.StringIO()
-    columns = list(rows[0]) if rows else ["question"]
-    writer = csv.DictWriter(buffer, fieldnames=columns)
-    writer.writeheader()
-    for row in rows:
-        writer.writerow(
-            {k: orjson.dumps(v).decode() if isinstance(v, list) else v for k, v in row.items()}
-        )
-    return Response(buffer.getvalue(), mimetype="text/csv", headers=headers)
+    return csv_response(list(rows[0]) if rows else ["question"], rows, name)
