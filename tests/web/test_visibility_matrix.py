@@ -1,0 +1,302 @@
+"""Every way a community prediction can reach a person, under every hiding rule: nothing leaks.
+
+The hidden value is a distinctive 83.77% (two forecasters, so every method agrees on it); the
+reader is a leader who never forecast. Each rule hides one question from the reader:
+
+- `until`: hidden until you forecast;
+- `reveal`: revealed ten days from now;
+- `blind`: open to all, but the reader holds a blind draft on it;
+- `leaders`: hidden until you forecast, but opened to leaders on its page (the control: the
+  reader must see it, so the test would notice a rule that hides everything).
+
+Another leader commits a shared boundary on each question, the reader commits their own on the
+first two, and the alert job records the crossings. Then every page, API answer, export,
+report row, event and notification the reader can open is searched for the value.
+
+Add a row to PATHS whenever a new way to read data appears.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from forecast.clock import format_iso, utcnow
+from forecast.db import session_scope
+from forecast.models import Role
+from forecast.services import alerts
+from forecast.services import boundaries as boundary_service
+from forecast.services.forecasts import submit_forecast
+from forecast.services.questions import create_question
+from tests.conftest import PASSWORD, Api, make_token, make_user
+from tests.integration.factories import World, question_data
+
+SECRET = 0.8377
+# The value as any path could print it: a fraction, a percentage, or the margin past 10%.
+LEAKS = re.compile(r"0\.8377|83\.8|83\.77|73\.8|73\.77")
+RULES = ("until", "reveal", "blind", "leaders")
+
+
+def _question(world: World, rule: str) -> int:
+    extra: dict[str, Any] = {"title": f"Question hidden by {rule}?"}
+    if rule in ("until", "leaders"):
+        extra["hide_aggregate_until_forecast"] = True
+    if rule == "leaders":
+        extra["aggregate_open_to_leaders"] = True
+    if rule == "reveal":
+        extra["aggregate_reveal_time"] = format_iso(utcnow() + timedelta(days=10))
+    with world.app.app_context(), session_scope() as session:
+        question = create_question(
+            session=session, actor=world.organizer, data=question_data(**extra)
+        )
+        assert question.id is not None
+        return question.id
+
+
+def _boundary(world: World, owner: Any, question: int, **extra: Any) -> int:
+    data = {
+        "question": question,
+        "action": f"Act on {question}",
+        "event": {"kind": "yes"},
+        "comparator": ">=",
+        "threshold": 0.1,
+        **extra,
+    }
+    with world.app.app_context(), session_scope() as session:
+        boundary = boundary_service.create_boundary(session=session, actor=owner, data=data)
+        if not extra.get("blind"):
+            boundary_service.commit_boundary(
+                session=session, actor=owner, boundary_id=boundary.id
+            )
+        assert boundary.id is not None
+        return boundary.id
+
+
+@pytest.fixture
+def world(any_app: Flask) -> dict[str, Any]:
+    """Build the four questions, the boundaries and the recorded crossings."""
+    world = World(any_app)
+    questions = {rule: _question(world, rule) for rule in RULES}
+    forecasters = [world.user(f"fc{i}") for i in range(2)]
+    with any_app.app_context(), session_scope() as session:
+        for user in forecasters:
+            for qid in questions.values():
+                submit_forecast(session=session, actor=user, question_id=qid, probability=SECRET)
+    reader = make_user(any_app, "reader", Role.LEADER)
+    other = world.user("other-leader", Role.LEADER)
+    shared = {rule: _boundary(world, other, qid, shared=True) for rule, qid in questions.items()}
+    own = {
+        rule: _boundary(world, reader, questions[rule]) for rule in ("until", "reveal", "leaders")
+    }
+    _boundary(world, reader, questions["blind"], blind=True)
+    with any_app.app_context(), session_scope() as session:
+        recorded = alerts.run(session=session, send=lambda *args: None)
+    assert len(recorded.changes) == len(shared) + len(own)  # every boundary crossed
+    return {"questions": questions, "shared": shared, "own": own, "reader": reader}
+
+
+def _api_paths(w: dict[str, Any], rule: str) -> list[str]:
+    qid = w["questions"][rule]
+    paths = [
+        f"/questions/{qid}",
+        f"/questions/{qid}/aggregate",
+        f"/questions/{qid}/aggregate?method=mean",
+        f"/questions/{qid}/aggregate/history",
+        f"/boundaries/{w['shared'][rule]}",
+        f"/boundaries/{w['shared'][rule]}/events",
+    ]
+    if rule in w["own"]:
+        paths += [f"/boundaries/{w['own'][rule]}", f"/boundaries/{w['own'][rule]}/events"]
+    return paths
+
+
+def _page_paths(w: dict[str, Any], rule: str) -> list[str]:
+    qid = w["questions"][rule]
+    paths = [
+        f"/questions/{qid}",
+        f"/questions/{qid}?method=median",
+        f"/questions/{qid}/aggregate.csv",
+        f"/boundaries/{w['shared'][rule]}",
+    ]
+    if rule in w["own"]:
+        paths.append(f"/boundaries/{w['own'][rule]}")
+    return paths
+
+
+# Paths that list every question or boundary at once, searched for each hidden one's rows.
+LIST_API = ["/questions?per_page=100", "/boundaries", "/boundaries/report"]
+LIST_API_CSV = ["/boundaries/report?format=csv"]
+LIST_PAGES = ["/", "/questions", "/tournaments/ai", "/boundaries", "/boundaries/report", "/account"]
+
+
+def _login(client: FlaskClient, username: str) -> None:
+    response = client.post("/login", data={"username": username, "password": PASSWORD})
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize("rule", ["until", "reveal", "blind"])
+def test_nothing_hidden_reaches_the_reader_through_the_api(
+    any_app: Flask, world: dict[str, Any], rule: str
+) -> None:
+    api = Api(any_app.test_client(), make_token(any_app, world["reader"]))
+    for path in _api_paths(world, rule):
+        response = api.get(path)
+        assert response.status_code in (200, 403), (path, response.status_code)
+        assert not LEAKS.search(response.get_data(as_text=True)), path
+    qid = world["questions"][rule]
+    assert api.get(f"/questions/{qid}").get_json().get("aggregate") is None
+    listed = {q["id"]: q for q in api.get("/questions?per_page=100").get_json()["items"]}
+    assert listed[qid]["community"] is None
+    for row in api.get("/boundaries/report").get_json():
+        if row["question"]["id"] == qid:
+            assert row["hidden"] and row["verdict"] == "hidden", row
+            assert row["probability"] is None and row["events"] == [] and row["by_method"] == {}
+    events = api.get(f"/boundaries/{world['shared'][rule]}/events").get_json()
+    assert events["items"] == [] and events["hidden"]
+
+
+def test_the_report_and_its_csv_carry_no_hidden_value(
+    any_app: Flask, world: dict[str, Any]
+) -> None:
+    api = Api(any_app.test_client(), make_token(any_app, world["reader"]))
+    rows = api.get("/boundaries/report").get_json()
+    by_question = {}
+    for row in rows:
+        by_question.setdefault(row["question"]["id"], []).append(row)
+    for rule in ("until", "reveal", "blind"):
+        for row in by_question[world["questions"][rule]]:
+            assert not LEAKS.search(str(row)), row
+    # The control: the question opened to leaders shows its value in the same report.
+    shown = by_question[world["questions"]["leaders"]]
+    assert all(row["probability"] == pytest.approx(SECRET) for row in shown)
+    # Hidden rows sort after every row that can be read.
+    hidden_at = [k for k, r in enumerate(rows) if r["hidden"]]
+    assert hidden_at == list(range(len(rows) - len(hidden_at), len(rows)))
+    text = api.get("/boundaries/report?format=csv").get_data(as_text=True)
+    lines = [line for line in text.splitlines()[1:] if line]
+    assert len(lines) == len(rows)
+    leaked = [line for line in lines if LEAKS.search(line)]
+    assert len(leaked) == len(shown)  # only the leaders' question's rows carry the value
+
+
+@pytest.mark.parametrize("rule", ["until", "reveal", "blind"])
+def test_nothing_hidden_reaches_the_reader_on_the_pages(
+    any_app: Flask, world: dict[str, Any], rule: str
+) -> None:
+    client = any_app.test_client()
+    _login(client, "reader")
+    for path in _page_paths(world, rule):
+        response = client.get(path)
+        assert response.status_code in (200, 403), (path, response.status_code)
+        assert not LEAKS.search(response.get_data(as_text=True)), path
+
+
+def _rows_about(body: str, title: str) -> list[str]:
+    """Return each list row, card or item of a page that names title."""
+    found, i = [], body.find(title)
+    while i >= 0:
+        start = max(body.rfind(tag, 0, i) for tag in ("<tr", "<li", "<article"))
+        ends = [j for j in (body.find(t, i) for t in ("</tr>", "</li>", "</article>")) if j >= 0]
+        found.append(body[start : min(ends) if ends else len(body)])
+        i = body.find(title, i + len(title))
+    return found
+
+
+def test_lists_show_only_what_the_reader_may_see(any_app: Flask, world: dict[str, Any]) -> None:
+    client = any_app.test_client()
+    _login(client, "reader")
+    control = "Question hidden by leaders?"
+    for path in LIST_PAGES:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        body = response.get_data(as_text=True)
+        for rule in ("until", "reveal", "blind"):
+            for row in _rows_about(body, f"Question hidden by {rule}?"):
+                assert not LEAKS.search(row), (path, rule, row)
+        if path in ("/questions", "/boundaries/report"):
+            # The control question's row shows its value: the search would see a leak.
+            assert any(LEAKS.search(row) for row in _rows_about(body, control)), path
+    api = Api(client, make_token(any_app, world["reader"]))
+    for path in LIST_API + LIST_API_CSV:
+        assert api.get(path).status_code == 200, path
+
+
+def test_the_control_question_shows_its_value_to_the_reader(
+    any_app: Flask, world: dict[str, Any]
+) -> None:
+    api = Api(any_app.test_client(), make_token(any_app, world["reader"]))
+    qid = world["questions"]["leaders"]
+    body = api.get(f"/questions/{qid}/aggregate").get_json()
+    assert body["probability"] == pytest.approx(SECRET)
+    own = api.get(f"/boundaries/{world['own']['leaders']}/events").get_json()
+    assert own["hidden"] is None and own["items"][0]["state"] == "crossed"
+    client = any_app.test_client()
+    _login(client, "reader")
+    page = client.get(f"/questions/{qid}").get_data(as_text=True)
+    assert "83.8%" in page and "Leaders see it before then" in page
+
+
+def test_a_forecaster_who_forecast_sees_what_the_rule_hid_from_others(
+    any_app: Flask, world: dict[str, Any]
+) -> None:
+    with any_app.app_context(), session_scope() as session:
+        from forecast.services.accounts import get_user
+
+        fc0 = get_user(session, "fc0")
+    api = Api(any_app.test_client(), make_token(any_app, fc0))
+    until = api.get(f"/questions/{world['questions']['until']}/aggregate")
+    assert until.status_code == 200 and until.get_json()["probability"] == pytest.approx(SECRET)
+    reveal = api.get(f"/questions/{world['questions']['reveal']}/aggregate")
+    assert reveal.status_code == 403  # forecasting does not move a reveal time
+
+
+def test_alerts_on_a_hidden_question_are_recorded_but_not_sent(
+    any_app: Flask, world: dict[str, Any]
+) -> None:
+    from sqlmodel import select
+
+    from forecast.models import BoundaryEvent, Notification
+
+    with any_app.app_context(), session_scope() as session:
+        notes = session.exec(
+            select(Notification).where(Notification.user_id == world["reader"].id)
+        ).all()
+        recorded = session.exec(select(BoundaryEvent)).all()
+    # The reader's own boundaries all crossed; only the one they may see was told.
+    assert len([e for e in recorded if e.boundary_id in world["own"].values()]) == 3
+    assert len(notes) == 1 and "83.8%" in notes[0].message
+    assert str(world["own"]["leaders"]) in (notes[0].link or "")
+
+
+READERS = {
+    "anonymous": None,
+    "forecaster": Role.FORECASTER,
+    "organizer": Role.ORGANIZER,
+    "leader": Role.LEADER,
+    "admin": Role.ADMIN,
+}
+
+
+@pytest.mark.parametrize("role", list(READERS))
+def test_only_leaders_read_anothers_shared_boundary(
+    any_app: Flask, world: dict[str, Any], role: str
+) -> None:
+    token = None
+    if READERS[role] is not None:
+        token = make_token(any_app, make_user(any_app, f"the-{role}", READERS[role]))
+    api = Api(any_app.test_client(), token)
+    boundary = world["shared"]["leaders"]
+    expected = {"anonymous": 401, "forecaster": 404, "organizer": 404, "leader": 200, "admin": 200}
+    for path in (f"/boundaries/{boundary}", f"/boundaries/{boundary}/events"):
+        response = api.get(path)
+        assert response.status_code == expected[role], (path, response.get_json())
+    listed = api.get("/boundaries")
+    if listed.status_code == 200:
+        assert boundary in [b["id"] for b in listed.get_json()]
+    else:
+        assert listed.status_code in (401, 403)
