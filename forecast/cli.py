@@ -47,10 +47,21 @@ def db_upgrade(revision: str) -> None:
 
 @db_group.command("downgrade")
 @click.argument("revision")
+@click.option("--force", is_flag=True, help="Proceed even when the downgrade destroys data.")
 @with_appcontext
-def db_downgrade(revision: str) -> None:
-    """Migrate the database down to REVISION."""
-    migrate.downgrade(current_app, revision)
+def db_downgrade(revision: str, force: bool) -> None:
+    """Migrate the database down to REVISION (refused if it destroys data, unless --force)."""
+    from alembic.util import CommandError
+
+    try:
+        lost = migrate.downgrade(current_app, revision, force=force)
+    except DomainError as exc:
+        fail(exc.message)
+    except CommandError as exc:
+        fail(str(exc))
+    for loss in lost:
+        click.echo(f"destroyed {loss.line()}")
+    click.echo(f"downgraded to {revision}")
 
 
 @db_group.command("current")
@@ -82,10 +93,10 @@ def db_restore(origin: str) -> None:
     from forecast.backup import restore
 
     try:
-        restore(current_app.config["DATABASE_URL"], origin)
+        restored = restore(current_app.config["DATABASE_URL"], origin)
     except DomainError as exc:
-        fail(exc.message)
-    click.echo(f"restored from {origin}")
+        fail(f"{exc.message} (nothing was restored)")
+    click.echo(restored.summary(origin))
 
 
 @click.group("users")
@@ -123,18 +134,12 @@ def users_create(name: str, role: str, password_stdin: bool) -> None:
 @click.argument("role", type=click.Choice(["forecaster", "organizer", "leader", "admin"]))
 @with_appcontext
 def users_set_role(name: str, role: str) -> None:
-    """Change a user's role."""
-    from forecast.db import begin_write
-    from forecast.services.accounts import get_user, parse_role
+    """Change a user's role (which logs them out of the web everywhere)."""
+    from forecast.services.accounts import change_role
 
     try:
         with session_scope() as session:
-            parse_role(role)
-            begin_write(session)
-            user = get_user(session, name)
-            user.role = role
-            session.add(user)
-            session.commit()
+            change_role(session=session, username=name, role=role)
             click.echo(f"{name} is now {role}")
     except DomainError as exc:
         fail(exc.message)
@@ -144,7 +149,7 @@ def users_set_role(name: str, role: str) -> None:
 @click.argument("name")
 @with_appcontext
 def users_set_password(name: str) -> None:
-    """Set a user's password, read from standard input."""
+    """Set a user's password, read from standard input, and log them out of the web everywhere."""
     from forecast.services.accounts import get_user, set_password
 
     password = sys.stdin.readline().rstrip("\r\n")
