@@ -70,9 +70,7 @@ def _boundary(world: World, owner: Any, question: int, **extra: Any) -> int:
     with world.app.app_context(), session_scope() as session:
         boundary = boundary_service.create_boundary(session=session, actor=owner, data=data)
         if not extra.get("blind"):
-            boundary_service.commit_boundary(
-                session=session, actor=owner, boundary_id=boundary.id
-            )
+            boundary_service.commit_boundary(session=session, actor=owner, boundary_id=boundary.id)
         assert boundary.id is not None
         return boundary.id
 
