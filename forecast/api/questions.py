@@ -7,6 +7,7 @@ from typing import Any
 from flask import Response, jsonify
 from flask.views import MethodView
 from flask_smorest import Blueprint
+from marshmallow import fields, validate
 
 from forecast.api.common import BEARER, caller, created, document_errors
 from forecast.api.schemas import (
@@ -27,15 +28,28 @@ from forecast.services.aggregate_views import value_json
 from forecast.services.aggregate_visibility import hidden_reason
 from forecast.services.community_now import community_json, community_now
 from forecast.services.forecasts import parse_value
-from forecast.services.question_lists import list_questions
+from forecast.services.question_lists import MAX_SEARCH, list_questions
 from forecast.services.question_views import question_payloads
 
 bp = Blueprint("api_questions", __name__, url_prefix="/api/v1/questions", description="Questions")
 
+WORDS = "words that must each appear in the title, key or description, in any order and any case"
+
+
+class QuestionSearchArgs(QuestionListArgs):
+    """The list's filters, with q as the short name of search."""
+
+    search = fields.String(
+        validate=validate.Length(max=MAX_SEARCH), metadata={"description": WORDS}
+    )
+    q = fields.String(
+        validate=validate.Length(max=MAX_SEARCH), metadata={"description": "the same as search"}
+    )
+
 
 @bp.route("")
 class Questions(MethodView):
-    @bp.arguments(QuestionListArgs(), location="query")
+    @bp.arguments(QuestionSearchArgs(), location="query")
     @bp.response(200, QuestionPage)
     @document_errors(bp, 401, 404, 422)
     def get(self, args: dict[str, Any]) -> Response:
@@ -47,7 +61,7 @@ class Questions(MethodView):
             viewer=viewer,
             tournament=args.get("tournament"),
             status=args.get("status"),
-            search=args.get("search"),
+            search=args.get("search", args.get("q")),
             mine=args.get("mine"),
             sort=args.get("sort"),
             page=args["page"],

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, case, exists, func, or_
+from sqlalchemy import and_, case, exists, func, literal, or_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -91,6 +91,25 @@ def _order(sort: str, now: datetime) -> list[Any]:
     return [_open_first(now), col(Question.close_time), col(Question.id)]
 
 
+def search_words(search: str | None) -> list[str]:
+    """Split a search into its distinct words, in the order typed."""
+    return list(dict.fromkeys((search or "").split()))
+
+
+def _word_condition(word: str) -> Any:
+    """Return the condition that word appears in the title, key or description, in any case."""
+    # The database lowers both sides, so a word typed as stored always matches, whatever
+    # lower() knows of the alphabet ("/" escapes the wildcards: lower() leaves it alone).
+    escaped = word.replace("/", "//").replace("%", "/%").replace("_", "/_")
+    pattern = func.lower(literal(f"%{escaped}%"))
+    return or_(
+        *(
+            func.lower(field).like(pattern, escape="/")
+            for field in (col(Question.title), col(Question.key), col(Question.description))
+        )
+    )
+
+
 def _choice(value: str | None, allowed: tuple[str, ...], field: str) -> str | None:
     if value in (None, ""):
         return None
@@ -114,8 +133,9 @@ def list_questions(
 ) -> Page[Question]:
     """Return one page of the questions viewer may see, filtered and ordered as asked.
 
-    search matches the title or key, in any case, its wildcards taken literally; mine ("with"
-    or "without") keeps the questions the viewer does or does not hold a standing forecast on.
+    search keeps the questions where every word of it appears in the title, key or description,
+    in any order and any case, its wildcards taken literally; mine ("with" or "without") keeps
+    the questions the viewer does or does not hold a standing forecast on.
     """
     now = now or utcnow()
     check_page(page, per_page, MAX_PER_PAGE)
@@ -136,16 +156,9 @@ def list_questions(
             names = ", ".join(s.value for s in QuestionStatus)
             raise ValidationFailed(f"status must be one of {names}", "status") from None
         conditions.append(status_condition(wanted, now))
-    words = (search or "").strip().lower()
-    if len(words) > MAX_SEARCH:
+    if len((search or "").strip()) > MAX_SEARCH:
         raise ValidationFailed(f"search is longer than {MAX_SEARCH} characters", "search")
-    if words:
-        conditions.append(
-            or_(
-                func.lower(col(Question.title)).contains(words, autoescape=True),
-                func.lower(col(Question.key)).contains(words, autoescape=True),
-            )
-        )
+    conditions.extend(_word_condition(word) for word in search_words(search))
     if mine:
         if viewer is None:
             raise NotAuthenticated("log in to list questions by your own forecasts")

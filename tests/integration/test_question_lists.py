@@ -57,6 +57,35 @@ def test_search_matches_words_of_the_title_or_the_key_in_any_case(world: World) 
             list_questions(session=session, viewer=None, search="x" * 201)
 
 
+def test_search_keeps_questions_holding_every_word_in_any_order_and_field(world: World) -> None:
+    world.question(
+        title="How much compute will the largest training run have used by 2028?",
+        key="largest-training-compute-2028",
+        description="Measured in FLOP, as Epoch AI reports it.",
+    )
+    world.question(title="Will a 50/50 Élan question split?", description="Ünïcode context.")
+    compute = "How much compute will the largest training run have used by 2028?"
+    with world.app.app_context(), session_scope() as session:
+
+        def found(words: str) -> list[str]:
+            return _titles(list_questions(session=session, viewer=None, search=words))
+
+        assert found("compute largest") == [compute]
+        # FLOP is in the description, 2028 in the title: each word may come from any field.
+        assert found("FLOP 2028") == [compute] and found("2028 flop FLOP") == [compute]
+        assert found("training-compute epoch") == [compute]
+        # Every word must appear: one missing word drops the question.
+        assert found("compute nobel") == [] and found("largest 2029") == []
+        assert found("gpu 100%") == ["Will a 100% GPU cluster exceed 1e27 FLOP?"]
+        assert found("open_ lead") == ["Will open_weights models lead?"]
+        assert found("100%  zzz") == [] and found("open_w %") == []
+        # The escape character of the pattern is a plain character too.
+        split = ["Will a 50/50 Élan question split?"]
+        assert found("50/50") == split and found("/") == split
+        # Words typed as stored match on both databases, letters outside ASCII included.
+        assert found("Élan Ünïcode") == split
+
+
 def test_mine_keeps_the_questions_you_do_or_do_not_stand_on(world: World) -> None:
     ann = world.user("ann")
     with world.app.app_context(), session_scope() as session:
