@@ -7,6 +7,7 @@ from flask_login import LoginManager, current_user
 
 from forecast.db import get_session
 from forecast.models import User
+from forecast.services.logins import user_of_login
 from forecast.services.tokens import token_owner
 
 login_manager = LoginManager()
@@ -16,11 +17,9 @@ login_manager.session_protection = "strong"
 
 
 @login_manager.user_loader
-def _load_user(user_id: str) -> User | None:
-    try:
-        return get_session().get(User, int(user_id))
-    except ValueError:
-        return None
+def _load_user(login_id: str) -> User | None:
+    # Every request with a session or remember cookie: an ended login names no one.
+    return user_of_login(session=get_session(), login_id=login_id)
 
 
 def bearer_token() -> str:

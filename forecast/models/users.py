@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Column, String, Text
+from sqlalchemy import Column, Integer, String, Text
 from sqlmodel import Field, SQLModel
 
 from forecast.clock import utcnow
@@ -38,6 +39,10 @@ class User(SQLModel, table=True):
     created_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
     )
+    # Part of every web login's id (session and remember cookies): raising it ends them all.
+    session_generation: int = Field(
+        default=0, sa_column=Column(Integer, nullable=False, server_default="0")
+    )
 
     # Flask-Login protocol
     @property
@@ -53,11 +58,23 @@ class User(SQLModel, table=True):
         return False
 
     def get_id(self) -> str:
-        return str(self.id)
+        return f"{self.id}:{self.session_generation}"
 
     def has_role(self, *roles: Role) -> bool:
         """Tell whether the user holds one of roles (admins hold every role)."""
         return self.role == Role.ADMIN.value or self.role in {r.value for r in roles}
+
+
+_LOGIN_ID = re.compile(r"([0-9]{1,10}):([0-9]{1,10})")
+
+
+def split_login_id(login_id: str) -> tuple[int, int] | None:
+    """Return the user id and session generation of a login id (None when malformed)."""
+    match = _LOGIN_ID.fullmatch(login_id) if isinstance(login_id, str) else None
+    if match is None:
+        return None
+    user_id, generation = int(match.group(1)), int(match.group(2))
+    return (user_id, generation) if user_id < 2**31 else None
 
 
 class ApiToken(SQLModel, table=True):

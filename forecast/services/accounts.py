@@ -12,6 +12,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from forecast.db import begin_write
 from forecast.errors import Conflict, NotAuthenticated, NotFound, ValidationFailed
 from forecast.models import Role, User
+from forecast.services.logins import move_generation
 from forecast.services.paging import Page, check_page
 from forecast.services.permissions import require_role
 
@@ -101,24 +102,33 @@ def authenticate(*, session: Session, username: str, password: str) -> User:
 
 
 def set_password(*, session: Session, user: User, password: str) -> None:
-    """Replace a user's password."""
+    """Replace a user's password and end their web logins (API tokens stay live)."""
     password_hash = generate_password_hash(validate_password(password), method="scrypt")
     begin_write(session)
     user = session.merge(user)
     user.password_hash = password_hash
+    assert user.id is not None
+    move_generation(session, user.id)
     session.commit()
+
+
+def change_role(*, session: Session, username: str, role: str) -> User:
+    """Give a user another role and end their web logins (the same role changes nothing)."""
+    new_role = parse_role(role)
+    begin_write(session)
+    user = get_user(session, username)
+    if user.role != new_role.value:
+        user.role = new_role.value
+        assert user.id is not None
+        move_generation(session, user.id)
+    session.commit()
+    return user
 
 
 def set_role(*, session: Session, actor: User | None, username: str, role: str) -> User:
     """Let an admin change a user's role."""
     require_role(actor, Role.ADMIN)
-    new_role = parse_role(role)
-    begin_write(session)
-    user = get_user(session, username)
-    user.role = new_role.value
-    session.add(user)
-    session.commit()
-    return user
+    return change_role(session=session, username=username, role=role)
 
 
 MAX_USERS_PER_PAGE = 200

@@ -15,6 +15,7 @@ from forecast.driver_sql import DriverStatement, driver_read
 from forecast.errors import NotFound
 from forecast.models import ApiToken, Role, User
 from forecast.services.accounts import get_user
+from forecast.services.logins import move_generation
 from forecast.services.permissions import require_role
 from forecast.token_cache import token_cache
 
@@ -127,9 +128,13 @@ def revoke_tokens(*, session: Session, user: User) -> int:
 
 
 def revoke_user_tokens(*, session: Session, actor: User | None, username: str) -> int:
-    """Let an admin revoke every live token of another user (a leaked secret); return how many."""
+    """Let an admin cut a user off (tokens revoked, web logins ended); return how many tokens."""
     require_role(actor, Role.ADMIN)
-    return revoke_tokens(session=session, user=get_user(session, username))
+    user = get_user(session, username)
+    assert user.id is not None
+    begin_write(session)
+    move_generation(session, user.id)
+    return revoke_tokens(session=session, user=user)
 
 
 def live_token_counts(*, session: Session) -> dict[int, int]:

@@ -50,7 +50,7 @@ def users() -> str:
 @bp.route("/users/<username>/role", methods=["POST"])
 @login_required
 def set_role(username: str) -> Response:
-    """Change a user's role."""
+    """Change a user's role (which logs them out everywhere)."""
     try:
         accounts.set_role(
             session=get_session(), actor=me(), username=username, role=request.form.get("role", "")
@@ -67,7 +67,7 @@ def set_role(username: str) -> Response:
 @bp.route("/users/<username>/tokens/revoke", methods=["POST"])
 @login_required
 def revoke_tokens(username: str) -> Response:
-    """Revoke every live API token of a user."""
+    """Revoke every live API token of a user and log them out everywhere."""
     try:
         count = tokens.revoke_user_tokens(session=get_session(), actor=me(), username=username)
     except DomainError as exc:
@@ -76,7 +76,10 @@ def revoke_tokens(username: str) -> Response:
         flash_error(exc)
     else:
         plural = "" if count == 1 else "s"
-        flash(f"Revoked {count} API token{plural} of {username}.", "success")
+        flash(
+            f"Revoked {count} API token{plural} of {username}. They are logged out everywhere.",
+            "success",
+        )
     return redirect(_back_to_list())
 
 

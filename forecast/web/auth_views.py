@@ -6,10 +6,11 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_user, logout_user
 from werkzeug.wrappers import Response
 
+from forecast.auth import web_user
 from forecast.db import get_session
 from forecast.errors import DomainError
 from forecast.rate_limits import password_limit
-from forecast.services import accounts
+from forecast.services import accounts, logins
 from forecast.web.common import safe_next
 
 bp = Blueprint("auth", __name__)
@@ -69,7 +70,11 @@ def register() -> str | Response:
 
 @bp.route("/logout", methods=["POST"])
 def logout() -> Response:
-    """Log out (a POST, so another site cannot do it for you)."""
+    """Log out of every browser (a POST, so another site cannot do it for you)."""
+    user = web_user()
+    if user is not None:
+        # A copied session or remember cookie must not outlive the logout.
+        logins.end_logins(session=get_session(), user=user)
     logout_user()
     flash("You are logged out.", "info")
     return redirect(url_for("pages.home"))
