@@ -17,7 +17,19 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from flask import Flask
     from flask_wtf.csrf import CSRFProtect
 
-    from forecast import api, auth, cli, config, db, errors_http, rate_limits, text_guard, web
+    from forecast import (
+        api,
+        auth,
+        cli,
+        config,
+        db,
+        errors_http,
+        json_guard,
+        rate_limits,
+        text_guard,
+        url_limit,
+        web,
+    )
     from forecast.json_provider import OrjsonProvider
     from forecast.sessions import PageSessionInterface
 
@@ -31,6 +43,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     auth.init_app(app)
     rate_limits.init_app(app)
+    url_limit.init_app(app)  # the guards read the request in this order
+    json_guard.init_app(app)  # before text_guard, which may parse the body
     text_guard.init_app(app)
     csrf = CSRFProtect(app)
     api.init_app(app, csrf)

@@ -8,6 +8,8 @@ from typing import Any
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 
+from forecast.url_limit import GUNICORN_REQUEST_LINE
+
 
 class SingleProcessServer(BaseApplication):
     """Serve app from one gunicorn worker; on_start runs inside that worker (the scheduler)."""
@@ -22,6 +24,8 @@ class SingleProcessServer(BaseApplication):
             "worker_class": "gthread",
             "threads": threads,
             "accesslog": "-",
+            # The app answers over-long addresses itself, in its own error shape.
+            "limit_request_line": GUNICORN_REQUEST_LINE,
             "post_worker_init": lambda _worker: on_start(),
         }
         super().__init__()

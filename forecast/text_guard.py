@@ -1,61 +1,127 @@
-"""Text with the NUL character is refused everywhere it enters, on every database alike.
+"""Text no database can store, or that is not UTF-8, is refused everywhere it enters.
 
 PostgreSQL cannot store U+0000 in a text column and SQLite stores it silently, so the same input
-would be a 500 on one database and a stored oddity on the other. No field of ours has a use for
-it: requests and interchange files carrying it are refused with the place named.
+would be a 500 on one database and a stored oddity on the other. A lone surrogate (JSON's
+`"\\ud800"` without its pair) cannot be encoded at all: the password hash, the database driver
+or the response would fail on it. Bytes that are not UTF-8 in an address, a query or a form
+would be kept as percent-escapes or replacement characters instead of what was typed. No field
+of ours has a use for any of them: requests and interchange files carrying them are refused
+with the place named.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Mapping
 from typing import Any
+from urllib.parse import unquote_to_bytes
 
 from flask import Flask, request
 
-from forecast.errors import ValidationFailed
+from forecast.errors import DomainError, ValidationFailed
 
 NUL = "\x00"
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+# In a JSON body that is UTF-8, a NUL or a lone surrogate can only arrive as an escape.
+_SUSPECT_ESCAPE = re.compile(rb"\\u(?:0000|[dD][89a-fA-F])")
 
 
-def find_nul(value: Any, where: str = "") -> str | None:
-    """Return the path of the first string (or key) holding NUL inside value, or None."""
+def has_nul(text: str) -> bool:
+    """Tell whether text holds the NUL character."""
+    return NUL in text
+
+
+def has_lone_surrogate(text: str) -> bool:
+    """Tell whether text holds a surrogate code point, which only a broken pair leaves in a str."""
+    return not text.isascii() and _LONE_SURROGATE.search(text) is not None
+
+
+def find_text(value: Any, bad: Callable[[str], bool], where: str = "") -> str | None:
+    """Return the path of the first string (or key) inside value that bad flags, or None."""
     if isinstance(value, str):
-        return where or "value" if NUL in value else None
+        return where or "value" if bad(value) else None
     if isinstance(value, Mapping):
         for key, item in value.items():
             path = f"{where}.{key}" if where else str(key)
-            if isinstance(key, str) and NUL in key:
+            if isinstance(key, str) and bad(key):
                 return path
-            found = find_nul(item, path)
+            found = find_text(item, bad, path)
             if found:
                 return found
     elif isinstance(value, list | tuple):
         for i, item in enumerate(value):
-            found = find_nul(item, f"{where}[{i}]")
+            found = find_text(item, bad, f"{where}[{i}]")
             if found:
                 return found
+    return None
+
+
+def find_nul(value: Any, where: str = "") -> str | None:
+    """Return the path of the first string (or key) holding NUL inside value, or None."""
+    return find_text(value, has_nul, where)
+
+
+def _not_utf8_field(encoded: bytes, default: str) -> str | None:
+    """Return the name of the first field of a query or form whose bytes are not UTF-8."""
+    if encoded.isascii() and b"%" not in encoded:
+        return None
+    for pair in encoded.split(b"&"):
+        name, _, value = pair.partition(b"=")
+        for part in (name, value):
+            try:
+                unquote_to_bytes(part.replace(b"+", b" ")).decode("utf-8")
+            except UnicodeDecodeError:
+                return unquote_to_bytes(name).decode("utf-8", "replace") or default
     return None
 
 
 _FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
-def _refuse_nul() -> None:
+def _refuse_unstorable() -> None:
+    try:
+        request.environ.get("PATH_INFO", "").encode("latin-1").decode("utf-8")
+    except UnicodeError:
+        raise DomainError("the address is not valid UTF-8", "path") from None
     if NUL in request.path:
         raise ValidationFailed("the address contains the NUL character", "path")
+    encoded = [(request.query_string, "query")]
+    if request.mimetype == _FORMS[0]:
+        encoded.append((request.get_data(cache=True), "form"))  # before the form is parsed
+    for part, default in encoded:
+        field = _not_utf8_field(part, default)
+        if field:
+            raise DomainError(f"{field} is not valid UTF-8 text", field)
     fields = list(request.args.items(multi=True))
     if request.mimetype in _FORMS:
         fields += list(request.form.items(multi=True))
     for key, value in fields:
         if NUL in key or NUL in value:
             raise ValidationFailed("text may not contain the NUL character", key)
-    # In JSON a NUL can only arrive escaped; parse and walk only the bodies that have one.
-    if request.is_json and b"\\u0000" in request.get_data(cache=True):
-        found = find_nul(request.get_json(silent=True))
+    if request.is_json:
+        _refuse_unstorable_json(request.get_data(cache=True))
+
+
+def _refuse_unstorable_json(raw: bytes) -> None:
+    if not raw.isascii():
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise DomainError("the JSON body is not valid UTF-8") from None
+    # Parse and walk only the bodies that carry a suspect escape.
+    if _SUSPECT_ESCAPE.search(raw):
+        body = request.get_json(silent=True)
+        found = find_nul(body)
         if found:
             raise ValidationFailed("text may not contain the NUL character", found)
+        found = find_text(body, has_lone_surrogate)
+        if found:
+            raise ValidationFailed(
+                "text may not contain a lone surrogate (half of a UTF-16 pair, like \\ud800)",
+                found,
+            )
 
 
 def init_app(app: Flask) -> None:
     """Check every request before it reaches a view."""
-    app.before_request(_refuse_nul)
+    app.before_request(_refuse_unstorable)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -40,9 +41,12 @@ def axis_point(question: Question, raw: str, field: str) -> float:
     try:
         if question.type == QuestionType.DATE.value:
             return to_epoch(parse_iso(raw))
-        return float(raw)
+        number = float(raw)
+        if not math.isfinite(number):  # nan, inf and 1e400 have no place on the axis
+            raise ValueError(raw)
+        return number
     except ValueError:
-        kind = "an ISO 8601 date" if question.type == QuestionType.DATE.value else "a number"
+        kind = "an ISO 8601 date" if question.type == QuestionType.DATE.value else "a finite number"
         raise ValidationFailed(f"{field} must be {kind}", field) from None
 
 
