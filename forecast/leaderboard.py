@@ -9,9 +9,12 @@ Choices where ``SCORING.md`` is silent:
 - Ranks are competition ranks ("1, 2, 2, 4"): one plus the number of users with a strictly
   higher score; exact float ties share a rank. Entries are ordered by rank, then user.
 - Question weights multiply both the score and the coverage of a row.
-- Medals: with ``n`` users on the leaderboard, a user with a score > 0 gets gold if their rank
-  is at most ``ceil(n / 100)``, else silver if at most ``ceil(2n / 100)``, else bronze if at
-  most ``ceil(5n / 100)``; tied users therefore share a medal.
+- Medals follow Metaculus: with ``n`` ranked users on the leaderboard, gold goes to ranks up to
+  ``max(ceil(n / 100), 1)``, silver up to ``max(ceil(2n / 100), 2)`` and bronze up to
+  ``max(ceil(5n / 100), 3)``, so a board of 50 has one of each; only users with a positive
+  take (a score above zero) get one, and tied users share a medal.
+- A summed score within ``SCORE_NOISE`` of zero is zero: Peer scores cancel across users, and
+  the floating-point residue of a cancelling sum must not win a medal or the whole prize.
 - Calibration bins are half-open ``[lower, upper)``, the last one closed at 1. Rows with
   zero weight are ignored. The 90% interval is the Wilson score interval for the bin's
   time-weighted mean outcome with the bin's row count as ``n`` and ``z = Phi^-1(0.95)``.
@@ -29,7 +32,9 @@ FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 
 GLOBAL_COVERAGE_FLOOR = 30.0
-MEDAL_PERCENTS = (("gold", 1), ("silver", 2), ("bronze", 5))
+# (medal, percent of ranked users, lowest rank it reaches on any board)
+MEDAL_TIERS = (("gold", 1, 1), ("silver", 2, 2), ("bronze", 5, 3))
+SCORE_NOISE = 1e-9
 WILSON_Z_90 = NormalDist().inv_cdf(0.95)
 
 _TAIL = np.array([0.0, 1.0, 2.0]) / 24.0
@@ -110,15 +115,13 @@ def tournament_leaderboard(
     """Sum weighted question scores per user, then rank, split the prize and award medals."""
     s = np.asarray(score, dtype=np.float64)
     w = np.ones_like(s) if weight is None else np.asarray(weight, dtype=np.float64)
-    users, (total, cov) = _per_user(user, s * w, np.asarray(coverage, np.float64) * w)
+    users, (summed, cov) = _per_user(user, s * w, np.asarray(coverage, np.float64) * w)
+    total = np.where(np.abs(summed) < SCORE_NOISE, 0.0, summed)
     rank = competition_rank(total)
     take = np.maximum(total, 0.0) ** 2
     pool = take.sum()
     share = take / pool if pool > 0 else np.zeros_like(take)
-    medal = np.full(users.size, "", dtype="<U6")
-    for name, percent in MEDAL_PERCENTS[::-1]:
-        cutoff = -(-users.size * percent // 100)
-        medal[(rank <= cutoff) & (total > 0)] = name
+    medal = medals(rank, total > 0)
     order = np.lexsort((users, rank))
     return TournamentLeaderboard(
         user=users[order],
@@ -129,6 +132,19 @@ def tournament_leaderboard(
         share=share[order],
         medal=medal[order],
     )
+
+
+def medal_cutoffs(ranked: int) -> list[tuple[str, int]]:
+    """Return each medal with the last rank it reaches on a board of `ranked` users."""
+    return [(name, max(-(-ranked * percent // 100), floor)) for name, percent, floor in MEDAL_TIERS]
+
+
+def medals(rank: IntArray, positive: NDArray[np.bool_]) -> NDArray[np.str_]:
+    """Award each ranked user the best medal their rank reaches, if their take is positive."""
+    medal = np.full(rank.size, "", dtype="<U6")
+    for name, cutoff in medal_cutoffs(rank.size)[::-1]:
+        medal[(rank <= cutoff) & positive] = name
+    return medal
 
 
 def global_leaderboard(user: ArrayLike, peer: ArrayLike, coverage: ArrayLike) -> GlobalLeaderboard:

@@ -150,7 +150,7 @@ def tournament_leaderboard(
         entry[0] += float(score[k]) * w
         entry[1] += float(coverage[k]) * w
     users = sorted(totals)
-    scores = [totals[u][0] for u in users]
+    scores = [0.0 if abs(totals[u][0]) < 1e-9 else totals[u][0] for u in users]
     ranks = _ranks(scores)
     takes = [max(s, 0.0) ** 2 for s in scores]
     pool = sum(takes)
@@ -159,11 +159,11 @@ def tournament_leaderboard(
     for s, r in zip(scores, ranks, strict=True):
         medal = ""
         if s > 0:
-            if r <= math.ceil(n * 5 / 100):
+            if r <= max(math.ceil(n * 5 / 100), 3):
                 medal = "bronze"
-            if r <= math.ceil(n * 2 / 100):
+            if r <= max(math.ceil(n * 2 / 100), 2):
                 medal = "silver"
-            if r <= math.ceil(n * 1 / 100):
+            if r <= max(math.ceil(n * 1 / 100), 1):
                 medal = "gold"
         medals.append(medal)
     order = sorted(range(n), key=lambda k: (ranks[k], users[k]))

@@ -9,6 +9,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from forecast.clock import parse_iso
+from forecast.web.formatting import signed
 
 SIZE, PAD = 320, 36
 LEFT = 46  # room for the "100%" of the vertical axis
@@ -86,7 +87,7 @@ def cumulative_chart(points: Sequence[dict[str, Any]]) -> Markup:
             f'<line class="{"zero" if v == 0 else "grid"}" x1="{left}" x2="{WIDE - right}" '
             f'y1="{y(v):.1f}" y2="{y(v):.1f}"/>'
             f'<text class="tick" x="{left - 6}" y="{y(v) + 4:.1f}" text-anchor="end">'
-            f"{v:+.0f}</text>"
+            f"{signed(v, 0)}</text>"
         )
     # A step line: the total holds between resolutions and jumps at each one.
     steps = [f"{x(times[0]):.1f},{y(0.0):.1f}"]
@@ -97,10 +98,10 @@ def cumulative_chart(points: Sequence[dict[str, Any]]) -> Markup:
     parts.append(f'<polyline class="line" points="{" ".join(steps)}"/>')
     for p, t, v in zip(points, times, values, strict=True):
         title = escape(p.get("title") or p["at"][:10])
-        own = f" ({float(p['peer']):+.1f})" if p.get("peer") is not None else ""
+        own = f" ({signed(float(p['peer']))})" if p.get("peer") is not None else ""
         parts.append(
             f'<circle class="bin" cx="{x(t):.1f}" cy="{y(v):.1f}" r="3.5">'
-            f"<title>{title}{own}: total {v:+.1f}</title></circle>"
+            f"<title>{title}{own}: total {signed(v)}</title></circle>"
         )
     for t, anchor in ((t0, "start"), ((t0 + t1) / 2, "middle"), (t1, "end")):
         label = datetime.fromtimestamp(t, UTC).strftime("%Y-%m-%d")
