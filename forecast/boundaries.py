@@ -394,13 +394,20 @@ def verdict(
     return cast(Verdict, str(found[0]))
 
 
-def report_order(crossed: Any, margin: Any) -> list[int]:
-    """Return row indices: crossed first, then the closest to the threshold (|margin|), stably.
+# The report's groups, in the order it lists them.
+VERDICT_ORDER = ("crossed", "contested", "not_crossed", "no_forecasts", "hidden")
+
+
+def report_order(verdict: Any, margin: Any) -> list[int]:
+    """Return row indices by verdict (crossed, contested, not crossed, no forecasts, hidden),
+    then the closest to the threshold (|margin|) first, stably.
 
     Rows without a margin (NaN) come last within their group.
     """
+    rank = {v: k for k, v in enumerate(VERDICT_ORDER)}
+    group = np.array([rank.get(str(v), len(rank)) for v in verdict], dtype=np.int64)
     distance = np.abs(np.asarray(margin, dtype=np.float64))
-    order = np.lexsort((distance, ~np.asarray(crossed, dtype=bool)))
+    order = np.lexsort((distance, group))
     return [int(i) for i in order]
 
 
@@ -428,7 +435,9 @@ def threshold_from_costs(cost: float, loss: float) -> Suggestion:
         raise BoundaryError("the cost of acting must be above 0", "cost")
     if loss_avoided <= c:
         raise BoundaryError(
-            "the loss avoided must be larger than the cost of acting, or acting never pays",
+            f"acting never pays: it costs {_fmt(c)} whatever happens and saves at most "
+            f"{_fmt(loss_avoided)}, so no probability makes it worth it (a threshold needs "
+            "the loss avoided L to exceed the cost C)",
             "loss",
         )
     t = c / loss_avoided

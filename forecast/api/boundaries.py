@@ -27,32 +27,10 @@ from forecast.question_times import parse_optional_time
 from forecast.services import boundaries as service
 from forecast.services import threshold_report
 from forecast.services.boundary_views import boundary_json, recorded_events
+from forecast.services.report_export import REPORT_COLUMNS, export_rows
 
 bp = Blueprint(
     "api_boundaries", __name__, url_prefix="/api/v1/boundaries", description="Decision boundaries"
-)
-
-REPORT_COLUMNS = (
-    "id",
-    "action",
-    "ladder",
-    "question",
-    "event",
-    "comparator",
-    "threshold",
-    "method",
-    "probability",
-    "crossed",
-    "margin",
-    "margin_log_odds",
-    "verdict",
-    "interval",
-    "forecaster_count",
-    "first_crossed_at",
-    "outcome",
-    "at",
-    "methods_crossed",
-    "methods_known",
 )
 
 
@@ -113,9 +91,7 @@ class Report(MethodView):
             tournament=args.get("tournament"),
             verdict=args.get("verdict"),
         )
-        for row in rows:
-            row.pop("owner_id", None)
-            row.pop("path", None)  # the page's sparkline samples; not part of the API row
+        rows = export_rows(rows)
         if args.get("format") == "csv" or request.accept_mimetypes.best == "text/csv":
             return report_csv(rows)
         return Response(orjson.dumps(rows), mimetype="application/json")
@@ -137,6 +113,16 @@ class BoundaryDetail(MethodView):
         boundary = service.get_boundary(session, caller(required=True), boundary_id)
         return jsonify(boundary_json(session, boundary))
 
+    @bp.response(204)
+    @bp.doc(security=BEARER)
+    @document_errors(bp, 401, 403, 404, 409)
+    def delete(self, boundary_id: int) -> Response:
+        """Delete a draft (a committed boundary stays on record: revise it)."""
+        service.delete_draft(
+            session=get_session(), actor=caller(required=True), boundary_id=boundary_id
+        )
+        return Response(status=204)
+
     @bp.arguments(BoundaryPatch())
     @bp.response(200, BoundaryOut)
     @bp.doc(security=BEARER)
@@ -156,7 +142,8 @@ class Commit(MethodView):
     @bp.doc(security=BEARER)
     @document_errors(bp, 401, 403, 404, 409)
     def post(self, boundary_id: int) -> Response:
-        """Commit a draft: it gets a commit time and a content hash, and is final."""
+        """Commit a draft, with the other drafts of its ladder: each gets a commit time and a
+        content hash, and is final."""
         session = get_session()
         boundary, _ = service.commit_boundary(
             session=session, actor=caller(required=True), boundary_id=boundary_id

@@ -46,6 +46,10 @@ class Boundary(SQLModel, table=True):
     hysteresis: float = Field(
         default=0.0, sa_column=Column(Float, nullable=False, server_default="0")
     )
+    # The state changes only while at least this many forecasters stand on the question.
+    min_forecasters: int = Field(
+        default=1, sa_column=Column(Integer, nullable=False, server_default="1")
+    )
     # Last state the alert job recorded ("crossed" / "not_crossed"), for exactly-once alerts.
     last_state: str | None = Field(default=None, sa_column=Column(String(12), nullable=True))
     last_probability: float | None = Field(default=None, sa_column=Column(Float, nullable=True))

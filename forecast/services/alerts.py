@@ -24,6 +24,7 @@ from sqlalchemy import CursorResult, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from forecast.boundary_states import next_state
 from forecast.clock import format_iso, utcnow
 from forecast.db import begin_write
 from forecast.models import Boundary, BoundaryEvent, BoundaryStatus, User
@@ -59,23 +60,6 @@ class AlertRun:
     changes: list[dict[str, Any]] = field(default_factory=list)
 
 
-def next_state(
-    last: str | None,
-    probability: float | None,
-    comparator: str,
-    threshold: float,
-    hysteresis: float,
-) -> str | None:
-    """Return the boundary's state given its last one (a band keeps a crossing from flapping)."""
-    if probability is None:
-        return last
-    sign = 1.0 if comparator == ">=" else -1.0
-    past = sign * (probability - threshold) >= 0
-    if last == "crossed" and not past and sign * (probability - threshold) >= -hysteresis:
-        return "crossed"
-    return "crossed" if past else "not_crossed"
-
-
 def run(
     *,
     session: Session,
@@ -96,7 +80,7 @@ def run(
         question_id = subject.question.id or 0
         if question_id not in loaded:
             loaded[question_id] = load_forecasts(session, subject.question)
-        probability = current_probability(session, subject, now, loaded[question_id])
+        probability, count = current_probability(session, subject, now, loaded[question_id])
         report.evaluated += 1
         boundary = subject.boundary
         version = subject.version
@@ -106,7 +90,9 @@ def run(
             version.comparator,
             version.threshold,
             boundary.hysteresis,
-        )
+            forecasters=count,
+            min_forecasters=boundary.min_forecasters,
+        ).state
         if state is None or state == boundary.last_state:
             continue
         row = evaluate(session, subject, now)
@@ -169,7 +155,8 @@ def _record(
                 session,
                 boundary.owner_id,
                 kind=f"boundary_{state}",
-                message=f"“{row['action']}”: P = {100 * row['probability']:.1f}% {verb} "
+                message=f"“{row['action']}” on “{subject.question.title}”: "
+                f"P = {100 * row['probability']:.1f}% {verb} "
                 f"({row['comparator']} {100 * row['threshold']:.1f}%).",
                 link=f"/boundaries/{boundary.id}",
             )

@@ -12,6 +12,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from forecast import boundaries as rules
+from forecast.boundary_states import default_hysteresis
 from forecast.clock import utcnow
 from forecast.db import MAX_ROW_ID, begin_write
 from forecast.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -29,6 +30,7 @@ from forecast.services.permissions import require_role
 
 COMPARATORS = (">=", "<=")
 MAX_LADDER = 12
+MAX_MIN_FORECASTERS = 1_000
 _TEXT_LIMIT = 5_000
 
 
@@ -44,6 +46,7 @@ class BoundaryInput:
     method: str
     rationale: str
     hysteresis: float
+    min_forecasters: int = 1
 
 
 def _text(data: Mapping[str, Any], name: str, *, required: bool) -> str:
@@ -88,13 +91,25 @@ def parse_boundary(session: Session, data: Mapping[str, Any]) -> BoundaryInput:
         threshold = rules.parse_threshold(data.get("threshold"))
     except rules.BoundaryError as exc:
         raise ValidationFailed(exc.message, exc.field) from None
-    hysteresis = data.get("hysteresis", 0.0) or 0.0
+    hysteresis = data.get("hysteresis")
+    if hysteresis is None:
+        hysteresis = default_hysteresis(threshold)
     if (
         isinstance(hysteresis, bool)
         or not isinstance(hysteresis, int | float)
         or not 0.0 <= float(hysteresis) < 0.5
     ):
         raise ValidationFailed("hysteresis must be a probability width in [0, 0.5)", "hysteresis")
+    min_forecasters = data.get("min_forecasters", 1)
+    if (
+        isinstance(min_forecasters, bool)
+        or not isinstance(min_forecasters, int)
+        or not 1 <= min_forecasters <= MAX_MIN_FORECASTERS
+    ):
+        raise ValidationFailed(
+            f"min_forecasters must be a whole number from 1 to {MAX_MIN_FORECASTERS}",
+            "min_forecasters",
+        )
     return BoundaryInput(
         question=question,
         action=_text(data, "action", required=True),
@@ -104,6 +119,7 @@ def parse_boundary(session: Session, data: Mapping[str, Any]) -> BoundaryInput:
         method=parse_method(data.get("method")),
         rationale=_text(data, "rationale", required=False),
         hysteresis=float(hysteresis),
+        min_forecasters=min_forecasters,
     )
 
 
@@ -153,6 +169,7 @@ def _add_draft(session: Session, actor: User, data: Mapping[str, Any]) -> Bounda
         shared=_flag(data, "shared"),
         blind=_flag(data, "blind"),
         hysteresis=content.hysteresis,
+        min_forecasters=content.min_forecasters,
     )
     session.add(boundary)
     session.flush()
@@ -293,6 +310,7 @@ def update_draft(
             setattr(version, name, getattr(content, name))
         version.event = json.dumps(content.event, sort_keys=True)
         boundary.hysteresis = content.hysteresis
+        boundary.min_forecasters = content.min_forecasters
         if "blind" in data:
             boundary.blind = _flag(data, "blind")
         if "shared" in data:
@@ -313,31 +331,76 @@ def draft_as_input(
         "question": boundary.question_id,
         **version_content(version),
         "hysteresis": boundary.hysteresis,
+        "min_forecasters": boundary.min_forecasters,
     }
+
+
+def ladder_drafts(session: Session, boundary: Boundary) -> list[Boundary]:
+    """Return the drafts committed together with boundary: its ladder's drafts, or itself."""
+    if boundary.ladder is None:
+        return [boundary]
+    return list(
+        session.exec(
+            select(Boundary)
+            .where(
+                col(Boundary.owner_id) == boundary.owner_id,
+                col(Boundary.question_id) == boundary.question_id,
+                col(Boundary.ladder) == boundary.ladder,
+                col(Boundary.status) == BoundaryStatus.DRAFT.value,
+            )
+            .order_by(col(Boundary.id))
+        )
+    )
 
 
 def commit_boundary(
     *, session: Session, actor: User | None, boundary_id: int, now: datetime | None = None
 ) -> tuple[Boundary, BoundaryVersion]:
-    """Commit a draft: it gets its commit time and content hash and never changes again."""
+    """Commit a draft, with every other draft of its ladder, as one act: each gets its commit
+    time and content hash and never changes again.
+
+    A ladder is one decision; committing one rung while the others stay blind drafts would
+    show the question's forecasts before the rest is written down.
+    """
     begin_write(session)
     try:
         _, boundary = _owned(session, actor, boundary_id)
         if boundary.status != BoundaryStatus.DRAFT.value:
             raise Conflict("the boundary is already committed")
-        version = current_version(session, boundary)
         question = session.get(Question, boundary.question_id)
         assert question is not None
-        version.committed_at = now or utcnow()
-        version.content_hash = rules.content_hash(hash_fields(question, version))
-        boundary.status = BoundaryStatus.COMMITTED.value
-        boundary.blind = False  # committing is the moment the leader may look
-        session.add_all([version, boundary])
+        moment = now or utcnow()
+        committed = {}
+        for draft in ladder_drafts(session, boundary):
+            version = current_version(session, draft)
+            version.committed_at = moment
+            version.content_hash = rules.content_hash(hash_fields(question, version))
+            draft.status = BoundaryStatus.COMMITTED.value
+            draft.blind = False  # committing is the moment the leader may look
+            session.add_all([version, draft])
+            committed[draft.id] = version
         session.commit()
     except BaseException:
         session.rollback()
         raise
-    return boundary, version
+    return boundary, committed[boundary.id]
+
+
+def delete_draft(*, session: Session, actor: User | None, boundary_id: int) -> None:
+    """Delete a draft and its version; a committed boundary stays on record for good."""
+    begin_write(session)
+    try:
+        _, boundary = _owned(session, actor, boundary_id)
+        if boundary.status != BoundaryStatus.DRAFT.value:
+            raise Conflict("a committed boundary stays on record; revise it instead")
+        for version in versions(session, boundary_id):
+            session.delete(version)
+        session.flush()
+        session.delete(boundary)
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
 
 
 def revise_boundary(

@@ -41,6 +41,7 @@ def boundary_json(session: Session, boundary: Boundary) -> dict[str, Any]:
         "shared": boundary.shared,
         "blind": boundary.blind,
         "hysteresis": boundary.hysteresis,
+        "min_forecasters": boundary.min_forecasters,
         "created_at": format_iso(boundary.created_at),
         **version_json(current),
         "versions": [version_json(v) for v in history],

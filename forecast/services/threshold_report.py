@@ -23,6 +23,7 @@ from sqlmodel import Session, col, select
 from forecast import boundaries as rules
 from forecast.aggregate import METHODS
 from forecast.boundary_paths import Crossings, rolling_probability, rolling_states, states
+from forecast.boundary_states import next_state
 from forecast.clock import format_iso, from_epoch, to_epoch, utcnow
 from forecast.db import begin_write, new_session, session_engine
 from forecast.models import (
@@ -96,8 +97,9 @@ def current_probability(
     subject: Subject,
     at: datetime,
     forecasts: aggregation.QuestionForecasts | None = None,
-) -> float | None:
-    """Return just the event's probability under the boundary's method (for the alert job)."""
+) -> tuple[float | None, int]:
+    """Return just the event's probability under the boundary's method and how many forecasters
+    it stands on (for the alert job)."""
     moment = aggregation.evaluation_time(subject.question, at)
     value = aggregation.value_at(
         session,
@@ -107,7 +109,7 @@ def current_probability(
         forecasts=forecasts,
         with_interval=False,
     )
-    return _event_probability(subject, value, to_epoch(moment))
+    return _event_probability(subject, value, to_epoch(moment)), value.forecaster_count
 
 
 def evaluate(session: Session, subject: Subject, at: datetime) -> dict[str, Any]:
@@ -183,12 +185,12 @@ PATH_POINTS = 80
 _History = tuple[np.ndarray, np.ndarray, np.ndarray]
 
 
-def _history(session: Session, question: Question, method: str) -> _History:
+def _history(session: Session, question: Question, method: str, min_forecasters: int) -> _History:
     """Return the question's aggregate history under method: (start, end, value) per entry,
-    value NaN where nobody had a standing forecast."""
+    value NaN (the state holds) where fewer than min_forecasters had a standing forecast."""
     history = aggregation.cached_aggregate(session, question, method).history
     values = np.array(history.value, dtype=np.float64)
-    values[np.asarray(history.forecaster_count) == 0] = np.nan
+    values[np.asarray(history.forecaster_count) < max(1, min_forecasters)] = np.nan
     return np.asarray(history.start), np.asarray(history.end), values
 
 
@@ -285,7 +287,9 @@ def crossing_events(
 
     def history(method: str) -> _History:
         if method not in histories:
-            histories[method] = _history(session, subject.question, method)
+            histories[method] = _history(
+                session, subject.question, method, subject.boundary.min_forecasters
+            )
         return histories[method]
 
     events: list[dict[str, Any]] = []
@@ -348,7 +352,8 @@ def report(
     tournament: str | None = None,
     verdict: str | None = None,
 ) -> list[dict[str, Any]]:
-    """Return the report rows: crossed first, then by distance to the threshold.
+    """Return the report rows: crossed, contested, not crossed, then without forecasts; within
+    each group the closest to its threshold first.
 
     A row whose question's aggregate is hidden from the viewer says why (`hidden`) and carries
     nothing drawn from the aggregate; it sorts last.
@@ -384,9 +389,8 @@ def report(
         rows = [r for r in rows if r["tournament"] == tournament]
     if verdict:
         rows = [r for r in rows if r["verdict"] == verdict]
-    crossed = np.array([bool(r["crossed"]) for r in rows], dtype=bool)
     margins = np.array([abs(r["margin"]) if r["margin"] is not None else np.inf for r in rows])
-    order = rules.report_order(crossed, margins) if rows else []
+    order = rules.report_order([r["verdict"] for r in rows], margins) if rows else []
     return [rows[i] for i in order]
 
 
@@ -418,6 +422,19 @@ def boundary_status(
     hidden = hidden_questions(session, [subject.question], viewer, utcnow())
     redact_row(row, hidden.get(subject.question.id or 0))
     row["outcome"] = outcome(subject)
+    boundary = subject.boundary
+    row["state"] = None if row["hidden"] else boundary.last_state
+    row["state_reason"] = None
+    if not row["hidden"]:
+        row["state_reason"] = next_state(
+            boundary.last_state,
+            row["probability"],
+            row["comparator"],
+            row["threshold"],
+            boundary.hysteresis,
+            forecasters=row["forecaster_count"],
+            min_forecasters=boundary.min_forecasters,
+        ).reason
     return row
 
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from sqlmodel import col, select
 from werkzeug.wrappers import Response
 
 from forecast import boundaries as rules
+from forecast.csv_export import csv_response
 from forecast.db import get_session
 from forecast.errors import DomainError, NotFound
 from forecast.models import Question, QuestionStatus, Role
@@ -16,11 +18,13 @@ from forecast.question_times import parse_optional_time
 from forecast.services import boundaries as service
 from forecast.services import threshold_report
 from forecast.services.boundary_views import boundary_json, recorded_events
+from forecast.services.report_export import REPORT_COLUMNS, export_rows
 from forecast.web.boundary_charts import probability_path_chart
 from forecast.web.common import flash_error, login_required, me
 from forecast.web.question_aggregate import METHOD_LABELS
 
 bp = Blueprint("boundaries", __name__, url_prefix="/boundaries")
+LADDER_ROWS = 4
 
 
 def _leader() -> None:
@@ -65,50 +69,78 @@ def _open_questions() -> list[Question]:
     )
 
 
+FORM_DEFAULTS = {"comparator": ">=", "event_kind": "yes", "blind": "on", "min_forecasters": "3"}
+
+
+def _form_field(field: str | None) -> str:
+    """Return the form input a service error's field names (the first rung for step fields)."""
+    if not field:
+        return ""
+    if field.startswith("event."):
+        return "event_" + field.split(".", 1)[1]
+    return {"event": "event_kind", "threshold": "threshold_1", "action": "action_1"}.get(
+        field, "threshold_1" if field == "steps" else field
+    )
+
+
+def _draft(form: Any) -> list[Any]:
+    """Draft the boundary or ladder the form describes."""
+    common = {
+        "question": form.get("question"),  # an id or a key: the service tells them apart
+        "event": _event_from_form(form),
+        "comparator": form.get("comparator", ">="),
+        "method": form.get("method") or None,
+        "blind": bool(form.get("blind")),
+        "shared": bool(form.get("shared")),
+        "min_forecasters": _whole(form.get("min_forecasters") or "1"),
+    }
+    if (form.get("hysteresis") or "").strip():
+        common["hysteresis"] = _percent(form.get("hysteresis"))
+    steps = []
+    for i in range(1, LADDER_ROWS + 1):
+        threshold, action = form.get(f"threshold_{i}"), form.get(f"action_{i}")
+        if (threshold or "").strip() or (action or "").strip():
+            steps.append(
+                {
+                    "threshold": _percent(threshold),
+                    "action": action or "",
+                    "rationale": form.get(f"rationale_{i}") or "",
+                }
+            )
+    session = get_session()
+    if len(steps) == 1:
+        return [service.create_boundary(session=session, actor=me(), data={**common, **steps[0]})]
+    return service.create_ladder(
+        session=session,
+        actor=me(),
+        common={**common, "ladder": form.get("ladder") or None},
+        steps=steps,
+    )
+
+
+def _whole(raw: str) -> Any:
+    try:
+        return int(raw.strip())
+    except ValueError:
+        return raw
+
+
 @bp.route("", methods=["GET", "POST"])
 @login_required
-def index() -> str | Response:
-    """List my boundaries; draft a boundary or a whole ladder."""
+def index() -> str | Response | tuple[str, int]:
+    """List my boundaries; draft a boundary or a whole ladder, keeping the input on a mistake."""
     _leader()
     session = get_session()
+    form: dict[str, Any] = dict(FORM_DEFAULTS)
+    error: dict[str, str] | None = None
     if request.method == "POST":
-        form = request.form
-        common = {
-            "question": form.get("question"),  # an id or a key: the service tells them apart
-            "event": _event_from_form(form),
-            "comparator": form.get("comparator", ">="),
-            "method": form.get("method") or None,
-            "blind": bool(form.get("blind")),
-            "shared": bool(form.get("shared")),
-            "hysteresis": _percent(form.get("hysteresis") or "0"),
-        }
-        steps = []
-        for i in range(1, 7):
-            threshold, action = form.get(f"threshold_{i}"), form.get(f"action_{i}")
-            if (threshold or "").strip() or (action or "").strip():
-                steps.append(
-                    {
-                        "threshold": _percent(threshold),
-                        "action": action or "",
-                        "rationale": form.get(f"rationale_{i}") or "",
-                    }
-                )
+        form = request.form.to_dict()
         try:
-            if len(steps) == 1:
-                created = [
-                    service.create_boundary(
-                        session=session, actor=me(), data={**common, **steps[0]}
-                    )
-                ]
-            else:
-                created = service.create_ladder(
-                    session=session,
-                    actor=me(),
-                    common={**common, "ladder": form.get("ladder") or None},
-                    steps=steps,
-                )
+            created = _draft(request.form)
         except DomainError as exc:
-            flash_error(exc)
+            if exc.status == 403:
+                abort(403)
+            error = {"field": _form_field(exc.field), "message": exc.message}
         else:
             flash(
                 f"Drafted {len(created)} boundar{'y' if len(created) == 1 else 'ies'}. "
@@ -119,20 +151,30 @@ def index() -> str | Response:
     rows = [
         boundary_json(session, b) for b in service.list_boundaries(session=session, viewer=me())
     ]
-    suggestion = None
-    cost, loss = request.args.get("cost"), request.args.get("loss")
-    if cost and loss:
-        try:
-            suggestion = rules.threshold_from_costs(float(cost), float(loss))
-        except (ValueError, rules.BoundaryError) as exc:
-            flash(getattr(exc, "message", str(exc)), "error")
+    suggestion, cost_error = _suggest(request.args.get("cost"), request.args.get("loss"))
+    if suggestion is not None and request.method == "GET":
+        form["threshold_1"] = f"{100 * suggestion.threshold:.4g}"
     return render_template(
         "boundaries/index.html",
         rows=rows,
         questions=_open_questions(),
         methods=METHOD_LABELS,
         suggestion=suggestion,
-    )
+        cost_error=cost_error,
+        form=form,
+        error=error,
+        ladder_rows=LADDER_ROWS,
+    ), (422 if error else 200)
+
+
+def _suggest(cost: str | None, loss: str | None) -> tuple[Any, str | None]:
+    """Return the cost-loss threshold for the helper's inputs, or why there is none."""
+    if not (cost or "").strip() and not (loss or "").strip():
+        return None, None
+    try:
+        return rules.threshold_from_costs(_number(cost), _number(loss)), None
+    except rules.BoundaryError as exc:
+        return None, exc.message
 
 
 @bp.route("/<int:boundary_id>")
@@ -160,17 +202,88 @@ def detail(boundary_id: int) -> str:
     )
 
 
-@bp.route("/<int:boundary_id>/commit", methods=["POST"])
+@bp.route("/<int:boundary_id>/commit", methods=["GET", "POST"])
 @login_required
-def commit(boundary_id: int) -> Response:
-    """Commit a draft."""
+def commit(boundary_id: int) -> str | Response:
+    """Ask to confirm, then commit a draft with the other drafts of its ladder."""
+    _leader()
+    session = get_session()
+    if request.method == "GET":
+        boundary = _own_draft(boundary_id)
+        together = [boundary_json(session, b) for b in service.ladder_drafts(session, boundary)]
+        return render_template(
+            "boundaries/confirm.html",
+            b=boundary_json(session, boundary),
+            drafts=together,
+            act="commit",
+        )
     try:
-        service.commit_boundary(session=get_session(), actor=me(), boundary_id=boundary_id)
+        service.commit_boundary(session=session, actor=me(), boundary_id=boundary_id)
     except DomainError as exc:
         flash_error(exc)
     else:
         flash("Committed. This version will never change; the report now tracks it.", "success")
     return redirect(url_for("boundaries.detail", boundary_id=boundary_id))
+
+
+@bp.route("/<int:boundary_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete(boundary_id: int) -> str | Response:
+    """Ask to confirm, then delete a draft."""
+    _leader()
+    session = get_session()
+    if request.method == "GET":
+        boundary = _own_draft(boundary_id)
+        return render_template(
+            "boundaries/confirm.html",
+            b=boundary_json(session, boundary),
+            drafts=[boundary_json(session, boundary)],
+            act="delete",
+        )
+    try:
+        service.delete_draft(session=session, actor=me(), boundary_id=boundary_id)
+    except DomainError as exc:
+        flash_error(exc)
+        return redirect(url_for("boundaries.detail", boundary_id=boundary_id))
+    flash("Draft deleted.", "success")
+    return redirect(url_for("boundaries.index"))
+
+
+@bp.route("/<int:boundary_id>/edit", methods=["POST"])
+@login_required
+def edit_draft(boundary_id: int) -> Response:
+    """Change a draft's action, threshold, rationale or alert settings."""
+    form = request.form
+    data: dict[str, Any] = {}
+    for name in ("action", "rationale"):
+        if name in form:
+            data[name] = form[name]
+    if (form.get("threshold") or "").strip():
+        data["threshold"] = _percent(form.get("threshold"))
+    if (form.get("hysteresis") or "").strip():
+        data["hysteresis"] = _percent(form.get("hysteresis"))
+    if (form.get("min_forecasters") or "").strip():
+        data["min_forecasters"] = _whole(form["min_forecasters"])
+    try:
+        service.update_draft(session=get_session(), actor=me(), boundary_id=boundary_id, data=data)
+    except DomainError as exc:
+        flash_error(exc)
+    else:
+        flash("Draft saved.", "success")
+    return redirect(url_for("boundaries.detail", boundary_id=boundary_id))
+
+
+def _own_draft(boundary_id: int) -> Any:
+    """Return the viewer's own draft, or answer 404 (not theirs) or 409 (committed)."""
+    try:
+        boundary = service.get_boundary(get_session(), me(), boundary_id)
+    except NotFound:
+        abort(404)
+    if boundary.owner_id != me().id:
+        abort(403)
+    if boundary.status != "draft":
+        abort(409)
+    return boundary
 
 
 @bp.route("/<int:boundary_id>/revise", methods=["POST"])
@@ -195,8 +308,8 @@ def revise(boundary_id: int) -> Response:
 
 @bp.route("/report")
 @login_required
-def report() -> str:
-    """The threshold report, for the screen and for print."""
+def report() -> str | Response:
+    """The threshold report, for the screen and for print, or as CSV or JSON (?format=)."""
     _leader()
     session = get_session()
     error = None
@@ -212,10 +325,31 @@ def report() -> str:
         )
     except DomainError as exc:
         error = exc.message
+    fmt = request.args.get("format")
+    if fmt in ("csv", "json") and error is None:
+        return report_file(rows, fmt)
     for row in rows:
         row["chart"] = probability_path_chart(
             row.get("path") or [], row["threshold"], row.get("committed_at")
         )
+    filters: dict[str, Any] = {k: v for k, v in request.args.items() if k != "format" and v}
     return render_template(
-        "boundaries/report.html", rows=rows, error=error, args=request.args, methods=METHOD_LABELS
+        "boundaries/report.html",
+        rows=rows,
+        error=error,
+        args=request.args,
+        methods=METHOD_LABELS,
+        exports={f: url_for("boundaries.report", **filters, format=f) for f in ("csv", "json")},
+    )
+
+
+def report_file(rows: list[dict[str, Any]], fmt: str) -> Response:
+    """Answer the report as a CSV or JSON download, as the API gives it."""
+    rows = export_rows(rows)
+    if fmt == "csv":
+        return csv_response(REPORT_COLUMNS, rows, "threshold-report.csv")
+    return Response(
+        orjson.dumps(rows),
+        mimetype="application/json",
+        headers={"Content-Disposition": 'attachment; filename="threshold-report.json"'},
     )

@@ -12,7 +12,7 @@ from flask import Flask
 from sqlmodel import select
 
 from forecast.db import session_scope
-from forecast.models import BoundaryEvent, Notification, Role, User
+from forecast.models import Boundary, BoundaryEvent, Notification, Role, User
 from forecast.services import alerts
 from forecast.services import boundaries as service
 from forecast.services.forecasts import submit_forecast
@@ -107,12 +107,25 @@ def test_a_failing_webhook_does_not_stop_the_alerts(world: World) -> None:
     assert events(world) == ["crossed"]
 
 
-def test_hysteresis_keeps_the_state_inside_the_band() -> None:
-    assert alerts.next_state("crossed", 0.29, ">=", 0.3, 0.02) == "crossed"
-    assert alerts.next_state("crossed", 0.27, ">=", 0.3, 0.02) == "not_crossed"
-    assert alerts.next_state("not_crossed", 0.3, ">=", 0.3, 0.02) == "crossed"
-    assert alerts.next_state(None, 0.1, "<=", 0.2, 0.0) == "crossed"
-    assert alerts.next_state("crossed", None, ">=", 0.3, 0.0) == "crossed"
+def test_a_boundary_holds_its_state_below_its_minimum_of_forecasters(world: World) -> None:
+    question, boundary, forecasters = setup_boundary(world, threshold=0.3)
+    with world.app.app_context(), session_scope() as session:
+        row = session.get(Boundary, boundary.id)
+        row.min_forecasters = 3
+        session.add(row)
+        session.commit()
+        # One forecaster far past the line moves the aggregate over it: too few to count.
+        submit_forecast(
+            session=session, actor=forecasters[0], question_id=question.id, probability=0.9
+        )
+        submit_forecast(
+            session=session, actor=forecasters[1], question_id=question.id, probability=0.9
+        )
+    assert run(world).changes == [] and events(world) == []
+    third = world.user("fc-third")
+    with world.app.app_context(), session_scope() as session:
+        submit_forecast(session=session, actor=third, question_id=question.id, probability=0.9)
+    assert [c["state"] for c in run(world).changes] == ["crossed"]
 
 
 def test_an_email_goes_out_when_smtp_is_configured(world: World, monkeypatch: Any) -> None:

@@ -453,14 +453,18 @@ def test_many_verdicts_at_once_match_one_at_a_time(
 # Report helpers
 
 
-def test_the_report_order_puts_crossed_first_then_the_closest_to_the_threshold() -> None:
-    crossed = np.array([False, True, False, True, False])
-    margin = np.array([-1.0, 9.0, -0.5, 2.0, math.nan])
-    assert rules.report_order(crossed, margin) == [3, 1, 2, 0, 4]
+def test_the_report_order_goes_by_verdict_then_the_closest_to_the_threshold() -> None:
+    verdict = ["not_crossed", "crossed", "not_crossed", "crossed", "no_forecasts", "contested"]
+    margin = np.array([-1.0, 9.0, -0.5, 2.0, math.nan, 0.1])
+    assert rules.report_order(verdict, margin) == [3, 1, 5, 2, 0, 4]
+
+
+def test_the_report_lists_a_crossed_row_before_a_closer_contested_one() -> None:
+    assert rules.report_order(["contested", "crossed"], [0.5, 7.0]) == [1, 0]
 
 
 def test_the_report_order_keeps_ties_in_their_given_order() -> None:
-    assert rules.report_order([True, True, True], [1.0, -1.0, 1.0]) == [0, 1, 2]
+    assert rules.report_order(["crossed"] * 3, [1.0, -1.0, 1.0]) == [0, 1, 2]
 
 
 def test_the_cost_loss_rule_suggests_c_over_l_and_says_why() -> None:

@@ -67,31 +67,33 @@ def test_a_leader_drafts_a_ladder_commits_it_and_reads_the_report(
         ids = [b.id for b in list_boundaries(session=session, viewer=get_user(session, "lea"))]
     draft_page = client.get(f"/boundaries/{ids[0]}").data.decode()
     assert 'id="standing-now"' not in draft_page  # a draft shows nothing of the forecasts
-    for k, bid in enumerate(ids):
-        committed = client.post(f"/boundaries/{bid}/commit", follow_redirects=True).data.decode()
-        assert "Committed." in committed and 'id="content-hash"' in committed
-        if k < len(ids) - 1:
-            # Other rungs are still blind drafts: nothing of the forecasts shows yet.
-            assert 'id="standing-hidden"' in committed and "8.0%" not in committed
-            assert '<svg class="chart path"' not in committed
-            continue
-        # Once the last is committed, the page says where it stands, as the report does.
-        assert 'id="standing-now"' in committed and "8.0%" in committed
-        assert '<svg class="chart path"' in committed
+    # The ladder is one decision: one confirmation lists every rung and commits them all.
+    confirm = client.get(f"/boundaries/{ids[1]}/commit").data.decode()
+    assert "Commit this ladder?" in confirm and "Commit 3 boundaries" in confirm
+    assert all(a in confirm for a in ("Brief the board", "Fund research", "Change strategy"))
+    committed = client.post(f"/boundaries/{ids[1]}/commit", follow_redirects=True).data.decode()
+    assert "Committed." in committed and 'id="content-hash"' in committed
+    # Once committed, the page says where the boundary stands, as the report does.
+    assert 'id="standing-now"' in committed and "8.0%" in committed
+    assert '<svg class="chart path"' in committed
+    for bid in ids:
+        page = client.get(f"/boundaries/{bid}").data.decode()
+        assert 'id="content-hash"' in page and 'id="commit-button"' not in page
     report = client.get("/boundaries/report").data.decode()
     # 8% is past 1% under every method; extremizing one 8% forecast gives about 2.6%, so the
     # 5% rung is contested; 20% is not crossed.
     assert report.count('class="verdict crossed"') == 1
     assert report.count('class="verdict contested"') == 1
     assert report.count('class="verdict not_crossed"') == 1
+    # Crossed first, then contested, then not crossed, as the page says.
     assert (
-        report.index("Fund research")
-        < report.index("Brief the board")
+        report.index("Brief the board")
+        < report.index("Fund research")
         < report.index("Change strategy")
     )
     # How robust each verdict is reads at a glance; the figures per method sit behind it.
     robustness = re.findall(r'<strong class="methods-crossed">(\d+ of \d+)</strong>', report)
-    assert robustness == ["5 of 6", "6 of 6", "0 of 6"]
+    assert robustness == ["6 of 6", "5 of 6", "0 of 6"]
     assert "<dt>Extremized (d = 1.5)</dt>" in report
     contested = re.search(r'href="/boundaries/(\d+)">Fund research', report)
     assert contested is not None
