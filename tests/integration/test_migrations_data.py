@@ -385,6 +385,24 @@ def rows_0006() -> Rows:
     }
 
 
+def rows_0008() -> Rows:
+    # A user made at this revision. Its generation stays at the start: a downgrade drops it on
+    # purpose (web logins just end), so a moved one would not come back.
+    return {
+        "users": [
+            {
+                "id": 4,
+                "username": "max",
+                "password_hash": "scrypt:a$b$c",
+                "role": "forecaster",
+                "is_demo": False,
+                "created_at": _at(8),
+                "session_generation": 0,
+            },
+        ],
+    }
+
+
 ROWS_AT: dict[str, Callable[[], Rows]] = {
     "0001": rows_0001,
     "0002": rows_0002,
@@ -392,6 +410,7 @@ ROWS_AT: dict[str, Callable[[], Rows]] = {
     "0004": rows_0004,
     "0005": rows_0005,
     "0006": rows_0006,
+    "0008": rows_0008,
 }
 
 
