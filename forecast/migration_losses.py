@@ -44,9 +44,15 @@ def count(connection: Connection, sql: str) -> int:
     return int(connection.execute(text(sql)).scalar_one() or 0)
 
 
-def phrases(counted: Iterable[tuple[int, str]]) -> list[str]:
-    """Return "N things" for every count above zero."""
-    return [f"{n} {what}" for n, what in counted if n > 0]
+def counted(n: int, singular: str, plural: str | None = None) -> str:
+    """Return "1 thing" or "N things"."""
+    return f"{n} {singular if n == 1 else plural or singular + 's'}"
+
+
+def rows_in(connection: Connection, tables: Iterable[tuple[str, str]]) -> list[str]:
+    """Return "N things" for every (table, thing) whose table holds rows."""
+    found = ((count(connection, f"SELECT count(*) FROM {table}"), noun) for table, noun in tables)
+    return [counted(n, noun) for n, noun in found if n > 0]
 
 
 def downgrade_losses(

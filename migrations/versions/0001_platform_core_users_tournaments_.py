@@ -10,8 +10,10 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 import sqlmodel.sql.sqltypes
 from alembic import op
+from sqlalchemy.engine import Connection
 
 import forecast.models.types
+from forecast.migration_losses import rows_in
 
 
 revision: str = '0001'
@@ -185,3 +187,16 @@ def downgrade() -> None:
 
     op.drop_table('tournaments')
     # ### end Alembic commands ###
+
+
+def data_lost(connection: Connection) -> list[str]:
+    """Say what the downgrade destroys: every account, tournament, question and forecast."""
+    return rows_in(connection, [
+        ('users', 'user'),
+        ('api_tokens', 'API token'),
+        ('tournaments', 'tournament'),
+        ('questions', 'question'),
+        ('forecasts', 'forecast'),
+        ('question_events', 'question event'),
+        ('notifications', 'notification'),
+    ])

@@ -10,8 +10,10 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 import sqlmodel.sql.sqltypes
 from alembic import op
+from sqlalchemy.engine import Connection
 
 import forecast.models.types
+from forecast.migration_losses import count, counted, rows_in
 
 
 revision: str = '0002'
@@ -162,3 +164,39 @@ def downgrade() -> None:
 
     op.drop_table('calibration_sets')
     # ### end Alembic commands ###
+
+
+def data_lost(connection: Connection) -> list[str]:
+    """Say what the downgrade destroys: calibration training and the columns it adds.
+
+    Scores and the aggregate cache go too, but they are rebuilt (`forecast score --all`).
+    """
+    lost = rows_in(connection, [
+        ('calibration_sets', 'calibration set'),
+        ('calibration_items', 'calibration item'),
+        ('calibration_sessions', 'calibration session'),
+        ('calibration_answers', 'calibration answer'),
+    ])
+    for sql, noun, what in [
+        ("SELECT count(*) FROM questions WHERE weight <> 1", 'question', 'the weight of {}'),
+        (
+            "SELECT count(*) FROM questions WHERE resolution_reminded_at IS NOT NULL",
+            'question',
+            'the reminder time of {} (their overdue reminders may be sent again)',
+        ),
+        (
+            "SELECT count(*) FROM tournaments WHERE prize_pool <> 0",
+            'tournament',
+            'the prize pool of {}',
+        ),
+        ("SELECT count(*) FROM users WHERE email IS NOT NULL", 'user', 'the email address of {}'),
+        (
+            "SELECT count(*) FROM users WHERE webhook_url IS NOT NULL OR webhook_secret IS NOT NULL",
+            'user',
+            'the webhook of {}',
+        ),
+    ]:
+        n = count(connection, sql)
+        if n:
+            lost.append(what.format(counted(n, noun)))
+    return lost

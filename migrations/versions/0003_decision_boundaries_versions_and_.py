@@ -10,8 +10,10 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 import sqlmodel.sql.sqltypes
 from alembic import op
+from sqlalchemy.engine import Connection
 
 import forecast.models.types
+from forecast.migration_losses import count, counted
 
 
 revision: str = '0003'
@@ -102,3 +104,20 @@ def downgrade() -> None:
 
     op.drop_table('boundaries')
     # ### end Alembic commands ###
+
+
+def data_lost(connection: Connection) -> list[str]:
+    """Say what the downgrade destroys: every boundary, committed ones included."""
+    boundaries = count(connection, "SELECT count(*) FROM boundaries")
+    if not boundaries:
+        return []
+    committed = count(connection, "SELECT count(*) FROM boundaries WHERE status = 'committed'")
+    versions = count(connection, "SELECT count(*) FROM boundary_versions")
+    events = count(connection, "SELECT count(*) FROM boundary_events")
+    lost = [
+        f"{counted(boundaries, 'boundary', 'boundaries')} ({committed} committed) "
+        f"and their {counted(versions, 'version')}"
+    ]
+    if events:
+        lost.append(counted(events, 'boundary crossing event'))
+    return lost

@@ -9,6 +9,9 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.engine import Connection
+
+from forecast.migration_losses import count, counted
 
 
 revision: str = '0006'
@@ -28,3 +31,10 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table('api_tokens') as batch_op:
         batch_op.drop_column('hint')
+
+
+def data_lost(connection: Connection) -> list[str]:
+    """Say what the downgrade destroys: token hints, which an upgrade cannot recompute."""
+    # Only a secret's SHA-256 is stored, so its last characters are gone with the column.
+    hinted = count(connection, "SELECT count(*) FROM api_tokens WHERE hint <> ''")
+    return [f"the hint of {counted(hinted, 'API token')}"] if hinted else []

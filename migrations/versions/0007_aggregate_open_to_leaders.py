@@ -9,6 +9,9 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.engine import Connection
+
+from forecast.migration_losses import count, counted
 
 
 revision: str = '0007'
@@ -30,3 +33,13 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table('questions') as batch_op:
         batch_op.drop_column('aggregate_open_to_leaders')
+
+
+def data_lost(connection: Connection) -> list[str]:
+    """Say what the downgrade destroys: the setting of questions open to leaders."""
+    opened = count(
+        connection, "SELECT count(*) FROM questions WHERE aggregate_open_to_leaders = true"
+    )
+    if not opened:
+        return []
+    return [f"the aggregate-open-to-leaders setting of {counted(opened, 'question')}"]

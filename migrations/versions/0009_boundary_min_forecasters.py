@@ -9,6 +9,9 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.engine import Connection
+
+from forecast.migration_losses import count, counted
 
 
 revision: str = '0009'
@@ -28,3 +31,11 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table('boundaries') as batch_op:
         batch_op.drop_column('min_forecasters')
+
+
+def data_lost(connection: Connection) -> list[str]:
+    """Say what the downgrade destroys: boundaries' minimum numbers of forecasters."""
+    changed = count(connection, "SELECT count(*) FROM boundaries WHERE min_forecasters <> 1")
+    if not changed:
+        return []
+    return [f"the minimum number of forecasters of {counted(changed, 'boundary', 'boundaries')}"]
