@@ -26,6 +26,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    # Only logins depend on it: every web login ends, no other data is lost.
+    # Only web logins depend on it: they all end, no other data is lost. Going up again starts
+    # every user at 0, which a cookie ended before the round trip may name: to be sure none
+    # comes back, change FORECAST_SECRET_KEY (every cookie ends).
     with op.batch_alter_table('users') as batch_op:
         batch_op.drop_column('session_generation')
