@@ -1,10 +1,11 @@
 """Import an interchange file: validate everything first, then write it in one transaction.
 
 Records are matched by key (username, tournament slug, question key; a forecast by question,
-user and time), so importing the same file twice changes nothing. Every record is checked with
-the rules the API uses; the first bad one aborts the import with a message naming it and
-nothing is written. Forecasts are validated and linked in bulk with numpy (a million rows
-take seconds), then inserted in batches.
+user and time), so importing the same file twice changes nothing; a matched user, tournament
+or question whose fields differ from the stored ones is not applied, and the report says which.
+Every record is checked with the rules the API uses; the first bad one aborts the import with a
+message naming it and nothing is written. Forecasts are validated and linked in bulk with numpy
+(a million rows take seconds), then inserted in batches.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from forecast.errors import ValidationFailed
 from forecast.models import Forecast, Question, QuestionStatus, QuestionType, Tournament, User
 from forecast.services.accounts import parse_role, validate_username
 from forecast.services.export import FORMAT
+from forecast.services.import_differences import Matched, unapplied
 from forecast.services.question_input import QuestionDraft, parse_question, scale_of_range
 from forecast.services.questions import scheduled_status
 from forecast.services.resolution_input import Resolution, parse_resolution
@@ -49,18 +51,19 @@ class ImportError_(ValidationFailed):
 
 @dataclass
 class ImportReport:
-    """What an import created and what it found already present."""
+    """What an import created, what it found already present, and what it did not apply."""
 
     created: dict[str, int] = field(default_factory=dict)
     existing: dict[str, int] = field(default_factory=dict)
+    kept: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        """Describe the import in one line."""
+        """Describe the import in one line, then each stored value kept over the file's."""
         parts = [
             f"{self.created.get(k, 0)} {k} created, {self.existing.get(k, 0)} already present"
             for k in ("users", "tournaments", "questions", "forecasts")
         ]
-        return "; ".join(parts)
+        return "\n".join(["; ".join(parts), *self.kept])
 
 
 def _bad(where: str, message: str) -> ImportError_:
@@ -92,6 +95,7 @@ class _Plan:
     users: list[tuple[str, str]] = field(default_factory=list)
     tournaments: list[dict[str, str]] = field(default_factory=list)
     questions: list[tuple[QuestionDraft, Resolution | None]] = field(default_factory=list)
+    matched: Matched = field(default_factory=Matched)  # records whose key is stored already
 
 
 def _plan_entities(session: Session, document: Mapping[str, Any], report: ImportReport) -> _Plan:
@@ -112,6 +116,7 @@ def _plan_entities(session: Session, document: Mapping[str, Any], report: Import
         seen.add(name)
         if name in known_users:
             report.existing["users"] = report.existing.get("users", 0) + 1
+            plan.matched.users.append((name, record, role))
         else:
             plan.users.append((name, role))
     known_slugs = set(session.exec(select(col(Tournament.slug))).all())
@@ -128,16 +133,12 @@ def _plan_entities(session: Session, document: Mapping[str, Any], report: Import
         if slug in seen:
             raise _bad(where, f"slug {slug!r} appears twice")
         seen.add(slug)
+        parsed = {"title": title.strip(), "description": str(record.get("description") or "")}
         if slug in known_slugs:
             report.existing["tournaments"] = report.existing.get("tournaments", 0) + 1
+            plan.matched.tournaments.append((slug, record, parsed))
         else:
-            plan.tournaments.append(
-                {
-                    "slug": slug,
-                    "title": title.strip(),
-                    "description": str(record.get("description") or ""),
-                }
-            )
+            plan.tournaments.append({"slug": slug, **parsed})
     all_slugs = known_slugs | seen
     known_keys = set(session.exec(select(col(Question.key))).all())
     seen = set()
@@ -161,6 +162,7 @@ def _plan_entities(session: Session, document: Mapping[str, Any], report: Import
         resolution = _parse_resolution(record.get("resolution"), draft, where)
         if draft.key in known_keys:
             report.existing["questions"] = report.existing.get("questions", 0) + 1
+            plan.matched.questions.append((record, draft, resolution))
         else:
             plan.questions.append((draft, resolution))
     return plan
@@ -258,11 +260,17 @@ def _parse_forecasts(
                 raise _bad(f"forecasts[{i}]", "a withdrawal carries no probability or cdf")
             withdraw[i] = True
         elif info.type == binary:
+            if record.get("cdf") is not None:
+                raise _bad(f"forecasts[{i}]", "a binary forecast takes a probability, not a cdf")
             p = record.get("probability")
             if isinstance(p, bool) or not isinstance(p, int | float):
                 raise _bad(f"forecasts[{i}]", "a binary forecast needs a numeric probability")
             probability[i] = p
         else:
+            if record.get("probability") is not None:
+                raise _bad(
+                    f"forecasts[{i}]", f"a {info.type} forecast takes a cdf, not a probability"
+                )
             c = record.get("cdf")
             if not isinstance(c, list) or len(c) != CDF_POINTS:
                 raise _bad(
@@ -385,6 +393,7 @@ def _import(
     now: datetime,
 ) -> None:
     plan = _plan_entities(session, document, report)
+    report.kept = unapplied(session, plan.matched)
     infos = _question_infos(session, plan)
     usernames = [name for (name,) in session.execute(sa_select(col(User.username))).all()]
     usernames += [name for name, _ in plan.users]

@@ -176,6 +176,40 @@ def test_importing_twice_changes_nothing(any_app: Flask) -> None:
     report = run_import(any_app, document())
     assert report.created == {"users": 0, "tournaments": 0, "questions": 0, "forecasts": 0}
     assert report.existing["forecasts"] == 4
+    assert report.kept == []
+    assert run_export(any_app) == before
+
+
+def test_importing_the_export_back_reports_nothing_kept(any_app: Flask) -> None:
+    run_import(any_app, document())
+    exported = run_export(any_app)
+    report = run_import(any_app, orjson.loads(exported))
+    assert report.kept == [] and run_export(any_app) == exported
+
+
+def test_a_reused_key_with_changed_fields_keeps_the_stored_ones_and_says_so(
+    any_app: Flask,
+) -> None:
+    run_import(any_app, document())
+    before = run_export(any_app)
+    doc = document()
+    doc["users"][0]["role"] = "organizer"
+    doc["tournaments"][0]["title"] = "AI to 2035"
+    doc["questions"][0].update(title="Compute, again?", close_time="2029-06-30T00:00:00Z")
+    resolved = "2030-01-01T00:00:00Z"
+    doc["questions"][1]["resolution"] = {"date": resolved, "resolved_at": resolved}
+    doc["questions"][2]["range"]["max"] = 1e31
+    del doc["questions"][2]["description"]  # left out: not compared, not reported
+    report = run_import(any_app, doc)
+    assert report.kept == [
+        "user alice: role differs from the stored one; kept the stored role",
+        "tournament ai-2030: title differs from the stored one; kept the stored title",
+        "question compute-2030: title differs from the stored one; kept the stored title",
+        "question compute-2030: close_time differs from the stored one; kept the stored close_time",
+        "question when-agi: resolution differs from the stored one; kept the stored resolution",
+        "question flops: range differs from the stored one; kept the stored range",
+    ]
+    assert report.summary().splitlines()[1:] == report.kept
     assert run_export(any_app) == before
 
 
@@ -231,6 +265,14 @@ BAD_RECORDS = [
         "outside",
     ),
     (lambda d: d["forecasts"][1]["cdf"].reverse(), "forecasts[1]"),
+    (
+        lambda d: d["forecasts"][0].update(cdf=CDF),
+        "forecasts[0]: a binary forecast takes a probability, not a cdf",
+    ),
+    (
+        lambda d: d["forecasts"][1].update(probability=0.5),
+        "forecasts[1]: a date forecast takes a cdf, not a probability",
+    ),
     (lambda d: d["questions"][0].update(close_time="2025-01-01T00:00:00Z"), "questions[0]"),
     (lambda d: d["users"].append({"username": "x", "role": "forecaster"}), "users[2]"),
     (lambda d: d["users"][0].update(role="king"), "users[0]"),

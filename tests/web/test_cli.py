@@ -65,6 +65,36 @@ def test_a_malformed_import_file_exits_1_naming_the_problem(
     assert exported["users"] == [] and exported["questions"] == []
 
 
+def test_a_cdf_beside_a_binary_probability_is_refused_by_name(
+    runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    doc = document()
+    doc["forecasts"][0]["cdf"] = doc["forecasts"][1]["cdf"]
+    path = tmp_path / "both.json"
+    path.write_text(json.dumps(doc))
+    result = runner.invoke(args=["import", str(path)])
+    assert result.exit_code == 1 and "nothing was imported" in result.output
+    assert "forecasts[0]: a binary forecast takes a probability, not a cdf" in result.output
+    exported = json.loads(runner.invoke(args=["export", "all"]).output)
+    assert exported["users"] == [] and exported["forecasts"] == []
+
+
+def test_the_import_summary_lists_the_stored_values_it_kept(
+    runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    path = tmp_path / "in.json"
+    path.write_text(json.dumps(document()))
+    assert runner.invoke(args=["import", str(path)]).exit_code == 0
+    doc = document()
+    doc["questions"][0]["title"] = "Compute by 2030, restated?"
+    path.write_text(json.dumps(doc))
+    result = runner.invoke(args=["import", str(path)])
+    assert result.exit_code == 0
+    assert result.output.splitlines()[1:] == [
+        "question compute-2030: title differs from the stored one; kept the stored title"
+    ]
+
+
 def test_a_missing_import_file_is_a_clear_error(runner: FlaskCliRunner) -> None:
     result = runner.invoke(args=["import", "/nonexistent/file.json"])
     assert result.exit_code == 1 and "cannot read" in result.output
