@@ -21,6 +21,7 @@ from sqlalchemy import Engine, MetaData, create_engine, inspect, select, update
 
 from forecast.db import get_engine
 from forecast.migrate import alembic_config
+from forecast.migration_losses import counted
 from tests.conftest import build_app
 from tests.integration.test_migrations_data import (
     ROWS_AT,
@@ -127,6 +128,11 @@ def _lost(before: Snapshot, after: Snapshot) -> set[str]:
     return lost
 
 
+def _hints(snapshot: Snapshot) -> str:
+    hinted = sum(bool(token["hint"]) for token in snapshot["api_tokens"])
+    return f"the hint of {counted(hinted, 'API token')}"
+
+
 def _current(engine: Engine) -> str | None:
     with engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
@@ -172,9 +178,17 @@ def test_downgrade_base_is_refused_without_force_on_a_database_with_data(
     before = _snapshot(engine)
     tried = _downgrade(url_app, "base")
     assert tried.exit_code == 1
-    assert "past 0001: 3 users; 2 API tokens; 1 tournament; 2 questions; 3 forecasts" in (
-        tried.output
+    expected = "; ".join(
+        counted(len(before[table]), noun)
+        for table, noun in [
+            ("users", "user"),
+            ("api_tokens", "API token"),
+            ("tournaments", "tournament"),
+            ("questions", "question"),
+            ("forecasts", "forecast"),
+        ]
     )
+    assert f"past 0001: {expected}; " in tried.output
     assert _current(engine) == revisions()[-1] and _snapshot(engine) == before
     assert _downgrade(url_app, "base", "--force").exit_code == 0
     assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
@@ -193,18 +207,25 @@ def test_the_refusal_sums_what_every_revision_passed_destroys(
     url: str, engine: Engine, url_app: Flask
 ) -> None:
     _fill(engine, url, revisions()[-1])
+    before = _snapshot(engine)
     tried = _downgrade(url_app, "0002")
     assert tried.exit_code == 1
     lines = tried.output.splitlines()
     assert lines[0] == (
         "error: downgrading to 0002 destroys data that upgrading cannot bring back:"
     )
-    assert "  past 0006: the hint of 1 API token" in lines
+    assert f"  past 0006: {_hints(before)}" in lines
+    boundaries = before["boundaries"]
+    committed = sum(b["status"] == "committed" for b in boundaries)
     assert (
-        "  past 0003: 1 boundary (1 committed) and their 2 versions; 1 boundary crossing event"
-        in lines
-    )
-    assert "  past 0007: the aggregate-open-to-leaders setting of 1 question" in lines
+        f"  past 0003: {counted(len(boundaries), 'boundary', 'boundaries')} ({committed} "
+        f"committed) and their {counted(len(before['boundary_versions']), 'version')}; "
+        f"{counted(len(before['boundary_events']), 'boundary crossing event')}"
+    ) in lines
+    opened = sum(bool(q["aggregate_open_to_leaders"]) for q in before["questions"])
+    assert (
+        f"  past 0007: the aggregate-open-to-leaders setting of {counted(opened, 'question')}"
+    ) in lines
     assert not any(line.startswith("  past 0002") for line in lines)
     assert lines[-1] == "nothing was changed; pass --force to proceed"
 
@@ -215,7 +236,7 @@ def test_a_relative_downgrade_checks_the_revisions_it_passes(
     _fill(engine, url, revisions()[-1])
     steps = revisions()
     tried = _downgrade(url_app, "--", f"-{len(steps) - steps.index('0006')}")
-    assert tried.exit_code == 1 and "past 0006: the hint of 1 API token" in tried.output
+    assert tried.exit_code == 1 and f"past 0006: {_hints(_snapshot(engine))}" in tried.output
     assert _current(engine) == steps[-1]
 
 
