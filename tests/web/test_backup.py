@@ -144,6 +144,8 @@ def test_a_good_backup_is_restored_and_running_servers_are_told(
     assert result.exit_code == 0, result.output
     assert f"(migration {head_revision()})" in result.output
     assert _usernames(app) == ["alice"]
+    with closing(sqlite3.connect(_database(app))) as connection:
+        assert connection.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
     assert counter.read() == before + 2
     counter.close()
     assert not [p for p in tmp_path.iterdir() if ".restoring-" in p.name]
@@ -152,7 +154,7 @@ def test_a_good_backup_is_restored_and_running_servers_are_told(
 def test_a_backup_at_an_older_revision_is_upgraded_after_restoring(
     app: Flask, runner: FlaskCliRunner, tmp_path: Path
 ) -> None:
-    older_revision = known_revisions()[-2]
+    older_revision = known_revisions()[0]
     older = tmp_path / "older.db"
     command.upgrade(alembic_config(f"sqlite:///{older}"), older_revision)
     with closing(sqlite3.connect(older)) as connection:
