@@ -80,7 +80,10 @@ def test_an_admin_revokes_a_users_tokens_after_confirming(live_app: Any, page: A
 
     answer(accept=False)
     cell.locator("button", has_text="Revoke all").click()
-    assert questions == ["Revoke every API token of alice? Their scripts stop working at once."]
+    assert questions == [
+        "Revoke every API token of alice and log them out everywhere?"
+        " Their scripts stop working at once."
+    ]
     assert cell.inner_text().startswith("2 live")
     assert all(_api_status(base, s) == 200 for s in secrets)
 
