@@ -403,6 +403,25 @@ def rows_0008() -> Rows:
     }
 
 
+def rows_0007() -> Rows:
+    # A question made at this revision whose hidden community prediction leaders may see.
+    question = {**rows_0001()["questions"][0], "id": 3, "key": "open-to-leaders"}
+    question.update(status="open", resolution_outcome=None, resolved_at=None)
+    return {"questions": [{**question, "aggregate_open_to_leaders": True}]}
+
+
+def rows_0009() -> Rows:
+    # A draft made at this revision that changes state only with three forecasters or more.
+    boundary = {**rows_0003()["boundaries"][0], "id": 2, "key": "three-or-more"}
+    boundary.update(status="draft", current_version=1, last_state=None, last_probability=None)
+    version = {**rows_0003()["boundary_versions"][0], "id": 3, "boundary_id": 2}
+    version.update(content_hash=None, committed_at=None)
+    return {
+        "boundaries": [{**boundary, "min_forecasters": 3, "last_evaluated_at": None}],
+        "boundary_versions": [version],
+    }
+
+
 ROWS_AT: dict[str, Callable[[], Rows]] = {
     "0001": rows_0001,
     "0002": rows_0002,
@@ -410,7 +429,9 @@ ROWS_AT: dict[str, Callable[[], Rows]] = {
     "0004": rows_0004,
     "0005": rows_0005,
     "0006": rows_0006,
+    "0007": rows_0007,
     "0008": rows_0008,
+    "0009": rows_0009,
 }
 
 
