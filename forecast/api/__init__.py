@@ -12,6 +12,7 @@ from forecast.api import (
     boundaries,
     calibration,
     forecasts,
+    notifications,
     questions,
     records,
     resolutions,
@@ -29,6 +30,7 @@ BLUEPRINTS = (
     records.bp,
     calibration.bp,
     tournaments.bp,
+    notifications.bp,
 )
 
 

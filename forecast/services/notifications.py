@@ -1,14 +1,20 @@
-"""In-app notifications (the caller commits)."""
+"""In-app notifications: queued by the services that act (they commit), read by their owner."""
 
 from __future__ import annotations
 
-from sqlalchemy import func, update
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import CursorResult, func, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from forecast.clock import utcnow
 from forecast.db import begin_write
 from forecast.models import Notification, Role, User
+from forecast.services.paging import Page, check_page
+
+MAX_PER_PAGE = 1000
 
 
 def notify(
@@ -43,24 +49,35 @@ def unread_count(*, session: Session, user: User) -> int:
     )
 
 
-def recent(*, session: Session, user: User, limit: int = 50) -> list[Notification]:
-    """Return the user's latest notifications, newest first."""
-    return list(
-        session.exec(
-            select(Notification)
-            .where(col(Notification.user_id) == user.id)
-            .order_by(col(Notification.created_at).desc(), col(Notification.id).desc())
-            .limit(limit)
-        )
-    )
+def list_notifications(
+    *, session: Session, user: User, page: int = 1, per_page: int = 20
+) -> Page[Notification]:
+    """Return one page of the user's own notifications, newest first."""
+    check_page(page, per_page, MAX_PER_PAGE)
+    mine = col(Notification.user_id) == user.id
+    total = session.execute(
+        sa_select(func.count()).select_from(Notification).where(mine)
+    ).scalar_one()
+    rows = session.exec(
+        select(Notification)
+        .where(mine)
+        .order_by(col(Notification.created_at).desc(), col(Notification.id).desc())
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    ).all()
+    return Page(items=list(rows), page=page, per_page=per_page, total=int(total))
 
 
-def mark_all_read(*, session: Session, user: User) -> None:
-    """Mark every notification of the user as read."""
+def mark_read(*, session: Session, user: User, ids: Sequence[int] | None = None) -> int:
+    """Mark the user's unread notifications read (only those of ids, when given); count them."""
+    conditions = [col(Notification.user_id) == user.id, col(Notification.read_at).is_(None)]
+    if ids is not None:
+        if not ids:
+            return 0
+        conditions.append(col(Notification.id).in_(list(ids)))
     begin_write(session)
-    session.execute(
-        update(Notification)
-        .where(col(Notification.user_id) == user.id, col(Notification.read_at).is_(None))
-        .values(read_at=utcnow())
+    done: CursorResult[Any] = session.execute(  # type: ignore[assignment]
+        update(Notification).where(*conditions).values(read_at=utcnow())
     )
     session.commit()
+    return int(done.rowcount)

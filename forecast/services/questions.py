@@ -163,7 +163,7 @@ def create_question(
             session,
             Role.ORGANIZER,
             kind="question_proposed",
-            message=f"{actor.username} proposed a question: {question.title}",
+            message=f"{actor.username} proposed a question: “{question.title}”",
             link=f"/questions/{question.id}",
         )
     session.commit()
@@ -214,13 +214,13 @@ def review_question(
                 "the question's close time has passed; edit it first", "close_time"
             )
         question.status = scheduled_status(question, now).value
-        message = f"Your question was approved: {question.title}"
+        message = f"Your question “{question.title}” was approved."
     elif decision == "return":
         question.status = QuestionStatus.RETURNED.value
-        message = f"Your question was sent back for changes: {comment}"
+        message = f"Your question “{question.title}” was sent back for changes: {comment}"
     else:
         question.status = QuestionStatus.REJECTED.value
-        message = f"Your question was rejected: {comment}"
+        message = f"Your question “{question.title}” was rejected: {comment}"
     question.review_comment = comment
     session.add(question)
     log_event(

@@ -61,7 +61,7 @@ def remind(
             Role.ORGANIZER,
             kind="resolution_overdue",
             message=f"Past its resolve-by date ({question.resolve_time:%Y-%m-%d}) and "
-            f"unresolved: {question.title}",
+            f"unresolved: “{question.title}”",
             link=f"/questions/{question.id}",
         )
         question.resolution_reminded_at = now

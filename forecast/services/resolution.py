@@ -183,7 +183,7 @@ def _tell_forecasters(session: Session, question: Question, resolution: Resoluti
             session,
             user_id,
             kind="question_resolved",
-            message=f"A question you forecast {what}: {question.title}",
+            message=f"A question you forecast {what}: “{question.title}”",
             link=f"/questions/{question.id}",
         )
 

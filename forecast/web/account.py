@@ -1,4 +1,4 @@
-"""The user's own account: API tokens and notifications."""
+"""The user's own account: API tokens."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from werkzeug.wrappers import Response
 
 from forecast.db import get_session
 from forecast.errors import DomainError
-from forecast.services import notifications, tokens
+from forecast.services import tokens
 from forecast.web.common import flash_error, login_required, me
 
 bp = Blueprint("account", __name__, url_prefix="/account")
@@ -16,7 +16,7 @@ bp = Blueprint("account", __name__, url_prefix="/account")
 @bp.route("")
 @login_required
 def index() -> str:
-    """Show notifications and the user's API tokens."""
+    """Show the user's API tokens."""
     return _account_page()
 
 
@@ -24,7 +24,6 @@ def _account_page(new_token: str | None = None) -> str:
     session = get_session()
     return render_template(
         "account/index.html",
-        notifications=notifications.recent(session=session, user=me()),
         tokens=tokens.list_tokens(session=session, user=me()),
         new_token=new_token,
     )
@@ -60,13 +59,4 @@ def revoke_all_tokens() -> Response:
     """Revoke every live token of the user."""
     count = tokens.revoke_tokens(session=get_session(), user=me())
     flash(f"Revoked {count} token{'' if count == 1 else 's'}.", "success")
-    return redirect(url_for("account.index"))
-
-
-@bp.route("/notifications/read", methods=["POST"])
-@login_required
-def mark_read() -> Response:
-    """Mark every notification as read."""
-    notifications.mark_all_read(session=get_session(), user=me())
-    flash("All notifications marked as read.", "info")
     return redirect(url_for("account.index"))

@@ -1,4 +1,4 @@
-"""Every write endpoint of the API, tried by every role: the exact status each gets."""
+"""Every write endpoint of the API, and the private reads, tried by every role: the status."""
 
 from __future__ import annotations
 
@@ -84,6 +84,14 @@ CASES: dict[str, tuple[Callable[[Api, dict[str, Any], str], Any], dict[str, int]
         lambda api, w, role: api.delete("/tokens"),
         {"anonymous": 401, "forecaster": 200, "organizer": 200, "leader": 200, "admin": 200},
     ),
+    "list one's notifications": (
+        lambda api, w, role: api.get("/me/notifications"),
+        {"anonymous": 401, "forecaster": 200, "organizer": 200, "leader": 200, "admin": 200},
+    ),
+    "mark one's notifications read": (
+        lambda api, w, role: api.post("/me/notifications/read"),
+        {"anonymous": 401, "forecaster": 200, "organizer": 200, "leader": 200, "admin": 200},
+    ),
     "create a tournament": (
         lambda api, w, role: api.post("/tournaments", json={"slug": f"t-{role}", "title": "T"}),
         {"anonymous": 401, "forecaster": 403, "organizer": 201, "leader": 403, "admin": 201},
@@ -114,3 +122,22 @@ def test_a_forecaster_never_sees_another_users_pending_proposal(app: Flask) -> N
     assert api.get(f"/questions/{world['pending']}").status_code == 404
     listed = api.get("/questions?per_page=100").get_json()["items"]
     assert world["pending"] not in [q["id"] for q in listed]
+
+
+def test_each_user_reads_only_their_own_notifications(app: Flask) -> None:
+    world = _setup(app, app.test_client())
+    # The proposal of the setup told every organizer and admin: each sees only their copy.
+    for role in ROLES[1:]:
+        listed = world["api"][role].get("/me/notifications").get_json()
+        expected = 1 if role in ("organizer", "admin") else 0
+        assert listed["total"] == expected, role
+        assert all("the-forecaster proposed" in n["message"] for n in listed["items"])
+    ids = {
+        role: [n["id"] for n in world["api"][role].get("/me/notifications").get_json()["items"]]
+        for role in ("organizer", "admin")
+    }
+    assert ids["organizer"] != ids["admin"]
+    # Marking read touches only the caller's own.
+    assert world["api"]["organizer"].post("/me/notifications/read").get_json() == {"marked": 1}
+    admin_items = world["api"]["admin"].get("/me/notifications").get_json()["items"]
+    assert admin_items[0]["read_at"] is None

@@ -25,8 +25,9 @@ from forecast.db import session_scope
 from forecast.models import Question, Role, User
 from forecast.services import boundaries as boundary_service
 from forecast.services import calibration as training
-from forecast.services.accounts import create_user
+from forecast.services.accounts import create_user, set_password
 from forecast.services.forecasts import submit_forecast, withdraw_forecast
+from forecast.services.notifications import notify
 from forecast.services.questions import create_question, review_question
 from forecast.services.resolution import resolve
 from forecast.services.tokens import token_owner
@@ -181,7 +182,7 @@ def withdraw(world: WebWorld) -> Request:
             submit_forecast(
                 session=session, actor=world.me, question_id=question.id, probability=0.4
             )
-    return f"/questions/{question.id}/withdraw", {}
+    return f"/questions/{question.id}/withdraw", {"confirmed": "yes"}
 
 
 def unresolve(world: WebWorld) -> Request:
@@ -329,7 +330,7 @@ CASES: dict[str, Case] = {
         allowed(*LOGGED_IN),
     ),
     "mark notifications read": Case(
-        "account.mark_read", lambda w: ("/account/notifications/read", {}), allowed(*LOGGED_IN)
+        "notifications.mark_all_read", lambda w: ("/notifications/read", {}), allowed(*LOGGED_IN)
     ),
     # The account forms themselves: open to everyone, logged in or not.
     "log in": Case("auth.login", login_as_someone, EVERYONE),
@@ -558,3 +559,19 @@ def test_a_leaders_private_boundaries_are_invisible_to_other_leaders(app: Flask)
     # Lea sees all four of her own.
     lea_api = Api(app.test_client(), make_token(app, _user(app, "lea")))
     assert sorted(b["id"] for b in lea_api.get("/boundaries").get_json()) == sorted(ids.values())
+
+
+def test_the_notifications_page_shows_each_user_only_their_own(app: Flask) -> None:
+    world = WebWorld(app, "forecaster")
+    with app.app_context(), session_scope() as session:
+        for role, user in world.users.items():
+            notify(session, user.id, kind="question_reject", message=f"For the {role} only")  # type: ignore[arg-type]
+            if role != "forecaster":
+                set_password(session=session, user=user, password=PASSWORD)
+        session.commit()
+    anonymous = app.test_client().get("/notifications")
+    assert anonymous.status_code == 302 and anonymous.headers["Location"].startswith("/login")
+    for role in LOGGED_IN:
+        page = _login(app, f"the-{role}").get("/notifications").data.decode()
+        shown = [r for r in LOGGED_IN if f"For the {r} only" in page]
+        assert shown == [role], role
