@@ -76,10 +76,8 @@ def revoke_tokens(username: str) -> Response:
         flash_error(exc)
     else:
         plural = "" if count == 1 else "s"
-        flash(
-            f"Revoked {count} API token{plural} of {username}. They are logged out everywhere.",
-            "success",
-        )
+        revoked = f"Revoked {count} API token{plural} of {username}. " if count else ""
+        flash(f"{revoked}{username} is logged out everywhere.", "success")
     return redirect(_back_to_list())
 
 
