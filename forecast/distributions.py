@@ -84,12 +84,16 @@ _BATCH_ROWS = 1 << 16
 
 
 class DistributionError(ValueError):
-    """A forecast that breaks the rules; carries a user-facing message and the offending field."""
+    """A forecast that breaks the rules; carries a user-facing message and the offending field.
 
-    def __init__(self, message: str, field: str | None = None) -> None:
+    index: the place of the quantile pair at fault in the list as given, where one is.
+    """
+
+    def __init__(self, message: str, field: str | None = None, index: int | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
+        self.index = index
 
 
 def _fmt(value: float) -> str:
@@ -268,8 +272,8 @@ def cdf_errors(
 def _quantile_knots(
     quantiles: Sequence[tuple[float, float]] | Sequence[Sequence[float]], scale: Scale
 ) -> tuple[FloatArray, FloatArray]:
-    def bad(message: str) -> DistributionError:
-        return DistributionError(message, "quantiles")
+    def bad(message: str, index: int | None = None) -> DistributionError:
+        return DistributionError(message, "quantiles", index)
 
     try:
         pairs = np.array(quantiles, dtype=np.float64)
@@ -279,36 +283,41 @@ def _quantile_knots(
         raise bad("quantiles must be a list of [probability, value] pairs")
     if len(pairs) < 3:
         raise bad(f"at least 3 quantiles are needed, got {len(pairs)}")
-    if not np.isfinite(pairs).all():
-        raise bad("quantiles must be finite numbers")
+    k = _first(~np.all(np.isfinite(pairs), axis=1))
+    if k is not None:
+        raise bad("quantiles must be finite numbers", k)
     probs, values = pairs[:, 0], pairs[:, 1]
     k = _first((probs <= 0.0) | (probs >= 1.0))
     if k is not None:
-        raise bad(f"quantile probability {_fmt(probs[k])} must be strictly between 0 and 1")
+        raise bad(f"quantile probability {_fmt(probs[k])} must be strictly between 0 and 1", k)
     for name, seq in (("probabilities", probs), ("values", values)):
         k = _first(np.diff(seq) <= 0.0)
         if k is not None:
             raise bad(
                 f"quantile {name} must be strictly increasing, "
-                f"but {_fmt(seq[k])} is followed by {_fmt(seq[k + 1])}"
+                f"but {_fmt(seq[k])} is followed by {_fmt(seq[k + 1])}",
+                k + 1,
             )
     if not scale.open_lower and values[0] < scale.min:
         raise bad(
-            f"quantile value {_fmt(values[0])} is below the closed lower bound {_fmt(scale.min)}"
+            f"quantile value {_fmt(values[0])} is below the closed lower bound {_fmt(scale.min)}",
+            0,
         )
     if not scale.open_upper and values[-1] > scale.max:
         raise bad(
-            f"quantile value {_fmt(values[-1])} is above the closed upper bound {_fmt(scale.max)}"
+            f"quantile value {_fmt(values[-1])} is above the closed upper bound {_fmt(scale.max)}",
+            len(values) - 1,
         )
     u = scale.to_u(values)
     k = _first(~(np.abs(u) <= _MAX_KNOT_DISTANCE))
     if k is not None:
-        raise bad(f"quantile value {_fmt(values[k])} is too far outside the question's range")
+        raise bad(f"quantile value {_fmt(values[k])} is too far outside the question's range", k)
     k = _first(np.diff(u) < _MIN_KNOT_GAP)
     if k is not None:
         raise bad(
             f"quantile values {_fmt(values[k])} and {_fmt(values[k + 1])} are too close "
-            "together to tell apart on this question's scale"
+            "together to tell apart on this question's scale",
+            k + 1,
         )
     return probs, u
 

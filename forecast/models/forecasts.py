@@ -39,5 +39,8 @@ class Forecast(SQLModel, table=True):
     probability: float | None = Field(default=None, sa_column=Column(Float, nullable=True))
     cdf: np.ndarray | None = Field(default=None, sa_column=Column(FloatArray, nullable=True))
     rationale: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    # The percentiles as the forecaster typed them, JSON [[level, value], ...] (dates as ISO):
+    # shown back as typed. The CDF is the forecast; rows from before 0010 hold none.
+    quantiles: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
     model_config = {"arbitrary_types_allowed": True}

@@ -24,6 +24,7 @@ from forecast.distributions import (
 from forecast.driver_sql import DriverConnection, DriverStatement, driver_read, driver_write
 from forecast.errors import Conflict, NotFound, ValidationFailed
 from forecast.models import SCHEDULED_STATUSES, Forecast, Question, QuestionType, User
+from forecast.percentiles import stored_text
 from forecast.services.permissions import require_user
 from forecast.services.question_input import question_scale
 
@@ -34,10 +35,22 @@ _ATTEMPTS = 3
 
 @dataclass(frozen=True)
 class ForecastValue:
-    """A validated forecast value: a probability or a CDF, never both."""
+    """A validated forecast value: a probability or a CDF, never both.
+
+    quantiles: the pairs a CDF was made from, as stored (see forecast.percentiles).
+    """
 
     probability: float | None = None
     cdf: np.ndarray | None = None
+    quantiles: str | None = None
+
+
+class QuantileFailed(ValidationFailed):
+    """A quantile pair breaks a rule; index is its place in the list as given."""
+
+    def __init__(self, message: str, index: int) -> None:
+        super().__init__(message, "quantiles")
+        self.index = index
 
 
 def _number(value: Any, field: str) -> float:
@@ -95,14 +108,20 @@ def parse_value(
                 "quantiles must be a list of [probability, value] pairs", "quantiles"
             )
         pairs = []
-        for pair in quantiles:
+        for index, pair in enumerate(quantiles):
             if not isinstance(pair, Sequence) or isinstance(pair, str) or len(pair) != 2:
-                raise ValidationFailed(
-                    "each quantile must be a [probability, value] pair", "quantiles"
-                )
-            pairs.append((_number(pair[0], "quantiles"), _quantile_value(pair[1], question.type)))
-        return ForecastValue(cdf=cdf_from_quantiles(pairs, scale))
+                raise QuantileFailed("each quantile must be a [probability, value] pair", index)
+            try:
+                level = _number(pair[0], "quantiles")
+                pairs.append((level, _quantile_value(pair[1], question.type)))
+            except ValidationFailed as exc:
+                raise QuantileFailed(exc.message, index) from None
+        cdf = cdf_from_quantiles(pairs, scale)
+        typed = stored_text(pairs, is_date=question.type == QuestionType.DATE.value)
+        return ForecastValue(cdf=cdf, quantiles=typed)
     except DistributionError as exc:
+        if exc.index is not None:
+            raise QuantileFailed(exc.message, exc.index) from None
         raise ValidationFailed(exc.message, exc.field or given[0]) from None
 
 
@@ -204,16 +223,14 @@ _CLOSE_STANDING = DriverStatement(
 _CLOSE = DriverStatement(
     update(_F).where(_F.c.id == bindparam("forecast_id")).values(end_time=bindparam("end"))
 )
+_INSERTED = ("question_id", "user_id", "start_time", "probability", "cdf", "rationale")
 _INSERT = DriverStatement(
+    insert(_F).values({name: bindparam(name) for name in _INSERTED}).returning(_F.c.id)
+)
+# Quantiles also keep the pairs as typed; a probability's insert binds nothing more.
+_INSERT_TYPED = DriverStatement(
     insert(_F)
-    .values(
-        question_id=bindparam("question_id"),
-        user_id=bindparam("user_id"),
-        start_time=bindparam("start_time"),
-        probability=bindparam("probability"),
-        cdf=bindparam("cdf"),
-        rationale=bindparam("rationale"),
-    )
+    .values({name: bindparam(name) for name in (*_INSERTED, "quantiles")})
     .returning(_F.c.id)
 )
 
@@ -310,17 +327,18 @@ def _record(
             # No room left before the close: the close time belongs to the closed side.
             raise Conflict("the question is closed and takes no forecasts", "question")
         _CLOSE.rows(conn, {"forecast_id": closed[0], "end": at})
-    inserted = _INSERT.first(
-        conn,
-        {
-            "question_id": question_id,
-            "user_id": user_id,
-            "start_time": at,
-            "probability": value.probability,
-            "cdf": value.cdf,
-            "rationale": rationale,
-        },
-    )
+    row_values = {
+        "question_id": question_id,
+        "user_id": user_id,
+        "start_time": at,
+        "probability": value.probability,
+        "cdf": value.cdf,
+        "rationale": rationale,
+    }
+    if value.quantiles is None:
+        inserted = _INSERT.first(conn, row_values)
+    else:
+        inserted = _INSERT_TYPED.first(conn, {**row_values, "quantiles": value.quantiles})
     assert inserted is not None
     return ForecastRecord(
         inserted[0],

@@ -89,10 +89,13 @@
   }
 
   // A form with data-confirm asks before it is sent (inline handlers are barred by the CSP).
+  // Its "confirmed" field says it was asked; without script the server asks on a page instead.
   function confirmForms() {
     document.querySelectorAll("form[data-confirm]").forEach(function (form) {
       form.addEventListener("submit", function (event) {
-        if (!window.confirm(form.dataset.confirm)) { event.preventDefault(); }
+        if (!window.confirm(form.dataset.confirm)) { event.preventDefault(); return; }
+        var confirmed = form.querySelector("input[name=confirmed]");
+        if (confirmed) { confirmed.value = "yes"; }
       });
     });
   }

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -12,35 +11,36 @@ from werkzeug.wrappers import Response
 from forecast.auth import web_user
 from forecast.clock import from_epoch
 from forecast.db import get_session
-from forecast.distributions import quantile_of
 from forecast.errors import DomainError, NotFound
 from forecast.models import QuestionEvent, QuestionStatus, Tournament, User
 from forecast.services import forecasts as forecast_service
 from forecast.services import questions as question_service
 from forecast.services.community_now import community_now
 from forecast.services.permissions import is_organizer
-from forecast.services.question_input import question_scale
 from forecast.services.question_lists import list_questions
 from forecast.services.question_views import forecaster_counts
 from forecast.services.resolution_input import OUTCOMES
 from forecast.services.serialize import name_maps
 from forecast.web.common import flash_error, login_required, me
+from forecast.web.forecast_form import (
+    FormState,
+    quantile_pairs,
+    refused,
+    starting_state,
+    to_number,
+    typed_state,
+)
 from forecast.web.my_forecasts import my_forecasts
 from forecast.web.question_aggregate import panel as aggregate_panel
 from forecast.web.question_form import form_to_input, question_to_form
 
 bp = Blueprint("questions", __name__, url_prefix="/questions")
-QUANTILE_LEVELS = (0.05, 0.25, 0.5, 0.75, 0.95)
 SORT_LABELS = {
     "close": "Closing soonest",
     "newest": "Newest",
     "forecasters": "Most forecasters",
     "title": "Title",
 }
-# Where the starting percentiles sit on the internal axis: linear in their logits, 5th at 0.1.
-STARTING_POSITIONS = tuple(
-    0.5 + 0.4 * math.log(p / (1 - p)) / math.log(0.95 / 0.05) for p in QUANTILE_LEVELS
-)
 
 
 @bp.route("")
@@ -104,6 +104,11 @@ def _load(question_id: int) -> Any:
 @bp.route("/<int:question_id>")
 def detail(question_id: int) -> str:
     """Show a question, its criteria, the forecast editor and the user's history."""
+    return _page(question_id)
+
+
+def _page(question_id: int, form: FormState | None = None) -> str:
+    """Render the question page; form: the forecast form as sent, when it was refused."""
     session = get_session()
     question = _load(question_id)
     user = web_user()
@@ -151,8 +156,8 @@ def detail(question_id: int) -> str:
         proposer=names.get(question.proposer_id or 0),
         events=events,
         scale=scale,
-        levels=QUANTILE_LEVELS,
-        default_quantiles=_default_quantiles(question, standing),
+        form=form or starting_state(question, standing),
+        withdrawn=_withdrawn(history),
         forecaster_count=forecaster_counts(session, [question_id]).get(question_id, 0),
         can_review=is_organizer(user) and question.status == QuestionStatus.PENDING.value,
         tournaments=tournaments,
@@ -160,76 +165,59 @@ def detail(question_id: int) -> str:
     )
 
 
-def _default_quantiles(question: Any, standing: Any = None) -> list[str]:
-    """Return the editor's starting percentiles: your standing forecast's, else a broad bell.
-
-    The bell is a logistic centred on the question's own axis (geometric on a log scale, so a
-    log question does not start crowded at the top of its range), its 5th and 95th percentiles
-    a tenth of the way in from each end. Percentiles whose logits lie on a line make the
-    quantile interpolation exactly logistic: one smooth hump, not a kink at every percentile.
-    """
-    if not question.is_continuous:
-        return []
-    scale = question_scale(question)
-    values = [float(scale.from_u(u)) for u in STARTING_POSITIONS]
-    if standing is not None and standing.cdf is not None:
-        own = [quantile_of(standing.cdf, scale, level) for level in QUANTILE_LEVELS]
-        # A percentile clamped to a bound is not a value the form can send back as typed.
-        if all(scale.min < v < scale.max for v in own):
-            values = own
-    if question.type == "date":
-        return [from_epoch(v).strftime("%Y-%m-%d") for v in values]
-    return [f"{v:.6g}" for v in values]
+def _withdrawn(history: list[Any]) -> set[int]:
+    """Return the ids of the rows that ended without a successor: withdrawals."""
+    following = [*history[1:], None]  # one longer than history when history is empty
+    return {
+        f.id
+        for f, after in zip(history, following, strict=False)
+        if f.end_time is not None and (after is None or after.start_time != f.end_time)
+    }
 
 
 @bp.route("/<int:question_id>/forecast", methods=["POST"])
 @login_required
-def submit(question_id: int) -> Response:
-    """Record the forecast from the question page's editor."""
+def submit(question_id: int) -> Response | tuple[str, int]:
+    """Record the forecast from the question page's editor; a refusal shows it again as typed."""
     question = _load(question_id)
-    rationale = request.form.get("rationale")
-    try:
-        if question.is_continuous:
-            quantiles = []
-            for level in QUANTILE_LEVELS:
-                raw = (request.form.get(f"q{int(level * 100)}") or "").strip()
-                if raw:
-                    quantiles.append([level, raw if question.type == "date" else _to_float(raw)])
-            forecast_service.submit_forecast(
-                session=get_session(),
-                actor=me(),
-                question_id=question_id,
-                quantiles=quantiles,
-                rationale=rationale,
-            )
-        else:
-            raw = (request.form.get("probability") or "").strip().rstrip("%")
-            percent = _to_float(raw)
-            forecast_service.submit_forecast(
-                session=get_session(),
-                actor=me(),
-                question_id=question_id,
-                probability=percent / 100.0 if isinstance(percent, float) else percent,
-                rationale=rationale,
-            )
-    except DomainError as exc:
-        flash_error(exc)
+    form = typed_state(question, request.form)
+    sent: list[str] = []
+    value: dict[str, Any] = {}
+    if question.is_continuous:
+        value["quantiles"], sent = quantile_pairs(question, form)
     else:
-        flash("Forecast saved.", "success")
-    return redirect(url_for("questions.detail", question_id=question_id))
-
-
-def _to_float(raw: str) -> float | str:
+        percent = to_number(form.values["probability"].strip().rstrip("%"))
+        value["probability"] = percent / 100.0 if isinstance(percent, float) else percent
     try:
-        return float(raw.replace(",", ""))
-    except ValueError:
-        return raw  # the service names the bad field
+        forecast_service.submit_forecast(
+            session=get_session(),
+            actor=me(),
+            question_id=question_id,
+            rationale=form.values["rationale"],
+            **value,
+        )
+    except DomainError as exc:
+        if exc.status == 403:
+            abort(403)
+        return _page(question_id, refused(form, exc, sent)), exc.status
+    flash("Forecast saved.", "success")
+    return redirect(url_for("questions.detail", question_id=question_id))
 
 
 @bp.route("/<int:question_id>/withdraw", methods=["POST"])
 @login_required
-def withdraw(question_id: int) -> Response:
-    """Withdraw the user's standing forecast."""
+def withdraw(question_id: int) -> str | Response:
+    """Withdraw the user's standing forecast once confirmed; ask first when it is not."""
+    if request.form.get("confirmed") != "yes":
+        question = _load(question_id)
+        standing = forecast_service.standing_forecast(
+            session=get_session(),
+            user_id=me().id,  # type: ignore[arg-type]
+            question_id=question_id,
+        )
+        if standing is not None:
+            shown = starting_state(question, standing)
+            return render_template("questions/withdraw.html", q=question, form=shown)
     try:
         forecast_service.withdraw_forecast(
             session=get_session(), actor=me(), question_id=question_id
@@ -367,7 +355,7 @@ def resolve_view(question_id: int) -> Response:
             elif question.type == "date":
                 data["date"] = f"{answer}T00:00:00Z" if len(answer) == 10 else answer
             else:
-                data["value"] = _to_float(answer)
+                data["value"] = to_number(answer)
             _, written = resolve(
                 session=get_session(), actor=me(), question_id=question_id, data=data
             )

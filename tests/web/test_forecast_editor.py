@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 from forecast.db import session_scope
 from forecast.distributions import Scale, cdf_from_quantiles
 from forecast.services.forecasts import submit_forecast
-from forecast.web.questions import QUANTILE_LEVELS, STARTING_POSITIONS
+from forecast.web.forecast_form import QUANTILE_LEVELS, STARTING_POSITIONS
 from tests.conftest import make_user
 from tests.integration.factories import World
 from tests.web.test_pages import login
@@ -37,9 +37,11 @@ def test_a_log_question_starts_with_a_bell_spread_in_magnitude(
     # 10% and 90% of the way from 1e25 to 1e29 in orders of magnitude for the 5th and 95th,
     # the median in the middle, the quartiles where a logistic puts them: 0.4 * ln 3 / ln 19
     # of the way out from the middle, i.e. 4 * 0.14926 = 0.597 decades.
+    # Each is shown in round numbers, within a hundredth of the axis (0.04 decades) of its place.
     offset = 4 * 0.4 * math.log(3) / math.log(19)
-    expected = [10**25.4, 10 ** (27 - offset), 1e27, 10 ** (27 + offset), 10**28.6]
-    assert values == pytest.approx(expected, rel=1e-5)
+    exponents = [25.4, 27 - offset, 27.0, 27 + offset, 28.6]
+    assert [math.log10(v) for v in values] == pytest.approx(exponents, abs=0.04)
+    assert values == [2.5e25, 2.5e26, 1e27, 4e27, 4e28]
 
 
 def test_the_starting_percentiles_give_one_smooth_hump() -> None:

@@ -1,0 +1,174 @@
+"""The question page's forecast form: what its fields show, what they send, which one is wrong."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from forecast.distributions import quantile_of
+from forecast.errors import DomainError
+from forecast.models import Forecast, Question
+from forecast.percentiles import (
+    DATE_UNITS,
+    date_text,
+    number_text,
+    round_dates,
+    round_numbers,
+    stored_pairs,
+)
+from forecast.services.forecasts import QuantileFailed
+from forecast.services.question_input import question_scale
+
+QUANTILE_LEVELS = (0.05, 0.25, 0.5, 0.75, 0.95)
+REQUIRED_LEVELS = (0.05, 0.5, 0.95)
+# Where the starting percentiles sit on the internal axis: linear in their logits, 5th at 0.1.
+STARTING_POSITIONS = tuple(
+    0.5 + 0.4 * math.log(p / (1 - p)) / math.log(0.95 / 0.05) for p in QUANTILE_LEVELS
+)
+# How far from its place on the axis (a fraction of the range) a shown value may be rounded:
+# the starting bell takes round numbers; a percentile read off a stored CDF keeps a tenth of a
+# grid step, finer than the CDF's own reading error at a forecaster's knot.
+STARTING_TOLERANCE = 0.01
+READ_BACK_TOLERANCE = 0.0005
+
+
+def box_name(level: float) -> str:
+    """Name the form field of a percentile level: q5, q25, q50..."""
+    return f"q{round(level * 100)}"
+
+
+@dataclass(frozen=True)
+class Box:
+    """One percentile box as the page shows it."""
+
+    name: str
+    label: str
+    level: float
+    value: str
+    required: bool
+    error: str | None
+
+
+@dataclass
+class FormState:
+    """What the form shows: a value per field, the message of each field at fault, a summary."""
+
+    values: dict[str, str]
+    errors: dict[str, str] = field(default_factory=dict)
+    message: str | None = None
+
+    def boxes(self) -> list[Box]:
+        """Return the percentile boxes in order."""
+        return [
+            Box(
+                name=box_name(level),
+                label=f"{round(level * 100)}th percentile",
+                level=level,
+                value=self.values.get(box_name(level), ""),
+                required=level in REQUIRED_LEVELS,
+                error=self.errors.get(box_name(level)),
+            )
+            for level in QUANTILE_LEVELS
+        ]
+
+
+def starting_state(question: Question, standing: Forecast | None) -> FormState:
+    """Return the form as a visit shows it: your standing forecast, else a broad bell."""
+    if not question.is_continuous:
+        p = standing.probability if standing and standing.probability is not None else 0.5
+        return FormState({"probability": number_text(round(100 * p, 1)), "rationale": ""})
+    values = _typed(question, standing) or _read_back(question, standing) or _bell(question)
+    return FormState({**values, "rationale": ""})
+
+
+def typed_state(question: Question, form: Mapping[str, str]) -> FormState:
+    """Return the form holding what was sent, as typed."""
+    names = ["rationale"]
+    names += [box_name(q) for q in QUANTILE_LEVELS] if question.is_continuous else ["probability"]
+    return FormState({name: form.get(name) or "" for name in names})
+
+
+def quantile_pairs(question: Question, state: FormState) -> tuple[list[list[Any]], list[str]]:
+    """Return the [level, value] pairs of the filled boxes and the names of those boxes."""
+    pairs, names = [], []
+    for level in QUANTILE_LEVELS:
+        raw = state.values[box_name(level)].strip()
+        if raw:
+            pairs.append([level, raw if question.type == "date" else to_number(raw)])
+            names.append(box_name(level))
+    return pairs, names
+
+
+def to_number(raw: str) -> float | str:
+    """Read a typed number (thousands separators allowed); text the service names as wrong."""
+    try:
+        return float(raw.replace(",", ""))
+    except ValueError:
+        return raw
+
+
+def refused(state: FormState, error: DomainError, sent: list[str]) -> FormState:
+    """Mark the field at fault in the form that error refused (sent: the boxes sent, in order)."""
+    label = f"{error.field}: " if error.field else ""
+    state.message = f"Not saved. {label}{error.message}"
+    if isinstance(error, QuantileFailed) and 0 <= error.index < len(sent):
+        state.errors[sent[error.index]] = error.message
+    elif error.field in ("probability", "rationale"):
+        state.errors[error.field] = error.message
+    elif error.field == "quantiles":  # too few: the boxes the form asks for at least
+        for level in REQUIRED_LEVELS:
+            if not state.values[box_name(level)].strip():
+                state.errors[box_name(level)] = f"Give the {round(level * 100)}th percentile."
+    return state
+
+
+def _shown(question: Question, level_values: Mapping[float, Any]) -> dict[str, str]:
+    is_date = question.type == "date"
+    return {
+        box_name(level): date_text(v) if is_date else number_text(float(v))
+        for level, v in level_values.items()
+    }
+
+
+def _typed(question: Question, standing: Forecast | None) -> dict[str, str] | None:
+    """Return the boxes as the standing forecast was typed, when its levels are the form's."""
+    pairs = stored_pairs(standing.quantiles) if standing is not None else []
+    if not pairs or any(round(level, 9) not in QUANTILE_LEVELS for level, _ in pairs):
+        return None
+    shown = _shown(question, dict(pairs))
+    return {box_name(q): shown.get(box_name(q), "") for q in QUANTILE_LEVELS}
+
+
+def _read_back(question: Question, standing: Forecast | None) -> dict[str, str] | None:
+    """Return the percentiles of the standing CDF, rounded; None when one sits on a bound."""
+    if standing is None or standing.cdf is None:
+        return None
+    scale = question_scale(question)
+    own = [quantile_of(standing.cdf, scale, level) for level in QUANTILE_LEVELS]
+    # A percentile clamped to a bound is not a value the form can send back as typed.
+    if not all(scale.min < v < scale.max for v in own):
+        return None
+    if question.type == "date":
+        own = round_dates(own, scale, tolerance=READ_BACK_TOLERANCE)
+    else:
+        own = round_numbers(own, scale, tolerance=READ_BACK_TOLERANCE)
+    return _shown(question, dict(zip(QUANTILE_LEVELS, own, strict=True)))
+
+
+def _bell(question: Question) -> dict[str, str]:
+    """Return the starting bell in round numbers.
+
+    The bell is a logistic centred on the question's own axis (geometric on a log scale, so a
+    log question does not start crowded at the top of its range), its 5th and 95th percentiles
+    a tenth of the way in from each end. Percentiles whose logits lie on a line make the
+    quantile interpolation exactly logistic: one smooth hump, not a kink at every percentile.
+    """
+    scale = question_scale(question)
+    values = [float(scale.from_u(u)) for u in STARTING_POSITIONS]
+    if question.type == "date":
+        values = round_dates(values, scale, tolerance=STARTING_TOLERANCE, units=DATE_UNITS)
+    else:
+        values = round_numbers(values, scale, tolerance=STARTING_TOLERANCE)
+    return _shown(question, dict(zip(QUANTILE_LEVELS, values, strict=True)))
