@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import sys
+from typing import Any
 
 import click
 from flask import Flask, current_app
@@ -19,8 +21,32 @@ def _create_app() -> Flask:
     return create_app()
 
 
+class ForecastGroup(FlaskGroup):
+    """Flask's command group, with Flask's own options and extensions' commands kept out of
+    --help (they still work: -A/--app, -e/--env-file, --debug, `forecast limiter`)."""
+
+    hidden_options = ("app", "env_file", "debug")
+    hidden_commands = ("limiter",)
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        # Flask shares these option objects between groups: hide copies, not the originals.
+        self.params = [_hidden(p) if p.name in self.hidden_options else p for p in self.params]
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        """List the commands --help shows."""
+        return [n for n in super().list_commands(ctx) if n not in self.hidden_commands]
+
+
+def _hidden(param: click.Parameter) -> click.Parameter:
+    copied = copy.copy(param)
+    if isinstance(copied, click.Option):
+        copied.hidden = True
+    return copied
+
+
 @click.group(
-    cls=FlaskGroup, create_app=_create_app, add_default_commands=False, add_version_option=False
+    cls=ForecastGroup, create_app=_create_app, add_default_commands=False, add_version_option=False
 )
 def main() -> None:
     """Forecasting tournaments with decision boundaries."""

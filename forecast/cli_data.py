@@ -14,6 +14,7 @@ from tqdm import tqdm
 
 from forecast.db import session_scope
 from forecast.errors import DomainError
+from forecast.web.formatting import plural
 
 
 def _fail(message: str) -> None:
@@ -287,9 +288,10 @@ def synth_command(
         )
     with open(out, "wb") as handle:
         handle.write(orjson.dumps(document, option=orjson.OPT_SERIALIZE_NUMPY))
+    records = len(document["forecasts"])
     click.echo(
-        f"wrote {out}: {n_questions} questions, {len(document['forecasts'])} forecast records, "
-        f"{n_users} users"
+        f"wrote {out}: {plural(n_questions, 'question')}, {plural(records, 'forecast record')}, "
+        f"{plural(n_users, 'user')}"
     )
 
 

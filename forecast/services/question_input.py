@@ -16,6 +16,36 @@ from forecast.models import Question, QuestionType
 
 KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
 TEXT_LIMITS = {"title": 300, "description": 20_000, "resolution_criteria": 20_000, "source": 2_000}
+# Each field as a message names it (the API's `field` keeps the exact name).
+FIELD_WORDS = {
+    "description": "background",
+    "resolution_criteria": "resolution criteria",
+    "open_time": "open time",
+    "close_time": "close time",
+    "resolve_time": "resolve-by time",
+    "aggregate_reveal_time": "reveal time",
+    "range.min": "minimum",
+    "range.max": "maximum",
+    "range.zero_point": "zero point",
+    "range.open_lower": "open lower bound setting",
+    "range.open_upper": "open upper bound setting",
+    "hide_aggregate_until_forecast": "hide-until-forecast setting",
+    "aggregate_open_to_leaders": "open-to-leaders setting",
+}
+
+
+def field_words(field: str) -> str:
+    """Name a field in words: 'close_time' -> 'close time'."""
+    return FIELD_WORDS.get(field, field)
+
+
+def words(field: str) -> str:
+    """Name a field as a sentence does: 'close_time' -> 'the close time'."""
+    return f"the {field_words(field)}"
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 @dataclass(frozen=True)
@@ -56,12 +86,14 @@ def _text(data: Mapping[str, Any], name: str, *, required: bool) -> str:
     if value is None:
         value = ""
     if not isinstance(value, str):
-        raise ValidationFailed(f"{name} must be a string", name)
+        raise ValidationFailed(_sentence(f"{words(name)} must be text"), name)
     value = value.strip()
     if required and not value:
-        raise ValidationFailed(f"{name} is required", name)
+        raise ValidationFailed(_sentence(f"{words(name)} is required"), name)
     if len(value) > TEXT_LIMITS[name]:
-        raise ValidationFailed(f"{name} is longer than {TEXT_LIMITS[name]} characters", name)
+        raise ValidationFailed(
+            _sentence(f"{words(name)} is longer than {TEXT_LIMITS[name]:,} characters"), name
+        )
     return value
 
 
@@ -70,12 +102,12 @@ def parse_time(value: Any, name: str) -> datetime:
     if isinstance(value, datetime):
         return parse_iso(value.isoformat())
     if not isinstance(value, str) or not value.strip():
-        raise ValidationFailed(f"{name} must be an ISO 8601 timestamp", name)
+        raise ValidationFailed(_sentence(f"{words(name)} must be a date and time"), name)
     try:
         return parse_iso(value)
     except ValueError:
         raise ValidationFailed(
-            f"{name} is not a valid ISO 8601 timestamp: {value!r}", name
+            _sentence(f"{words(name)} is not a date and time (ISO 8601): {value!r}"), name
         ) from None
 
 
@@ -83,10 +115,14 @@ def _bound(value: Any, name: str, qtype: QuestionType) -> float:
     if qtype is QuestionType.DATE:
         return to_epoch(parse_time(value, f"range.{name}"))
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValidationFailed(f"range.{name} must be a number", f"range.{name}")
+        raise ValidationFailed(
+            _sentence(f"{words(f'range.{name}')} must be a number"), f"range.{name}"
+        )
     number = float(value)
     if number != number or number in (float("inf"), float("-inf")):
-        raise ValidationFailed(f"range.{name} must be finite", f"range.{name}")
+        raise ValidationFailed(
+            _sentence(f"{words(f'range.{name}')} must be finite"), f"range.{name}"
+        )
     return number
 
 
@@ -94,23 +130,29 @@ def parse_range(value: Any, qtype: QuestionType) -> QuestionRange | None:
     """Validate the range object of a continuous question (None for binary)."""
     if qtype is QuestionType.BINARY:
         if value not in (None, {}):
-            raise ValidationFailed("binary questions have no range", "range")
+            raise ValidationFailed("Binary questions have no range", "range")
         return None
     if not isinstance(value, Mapping):
-        raise ValidationFailed(f"{qtype.value} questions need a range with min and max", "range")
+        raise ValidationFailed(
+            _sentence(f"{qtype.value} questions need a range with a minimum and a maximum"), "range"
+        )
     for name in ("min", "max"):
         if value.get(name) is None:
-            raise ValidationFailed(f"range.{name} is required", f"range.{name}")
+            raise ValidationFailed(
+                _sentence(f"{words(f'range.{name}')} is required"), f"range.{name}"
+            )
     flags = {}
     for name in ("open_lower", "open_upper"):
         flag = value.get(name, False)
         if not isinstance(flag, bool):
-            raise ValidationFailed(f"range.{name} must be true or false", f"range.{name}")
+            raise ValidationFailed(
+                _sentence(f"{words(f'range.{name}')} must be true or false"), f"range.{name}"
+            )
         flags[name] = flag
     zero_point = value.get("zero_point")
     if zero_point is not None:
         if qtype is QuestionType.DATE:
-            raise ValidationFailed("date questions have no zero_point", "range.zero_point")
+            raise ValidationFailed("Date questions have no zero point", "range.zero_point")
         zero_point = _bound(zero_point, "zero_point", qtype)
     parsed = QuestionRange(
         min=_bound(value["min"], "min", qtype),
@@ -122,7 +164,7 @@ def parse_range(value: Any, qtype: QuestionType) -> QuestionRange | None:
     try:
         scale_of_range(parsed)
     except DistributionError as exc:
-        raise ValidationFailed(exc.message, exc.field or "range") from None
+        raise ValidationFailed(_sentence(exc.message), exc.field or "range") from None
     return parsed
 
 
@@ -142,7 +184,7 @@ def parse_type(value: Any) -> QuestionType:
     try:
         return QuestionType(value)
     except ValueError:
-        raise ValidationFailed("type must be binary, numeric or date", "type") from None
+        raise ValidationFailed("The type must be binary, numeric or date", "type") from None
 
 
 def parse_key(value: Any) -> str | None:
@@ -151,7 +193,7 @@ def parse_key(value: Any) -> str | None:
         return None
     if not isinstance(value, str) or not KEY_PATTERN.match(value):
         raise ValidationFailed(
-            "key must be 1-100 lowercase letters, digits, '.', '-' or '_'", "key"
+            "The key must be 1-100 lowercase letters, digits, '.', '-' or '_'", "key"
         )
     return value
 
@@ -159,18 +201,20 @@ def parse_key(value: Any) -> str | None:
 def parse_question(data: Mapping[str, Any]) -> QuestionDraft:
     """Validate an interchange-shaped question mapping into a draft."""
     if not isinstance(data, Mapping):
-        raise ValidationFailed("a question must be a JSON object")
+        raise ValidationFailed("A question must be a JSON object")
     qtype = parse_type(data.get("type"))
     tournament = data.get("tournament")
     if tournament is not None and (not isinstance(tournament, str) or not tournament.strip()):
-        raise ValidationFailed("tournament must be a tournament slug", "tournament")
+        raise ValidationFailed("The tournament must be a tournament's slug", "tournament")
     open_time = parse_time(data.get("open_time"), "open_time")
     close_time = parse_time(data.get("close_time"), "close_time")
     resolve_time = parse_time(data.get("resolve_time") or data.get("close_time"), "resolve_time")
     if not open_time < close_time:
-        raise ValidationFailed("close_time must be after open_time", "close_time")
+        raise ValidationFailed("The close time must be after the open time", "close_time")
     if resolve_time < close_time:
-        raise ValidationFailed("resolve_time must not be before close_time", "resolve_time")
+        raise ValidationFailed(
+            "The resolve-by time must not be before the close time", "resolve_time"
+        )
     source = _text(data, "source", required=False) or None
     return QuestionDraft(
         key=parse_key(data.get("key")),
@@ -199,7 +243,7 @@ def _flag(data: Mapping[str, Any], name: str) -> bool:
     if value is None:
         return False
     if not isinstance(value, bool):
-        raise ValidationFailed(f"{name} must be true or false", name)
+        raise ValidationFailed(_sentence(f"{words(name)} must be true or false"), name)
     return value
 
 

@@ -83,7 +83,8 @@ def _email(session: Session, due: list[Question], config: Mapping[str, Any]) -> 
     if not emails:
         return
     message = EmailMessage()
-    message["Subject"] = f"{len(due)} question(s) await resolution"
+    subject = "questions await" if len(due) != 1 else "question awaits"
+    message["Subject"] = f"{len(due)} {subject} resolution"
     message["From"] = config.get("SMTP_FROM", "forecast@localhost")
     message["To"] = ", ".join(emails)
     message.set_content(

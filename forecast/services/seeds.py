@@ -62,6 +62,7 @@ def load_seeds(seeds_dir: str, *, demo: bool = False) -> Iterator[str]:
         with session_scope() as session:
             created, present = load_boundaries(session, _read(path))
         yield (
-            f"{BOUNDARY_FILE}: {created} boundaries created and committed, "
+            f"{BOUNDARY_FILE}: {created} boundar{'y' if created == 1 else 'ies'} created and "
+            "committed, "
             f"{present} already present"
         )

@@ -56,8 +56,8 @@ def flash_error(error: DomainError) -> None:
     if error.status == 403:
         # Not a mistake the form can fix: the same answer the API and role-checked pages give.
         abort(403)
-    label = f"{error.field}: " if error.field else ""
-    flash(f"{label}{error.message}", "error")
+    # Messages name their field in words; the field's code name would say it twice.
+    flash(error.message[:1].upper() + error.message[1:], "error")
 
 
 def back(default: str) -> Response:

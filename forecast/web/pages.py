@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template, send_from_directory
 from sqlalchemy import select as sa_select
 from sqlmodel import col
+from werkzeug.wrappers import Response
 
 from forecast.auth import web_user
 from forecast.db import get_session
@@ -15,6 +16,14 @@ from forecast.services.question_views import forecaster_counts
 from forecast.web.my_forecasts import my_forecasts
 
 bp = Blueprint("pages", __name__)
+
+
+@bp.route("/favicon.ico")
+def favicon() -> Response:
+    """Serve the icon to clients that ask for it at the site's root instead of the page's link."""
+    return send_from_directory(
+        current_app.static_folder or "", "favicon.svg", mimetype="image/svg+xml", max_age=86400
+    )
 
 
 @bp.route("/")

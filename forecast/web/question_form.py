@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from forecast.errors import ValidationFailed
+
 
 def _number_or_text(raw: str) -> Any:
     raw = raw.strip()
@@ -39,11 +41,24 @@ def form_to_input(form: Mapping[str, str]) -> dict[str, Any]:
             "max": convert(form.get("range_max", "")),
             "open_lower": bool(form.get("open_lower")),
             "open_upper": bool(form.get("open_upper")),
-            "zero_point": _number_or_text(form.get("zero_point", ""))
-            if qtype == "numeric" and form.get("log_scale")
-            else None,
+            "zero_point": _zero_point(form) if qtype == "numeric" else None,
         }
     return data
+
+
+def _zero_point(form: Mapping[str, str]) -> Any:
+    """Read the zero point of a log scale; ticking Log scale without one is refused, not ignored."""
+    raw = (form.get("zero_point") or "").strip()
+    if not form.get("log_scale"):
+        return None
+    if not raw:
+        raise ValidationFailed(
+            "A log scale needs a zero point: the value the scale counts ratios from, outside "
+            "the range (often 0 for a quantity above 0). Give one, or untick Log scale "
+            "for a linear scale",
+            "range.zero_point",
+        )
+    return _number_or_text(raw)
 
 
 def _time(raw: str) -> str:

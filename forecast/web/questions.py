@@ -274,9 +274,13 @@ def new() -> str | Response:
 @bp.route("/<int:question_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(question_id: int) -> str | Response:
-    """Let a proposer revise a returned question and resubmit it."""
+    """Let a proposer revise a returned question; organizers edit a scheduled one."""
+    from forecast.web.question_admin import SCHEDULED, edit_scheduled
+
     session = get_session()
     question = _load(question_id)
+    if is_organizer(me()) and question.status in SCHEDULED:
+        return edit_scheduled(question)
     if question.proposer_id != me().id or question.status != QuestionStatus.RETURNED.value:
         abort(403)
     error = None
@@ -330,11 +334,15 @@ def review(question_id: int) -> Response:
 
 @bp.route("/<int:question_id>/resolve", methods=["POST"])
 @login_required
-def resolve_view(question_id: int) -> Response:
-    """Resolve, re-resolve or un-resolve from the question page (organizers)."""
+def resolve_view(question_id: int) -> str | Response:
+    """Resolve, re-resolve or un-resolve from the question page (organizers), once confirmed."""
     from forecast.services.resolution import resolve, unresolve
+    from forecast.web.formatting import plural
+    from forecast.web.question_admin import confirm_resolution, resolution_data
 
     form = request.form
+    if form.get("confirm") != "yes":
+        return confirm_resolution(_load(question_id), form)
     try:
         if form.get("action") == "unresolve":
             unresolve(
@@ -347,19 +355,11 @@ def resolve_view(question_id: int) -> Response:
                 "Resolution taken back; scores removed, the audit trail keeps the entry.", "success"
             )
         else:
-            data: dict[str, Any] = {"reason": form.get("reason") or None}
-            answer = (form.get("answer") or "").strip()
-            question = _load(question_id)
-            if answer in OUTCOMES:
-                data["outcome"] = answer
-            elif question.type == "date":
-                data["date"] = f"{answer}T00:00:00Z" if len(answer) == 10 else answer
-            else:
-                data["value"] = to_number(answer)
+            data = resolution_data(_load(question_id), form)
             _, written = resolve(
                 session=get_session(), actor=me(), question_id=question_id, data=data
             )
-            flash(f"Resolved; {written} forecasters scored.", "success")
+            flash(f"Resolved; {plural(written, 'forecaster')} scored.", "success")
     except DomainError as exc:
         flash_error(exc)
     return redirect(url_for("questions.detail", question_id=question_id))

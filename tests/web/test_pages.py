@@ -213,20 +213,20 @@ def test_an_organizer_resolves_from_the_question_page_and_sees_the_scores(
     login(client, "olga")
     page = client.post(
         f"/questions/{question.id}/resolve",
-        data={"answer": "yes", "action": "resolve"},
+        data={"answer": "yes", "action": "resolve", "confirm": "yes"},
         follow_redirects=True,
     )
     text = page.data.decode()
-    assert "Resolved; 1 forecasters scored." in text and 'id="scores"' in text and "ann" in text
+    assert "Resolved; 1 forecaster scored." in text and 'id="scores"' in text and "ann" in text
     refused = client.post(
         f"/questions/{question.id}/resolve",
-        data={"answer": "no", "action": "resolve"},
+        data={"answer": "no", "action": "resolve", "confirm": "yes"},
         follow_redirects=True,
     )
     assert b"already resolved" in refused.data
     undone = client.post(
         f"/questions/{question.id}/resolve",
-        data={"action": "unresolve", "reason": "wrong source"},
+        data={"action": "unresolve", "reason": "wrong source", "confirm": "yes"},
         follow_redirects=True,
     )
     assert b"Resolution taken back" in undone.data

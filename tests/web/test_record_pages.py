@@ -77,8 +77,8 @@ def test_the_score_chart_steps_at_each_resolution_and_names_the_question() -> No
         {"at": "2026-03-01T00:00:00Z", "cumulative_peer": -5.0, "title": "Q2", "peer": -15.0},
     ]
     svg = str(cumulative_chart(points))
-    labels = re.findall(r'text-anchor="end">([+-]\d+)</text>', svg)
-    assert labels == ["-5", "+0", "+10"]  # the low, zero and high lines
+    labels = re.findall(r'text-anchor="end">([+-]?\d+)</text>', svg)
+    assert labels == ["-5", "0", "+10"]  # the low, zero and high lines; zero has no sign
     assert "<title>Q1 &lt;b&gt; (+10.0): total +10.0</title>" in svg
     assert "<title>Q2 (-15.0): total -5.0</title>" in svg
     line = re.search(r'class="line" points="([^"]+)"', svg)

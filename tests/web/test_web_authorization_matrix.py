@@ -194,7 +194,11 @@ def unresolve(world: WebWorld) -> Request:
             question_id=question.id,  # type: ignore[arg-type]
             data={"outcome": "yes"},
         )
-    return f"/questions/{question.id}/resolve", {"action": "unresolve", "reason": "retracted"}
+    return f"/questions/{question.id}/resolve", {
+        "action": "unresolve",
+        "reason": "retracted",
+        "confirm": "yes",
+    }
 
 
 def calibration_set(world: WebWorld) -> str:
@@ -279,11 +283,24 @@ CASES: dict[str, Case] = {
     "withdraw a forecast": Case("questions.withdraw", withdraw, allowed(*LOGGED_IN)),
     "resolve a question": Case(
         "questions.resolve_view",
-        lambda w: (f"/questions/{w.open_question().id}/resolve", {"answer": "yes"}),
+        lambda w: (
+            f"/questions/{w.open_question().id}/resolve",
+            {"answer": "yes", "confirm": "yes"},
+        ),
         allowed("organizer", "admin"),
     ),
     "take a resolution back": Case(
         "questions.resolve_view", unresolve, allowed("organizer", "admin")
+    ),
+    "edit a scheduled question": Case(
+        "questions.edit",
+        lambda w: (f"/questions/{w.open_question().id}/edit", {"title": unique("Reworded")}),
+        allowed("organizer", "admin"),
+    ),
+    "close a question early": Case(
+        "question_admin.close",
+        lambda w: (f"/questions/{w.open_question().id}/close", {"reason": "announced"}),
+        allowed("organizer", "admin"),
     ),
     "create a tournament": Case(
         "tournaments.new",

@@ -1,0 +1,97 @@
+"""Organizers edit a scheduled question or close it early (both recorded in its audit trail)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, jsonify
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import fields, validate
+
+from forecast.api.common import BEARER, caller, document_errors
+from forecast.api.schemas import ISO, QUESTION_TYPES, QuestionOut, RangeSchema, StrictSchema
+from forecast.db import get_session
+from forecast.services.question_changes import MAX_REASON, close_early, edit_question
+from forecast.services.question_views import question_payloads
+
+bp = Blueprint(
+    "api_question_changes",
+    __name__,
+    url_prefix="/api/v1/questions",
+    description="Edit or close a scheduled question (organizers)",
+)
+
+REASON = fields.String(
+    allow_none=True,
+    validate=validate.Length(max=MAX_REASON),
+    metadata={"description": "why, for the question's audit trail"},
+)
+
+
+class QuestionEditIn(StrictSchema):
+    """The fields to change; once anyone has forecast, type, range, open time, tournament and
+    resolution criteria are fixed and the close time only moves later (409 otherwise)."""
+
+    title = fields.String(validate=validate.Length(min=1, max=300))
+    description = fields.String(validate=validate.Length(max=20_000))
+    resolution_criteria = fields.String(validate=validate.Length(min=1, max=20_000))
+    source = fields.String(allow_none=True, validate=validate.Length(max=2_000))
+    type = fields.String(validate=validate.OneOf(QUESTION_TYPES))
+    tournament = fields.String(validate=validate.Length(min=1, max=80))
+    open_time = fields.String(metadata=ISO)
+    close_time = fields.String(metadata=ISO)
+    resolve_time = fields.String(metadata=ISO)
+    range = fields.Nested(RangeSchema, allow_none=True)
+    hide_aggregate_until_forecast = fields.Boolean()
+    aggregate_reveal_time = fields.String(allow_none=True, metadata=ISO)
+    aggregate_open_to_leaders = fields.Boolean()
+    reason = REASON
+
+
+class CloseIn(StrictSchema):
+    reason = REASON
+
+
+class EditedOut(QuestionOut):
+    changed = fields.List(fields.String(), metadata={"description": "the fields that changed"})
+
+
+@bp.route("/<int:question_id>")
+class QuestionEdit(MethodView):
+    @bp.arguments(QuestionEditIn())
+    @bp.response(200, EditedOut)
+    @bp.doc(security=BEARER)
+    @document_errors(bp, 400, 401, 403, 404, 409, 422)
+    def patch(self, body: dict[str, Any], question_id: int) -> Response:
+        """Edit an upcoming, open or closed question (organizers); the audit trail says what."""
+        session = get_session()
+        reason = body.pop("reason", None)
+        question, changed = edit_question(
+            session=session,
+            actor=caller(required=True),
+            question_id=question_id,
+            changes=body,
+            reason=reason,
+        )
+        payload = question_payloads(session, [question])[0]
+        payload["changed"] = changed
+        return jsonify(payload)
+
+
+@bp.route("/<int:question_id>/close")
+class Close(MethodView):
+    @bp.arguments(CloseIn())
+    @bp.response(200, QuestionOut)
+    @bp.doc(security=BEARER)
+    @document_errors(bp, 400, 401, 403, 404, 409, 422)
+    def post(self, body: dict[str, Any], question_id: int) -> Response:
+        """Close an open question now (organizers): no more forecasts; scored up to now."""
+        session = get_session()
+        question = close_early(
+            session=session,
+            actor=caller(required=True),
+            question_id=question_id,
+            reason=body.get("reason"),
+        )
+        return jsonify(question_payloads(session, [question])[0])
