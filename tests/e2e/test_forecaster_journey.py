@@ -6,6 +6,8 @@ from typing import Any
 
 import pytest
 
+from forecast.db import session_scope
+from forecast.services.resolution import resolve
 from tests.e2e.conftest import log_in, shot
 from tests.integration.factories import World
 
@@ -71,3 +73,27 @@ def test_register_forecast_update_and_see_the_history(live_app: Any, page: Any) 
     date_row = page.locator("tr", has_text="When will an open model match the frontier?")
     assert date_row.locator("td.community-cell .value").inner_text().startswith("2031-")
     shot(page, "07-question-list")
+
+    # The organizer resolves the question: the top bar counts it, the page names it.
+    with live_app.app_context(), session_scope() as session:
+        resolve(
+            session=session,
+            actor=world.organizer,
+            question_id=binary.id,  # type: ignore[arg-type]
+            data={"outcome": "yes"},
+        )
+    page.goto(f"{base}/")
+    assert page.locator("#notifications-link .badge").inner_text() == "1"
+    page.click("#notifications-link")
+    note = page.locator("#notifications li").first
+    assert note.locator(".tag").first.inner_text().lower() == "new"
+    assert "resolved: “Will a training run exceed 1e27 FLOP before 2029?”" in note.inner_text()
+    assert page.locator("#notifications-link .badge").count() == 0
+    for name, size in (("desktop", (1280, 800)), ("phone", (390, 844))):
+        page.set_viewport_size({"width": size[0], "height": size[1]})
+        shot(page, f"08-notifications-{name}")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.reload()
+    assert page.locator("#notifications li.unread").count() == 0
+    page.click("#notifications li a")
+    page.wait_for_url(f"{base}/questions/{binary.id}")

@@ -67,15 +67,15 @@ def test_the_page_lists_ones_own_newest_first_and_marks_the_shown_ones_read(
     assert 'href="/notifications"' in home and 'title="unread notifications">25<' in home
     first = client.get("/notifications").data.decode()
     assert _listed(first) == [f"Ann's question {n} was rejected" for n in range(24, 4, -1)]
-    assert first.count('class="card unread"') == 20 and "Ben's secret" not in unescape(first)
+    assert first.count('<li class="unread">') == 20 and "Ben's secret" not in unescape(first)
     assert "Page 1 of 2 · 25 notifications" in first and 'href="/notifications?page=2"' in first
     # Read from now on: the badge, drawn after, counts the five left on the next page.
     assert 'title="unread notifications">5<' in first and _unread(app, people["ann"]) == 5
     again = client.get("/notifications").data.decode()
-    assert again.count('class="card unread"') == 0 and _listed(again) == _listed(first)
+    assert again.count('<li class="unread">') == 0 and _listed(again) == _listed(first)
     second = client.get("/notifications?page=2").data.decode()
     assert _listed(second) == [f"Ann's question {n} was rejected" for n in range(4, -1, -1)]
-    assert second.count('class="card unread"') == 5 and _unread(app, people["ann"]) == 0
+    assert second.count('<li class="unread">') == 5 and _unread(app, people["ann"]) == 0
     assert 'title="unread notifications"' not in second
     # Page numbers out of range are read as the nearest sensible page, never an error.
     assert _listed(client.get("/notifications?page=abc").data.decode()) == _listed(first)
