@@ -110,22 +110,58 @@ def summarize_interval(hit: ArrayLike, score: ArrayLike) -> dict[str, float | in
     }
 
 
+@dataclass(frozen=True)
+class CertificateProgress:
+    """What is left to earn the Certified calibrated badge, condition by condition."""
+
+    binary_needed: int
+    interval_needed: int
+    gap_points: float | None
+    interval_hit_rate: float | None
+
+    @property
+    def gap_ok(self) -> bool:
+        """Tell whether mean confidence is within the allowed points of the hit rate."""
+        gap = self.gap_points
+        return gap is not None and abs(gap) <= CERTIFY_GAP_POINTS + 1e-9
+
+    @property
+    def hit_rate_ok(self) -> bool:
+        """Tell whether the intervals' hit rate lies in the allowed range (ends included)."""
+        hits = self.interval_hit_rate
+        return hits is not None and CERTIFY_HIT_RANGE[0] <= hits <= CERTIFY_HIT_RANGE[1]
+
+    @property
+    def earned(self) -> bool:
+        """Tell whether every condition holds."""
+        return (
+            self.binary_needed == 0
+            and self.interval_needed == 0
+            and self.gap_ok
+            and self.hit_rate_ok
+        )
+
+
+def certificate_progress(
+    binary: BinarySummary, interval: dict[str, float | int | None]
+) -> CertificateProgress:
+    """Say how far a record is from the badge: answers still needed and its calibration now."""
+    hits = interval.get("hit_rate")
+    return CertificateProgress(
+        binary_needed=max(0, CERTIFY_BINARY - binary.answered),
+        interval_needed=max(0, CERTIFY_INTERVAL - int(interval.get("answered") or 0)),
+        gap_points=binary.overconfidence_points,
+        interval_hit_rate=None if hits is None else float(hits),
+    )
+
+
 def certified(binary: BinarySummary, interval: dict[str, float | int | None]) -> bool:
     """Tell whether the record earns the Certified calibrated badge.
 
     At least 50 true/false answers with mean confidence within 5 points of the hit rate, and at
     least 20 intervals with a hit rate between 80% and 97% (both ends included).
     """
-    gap = binary.overconfidence_points
-    hits = interval.get("hit_rate")
-    return (
-        binary.answered >= CERTIFY_BINARY
-        and gap is not None
-        and abs(gap) <= CERTIFY_GAP_POINTS + 1e-9
-        and int(interval.get("answered") or 0) >= CERTIFY_INTERVAL
-        and hits is not None
-        and CERTIFY_HIT_RANGE[0] <= float(hits) <= CERTIFY_HIT_RANGE[1]
-    )
+    return certificate_progress(binary, interval).earned
 
 
 SESSION_GAP_SECONDS = 30 * 60

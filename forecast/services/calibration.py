@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import math
 from collections.abc import Mapping
@@ -12,9 +13,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
 from forecast.calibration_math import (
+    CERTIFY_BINARY,
+    CERTIFY_GAP_POINTS,
+    CERTIFY_HIT_RANGE,
+    CERTIFY_INTERVAL,
     CONFIDENCE_MAX,
     CONFIDENCE_MIN,
-    certified,
+    certificate_progress,
     grade_binary,
     grade_interval,
     sessions,
@@ -127,21 +132,25 @@ def import_set(
             select(CalibrationSet).where(col(CalibrationSet.slug) == parsed["slug"])
         ).first()
         if existing is not None:
-            stored = [
-                (i.kind, i.prompt, i.answer_bool, i.answer_value)
-                for i in session.exec(
+            stored_items = list(
+                session.exec(
                     select(CalibrationItem)
                     .where(col(CalibrationItem.set_id) == existing.id)
                     .order_by(col(CalibrationItem.position))
                 )
-            ]
+            )
+            stored = [(i.kind, i.prompt, i.answer_bool, i.answer_value) for i in stored_items]
             given = [
                 (i["kind"], i["prompt"], i["answer_bool"], i["answer_value"])
                 for i in parsed["items"]
             ]
-            session.rollback()
-            if stored != given:
-                raise Conflict(f"a different set with slug {parsed['slug']!r} exists", "slug")
+            if stored != given and system:
+                # Seeds grow: items are matched by prompt, and new ones join the stored set.
+                _add_new_items(session, existing, stored_items, parsed["items"])
+            else:
+                session.rollback()
+                if stored != given:
+                    raise Conflict(f"a different set with slug {parsed['slug']!r} exists", "slug")
             return existing, False
         new = CalibrationSet(
             slug=parsed["slug"],
@@ -158,6 +167,29 @@ def import_set(
         session.rollback()
         raise
     return new, True
+
+
+def _add_new_items(
+    session: Session,
+    training: CalibrationSet,
+    stored: list[CalibrationItem],
+    given: list[dict[str, Any]],
+) -> None:
+    """Append the given items whose prompt the set lacks; a changed answer is a conflict."""
+    by_prompt = {i.prompt: i for i in stored}
+    position = max((i.position for i in stored), default=-1) + 1
+    for item in given:
+        known = by_prompt.get(item["prompt"])
+        if known is None:
+            session.add(CalibrationItem(set_id=training.id, position=position, **item))  # type: ignore[arg-type]
+            position += 1
+        elif (known.kind, known.answer_bool, known.answer_value) != (
+            item["kind"],
+            item["answer_bool"],
+            item["answer_value"],
+        ):
+            raise Conflict(f"set {training.slug!r} already holds {item['prompt']!r} otherwise")
+    session.commit()
 
 
 def list_sets(*, session: Session, user: User | None) -> list[dict[str, Any]]:
@@ -189,18 +221,36 @@ def list_sets(*, session: Session, user: User | None) -> list[dict[str, Any]]:
     ]
 
 
+def shuffle_key(user_id: int, item_id: int) -> bytes:
+    """Return where an item falls in one person's order: the same on every visit, theirs alone."""
+    return hashlib.sha256(f"calibration:{user_id}:{item_id}".encode()).digest()
+
+
 def next_item(*, session: Session, user: User | None, slug: str) -> CalibrationItem | None:
-    """Return the first item of the set the user has not answered (None when done)."""
+    """Return the user's next unanswered item of the set, in their own order (None when done).
+
+    Sets are written grouped (true statements first, then false, then intervals); each person
+    meets them shuffled instead, in an order that holds across visits.
+    """
     user = require_user(user)
     training = session.exec(select(CalibrationSet).where(col(CalibrationSet.slug) == slug)).first()
     if training is None:
         raise NotFound(f"no calibration set {slug!r}", "slug")
     answered = select(CalibrationAnswer.item_id).where(col(CalibrationAnswer.user_id) == user.id)
-    return session.exec(
-        select(CalibrationItem)
-        .where(col(CalibrationItem.set_id) == training.id, col(CalibrationItem.id).not_in(answered))
-        .order_by(col(CalibrationItem.position))
-    ).first()
+    left = [
+        item_id
+        for item_id in session.exec(
+            select(col(CalibrationItem.id)).where(
+                col(CalibrationItem.set_id) == training.id,
+                col(CalibrationItem.id).not_in(answered),
+            )
+        )
+        if item_id is not None
+    ]
+    if not left:
+        return None
+    user_id = user.id or 0
+    return session.get(CalibrationItem, min(left, key=lambda item: shuffle_key(user_id, item)))
 
 
 def answer(
@@ -274,6 +324,7 @@ def summary(*, session: Session, user: User | None) -> dict[str, Any]:
     intervals = [a for a, kind in rows if kind == "interval"]
     b = summarize_binary([a.confidence or 0.0 for a in binary], [a.correct for a in binary])
     i = summarize_interval([a.correct for a in intervals], [a.score for a in intervals])
+    progress = certificate_progress(b, i)
     ordered = sorted((a for a, _ in rows), key=lambda a: a.answered_at)
     sittings = sessions(
         [a.answered_at.timestamp() for a in ordered],
@@ -295,5 +346,17 @@ def summary(*, session: Session, user: User | None) -> dict[str, Any]:
             "overconfidence_points": b.overconfidence_points,
         },
         "interval": i,
-        "certified": certified(b, i),
+        "certified": progress.earned,
+        "certificate": {
+            "binary_needed": progress.binary_needed,
+            "interval_needed": progress.interval_needed,
+            "gap_points": progress.gap_points,
+            "gap_ok": progress.gap_ok,
+            "interval_hit_rate": progress.interval_hit_rate,
+            "hit_rate_ok": progress.hit_rate_ok,
+            "binary_required": CERTIFY_BINARY,
+            "interval_required": CERTIFY_INTERVAL,
+            "gap_limit_points": CERTIFY_GAP_POINTS,
+            "hit_range": list(CERTIFY_HIT_RANGE),
+        },
     }

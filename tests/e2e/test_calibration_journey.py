@@ -1,7 +1,8 @@
-"""Calibration training in a real browser: five items, feedback after each, the summary."""
+"""Calibration training in a real browser: five items, feedback after each, the certificate."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -49,22 +50,38 @@ def test_take_five_items_see_feedback_then_the_summary_chart(live_app: Any, page
     base = live_app.config["LIVE_URL"]
     log_in(page, base, "ann")
     page.goto(f"{base}/calibration/five")
-    for i in range(3):
-        page.fill("#confidence", "80")
-        page.click("#answer-true")
-        page.wait_for_selector("#feedback")
-        text = page.inner_text("#feedback")
-        assert ("Right" if i % 2 == 0 else "Wrong") in text and "test set" in text
-        assert "Brier score on this item: " in text
-    shot(page, "20-calibration-binary-feedback")
-    for bounds in (("5", "15"), ("0", "5")):
-        page.fill("input[name=lower]", bounds[0])
-        page.fill("input[name=upper]", bounds[1])
-        page.click("#answer-interval")
-        page.wait_for_selector("#feedback")
-    assert "Wrong" in page.inner_text("#feedback")  # 20 is outside [0, 5]
-    assert "Interval score: " in page.inner_text("#feedback")
+    # Items come in this person's own shuffled order: each is answered by what it asks.
+    for _ in ITEMS:
+        prompt = page.inner_text("#prompt")
+        number = int(re.findall(r"\d+", prompt)[0])
+        if prompt.startswith("Statement"):
+            page.fill("#confidence", "80")
+            page.click("#answer-true")
+            page.wait_for_selector("#feedback")
+            text = page.inner_text("#feedback")
+            assert ("Right" if number % 2 == 0 else "Wrong") in text and "test set" in text
+            assert "Brier score on this item: " in text
+            shot(page, "20-calibration-binary-feedback")
+        else:
+            lower, upper = ("5", "15") if number == 0 else ("0", "5")
+            page.fill("input[name=lower]", lower)
+            page.fill("input[name=upper]", upper)
+            page.click("#answer-interval")
+            page.wait_for_selector("#feedback")
+            text = page.inner_text("#feedback")
+            # 10 is inside [5, 15]; 20 is outside [0, 5].
+            assert ("Right" if number == 0 else "Wrong") in text
+            assert "Interval score: " in text
     assert page.locator("#done").count() == 1
+    page.goto(f"{base}/calibration")
+    assert "5 of 5 answered" in page.inner_text(".cards")
+    certificate = page.inner_text("#certificate")
+    assert "47 more true/false answers and 18 more 90% intervals to earn" in certificate
+    assert "not yet: 13.3 points overconfident" in certificate and "not yet: 50%" in certificate
+    for name, size in (("desktop", (1280, 800)), ("phone", (390, 844))):
+        page.set_viewport_size({"width": size[0], "height": size[1]})
+        shot(page, f"22-calibration-sets-{name}")
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(f"{base}/calibration/me")
     assert "svg" in page.inner_html(".columns")
     verdict = page.inner_text("#verdict")  # 80% sure, right 2 times of 3
