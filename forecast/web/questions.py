@@ -19,7 +19,6 @@ from forecast.services.community_now import community_now
 from forecast.services.permissions import is_organizer
 from forecast.services.question_lists import list_questions
 from forecast.services.question_views import forecaster_counts
-from forecast.services.resolution_input import OUTCOMES
 from forecast.services.serialize import name_maps
 from forecast.web.common import flash_error, login_required, me
 from forecast.web.forecast_form import (
