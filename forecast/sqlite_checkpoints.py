@@ -17,10 +17,15 @@ A Checkpointer thread in each writing process takes them instead, in two passes:
 The second pass is what keeps the WAL from growing: a checkpoint that races the writers never
 reaches the WAL's end, and a WAL starts over only after one has. SQLite's own checkpoint stays
 as a backstop at `BACKSTOP_PAGES`, for processes whose thread is not running.
+
+A round that fails (a full disk: the database file cannot grow to take the WAL's new pages) is
+logged and taken again after a pause that doubles up to `RETRY_MAX_S`, on a fresh connection;
+the thread ends only with its engine, or when the database file is gone.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import sqlite3
@@ -41,6 +46,8 @@ BACKSTOP_PAGES = 4000  # wal_autocheckpoint: SQLite checkpoints in the commit pa
 INTERVAL_S = 0.025  # how often the thread looks at the commit count
 BATCH_COMMITS = 64  # a round once this process has committed this many times since the last
 IDLE_ROUND_S = 5.0  # or once this long has passed since the last round with any commit at all
+RETRY_FIRST_S = 0.1  # the pause after a failed round, doubled after each further failure
+RETRY_MAX_S = 5.0  # up to this
 
 
 class Checkpointer:
@@ -51,6 +58,7 @@ class Checkpointer:
         self.queue = queue
         self.writes = 0  # commits seen by this process (read by the thread; races are harmless)
         self.passes = 0  # checkpoints the thread completed under the lock
+        self.failures = 0  # rounds that failed and were taken again
         self.stopped = threading.Event()
         self.thread: threading.Thread | None = None
         self.pid = 0
@@ -88,25 +96,47 @@ class Checkpointer:
             thread.join(timeout=5)
 
     def _run(self, stopped: threading.Event) -> None:
+        conn: sqlite3.Connection | None = None
+        failed, seen, last = 0, 0, time.monotonic()  # failed: rounds failed in a row
+        pause = 0.0
         try:
-            # mode=rw: a database file removed meanwhile is an error, never a new empty file.
-            address = f"file:{quote(os.path.abspath(self.path))}?mode=rw"
-            conn = sqlite3.connect(address, uri=True, isolation_level=None, timeout=0)
-        except sqlite3.Error as exc:
-            log.warning("no checkpoint thread for %s: %s", self.path, exc)
-            return
+            while not stopped.wait(pause):
+                pause = INTERVAL_S
+                try:
+                    if conn is None:
+                        conn = self._connect()
+                    writes, now = self.writes, time.monotonic()
+                    # After a failure the round is taken again whatever was written since.
+                    if not failed and not self.due(writes - seen, now - last):
+                        continue
+                    self.checkpoint(conn)
+                except Exception as exc:
+                    if conn is None and not os.path.exists(self.path):
+                        log.warning("no checkpoint thread for %s: %s", self.path, exc)
+                        return
+                    failed += 1
+                    self.failures += 1
+                    pause = retry_pause(failed)
+                    _log_failure(self.path, exc, failed, pause)
+                    _close(conn)
+                    conn = None
+                    continue
+                if failed:
+                    log.warning("checkpoints of %s resumed after %d failed", self.path, failed)
+                failed, seen, last = 0, writes, now
+        finally:
+            _close(conn)
+
+    def _connect(self) -> sqlite3.Connection:
+        # mode=rw: a database file removed meanwhile is an error, never a new empty file.
+        address = f"file:{quote(os.path.abspath(self.path))}?mode=rw"
+        conn = sqlite3.connect(address, uri=True, isolation_level=None, timeout=0)
         try:
             conn.execute("PRAGMA synchronous=NORMAL")
-            seen, last = 0, time.monotonic()
-            while not stopped.wait(INTERVAL_S):
-                if not self.due(self.writes - seen, time.monotonic() - last):
-                    continue
-                seen, last = self.writes, time.monotonic()
-                self.checkpoint(conn)
-        except sqlite3.Error as exc:
-            log.warning("checkpoint thread for %s stopped: %s", self.path, exc)
-        finally:
+        except BaseException:
             conn.close()
+            raise
+        return conn
 
     @staticmethod
     def due(commits: int, seconds: float) -> bool:
@@ -130,6 +160,26 @@ class Checkpointer:
         done = bool(busy == 0 and copied == pages)
         self.passes += done
         return done
+
+
+def retry_pause(failed: int) -> float:
+    """Return the pause before taking a round again after failed rounds in a row."""
+    return float(min(RETRY_MAX_S, RETRY_FIRST_S * 2 ** min(failed - 1, 30)))
+
+
+def _log_failure(path: str, exc: Exception, failed: int, pause: float) -> None:
+    # The 1st, 2nd, 4th, 8th... failure in a row: a disk full for hours logs a few lines.
+    if failed & (failed - 1) == 0:
+        unexpected = not isinstance(exc, sqlite3.Error | OSError)
+        message = "checkpoint of %s failed (%d in a row), retrying in %.1f s: %s"
+        log.warning(message, path, failed, pause, exc, exc_info=unexpected)
+
+
+def _close(conn: sqlite3.Connection | None) -> None:
+    """Close conn, whatever state a failure left it in."""
+    if conn is not None:
+        with contextlib.suppress(sqlite3.Error):
+            conn.close()
 
 
 _CHECKPOINTERS: weakref.WeakKeyDictionary[Engine, Checkpointer] = weakref.WeakKeyDictionary()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import fcntl
+import logging
 import os
 import sqlite3
 import threading
@@ -10,16 +12,20 @@ import time
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import text
+import pytest
+from sqlalchemy import Engine, text
 from sqlmodel import Session
 
+from forecast import sqlite_checkpoints
 from forecast.db import begin_write, make_engine
 from forecast.sqlite_checkpoints import (
     BACKSTOP_PAGES,
     BATCH_COMMITS,
     IDLE_ROUND_S,
+    TARGET_PAGES,
     Checkpointer,
     checkpointer_of,
+    retry_pause,
 )
 from forecast.sqlite_writers import WriterQueue
 from tests.integration.factories import write_lock_is_free
@@ -151,3 +157,96 @@ def test_rounds_wait_for_a_batch_of_commits_or_a_quiet_spell() -> None:
     assert Checkpointer.due(BATCH_COMMITS, 0.1)
     assert not Checkpointer.due(1, IDLE_ROUND_S - 0.5)
     assert Checkpointer.due(1, IDLE_ROUND_S), "a trickle of writes is still copied soon"
+
+
+def _sqlite_full() -> sqlite3.OperationalError:
+    """Return the error SQLite raises when the database file cannot grow (SQLITE_FULL)."""
+    conn = sqlite3.connect(":memory:")
+    try:
+        conn.execute("PRAGMA max_page_count=1")
+        conn.execute("CREATE TABLE t (x)")
+    except sqlite3.OperationalError as exc:
+        return exc
+    finally:
+        conn.close()
+    raise AssertionError("SQLite found room for a second page")
+
+
+class _FailingWhileFull:
+    """The checkpointer's round, failing while full is set and counting how often it failed."""
+
+    def __init__(self, checkpointer: Checkpointer, full: threading.Event, error: Exception):
+        self.real = checkpointer.checkpoint
+        self.full = full
+        self.error = error
+        self.failed = 0
+        self.failed_thrice = threading.Event()
+        self.completed = threading.Event()
+
+    def __call__(self, conn: Any) -> bool:
+        if self.full.is_set():
+            self.failed += 1
+            if self.failed == 3:
+                self.failed_thrice.set()
+            raise self.error
+        done = self.real(conn)
+        if done:
+            self.completed.set()
+        return done
+
+
+def _engine_writes(engine: Engine, commits: int) -> None:
+    with Session(engine) as session:
+        session.connection().execute(text("CREATE TABLE IF NOT EXISTS t (x BLOB)"))
+        session.commit()
+        for _ in range(commits):
+            begin_write(session)
+            session.connection().execute(text("INSERT INTO t VALUES (:x)"), {"x": os.urandom(ROW)})
+            session.commit()
+
+
+@pytest.mark.parametrize(
+    "error",
+    [_sqlite_full(), OSError(errno.ENOSPC, "No space left on device"), RuntimeError("a bug")],
+    ids=["sqlite-full", "enospc", "unexpected"],
+)
+def test_the_thread_outlives_failed_rounds_and_completes_the_wal_once_they_succeed(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    error: Exception,
+) -> None:
+    monkeypatch.setattr(sqlite_checkpoints, "RETRY_FIRST_S", 0.001)
+    monkeypatch.setattr(sqlite_checkpoints, "RETRY_MAX_S", 0.01)
+    path = tmp_path / "full.db"
+    engine = make_engine(f"sqlite:///{path}")
+    checkpointer = checkpointer_of(engine)
+    assert checkpointer is not None
+    full = threading.Event()
+    full.set()  # the disk is full: the database file cannot take the WAL's pages
+    failing = _FailingWhileFull(checkpointer, full, error)
+    monkeypatch.setattr(checkpointer, "checkpoint", failing)
+    caplog.set_level(logging.WARNING, logger=sqlite_checkpoints.__name__)
+
+    _engine_writes(engine, TARGET_PAGES * 4096 // ROW + BATCH_COMMITS)
+    assert failing.failed_thrice.wait(20), "the thread took its failed round again"
+    thread = checkpointer.thread
+    assert thread is not None and thread.is_alive()
+
+    full.clear()  # room again
+    assert failing.completed.wait(20), "a round completed the WAL once the disk had room"
+    assert checkpointer.thread is thread and thread.is_alive()
+    _engine_writes(engine, 1)
+    side = sqlite3.connect(path, isolation_level=None)
+    assert _wal_pages(side) < 10, "the next commit started the WAL over"
+    side.close()
+    engine.dispose()  # ends the thread and waits for it
+    assert checkpointer.failures >= 3
+    assert "failed (1 in a row)" in caplog.text and "resumed after" in caplog.text
+
+
+def test_failed_rounds_are_taken_again_after_a_pause_that_doubles_up_to_a_limit() -> None:
+    pauses = [retry_pause(n) for n in range(1, 40)]
+    assert pauses[0] == sqlite_checkpoints.RETRY_FIRST_S
+    assert pauses[1] == 2 * pauses[0]
+    assert pauses == sorted(pauses) and max(pauses) == sqlite_checkpoints.RETRY_MAX_S
