@@ -24,7 +24,9 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
+import bench._common as bench
 from bench._common import BIN, ROOT, server_env
+from forecast.clock import format_iso
 
 # --- load ---------------------------------------------------------------------------------
 
@@ -200,6 +202,22 @@ class LoadDriver:
                 )
 
 
+def worker_pids(master: int) -> list[int]:
+    """Return the live child processes of gunicorn's master: its workers."""
+    pids = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended meanwhile
+        if int(fields[1]) == master and fields[0] not in ("Z", "X"):
+            pids.append(int(entry))
+    return sorted(pids)
+
+
 # --- what the database holds --------------------------------------------------------------
 
 
@@ -288,6 +306,44 @@ def gap_rows(rows: Iterable[StoredForecast]) -> set[int]:
             if row.end is not None and (after is None or row.end != after.start):
                 gaps.add(row.id)
     return gaps
+
+
+def acked_rows_problems(rows: list[StoredForecast], report: LoadReport) -> list[str]:
+    """Compare every acknowledged answer with the row it names."""
+    by_id = {r.id: r for r in rows}
+    problems = []
+    submitted = [a.forecast_id for a in report.submits]
+    if len(set(submitted)) != len(submitted):
+        problems.append("two acknowledged submissions reported the same forecast id")
+    for ack in report.acks:
+        row = by_id.get(ack.forecast_id)
+        if row is None:
+            problems.append(f"acknowledged {ack.kind} of forecast {ack.forecast_id} has no row")
+            continue
+        stored = (row.user, row.question_id, row.probability, format_iso(row.start))
+        if stored != (ack.user, ack.question_id, ack.probability, ack.start):
+            problems.append(f"row {row.id} is {stored}, the answer said {ack}")
+        if ack.kind == "withdraw" and (row.end is None or format_iso(row.end) != ack.end):
+            problems.append(f"withdrawn row {row.id} ends at {row.end}, the answer said {ack.end}")
+    return problems
+
+
+def withdrawn(acks: list[Ack]) -> set[int]:
+    """Return the ids of the forecasts whose withdrawal was acknowledged."""
+    return {a.forecast_id for a in acks if a.kind == "withdraw"}
+
+
+def statuses(report: LoadReport) -> str:
+    """Return the answers a load got, counted by kind and status ("submit 201: 830, ...")."""
+    counted = sorted(report.statuses.items())
+    return ", ".join(f"{kind} {status}: {n}" for (kind, status), n in counted)
+
+
+def print_figures(title: str, figures: dict[str, object]) -> None:
+    """Print a run's figures under its title, one aligned line each."""
+    print(f"\n{title}")
+    for label, value in figures.items():
+        bench.row(label, str(value))
 
 
 # --- scheduler processes ------------------------------------------------------------------

@@ -6,11 +6,9 @@ full-size load is marked `slow` and runs only when selected (`-m slow`).
 
 from __future__ import annotations
 
-import shutil
 import signal
 import socket
 import time
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -24,72 +22,23 @@ from bench._common import (
     start_gunicorn,
     stop_gunicorn,
 )
-from forecast.clock import format_iso
 from forecast.models import Notification
-from tests.conftest import DATABASES, _truncate_postgres, build_app
+from tests.conftest import build_app
 from tests.integration.factories import World
 from tests.integration.live_server import (
-    Ack,
     LoadDriver,
     LoadReport,
     SchedulerProcess,
-    StoredForecast,
+    acked_rows_problems,
     chain_problems,
     gap_rows,
     stored_forecasts,
+    withdrawn,
 )
 
 THREADS = 16
 USERS = 8
 QUESTIONS = 5
-
-
-@pytest.fixture(params=DATABASES)
-def database(
-    request: pytest.FixtureRequest, sqlite_template: Path, tmp_path: Path
-) -> Iterator[str]:
-    """The URL of an empty migrated database: a SQLite file, or the PostgreSQL test database."""
-    if request.param == "sqlite":
-        path = tmp_path / "forecast.db"
-        shutil.copy(sqlite_template, path)
-        yield f"sqlite:///{path}"
-        return
-    url = request.getfixturevalue("postgres_url")
-    _empty_postgres(url, tmp_path)
-    yield url
-    _empty_postgres(url, tmp_path)
-
-
-def _empty_postgres(url: str, tmp_path: Path) -> None:
-    from forecast.db import get_engine
-
-    app = build_app(url, tmp_path)
-    _truncate_postgres(app)
-    get_engine(app).dispose()
-
-
-def _acked_rows_problems(rows: list[StoredForecast], report: LoadReport) -> list[str]:
-    """Compare every acknowledged answer with the row it names."""
-    by_id = {r.id: r for r in rows}
-    problems = []
-    submitted = [a.forecast_id for a in report.submits]
-    if len(set(submitted)) != len(submitted):
-        problems.append("two acknowledged submissions reported the same forecast id")
-    for ack in report.acks:
-        row = by_id.get(ack.forecast_id)
-        if row is None:
-            problems.append(f"acknowledged {ack.kind} of forecast {ack.forecast_id} has no row")
-            continue
-        stored = (row.user, row.question_id, row.probability, format_iso(row.start))
-        if stored != (ack.user, ack.question_id, ack.probability, ack.start):
-            problems.append(f"row {row.id} is {stored}, the answer said {ack}")
-        if ack.kind == "withdraw" and (row.end is None or format_iso(row.end) != ack.end):
-            problems.append(f"withdrawn row {row.id} ends at {row.end}, the answer said {ack.end}")
-    return problems
-
-
-def _withdrawn(acks: list[Ack]) -> set[int]:
-    return {a.forecast_id for a in acks if a.kind == "withdraw"}
 
 
 def _assert_clean_answers(report: LoadReport) -> None:
@@ -114,9 +63,9 @@ def _run_load(url: str, requests: int) -> None:
     assert report.withdrawals, "no withdrawal succeeded: the load did not exercise them"
 
     rows = stored_forecasts(url)
-    assert _acked_rows_problems(rows, report) == []
+    assert acked_rows_problems(rows, report) == []
     assert len(rows) == len(report.submits)
-    assert chain_problems(rows, _withdrawn(report.acks)) == []
+    assert chain_problems(rows, withdrawn(report.acks)) == []
     updates = len(rows) / (USERS * QUESTIONS)
     assert updates > 5, "too few updates per user and question to race"
 
@@ -160,13 +109,13 @@ def test_a_killed_server_loses_no_acknowledged_forecast_and_serves_again(databas
     if database.startswith("sqlite"):
         _sqlite_checks(database)
     rows = stored_forecasts(database)
-    assert _acked_rows_problems(rows, before) == []
+    assert acked_rows_problems(rows, before) == []
     # Only requests in flight at the kill (one per client thread) may have left a row or a
     # withdrawal that nobody heard about.
     unacked = {r.id for r in rows} - {a.forecast_id for a in before.submits}
-    unexplained_gaps = gap_rows(rows) - _withdrawn(before.acks)
+    unexplained_gaps = gap_rows(rows) - withdrawn(before.acks)
     assert len(unacked) + len(unexplained_gaps) <= THREADS
-    assert chain_problems(rows, _withdrawn(before.acks) | unexplained_gaps) == []
+    assert chain_problems(rows, withdrawn(before.acks) | unexplained_gaps) == []
 
     process, base = start_gunicorn(env, workers=2, threads=4)
     try:
@@ -179,9 +128,9 @@ def test_a_killed_server_loses_no_acknowledged_forecast_and_serves_again(databas
         _sqlite_checks(database)
     rows = stored_forecasts(database)
     everything = LoadReport(acks=before.acks + after.acks)
-    assert _acked_rows_problems(rows, everything) == []
+    assert acked_rows_problems(rows, everything) == []
     assert len(rows) == len(everything.submits) + len(unacked)
-    assert chain_problems(rows, _withdrawn(everything.acks) | unexplained_gaps) == []
+    assert chain_problems(rows, withdrawn(everything.acks) | unexplained_gaps) == []
 
 
 # --- the scheduler ------------------------------------------------------------------------
