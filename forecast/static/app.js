@@ -20,7 +20,10 @@
       if (form.dataset.type === "date") {
         pairs.push([level, raw + "T00:00:00Z"]);
       } else {
-        pairs.push([level, parseFloat(raw.replace(/,/g, ""))]);
+        // Number, unlike parseFloat, does not read "3O" as 3.
+        var value = Number(raw.replace(/,/g, ""));
+        if (isNaN(value)) { pairs.notNumber = raw; }
+        pairs.push([level, value]);
       }
     });
     return pairs;
@@ -56,6 +59,11 @@
     function update() {
       var pairs = quantilePairs(form);
       if (pairs.length < 3) { status.textContent = "Give at least three percentiles to see the curve."; return; }
+      if (pairs.notNumber !== undefined) {
+        status.textContent = "\u201c" + pairs.notNumber + "\u201d is not a number.";
+        status.classList.add("error");
+        return;
+      }
       fetch(form.dataset.preview, {
         method: "POST",
         headers: {"Content-Type": "application/json", "Accept": "application/json"},

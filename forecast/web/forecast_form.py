@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from forecast.clock import parse_iso
 from forecast.distributions import quantile_of
 from forecast.errors import DomainError
 from forecast.models import Forecast, Question
@@ -109,19 +110,33 @@ def to_number(raw: str) -> float | str:
         return raw
 
 
-def refused(state: FormState, error: DomainError, sent: list[str]) -> FormState:
+def refused(question: Question, state: FormState, error: DomainError, sent: list[str]) -> FormState:
     """Mark the field at fault in the form that error refused (sent: the boxes sent, in order)."""
-    label = f"{error.field}: " if error.field else ""
-    state.message = f"Not saved. {label}{error.message}"
+    said = error.message[:1].upper() + error.message[1:]
     if isinstance(error, QuantileFailed) and 0 <= error.index < len(sent):
-        state.errors[sent[error.index]] = error.message
+        name = sent[error.index]
+        state.errors[name] = _unreadable(question, state.values[name]) or error.message
+        said = f"{name[1:]}th percentile: {state.errors[name]}"  # the service names no level
     elif error.field in ("probability", "rationale"):
         state.errors[error.field] = error.message
     elif error.field == "quantiles":  # too few: the boxes the form asks for at least
         for level in REQUIRED_LEVELS:
             if not state.values[box_name(level)].strip():
                 state.errors[box_name(level)] = f"Give the {round(level * 100)}th percentile."
+    state.message = f"Not saved. {said}"
     return state
+
+
+def _unreadable(question: Question, raw: str) -> str | None:
+    """Say that a box holds no number (or no date) at all, in the form's own words."""
+    raw = raw.strip()
+    if question.type != "date":
+        return f"“{raw}” is not a number." if isinstance(to_number(raw), str) else None
+    try:
+        parse_iso(raw)
+    except ValueError:
+        return f"“{raw}” is not a date (YYYY-MM-DD)."
+    return None
 
 
 def _shown(question: Question, level_values: Mapping[float, Any]) -> dict[str, str]:

@@ -198,7 +198,7 @@ def submit(question_id: int) -> Response | tuple[str, int]:
     except DomainError as exc:
         if exc.status == 403:
             abort(403)
-        return _page(question_id, refused(form, exc, sent)), exc.status
+        return _page(question_id, refused(question, form, exc, sent)), exc.status
     flash("Forecast saved.", "success")
     return redirect(url_for("questions.detail", question_id=question_id))
 

@@ -70,8 +70,10 @@ def test_a_percentile_that_is_not_a_number_keeps_the_others_and_the_rationale(
     }
     assert _rationale(page) == "Trend <x>"
     assert _marked(page) == {"q25"}
-    assert _message(page, "q25") == "quantiles must be a number"
-    assert 'role="alert"' in page and "Not saved." in page
+    assert _message(page, "q25") == "“1O” is not a number."
+    assert (
+        'role="alert" id="forecast-error">Not saved. 25th percentile: “1O” is not a number.' in page
+    )
     assert "You have not forecast on this question yet." in page
 
 
@@ -118,7 +120,7 @@ def test_a_date_that_is_not_a_date_is_marked(app: Flask, client: FlaskClient) ->
     typed = {"q5": "2027-01-01", "q50": "2029-13-01", "q95": "2035-01-01"}
     status, page = _post(client, question.id, typed)
     assert status == 422 and _marked(page) == {"q50"}
-    assert "is not an ISO 8601 date" in _message(page, "q50")
+    assert _message(page, "q50") == "“2029-13-01” is not a date (YYYY-MM-DD)."
     assert [_value(page, n) for n in ("q5", "q50", "q95")] == list(typed.values())
 
 
@@ -132,6 +134,7 @@ def test_a_bad_probability_keeps_what_was_typed_and_marks_the_box(
     assert _value(page, "probability") == "150"
     assert _marked(page) == {"probability"}
     assert "probability must be between" in _message(page, "probability")
+    assert 'id="forecast-error">Not saved. Probability must be between' in page
     assert _rationale(page) == "sure"
 
 

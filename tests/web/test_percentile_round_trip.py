@@ -56,7 +56,12 @@ def test_a_typed_date_comes_back_as_the_same_day(app: Flask, client: FlaskClient
     _ann(app, client)
     typed = {"q5": "2027-03-15", "q50": "2029-01-01", "q95": "2035-07-04"}
     client.post(f"/questions/{question.id}/forecast", data=typed)
-    assert _boxes(_page(client, question.id)) == ["2027-03-15", "", "2029-01-01", "", "2035-07-04"]
+    page = _page(client, question.id)
+    assert _boxes(page) == ["2027-03-15", "", "2029-01-01", "", "2035-07-04"]
+    # Text boxes, so the browser shows the day as written, not in its own locale's order.
+    boxes = re.findall(r'name="q\d+" class="quantile"[^>]*>', page)
+    assert len(boxes) == 5
+    assert all('type="text"' in box and 'placeholder="YYYY-MM-DD"' in box for box in boxes)
 
 
 def test_quantiles_sent_to_the_api_are_kept_and_shown(app: Flask, client: FlaskClient) -> None:

@@ -42,7 +42,7 @@ def test_withdrawing_without_confirmation_asks_on_a_page_and_changes_nothing(
     # With nothing standing there is nothing to ask about: the page says so.
     client.post(f"/questions/{question.id}/withdraw", data={"confirmed": "yes"})
     again = client.post(f"/questions/{question.id}/withdraw", follow_redirects=True)
-    assert "you have no standing forecast on this question" in again.data.decode()
+    assert "no standing forecast on this question" in again.data.decode()
 
 
 def test_the_confirmation_page_shows_the_percentiles_as_typed(
