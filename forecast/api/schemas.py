@@ -644,12 +644,34 @@ class CalibrationResultOut(Schema):
     unit = fields.String(allow_none=True, required=True)
 
 
+class CertificateOut(Schema):
+    binary_needed = fields.Integer(
+        required=True, metadata={"description": "true/false answers to go"}
+    )
+    interval_needed = fields.Integer(required=True, metadata={"description": "90% intervals to go"})
+    gap_points = fields.Float(
+        allow_none=True,
+        required=True,
+        metadata={"description": "mean confidence minus hit rate, in points (+: overconfident)"},
+    )
+    gap_ok = fields.Boolean(required=True)
+    interval_hit_rate = fields.Float(allow_none=True, required=True)
+    hit_rate_ok = fields.Boolean(required=True)
+    binary_required = fields.Integer(required=True)
+    interval_required = fields.Integer(required=True)
+    gap_limit_points = fields.Float(required=True)
+    hit_range = fields.List(fields.Float(), required=True)
+
+
 class CalibrationSummaryOut(Schema):
     sessions = fields.List(fields.Dict(), required=True)
     answered = fields.Integer(required=True)
     binary = fields.Dict(required=True)
     interval = fields.Dict(required=True)
     certified = fields.Boolean(required=True)
+    certificate = fields.Nested(
+        CertificateOut, required=True, metadata={"description": "how far the badge is"}
+    )
 
 
 class TournamentIn(StrictSchema):
