@@ -313,6 +313,16 @@ CASES: dict[str, Case] = {
         lambda w: (f"/boundaries/{w.boundary(committed=False)}/commit", {}),
         allowed("leader", "admin"),
     ),
+    "edit a boundary draft": Case(
+        "boundaries.edit_draft",
+        lambda w: (f"/boundaries/{w.boundary(committed=False)}/edit", {"threshold": "12"}),
+        allowed("leader", "admin"),
+    ),
+    "delete a boundary draft": Case(
+        "boundaries.delete",
+        lambda w: (f"/boundaries/{w.boundary(committed=False)}/delete", {}),
+        allowed("leader", "admin"),
+    ),
     "revise a boundary": Case(
         "boundaries.revise",
         lambda w: (
