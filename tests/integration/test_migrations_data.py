@@ -422,6 +422,25 @@ def rows_0009() -> Rows:
     }
 
 
+def rows_0010() -> Rows:
+    # A forecast made at this revision with the percentiles its forecaster typed.
+    return {
+        "forecasts": [
+            {
+                "id": 4,
+                "question_id": 2,
+                "user_id": 3,
+                "start_time": _at(5),
+                "end_time": None,
+                "probability": None,
+                "cdf": CDF_BYTES,
+                "rationale": None,
+                "quantiles": "[[0.05, 4], [0.5, 30], [0.95, 300]]",
+            },
+        ],
+    }
+
+
 ROWS_AT: dict[str, Callable[[], Rows]] = {
     "0001": rows_0001,
     "0002": rows_0002,
@@ -432,6 +451,7 @@ ROWS_AT: dict[str, Callable[[], Rows]] = {
     "0007": rows_0007,
     "0008": rows_0008,
     "0009": rows_0009,
+    "0010": rows_0010,
 }
 
 
