@@ -84,6 +84,8 @@ def test_register_forecast_update_and_see_the_history(live_app: Any, page: Any) 
         )
     page.goto(f"{base}/")
     assert page.locator("#notifications-link .badge").inner_text() == "1"
+    assert page.get_attribute("#notifications-link", "aria-label") == "Notifications, 1 unread"
+    shot(page, "08-notifications-badge")
     page.click("#notifications-link")
     note = page.locator("#notifications li").first
     assert note.locator(".tag").first.inner_text().lower() == "new"
