@@ -9,6 +9,7 @@ from forecast.cli import fail
 from forecast.clock import format_iso
 from forecast.db import session_scope
 from forecast.errors import DomainError
+from forecast.web.formatting import plural
 
 
 @click.group("tokens")
@@ -72,7 +73,8 @@ def tokens_revoke(name: str, token_ids: tuple[int, ...], revoke_all: bool) -> No
         with session_scope() as session:
             user = get_user(session, name)
             if revoke_all:
-                click.echo(f"revoked {revoke_tokens(session=session, user=user)} tokens of {name}")
+                count = revoke_tokens(session=session, user=user)
+                click.echo(f"revoked {plural(count, 'token')} of {name}")
                 return
             owned = {t.id for t in list_tokens(session=session, user=user)}
             unknown = [i for i in token_ids if i not in owned]

@@ -1,4 +1,8 @@
-"""Organizers edit a scheduled question or close it early (both recorded in its audit trail)."""
+"""Organizers edit a scheduled question or close it early (both recorded in its audit trail).
+
+The edit is PATCH on the question's own address, so it lives beside GET in api.questions; its
+body is described here.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,7 @@ from marshmallow import fields, validate
 from forecast.api.common import BEARER, caller, document_errors
 from forecast.api.schemas import ISO, QUESTION_TYPES, QuestionOut, RangeSchema, StrictSchema
 from forecast.db import get_session
-from forecast.services.question_changes import MAX_REASON, close_early, edit_question
+from forecast.services.question_changes import MAX_REASON, close_early
 from forecast.services.question_views import question_payloads
 
 bp = Blueprint(
@@ -55,28 +59,6 @@ class CloseIn(StrictSchema):
 
 class EditedOut(QuestionOut):
     changed = fields.List(fields.String(), metadata={"description": "the fields that changed"})
-
-
-@bp.route("/<int:question_id>")
-class QuestionEdit(MethodView):
-    @bp.arguments(QuestionEditIn())
-    @bp.response(200, EditedOut)
-    @bp.doc(security=BEARER)
-    @document_errors(bp, 400, 401, 403, 404, 409, 422)
-    def patch(self, body: dict[str, Any], question_id: int) -> Response:
-        """Edit an upcoming, open or closed question (organizers); the audit trail says what."""
-        session = get_session()
-        reason = body.pop("reason", None)
-        question, changed = edit_question(
-            session=session,
-            actor=caller(required=True),
-            question_id=question_id,
-            changes=body,
-            reason=reason,
-        )
-        payload = question_payloads(session, [question])[0]
-        payload["changed"] = changed
-        return jsonify(payload)
 
 
 @bp.route("/<int:question_id>/close")

@@ -10,6 +10,7 @@ from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
 from forecast.api.common import BEARER, caller, created, document_errors
+from forecast.api.question_changes import EditedOut, QuestionEditIn
 from forecast.api.schemas import (
     PreviewIn,
     PreviewOut,
@@ -28,6 +29,7 @@ from forecast.services.aggregate_views import value_json
 from forecast.services.aggregate_visibility import hidden_reason
 from forecast.services.community_now import community_json, community_now
 from forecast.services.forecasts import parse_value
+from forecast.services.question_changes import edit_question
 from forecast.services.question_lists import MAX_SEARCH, list_questions
 from forecast.services.question_views import question_payloads
 
@@ -107,6 +109,25 @@ class QuestionDetail(MethodView):
             payload["aggregate"] = value_json(
                 aggregation.current_value(session, question), question
             )
+        return jsonify(payload)
+
+    @bp.arguments(QuestionEditIn())
+    @bp.response(200, EditedOut)
+    @bp.doc(security=BEARER)
+    @document_errors(bp, 400, 401, 403, 404, 409, 422)
+    def patch(self, body: dict[str, Any], question_id: int) -> Response:
+        """Edit an upcoming, open or closed question (organizers); the audit trail says what."""
+        session = get_session()
+        reason = body.pop("reason", None)
+        question, changed = edit_question(
+            session=session,
+            actor=caller(required=True),
+            question_id=question_id,
+            changes=body,
+            reason=reason,
+        )
+        payload = question_payloads(session, [question])[0]
+        payload["changed"] = changed
         return jsonify(payload)
 
 

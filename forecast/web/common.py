@@ -57,7 +57,7 @@ def flash_error(error: DomainError) -> None:
         # Not a mistake the form can fix: the same answer the API and role-checked pages give.
         abort(403)
     # Messages name their field in words; the field's code name would say it twice.
-    flash(error.message[:1].upper() + error.message[1:], "error")
+    flash(error.message, "error")
 
 
 def back(default: str) -> Response:

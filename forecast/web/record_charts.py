@@ -9,7 +9,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from forecast.clock import parse_iso
-from forecast.web.formatting import signed
+from forecast.web.formatting import plural, signed
 
 SIZE, PAD = 320, 36
 LEFT = 46  # room for the "100%" of the vertical axis
@@ -52,7 +52,7 @@ def calibration_chart(bins: Sequence[dict[str, Any]]) -> Markup:
             )
         parts.append(
             f'<circle class="bin" cx="{cx:.1f}" cy="{cy:.1f}" r="4"><title>'
-            f"{escape(str(b['count']))} forecasts: said {b['mean_forecast']:.0%}, "
+            f"{plural(int(b['count']), 'forecast')}: said {b['mean_forecast']:.0%}, "
             f"happened {b['mean_outcome']:.0%}</title></circle>"
         )
     parts.append("</svg>")

@@ -129,7 +129,7 @@ def test_resolving_asks_first_and_refuses_a_bad_answer_before_asking(
     bad = client.post(
         f"/questions/{numeric.id}/resolve", data={"answer": "lots"}, follow_redirects=True
     )
-    assert b"Yes, resolve" not in bad.data and b"Value must be a number" in bad.data
+    assert b"Yes, resolve" not in bad.data and b"value must be a number" in bad.data
     done = client.post(
         f"/questions/{question.id}/resolve",
         data={"answer": "yes", "action": "resolve", "confirm": "yes"},
