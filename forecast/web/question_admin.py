@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 from forecast.clock import utcnow
 from forecast.db import get_session
 from forecast.errors import DomainError, ValidationFailed
-from forecast.models import SCHEDULED_STATUSES, Question, QuestionType, Tournament
+from forecast.models import SCHEDULED_STATUSES, Question, QuestionStatus, QuestionType, Tournament
 from forecast.services import questions as question_service
 from forecast.services.permissions import is_organizer
 from forecast.services.question_changes import (
@@ -30,6 +30,8 @@ from forecast.web.question_form import form_to_input, question_to_form
 
 bp = Blueprint("question_admin", __name__, url_prefix="/questions")
 SCHEDULED = frozenset(s.value for s in SCHEDULED_STATUSES)
+# The questions whose edit page an organizer reaches (proposals are changed in review).
+ORGANIZER_EDITS = SCHEDULED | {QuestionStatus.RESOLVED.value, QuestionStatus.ANNULLED.value}
 
 # Each field of the question form and the interchange field it feeds.
 FORM_FIELDS = {
@@ -96,6 +98,12 @@ def _changes(original: Mapping[str, Any], sent: Mapping[str, Any]) -> dict[str, 
 
 def edit_scheduled(question: Question) -> str | Response:
     """Show and save the organizer's edit form of an upcoming, open or closed question."""
+    if question.status not in SCHEDULED:
+        flash(
+            f"The question is {question.status}: take its resolution back before editing it.",
+            "error",
+        )
+        return redirect(url_for("questions.detail", question_id=question.id) + "#resolve")
     session = get_session()
     locked = has_forecasts(session, question.id)  # type: ignore[arg-type]
     original = question_to_form(editable_input(session, question))

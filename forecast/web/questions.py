@@ -274,11 +274,11 @@ def new() -> str | Response:
 @login_required
 def edit(question_id: int) -> str | Response:
     """Let a proposer revise a returned question; organizers edit a scheduled one."""
-    from forecast.web.question_admin import SCHEDULED, edit_scheduled
+    from forecast.web.question_admin import ORGANIZER_EDITS, edit_scheduled
 
     session = get_session()
     question = _load(question_id)
-    if is_organizer(me()) and question.status in SCHEDULED:
+    if is_organizer(me()) and question.status in ORGANIZER_EDITS:
         return edit_scheduled(question)
     if question.proposer_id != me().id or question.status != QuestionStatus.RETURNED.value:
         abort(403)

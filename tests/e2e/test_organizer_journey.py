@@ -96,6 +96,7 @@ def test_an_organizer_runs_a_question_from_start_to_leaderboard(live_app: Any, p
     fran = others[0].pages[0]
     _new_question(fran, base, "Will a lab publish a 1e27 FLOP training run by 2029?", None)
     fran.wait_for_selector("text=your question waits for an organizer's review")
+    proposal_url = fran.url.removeprefix(base)
 
     # The organizer reviews the proposal from the console and approves it into the tournament.
     page.goto(f"{base}/organizer")
@@ -152,13 +153,15 @@ def test_an_organizer_runs_a_question_from_start_to_leaderboard(live_app: Any, p
     for path in (
         "/organizer",
         question_url,
-        f"{question_url}/edit",
+        f"{proposal_url}/edit",
+        f"{proposal_url}/close",
         "/tournaments/new",
         "/questions/new",
         "/tournaments/ai-2031",
         "/tournaments/ai-2031/leaderboard",
     ):
-        page.goto(f"{base}{path}")
+        response = page.goto(f"{base}{path}")
+        assert response is not None and response.status == 200, path
         _fits(page)
     page.goto(f"{base}{question_url}")
     shot(page, "43-organizer-question-phone")

@@ -149,6 +149,8 @@ def test_a_resolved_question_no_longer_counts_down_to_its_close(
     page = client.get(f"/questions/{question.id}").data.decode()
     assert "Resolved <strong>no</strong>" in page
     assert "(in 29 days)" not in page and "<dt>Close time</dt>" in page
+    edit = client.get(f"/questions/{question.id}/edit", follow_redirects=True).data.decode()
+    assert "The question is resolved: take its resolution back before editing it." in edit
 
 
 def test_a_log_scale_without_a_zero_point_is_refused_with_the_form_kept(
