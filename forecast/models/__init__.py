@@ -25,7 +25,7 @@ from forecast.models.questions import (
     Tournament,
 )
 from forecast.models.scheduler import SchedulerLease
-from forecast.models.scores import AggregateCache, Score
+from forecast.models.scores import AggregateCache, DataVersion, Score
 from forecast.models.users import ApiToken, Notification, Role, User
 
 __all__ = [
@@ -43,6 +43,7 @@ __all__ = [
     "CalibrationItem",
     "CalibrationSession",
     "CalibrationSet",
+    "DataVersion",
     "Forecast",
     "Notification",
     "Question",

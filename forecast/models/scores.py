@@ -1,10 +1,19 @@
-"""Derived data: per-(question, user) scores and cached aggregate histories."""
+"""Derived data: per-(question, user) scores, cached aggregate histories and their versions."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, Float, ForeignKey, Integer, LargeBinary, String, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Float,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+)
 from sqlmodel import Field, SQLModel
 
 from forecast.clock import utcnow
@@ -52,3 +61,16 @@ class AggregateCache(SQLModel, table=True):
     computed_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
     )
+
+
+class DataVersion(SQLModel, table=True):
+    """A counter moved in the same transaction as every write to one kind of derived data.
+
+    `scores` moves with every write to the scores table, so an aggregate built on the scores
+    (track-record reputations) can tell that it is out of date.
+    """
+
+    __tablename__ = "data_versions"
+
+    name: str = Field(sa_column=Column(String(40), primary_key=True))
+    version: int = Field(sa_column=Column(BigInteger, nullable=False, server_default="0"))

@@ -28,6 +28,7 @@ from forecast.models import (
     Score,
     User,
 )
+from forecast.services.data_versions import SCORES, move_data_version
 from forecast.services.notifications import notify
 from forecast.services.permissions import require_role
 from forecast.services.question_input import question_range
@@ -158,6 +159,7 @@ def unresolve(
         if changed.rowcount != 1:
             raise Conflict("someone else changed this question's resolution just now; reload")
         session.execute(delete(Score).where(col(Score.question_id) == question_id))
+        move_data_version(session, SCORES)
         session.refresh(question)
         log_event(session, question, actor, "unresolved", text, {"before": before})
         session.commit()

@@ -25,6 +25,7 @@ from forecast.scoring import (
     continuous_outcome_probability,
     score,
 )
+from forecast.services.data_versions import SCORES, move_data_version
 from forecast.services.question_input import question_scale
 
 CHUNK = 2_000
@@ -58,6 +59,7 @@ def write_scores(session: Session, questions: Sequence[Question]) -> int:
     ids = [q.id for q in questions]
     if ids:
         session.execute(delete(_S).where(_S.c.question_id.in_(ids)))
+        move_data_version(session, SCORES)
     targets = [q for q in questions if scoreable(q)]
     if not targets:
         return 0

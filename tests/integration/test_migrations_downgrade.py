@@ -32,11 +32,13 @@ from tests.integration.test_migrations_data import (
     revisions,
 )
 
-# Rebuilt after an upgrade (scores by `forecast score --all`, caches on the next read) or
-# transient (the scheduler's lease): losing them is not losing data.
+# Rebuilt after an upgrade (scores by `forecast score --all`, caches on the next read, the
+# scores counter from a fresh start) or transient (the scheduler's lease): losing them is not
+# losing data.
 DERIVED = {
     "scores",
     "aggregate_cache",
+    "data_versions.version",
     "boundary_evaluations",
     "scheduler_leases",
     "questions.forecasts_version",
