@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, RAISE, Schema, fields, validate
 
+from forecast.api.json_fields import JsonNumber
 from forecast.services.forecasts import MAX_RATIONALE
+from forecast.services.paging import MAX_PAGE
 
 QUESTION_TYPES = ("binary", "numeric", "date")
 STATUSES = (
@@ -64,7 +66,7 @@ class PageArgs(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1_000_000))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=1000))
 
 
@@ -107,7 +109,7 @@ class RangeSchema(StrictSchema):
     max = fields.Raw(required=True, metadata=NUMBER_OR_ISO)
     open_lower = fields.Boolean(load_default=False)
     open_upper = fields.Boolean(load_default=False)
-    zero_point = fields.Float(allow_none=True, allow_nan=False, load_default=None)
+    zero_point = JsonNumber(allow_none=True, allow_nan=False, load_default=None)
 
 
 class QuestionIn(StrictSchema):
@@ -198,8 +200,19 @@ class AggregateArgs(Schema):
 
     method = fields.String(validate=validate.OneOf(METHODS))
     at = fields.String(metadata=ISO)
-    x = fields.String(metadata={"description": "a value on the question's axis: P(X <= x)"})
-    before = fields.String(metadata={"description": "date questions: P(before this date)", **ISO})
+    x = fields.String(
+        metadata={
+            "description": "numeric questions: a number; date questions: an ISO 8601 date. "
+            "Adds x, p_below = P(X <= x) and p_above = P(X >= x). Binary questions: a 422"
+        }
+    )
+    before = fields.String(
+        metadata={
+            **ISO,
+            "description": "date questions only (numeric questions take x; both others a 422): "
+            "an ISO 8601 date; adds p_before = P(the event happens before it)",
+        }
+    )
 
 
 class HistoryArgs(Schema):
@@ -290,8 +303,8 @@ class QuestionPage(PageOut):
 
 
 class ForecastIn(StrictSchema):
-    probability = fields.Float(allow_nan=False, metadata={"minimum": 0.001, "maximum": 0.999})
-    cdf = fields.List(fields.Float(allow_nan=False), validate=validate.Length(equal=201))
+    probability = JsonNumber(allow_nan=False, metadata={"minimum": 0.001, "maximum": 0.999})
+    cdf = fields.List(JsonNumber(allow_nan=False), validate=validate.Length(equal=201))
     quantiles = fields.List(
         fields.List(fields.Raw(metadata=NUMBER_OR_ISO), validate=validate.Length(equal=2)),
         validate=validate.Length(min=3, max=50),
@@ -335,12 +348,22 @@ EVENT_DOC = {
 }
 
 
+HYSTERESIS_DOC = {
+    "description": "the band (in probability) the aggregate must clear to turn back; left "
+    "out: 0.02, narrowed to a quarter of the threshold's distance from 0 or 1"
+}
+MIN_FORECASTERS_DOC = {
+    "description": "the state changes only while at least this many forecasters stand on the "
+    "question (default 1)"
+}
+
+
 class BoundaryFields(StrictSchema):
     question = fields.Raw(required=True, metadata={"description": "question id or key"})
     action = fields.String(required=True, validate=validate.Length(min=1, max=5000))
     event = fields.Dict(required=True, metadata=EVENT_DOC)
     comparator = fields.String(load_default=">=", validate=validate.OneOf((">=", "<=")))
-    threshold = fields.Float(
+    threshold = JsonNumber(
         required=True,
         allow_nan=False,
         # OpenAPI 3.0: the exclusive bounds are flags on minimum and maximum.
@@ -350,7 +373,12 @@ class BoundaryFields(StrictSchema):
     rationale = fields.String(allow_none=True, validate=validate.Length(max=5000))
     blind = fields.Boolean()
     shared = fields.Boolean()
-    hysteresis = fields.Float(allow_nan=False, validate=validate.Range(min=0, max=0.5))
+    hysteresis = JsonNumber(
+        allow_nan=False, validate=validate.Range(min=0, max=0.5), metadata=HYSTERESIS_DOC
+    )
+    min_forecasters = fields.Integer(
+        strict=True, validate=validate.Range(min=1, max=1000), metadata=MIN_FORECASTERS_DOC
+    )
     ladder = fields.String(allow_none=True, validate=validate.Length(max=100))
     key = fields.String(validate=validate.Length(min=1, max=100))
 
@@ -363,12 +391,17 @@ class BoundaryPatch(StrictSchema):
     action = fields.String(validate=validate.Length(min=1, max=5000))
     event = fields.Dict(metadata=EVENT_DOC)
     comparator = fields.String(validate=validate.OneOf((">=", "<=")))
-    threshold = fields.Float(allow_nan=False)
+    threshold = JsonNumber(allow_nan=False)
     method = fields.String(validate=validate.OneOf(METHODS))
     rationale = fields.String(allow_none=True, validate=validate.Length(max=5000))
     blind = fields.Boolean()
     shared = fields.Boolean()
-    hysteresis = fields.Float(allow_nan=False, validate=validate.Range(min=0, max=0.5))
+    hysteresis = JsonNumber(
+        allow_nan=False, validate=validate.Range(min=0, max=0.5), metadata=HYSTERESIS_DOC
+    )
+    min_forecasters = fields.Integer(
+        strict=True, validate=validate.Range(min=1, max=1000), metadata=MIN_FORECASTERS_DOC
+    )
 
 
 class RevisionIn(BoundaryPatch):
@@ -376,7 +409,7 @@ class RevisionIn(BoundaryPatch):
 
 
 class LadderStep(StrictSchema):
-    threshold = fields.Float(required=True, allow_nan=False)
+    threshold = JsonNumber(required=True, allow_nan=False)
     action = fields.String(required=True, validate=validate.Length(min=1, max=5000))
     rationale = fields.String(allow_none=True, validate=validate.Length(max=5000))
 
@@ -388,7 +421,12 @@ class LadderIn(StrictSchema):
     method = fields.String(validate=validate.OneOf(METHODS))
     blind = fields.Boolean()
     shared = fields.Boolean()
-    hysteresis = fields.Float(allow_nan=False, validate=validate.Range(min=0, max=0.5))
+    hysteresis = JsonNumber(
+        allow_nan=False, validate=validate.Range(min=0, max=0.5), metadata=HYSTERESIS_DOC
+    )
+    min_forecasters = fields.Integer(
+        strict=True, validate=validate.Range(min=1, max=1000), metadata=MIN_FORECASTERS_DOC
+    )
     ladder = fields.String(allow_none=True, validate=validate.Length(max=100))
     steps = fields.List(
         fields.Nested(LadderStep), required=True, validate=validate.Length(min=1, max=12)
@@ -418,6 +456,7 @@ class BoundaryOut(BoundaryVersionOut):
     shared = fields.Boolean()
     blind = fields.Boolean()
     hysteresis = fields.Float()
+    min_forecasters = fields.Integer()
     created_at = fields.String(metadata=ISO)
     versions = fields.List(fields.Nested(BoundaryVersionOut))
 
@@ -501,7 +540,7 @@ class ResolutionIn(StrictSchema):
             ("yes", "no", "annulled", "ambiguous", "below_lower_bound", "above_upper_bound")
         )
     )
-    value = fields.Float(allow_nan=False, metadata={"description": "numeric questions"})
+    value = JsonNumber(allow_nan=False, metadata={"description": "numeric questions"})
     date = fields.String(metadata={**ISO, "description": "date questions"})
     resolved_at = fields.String(metadata={**ISO, "description": "default: now"})
     reason = fields.String(
@@ -570,9 +609,9 @@ class RecordArgs(Schema):
 
 class CalibrationAnswerIn(StrictSchema):
     answer = fields.Boolean(metadata={"description": "true/false items"})
-    confidence = fields.Float(allow_nan=False, metadata={"minimum": 0.5, "maximum": 0.99})
-    lower = fields.Float(allow_nan=False, metadata={"description": "interval items"})
-    upper = fields.Float(allow_nan=False, metadata={"description": "interval items"})
+    confidence = JsonNumber(allow_nan=False, metadata={"minimum": 0.5, "maximum": 0.99})
+    lower = JsonNumber(allow_nan=False, metadata={"description": "interval items"})
+    upper = JsonNumber(allow_nan=False, metadata={"description": "interval items"})
 
 
 class RecordScore(Schema):

@@ -20,9 +20,22 @@ class Page(Generic[T]):
     total: int
 
 
+# The furthest page any listing answers (the API's bound too).
+MAX_PAGE = 1_000_000
+
+
+def page_number(raw: str | None) -> int:
+    """Read a page number from a query string: anything unreadable is the first page, and a
+    number past MAX_PAGE is MAX_PAGE (an empty page, not an overflow in the database)."""
+    try:
+        return min(max(1, int(raw or 1)), MAX_PAGE)
+    except ValueError:
+        return 1
+
+
 def check_page(page: int, per_page: int, most: int) -> None:
-    """Refuse a page before the first, or a page size outside 1..most."""
-    if page < 1:
-        raise ValidationFailed("page starts at 1", "page")
+    """Refuse a page outside 1..MAX_PAGE, or a page size outside 1..most."""
+    if not 1 <= page <= MAX_PAGE:
+        raise ValidationFailed(f"page must be between 1 and {MAX_PAGE:,}", "page")
     if not 1 <= per_page <= most:
         raise ValidationFailed(f"per_page must be between 1 and {most}", "per_page")

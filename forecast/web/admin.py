@@ -11,6 +11,7 @@ from forecast.db import get_session
 from forecast.errors import DomainError
 from forecast.models import Role
 from forecast.services import accounts, tokens
+from forecast.services.paging import page_number
 from forecast.web.common import flash_error, login_required, me
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -25,10 +26,7 @@ def users() -> str:
     session = get_session()
     text = request.args.get("q", "")[:40]
     role = request.args.get("role", "")
-    try:
-        number = max(1, int(request.args.get("page", 1)))
-    except ValueError:
-        number = 1
+    number = page_number(request.args.get("page"))
     try:
         found = accounts.search_users(
             session=session, actor=me(), text=text, role=role, page=number

@@ -7,11 +7,11 @@ from werkzeug.wrappers import Response
 
 from forecast.db import get_session
 from forecast.services import notifications
+from forecast.services.paging import page_number
 from forecast.web.common import login_required, me
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 PER_PAGE = 20
-LAST_PAGE = 1_000_000
 # What each kind of notification is about, as a short tag beside its message.
 KINDS = {
     "question_proposed": "Proposal",
@@ -30,7 +30,7 @@ KINDS = {
 def index() -> str:
     """List one's notifications a page at a time, marking the ones shown read."""
     session = get_session()
-    number = min(max(1, request.args.get("page", 1, type=int) or 1), LAST_PAGE)
+    number = page_number(request.args.get("page"))
     page = notifications.list_notifications(
         session=session, user=me(), page=number, per_page=PER_PAGE
     )

@@ -16,6 +16,7 @@ from forecast.models import QuestionEvent, QuestionStatus, Tournament, User
 from forecast.services import forecasts as forecast_service
 from forecast.services import questions as question_service
 from forecast.services.community_now import community_now
+from forecast.services.paging import page_number
 from forecast.services.permissions import is_organizer
 from forecast.services.question_lists import list_questions
 from forecast.services.question_views import forecaster_counts
@@ -52,10 +53,6 @@ def index() -> str:
     if viewer is None:
         filters["mine"] = None  # the choice is not offered to anonymous visitors
     try:
-        page_number = max(1, int(request.args.get("page", 1)))
-    except ValueError:
-        page_number = 1
-    try:
         page = list_questions(
             session=session,
             viewer=viewer,
@@ -64,7 +61,7 @@ def index() -> str:
             search=filters["search"],
             mine=filters["mine"],
             sort=filters["sort"],
-            page=page_number,
+            page=page_number(request.args.get("page")),
             per_page=25,
         )
     except DomainError as exc:

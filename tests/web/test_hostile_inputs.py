@@ -19,7 +19,7 @@ from sqlmodel import SQLModel
 from forecast.db import get_engine, session_scope
 from forecast.models import Role
 from forecast.url_limit import MAX_TARGET
-from tests.conftest import PASSWORD, Api
+from tests.conftest import PASSWORD, Api, make_user
 from tests.integration.factories import question_data
 
 # Derived data a request may fill in; every other table must stay as it was.
@@ -272,3 +272,21 @@ def test_an_address_over_the_limit_is_a_414_in_the_error_shape(site: Site) -> No
     page = site.client.get(f"/questions?{long_query}", headers={"Accept": "text/html"})
     assert page.status_code == 414 and page.mimetype == "text/html"
     assert site.client.get(f"/api/v1/questions?search={'a' * 100}").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "path", ["/questions", "/admin/users", "/notifications", "/tournaments/ai", "/"]
+)
+def test_a_page_number_past_any_integer_is_an_empty_page_not_a_500(
+    site: Site, app: Flask, path: str
+) -> None:
+    make_user(app, "root", Role.ADMIN)
+    client = app.test_client()
+    client.post("/login", data={"username": "root", "password": PASSWORD})
+    for raw in ("99999999999999999999", "-5", "1e9", "nan"):
+        response = client.get(f"{path}?page={raw}")
+        assert response.status_code == 200, (path, raw, response.status_code)
+
+
+def test_an_api_page_past_the_bound_is_a_422(site: Site) -> None:
+    refused(site.client.get("/api/v1/questions?page=99999999999999999999"), 422, "page")
