@@ -44,7 +44,7 @@ class Aggregate(MethodView):
     @bp.response(200, AggregateOut)
     @document_errors(bp, 401, 403, 404, 422)
     def get(self, args: dict[str, Any], question_id: int) -> Response:
-        """Return the aggregate at `at` (default now) under `method`; `x`/`before` ask P(X <= x)."""
+        """Return the aggregate at `at` under `method`; `x` (or `before`, dates) asks P(X <= x)."""
         session = get_session()
         question = visible_question(question_id)
         method = aggregation.parse_method(args.get("method"))

@@ -255,6 +255,7 @@ def test_a_user_without_password_cannot_get_a_token(app: Flask, client: FlaskCli
         ("{not json", "application/json", 400, None, "Invalid JSON body."),
         ('{"probability": 0.5, "colour": "red"}', "application/json", 422, "colour", "Unknown"),
         ('{"probability": "high"}', "application/json", 422, "probability", "number"),
+        ('{"probability": "0.5"}', "application/json", 422, "probability", "number"),
         ("[0.5]", "application/json", 422, None, "Invalid input type"),
         # No JSON body at all: the body loads as {} and the service names what is missing.
         ("", "application/json", 422, "probability", "exactly one"),
@@ -282,3 +283,52 @@ def test_a_forecast_body_is_refused_with_the_reason_and_nothing_is_stored(
     assert (response.status_code, error["field"]) == (status, field), error
     assert message in error["message"]
     assert alice.get(f"/questions/{qid}/forecasts/mine").get_json()["items"] == []
+
+
+BOUNDARY = {"question": 1, "action": "Act", "event": {"kind": "yes"}, "comparator": ">="}
+
+
+def _cdf_with_a_string() -> list[Any]:
+    cdf: list[Any] = [i / 250 for i in range(201)]
+    cdf[1] = str(cdf[1])
+    return cdf
+
+
+@pytest.mark.parametrize(
+    "who,path,body,field",
+    [
+        ("alice", "/questions/1/forecasts", {"probability": "0.5"}, "probability"),
+        ("alice", "/questions/2/forecasts", {"cdf": _cdf_with_a_string()}, "cdf.1"),
+        (
+            "olga",
+            "/questions",
+            question_data("numeric", range={"min": 0, "max": 100, "zero_point": "-5"}),
+            "range.zero_point",
+        ),
+        ("lea", "/boundaries", {**BOUNDARY, "threshold": "0.1"}, "threshold"),
+        ("lea", "/boundaries", {**BOUNDARY, "threshold": 0.1, "hysteresis": "0.05"}, "hysteresis"),
+        ("olga", "/questions/2/resolution", {"value": "30"}, "value"),
+    ],
+)
+def test_a_number_sent_as_a_string_is_refused_with_the_field_named(
+    app: Flask, organizer: Api, api_as: Any, who: str, path: str, body: Any, field: str
+) -> None:
+    from tests.web.test_hostile_inputs import row_counts
+
+    assert organizer.post("/questions", json=question_data()).get_json()["id"] == 1
+    assert organizer.post("/questions", json=question_data("numeric")).get_json()["id"] == 2
+    roles = {"olga": Role.ORGANIZER, "lea": Role.LEADER, "alice": Role.FORECASTER}
+    api = organizer if who == "olga" else api_as(who, roles[who])
+    before = row_counts(app)
+    response = api.post(path, json=body)
+    assert response.status_code == 422 and error_of(response)["field"] == field, response.data
+    assert row_counts(app) == before
+
+
+def test_before_is_documented_for_date_questions_only(client: FlaskClient) -> None:
+    spec = client.get("/api/v1/openapi.json").get_json()
+    operation = spec["paths"]["/api/v1/questions/{question_id}/aggregate"]["get"]
+    described = {p["name"]: p.get("description", "") for p in operation["parameters"]}
+    assert described["before"].startswith("date questions only")
+    assert "numeric questions: a number" in described["x"]
+    assert "date questions: an ISO 8601 date" in described["x"]

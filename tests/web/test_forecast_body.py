@@ -76,9 +76,24 @@ def test_what_the_shortcut_steps_aside_from_still_meets_the_schema() -> None:
         assert plain_probability(body) is None
 
 
+def test_the_schema_takes_json_numbers_only() -> None:
+    for body in (
+        {"probability": "0.3"},
+        {"probability": "1e-1"},
+        {"cdf": [str(i / 200) for i in range(201)]},
+    ):
+        assert _schema_load(body)[0] == "refused", body
+    assert _schema_load({"probability": 1}) == ("loaded", {"probability": 1.0})
+
+
 def test_a_refused_body_is_still_a_422_in_the_api(app: Flask) -> None:
     client = app.test_client()
-    for body in ('{"probability": NaN}', '{"probability": 0.3, "extra": 1}', "[0.3]"):
+    for body in (
+        '{"probability": NaN}',
+        '{"probability": 0.3, "extra": 1}',
+        "[0.3]",
+        '{"probability": "0.3"}',
+    ):
         response = client.post(
             "/api/v1/questions/1/forecasts",
             data=body,
