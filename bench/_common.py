@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import IO, Any
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.dirname(sys.executable)
@@ -69,11 +69,12 @@ def wait_for(
 
 
 def start_gunicorn(
-    env: dict[str, str], *, workers: int = 2, threads: int = 1
+    env: dict[str, str], *, workers: int = 2, threads: int = 1, output: IO[bytes] | None = None
 ) -> tuple[subprocess.Popen[bytes], str]:
     """Start gunicorn in a process group of its own on a loopback port; return it and its URL.
 
-    Returns once the health check answers. The caller stops it with stop_gunicorn().
+    Returns once the health check answers. The caller stops it with stop_gunicorn(). Its
+    output (both streams) goes to output when given, else where this process writes its own.
     """
     port = free_port()
     args = [
@@ -94,6 +95,8 @@ def start_gunicorn(
         env={**os.environ, **env},
         cwd=ROOT,
         start_new_session=True,
+        stdout=output,
+        stderr=output,
     )
     base = f"http://127.0.0.1:{port}"
     try:

@@ -156,6 +156,13 @@ def get_session() -> Session:
     return session
 
 
+def end_failed_transaction() -> None:
+    """Roll back the request's failed transaction, so that an error page can still read."""
+    session: Session | None = g.get("db_session")
+    if session is not None:
+        session.rollback()
+
+
 def _close_session(_exc: BaseException | None) -> None:
     session: Session | None = g.pop("db_session", None)
     # A session that never began a transaction nor held an object has nothing to close (the

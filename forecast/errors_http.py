@@ -6,8 +6,10 @@ import logging
 from typing import Any
 
 from flask import Flask, Response, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
+from forecast import storage_full
+from forecast.db import end_failed_transaction
 from forecast.errors import DomainError
 
 log = logging.getLogger(__name__)
@@ -94,7 +96,10 @@ def handle_http_exception(error: HTTPException) -> Response:
         return error_response(413, code, "the request body is too large")
     if status == 429:
         return error_response(429, code, "too many attempts; wait a minute and try again")
-    return error_response(status, code, error.description or error.name)
+    response = error_response(status, code, error.description or error.name)
+    if isinstance(error, MethodNotAllowed) and error.valid_methods:  # say what is allowed
+        response.headers["Allow"] = ", ".join(sorted(error.valid_methods))
+    return response
 
 
 def handle_domain_error(error: DomainError) -> Response:
@@ -103,7 +108,13 @@ def handle_domain_error(error: DomainError) -> Response:
 
 
 def handle_unexpected(error: Exception) -> Response:
-    """Log the failure; tell the client only that it happened."""
+    """Log the failure; tell the client only that it happened (on a full disk, to retry)."""
+    if storage_full.is_storage_full(error):
+        log.error("no storage space left for %s %s: %s", request.method, request.path, error)
+        end_failed_transaction()
+        response = error_response(503, "storage_full", storage_full.MESSAGE)
+        response.headers["Retry-After"] = str(storage_full.RETRY_AFTER_S)
+        return response
     log.exception("unhandled error on %s %s", request.method, request.path)
     return error_response(500, "internal", "something went wrong on our side")
 
