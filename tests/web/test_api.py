@@ -325,6 +325,26 @@ def test_a_number_sent_as_a_string_is_refused_with_the_field_named(
     assert row_counts(app) == before
 
 
+@pytest.mark.parametrize(
+    "method,path,allowed",
+    [
+        ("PUT", "/api/v1/questions", "GET, HEAD, OPTIONS, POST"),
+        ("GET", "/api/v1/register", "OPTIONS, POST"),
+        ("PATCH", "/api/v1/questions/1/forecasts", "DELETE, OPTIONS, POST"),
+        ("DELETE", "/api/v1/health", "GET, HEAD, OPTIONS"),
+        ("PUT", "/login", "GET, HEAD, OPTIONS, POST"),
+        ("DELETE", "/questions", "GET, HEAD, OPTIONS"),
+    ],
+)
+def test_every_405_names_the_allowed_methods(
+    client: FlaskClient, method: str, path: str, allowed: str
+) -> None:
+    response = client.open(path, method=method)
+    assert response.status_code == 405 and response.headers.get("Allow") == allowed
+    if path.startswith("/api/"):
+        assert error_of(response)["code"] == "method_not_allowed"
+
+
 def test_before_is_documented_for_date_questions_only(client: FlaskClient) -> None:
     spec = client.get("/api/v1/openapi.json").get_json()
     operation = spec["paths"]["/api/v1/questions/{question_id}/aggregate"]["get"]
