@@ -59,7 +59,7 @@ def test_only_an_admin_searches_and_bad_filters_are_refused(any_app: Flask) -> N
             search_users(session=session, actor=someone)
         with pytest.raises(ValidationFailed, match="role must be one of"):
             search_users(session=session, actor=root, role="king")
-        with pytest.raises(ValidationFailed, match="page starts at 1"):
+        with pytest.raises(ValidationFailed, match="page must be between 1 and"):
             search_users(session=session, actor=root, page=0)
         with pytest.raises(ValidationFailed, match="per_page"):
             search_users(session=session, actor=root, per_page=10_000)

@@ -66,7 +66,7 @@ def test_a_continuous_question_shows_its_distribution_and_answers_p_at_most(
     # Medians at 40, 41 and 42, the newest weighing most: just under half lies below 41.
     assert 45 < below < 50 and below + above == 100.0
     bad = client.get(f"/questions/{question.id}?x=lots").data.decode()
-    assert "x must be a number" in bad
+    assert "x must be a finite number" in bad
 
 
 def test_the_history_downloads_as_csv(app: Flask, client: FlaskClient) -> None:
