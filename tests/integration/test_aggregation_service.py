@@ -17,6 +17,7 @@ from forecast.clock import to_epoch
 from forecast.db import session_scope
 from forecast.models import AggregateCache, Forecast, Question
 from forecast.services import aggregation
+from forecast.services.forecast_arrays import text_epochs
 from forecast.services.forecasts import submit_forecast, withdraw_forecast
 from tests.integration.factories import World
 
@@ -256,7 +257,7 @@ def test_timestamp_texts_read_as_exactly_the_seconds_datetimes_give(
     instants: list[datetime],
 ) -> None:
     texts: list[str | None] = [t.replace(tzinfo=None).isoformat(" ") for t in instants]
-    got = aggregation._text_epochs([*texts, None])
+    got = text_epochs([*texts, None])
     assert got.tolist() == [t.timestamp() for t in instants] + [np.inf]
 
 

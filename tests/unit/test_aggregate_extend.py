@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from forecast import aggregate_extend
 from forecast.aggregate import History, history
 from forecast.aggregate_extend import EXTENDABLE, extend, is_prefix
+from forecast.reference import aggregate as reference
+from forecast.reputation import Reputations
 
 TIMES = {"open_time": 0.0, "scheduled_close": 100.0}
 FIELDS = ("start", "end", "forecaster_count", "value", "lower", "upper")
@@ -157,3 +162,87 @@ def test_nothing_standing_at_the_last_change_point_gives_an_empty_entry(kind: st
     assert list(extended.forecaster_count) == [1, 0, 1]
     assert np.isnan(extended.value[1]).all()
     assert_same(extended, _history(store, "unweighted"))
+
+
+def _reputations(store: Forecasts, resolutions: list[tuple[int, float, float]]) -> np.ndarray:
+    """Reputations from (user, resolved at, gain) events: a user's gains before a forecast."""
+    start, _, user, _ = store.arrays()
+    rep = np.full(len(start), 0.05)
+    for who, when, gain in resolutions:
+        rep[(user == who) & (start > when)] += gain
+    return rep
+
+
+resolutions = st.lists(
+    st.tuples(st.integers(0, 5), st.integers(0, 40).map(float), st.floats(0.01, 3.0)),
+    max_size=4,
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    kind=st.sampled_from(["binary", "continuous"]),
+    before=events,
+    after=events,
+    earlier=resolutions,
+    later=resolutions,
+)
+def test_a_track_record_history_extended_after_forecasts_and_resolutions_is_the_rebuilt_one(
+    kind: str, before: list, after: list, earlier: list, later: list
+) -> None:
+    store = Forecasts(kind)
+    clock = _play(store, before, 0.0)
+    start, end, user, values = store.arrays()
+    rep = _reputations(store, earlier)
+    previous = history(start, end, user, values, method="track_record", reputation=rep, **TIMES)
+    _play(store, after, clock)
+    start, end, user, values = store.arrays()
+    new_rep = _reputations(store, earlier + later)  # resolutions anywhere in the past
+    changed_from = Reputations.of_forecasts(start[: len(rep)], user[: len(rep)], rep).first_change(
+        Reputations.of_forecasts(start, user, new_rep)
+    )
+    extended = extend(
+        previous, start, end, user, values, method="track_record", reputation=new_rep,
+        changed_from=changed_from, **TIMES,
+    )  # fmt: skip
+    if len(previous.start) == 0:
+        assert extended is None
+        return
+    assert extended is not None
+    rebuilt = history(start, end, user, values, method="track_record", reputation=new_rep, **TIMES)
+    assert_same(extended, rebuilt)
+    plain = reference.history(
+        start, end, user, values, method="track_record", reputation=new_rep, **TIMES
+    )
+    assert_same(extended, plain)
+
+
+def test_a_track_record_history_keeps_the_entries_before_a_changed_reputation(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    store = Forecasts("binary")
+    for t, (user, x) in enumerate([(1, 0.2), (1, 0.4), (2, 0.6), (3, 0.8)]):
+        store.submit(user, float(t), x)
+    start, end, user, values = store.arrays()
+    rep = np.full(len(start), 0.5)
+    previous = history(start, end, user, values, method="track_record", reputation=rep, **TIMES)
+    moved = rep.copy()
+    moved[3] = 2.0  # user 3's forecast at t = 3: a question of theirs resolved just before it
+    sizes: list[int] = []
+    real = aggregate_extend.history
+
+    def counting(*args: Any, **kwargs: Any) -> History:
+        sizes.append(len(args[0]))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(aggregate_extend, "history", counting)
+    extended = extend(
+        previous, start, end, user, values, method="track_record", reputation=moved,
+        changed_from=3.0, **TIMES,
+    )  # fmt: skip
+    assert extended is not None
+    assert sizes == [3]  # only the forecasts standing at t = 3 (user 1's first ended at t = 1)
+    np.testing.assert_array_equal(extended.value[:3], previous.value[:3])
+    rebuilt = history(start, end, user, values, method="track_record", reputation=moved, **TIMES)
+    assert_same(extended, rebuilt)
+    assert extended.value[3] != previous.value[3]

@@ -43,6 +43,14 @@ def test_the_aggregate_benchmark_runs_at_smoke_size() -> None:
     assert "question page, warm: p50" in out
 
 
+def test_the_track_record_benchmark_runs_at_smoke_size() -> None:
+    out = run_bench(
+        "track_record", "--forecasts", "6000", "--users", "200", "--resolved", "30", "--runs", "1"
+    )
+    assert "question page, cold" in out and "GET aggregate at= a new past instant" in out
+    assert "first after a (un)resolution" in out
+
+
 def test_an_unknown_benchmark_is_refused_with_the_list() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "forecast.cli", "bench", "nope"],
