@@ -162,12 +162,12 @@ def prepare_open_questions(url: str, *, questions: int, users: int) -> tuple[lis
     from sqlalchemy import select
 
     from forecast import create_app
-    from forecast.clock import format_iso
-    from forecast.db import get_engine, session_scope
-    from forecast.migrate import alembic_config
+    from forecast.infra.clock import format_iso
+    from forecast.infra.db import get_engine, session_scope
+    from forecast.infra.migrate import alembic_config
     from forecast.models import Question, User
-    from forecast.services.importer import import_document
-    from forecast.services.tokens import create_token
+    from forecast.services.accounts.tokens import create_token
+    from forecast.services.interchange.importer import import_document
 
     command.upgrade(alembic_config(url), "head")
     now = datetime.now(UTC)

@@ -31,7 +31,7 @@ DAY = 86_400.0
 
 def workload(n_forecasts: int, n_users: int, seed: int, continuous: bool) -> dict[str, np.ndarray]:
     """Draw forecasts with updates: each user forecasts a few times over 200 days."""
-    from forecast.synth import GRID
+    from forecast.core.synth import GRID
 
     rng = np.random.default_rng(seed)
     open_time = 1.7e9
@@ -62,8 +62,8 @@ def workload(n_forecasts: int, n_users: int, seed: int, continuous: bool) -> dic
 
 def history_times(label: str, data: dict[str, np.ndarray]) -> float:
     """Time the fast history and the plain one on a 2% prefix; print both."""
-    from forecast.aggregate import history
-    from forecast.reference.aggregate import history as plain_history
+    from forecast.core.aggregation.aggregate import history
+    from forecast.core.reference.aggregate import history as plain_history
 
     kwargs = {"open_time": float(data["open_time"]), "scheduled_close": float(data["close"])}
     fast, h = median_time(
@@ -103,10 +103,10 @@ def page_latency(n_forecasts: int, n_users: int, requests: int) -> None:
     from alembic import command
 
     from forecast import create_app
-    from forecast.clock import format_iso
-    from forecast.db import session_scope
-    from forecast.migrate import alembic_config
-    from forecast.services.importer import import_document
+    from forecast.infra.clock import format_iso
+    from forecast.infra.db import session_scope
+    from forecast.infra.migrate import alembic_config
+    from forecast.services.interchange.importer import import_document
 
     data = workload(n_forecasts, n_users, seed=7, continuous=False)
     now = datetime.now(UTC)

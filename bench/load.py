@@ -112,14 +112,14 @@ def prepare(url: str, *, questions: int, users: int, forecasts: int, boundaries:
     from sqlmodel import col, select
 
     from forecast import create_app
-    from forecast.db import session_scope
-    from forecast.migrate import alembic_config
+    from forecast.core.synth import synthesize
+    from forecast.infra.db import session_scope
+    from forecast.infra.migrate import alembic_config
     from forecast.models import Question, Role, User
-    from forecast.services import boundaries as boundary_service
-    from forecast.services.accounts import create_user
-    from forecast.services.importer import import_document
-    from forecast.services.tokens import create_token
-    from forecast.synth import synthesize
+    from forecast.services.accounts.tokens import create_token
+    from forecast.services.accounts.users import create_user
+    from forecast.services.boundaries import lifecycle as boundary_service
+    from forecast.services.interchange.importer import import_document
 
     if not url.startswith("sqlite"):
         reset_postgres(url)

@@ -64,15 +64,15 @@ def main(argv: list[str]) -> int:
     from sqlmodel import select
 
     from forecast import create_app
-    from forecast.db import session_scope
-    from forecast.migrate import alembic_config
+    from forecast.core.synth import synthesize
+    from forecast.infra.db import session_scope
+    from forecast.infra.migrate import alembic_config
     from forecast.models import Question, Role
-    from forecast.services import alerts
-    from forecast.services import boundaries as service
-    from forecast.services.accounts import create_user
-    from forecast.services.importer import import_document
-    from forecast.services.tokens import create_token
-    from forecast.synth import synthesize
+    from forecast.services.accounts.tokens import create_token
+    from forecast.services.accounts.users import create_user
+    from forecast.services.boundaries import alerts
+    from forecast.services.boundaries import lifecycle as service
+    from forecast.services.interchange.importer import import_document
 
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{tmp}/bench.db"

@@ -28,7 +28,7 @@ def arrays(
     n_questions: int, n_forecasts: int, n_users: int, seed: int = 3
 ) -> tuple[object, object]:
     """Draw questions and forecasts (with updates) as the scorer's input arrays."""
-    from forecast.scoring import ForecastArrays, QuestionArrays
+    from forecast.core.scoring import ForecastArrays, QuestionArrays
 
     rng = np.random.default_rng(seed)
     span = 100 * 86_400.0
@@ -68,7 +68,7 @@ def arrays(
 
 def sample(questions: object, forecasts: object, share: float) -> tuple[object, object]:
     """Keep the first `share` of the questions and their forecasts."""
-    from forecast.scoring import ForecastArrays, QuestionArrays
+    from forecast.core.scoring import ForecastArrays, QuestionArrays
 
     q, f = questions, forecasts
     n = max(1, int(len(q.open_time) * share))  # type: ignore[attr-defined]
@@ -103,8 +103,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--users", type=int, default=5_000)
     args = parser.parse_args(argv)
 
-    from forecast.reference.scoring import score as plain_score
-    from forecast.scoring import score
+    from forecast.core.reference.scoring import score as plain_score
+    from forecast.core.scoring import score
 
     questions, forecasts = arrays(args.questions, args.forecasts, args.users)
     pure, table = median_time(lambda: score(questions, forecasts))  # type: ignore[arg-type]
@@ -123,11 +123,11 @@ def main(argv: list[str]) -> int:
     from alembic import command
 
     from forecast import create_app
-    from forecast.db import session_scope
-    from forecast.migrate import alembic_config
-    from forecast.services.importer import import_document
-    from forecast.services.resolver import score_all
-    from forecast.synth import synthesize
+    from forecast.core.synth import synthesize
+    from forecast.infra.db import session_scope
+    from forecast.infra.migrate import alembic_config
+    from forecast.services.interchange.importer import import_document
+    from forecast.services.resolution.resolver import score_all
 
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{tmp}/bench.db"

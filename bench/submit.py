@@ -43,7 +43,7 @@ def stored_rows_since(url: str, after_id: int) -> tuple[int, float, int]:
     """Return the rows with an id past after_id, their time span in seconds, and the last id."""
     from sqlalchemy import func, select
 
-    from forecast.db import make_engine
+    from forecast.infra.db import make_engine
     from forecast.models import Forecast
 
     engine = make_engine(url)

@@ -54,11 +54,11 @@ def build(url: str, n_forecasts: int, n_users: int, n_resolved: int = 1_500) -> 
     from alembic import command
 
     from forecast import create_app
-    from forecast.db import session_scope
-    from forecast.migrate import alembic_config
-    from forecast.services.importer import import_document
-    from forecast.services.resolver import score_all
-    from forecast.synth import synthesize
+    from forecast.core.synth import synthesize
+    from forecast.infra.db import session_scope
+    from forecast.infra.migrate import alembic_config
+    from forecast.services.interchange.importer import import_document
+    from forecast.services.resolution.resolver import score_all
 
     now = datetime.now(UTC)
     parts = [int(n_forecasts * share) for share in SHARES]
@@ -116,11 +116,11 @@ def measure(url: str, runs: int) -> None:
     from sqlalchemy import delete, select
 
     from forecast import create_app
-    from forecast.db import session_scope
+    from forecast.infra.db import session_scope
     from forecast.models import AggregateCache, Question, Role, Score, User
-    from forecast.services.accounts import create_user
+    from forecast.services.accounts.users import create_user
     from forecast.services.forecasts import submit_forecast
-    from forecast.services.resolution import resolve, unresolve
+    from forecast.services.resolution.resolve import resolve, unresolve
 
     app = create_app({"DATABASE_URL": url, "SCHEDULER_ENABLED": False, "SECRET_KEY": "bench"})
     client = app.test_client()

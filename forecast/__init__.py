@@ -8,8 +8,6 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from flask import Flask
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     """Build the application: configuration, database, auth, blueprints, CLI."""
@@ -17,25 +15,15 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from flask import Flask
     from flask_wtf.csrf import CSRFProtect
 
-    from forecast import (
-        api,
-        auth,
-        cli,
-        config,
-        db,
-        errors_http,
-        json_guard,
-        rate_limits,
-        text_guard,
-        url_limit,
-        web,
-    )
-    from forecast.json_provider import OrjsonProvider
-    from forecast.sessions import PageSessionInterface
+    from forecast import api, cli, web
+    from forecast.http import auth, json_guard, rate_limits, text_guard, url_limit
+    from forecast.http import errors as errors_http
+    from forecast.http.json_provider import OrjsonProvider
+    from forecast.http.sessions import PageSessionInterface
+    from forecast.infra import config, db
+    from forecast.infra.resources import resource
 
-    app = Flask(
-        __name__, instance_relative_config=True, template_folder=os.path.join(ROOT, "templates")
-    )
+    app = Flask(__name__, instance_relative_config=True, template_folder=resource("templates"))
     app.json = OrjsonProvider(app)
     config.load(app, overrides)
     app.session_interface = PageSessionInterface()

@@ -10,8 +10,8 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
 from flask import Flask
 
-from forecast.db import session_scope
-from forecast.scheduler_lock import SchedulerLock
+from forecast.infra.db import session_scope
+from forecast.infra.scheduler_lock import SchedulerLock
 
 log = logging.getLogger(__name__)
 _app: Flask | None = None
@@ -20,7 +20,7 @@ _lock: SchedulerLock | None = None
 
 def advance_schedule() -> dict[str, int]:
     """Open questions whose open time has come; close those past their close time."""
-    from forecast.services.questions import advance_schedule as advance
+    from forecast.services.questions.lifecycle import advance_schedule as advance
 
     assert _app is not None, "jobs run inside a scheduler bound to an app"
     with _app.app_context(), session_scope() as session:
@@ -32,7 +32,7 @@ def advance_schedule() -> dict[str, int]:
 
 def score_resolved() -> int:
     """Score every resolved question that has no scores yet (idempotent)."""
-    from forecast.services.resolver import score_all
+    from forecast.services.resolution.resolver import score_all
 
     assert _app is not None, "jobs run inside a scheduler bound to an app"
     with _app.app_context(), session_scope() as session:
@@ -50,7 +50,7 @@ def remind_overdue() -> int:
 
 def evaluate_boundaries() -> int:
     """Re-evaluate every committed decision boundary; record and announce changes of state."""
-    from forecast.services.alerts import run
+    from forecast.services.boundaries.alerts import run
 
     assert _app is not None, "jobs run inside a scheduler bound to an app"
     with _app.app_context(), session_scope() as session:
@@ -96,7 +96,7 @@ def guarded(spec: JobSpec) -> Callable[[], object]:
 
 def configure(scheduler: BaseScheduler, app: Flask) -> BaseScheduler:
     """Bind the jobs to app and add them to scheduler with coalescing and one instance each."""
-    from forecast.db import get_engine
+    from forecast.infra.db import get_engine
 
     global _app, _lock
     _app = app

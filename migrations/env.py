@@ -7,7 +7,7 @@ from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
 import forecast.models  # noqa: F401  (registers every table)
-from forecast.db import is_sqlite, make_engine
+from forecast.infra.db import is_sqlite, make_engine
 
 config = context.config
 target_metadata = SQLModel.metadata

@@ -17,11 +17,11 @@ from sqlalchemy import create_engine, text
 from sqlmodel import SQLModel
 
 from forecast import create_app
-from forecast.db import get_engine, session_scope
-from forecast.migrate import alembic_config
+from forecast.infra.db import get_engine, session_scope
+from forecast.infra.migrate import alembic_config
 from forecast.models import Role, User
-from forecast.services.accounts import create_user
-from forecast.services.tokens import create_token
+from forecast.services.accounts.tokens import create_token
+from forecast.services.accounts.users import create_user
 
 PG_URL = os.environ.get("FORECAST_TEST_POSTGRES_URL")
 PASSWORD = "correct horse battery"

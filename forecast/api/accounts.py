@@ -19,12 +19,13 @@ from forecast.api.schemas import (
     TokenPage,
     UserOut,
 )
-from forecast.auth import bearer_token_id
-from forecast.clock import format_iso
-from forecast.db import get_session
+from forecast.http.auth import bearer_token_id
+from forecast.http.rate_limits import password_limit
+from forecast.infra.clock import format_iso
+from forecast.infra.db import get_session
 from forecast.models import ApiToken
-from forecast.rate_limits import password_limit
-from forecast.services import accounts, tokens
+from forecast.services.accounts import tokens
+from forecast.services.accounts import users as accounts
 
 bp = Blueprint("api_accounts", __name__, url_prefix="/api/v1", description="Accounts and tokens")
 

@@ -10,19 +10,19 @@ from flask_smorest import Blueprint
 
 from forecast.api.common import caller, document_errors
 from forecast.api.schemas import AggregateArgs, AggregateOut, HistoryArgs, HistoryPage
-from forecast.db import get_session
 from forecast.errors import ValidationFailed
+from forecast.http.times import parse_optional_time
+from forecast.infra.db import get_session
 from forecast.models import Question, QuestionType
-from forecast.question_times import parse_optional_time
-from forecast.services import aggregation
-from forecast.services import questions as question_service
-from forecast.services.aggregate_views import (
+from forecast.services.aggregation import values as aggregation
+from forecast.services.aggregation.views import (
     axis_point,
     event_probabilities,
     history_records,
     value_json,
 )
-from forecast.services.aggregate_visibility import require_visible
+from forecast.services.aggregation.visibility import require_visible
+from forecast.services.questions import lifecycle as question_service
 
 bp = Blueprint("api_aggregates", __name__, url_prefix="/api/v1/questions", description="Aggregates")
 

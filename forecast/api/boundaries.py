@@ -21,13 +21,13 @@ from forecast.api.schemas import (
     ReportOut,
     RevisionIn,
 )
-from forecast.csv_export import csv_response
-from forecast.db import get_session
-from forecast.question_times import parse_optional_time
-from forecast.services import boundaries as service
-from forecast.services import threshold_report
-from forecast.services.boundary_views import boundary_json, recorded_events
-from forecast.services.report_export import REPORT_COLUMNS, export_rows
+from forecast.http.csv_files import csv_response
+from forecast.http.times import parse_optional_time
+from forecast.infra.db import get_session
+from forecast.services.boundaries import lifecycle as service
+from forecast.services.boundaries import report as threshold_report
+from forecast.services.boundaries.report_export import REPORT_COLUMNS, export_rows
+from forecast.services.boundaries.views import boundary_json, recorded_events
 
 bp = Blueprint(
     "api_boundaries", __name__, url_prefix="/api/v1/boundaries", description="Decision boundaries"

@@ -17,7 +17,7 @@ from forecast.api.schemas import (
     CalibrationSetOut,
     CalibrationSummaryOut,
 )
-from forecast.db import get_session
+from forecast.infra.db import get_session
 from forecast.services import calibration as training
 
 bp = Blueprint(

@@ -6,8 +6,8 @@ from typing import Any
 
 from flask import Response, jsonify
 
-from forecast.auth import bearer_user, has_bad_token
 from forecast.errors import NotAuthenticated
+from forecast.http.auth import bearer_user, has_bad_token
 from forecast.models import User
 
 BEARER: list[dict[str, list[str]]] = [{"bearerAuth": []}]

@@ -12,11 +12,11 @@ from flask_smorest import Blueprint
 from forecast.api.common import BEARER, caller, created, document_errors
 from forecast.api.json_body import json_body
 from forecast.api.schemas import ForecastIn, ForecastList, ForecastOut
-from forecast.db import get_session
+from forecast.infra.db import get_session
 from forecast.services import forecasts as forecast_service
-from forecast.services import questions as question_service
 from forecast.services.forecasts import MAX_RATIONALE
-from forecast.services.serialize import forecast_json
+from forecast.services.questions import lifecycle as question_service
+from forecast.services.questions.serialize import forecast_json
 
 
 def plain_probability(body: Any) -> dict[str, Any] | None:

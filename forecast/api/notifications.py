@@ -11,11 +11,11 @@ from marshmallow import Schema, fields
 
 from forecast.api.common import BEARER, caller, document_errors
 from forecast.api.schemas import ISO, PageArgs, PageOut
-from forecast.clock import format_iso
-from forecast.db import get_session
+from forecast.infra.clock import format_iso
+from forecast.infra.db import get_session
 from forecast.models import Notification
 from forecast.services import notifications
-from forecast.services.permissions import require_user
+from forecast.services.accounts.permissions import require_user
 
 bp = Blueprint("api_notifications", __name__, url_prefix="/api/v1/me", description="Notifications")
 

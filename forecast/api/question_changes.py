@@ -15,9 +15,9 @@ from marshmallow import fields, validate
 
 from forecast.api.common import BEARER, caller, document_errors
 from forecast.api.schemas import ISO, QUESTION_TYPES, QuestionOut, RangeSchema, StrictSchema
-from forecast.db import get_session
-from forecast.services.question_changes import MAX_REASON, close_early
-from forecast.services.question_views import question_payloads
+from forecast.infra.db import get_session
+from forecast.services.questions.changes import MAX_REASON, close_early
+from forecast.services.questions.views import question_payloads
 
 bp = Blueprint(
     "api_question_changes",

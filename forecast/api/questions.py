@@ -20,18 +20,18 @@ from forecast.api.schemas import (
     QuestionPage,
     ReviewIn,
 )
-from forecast.db import get_session
-from forecast.distributions import density
+from forecast.core.distributions import density
 from forecast.errors import ValidationFailed
-from forecast.services import aggregation
-from forecast.services import questions as question_service
-from forecast.services.aggregate_views import value_json
-from forecast.services.aggregate_visibility import hidden_reason
-from forecast.services.community_now import community_json, community_now
+from forecast.infra.db import get_session
+from forecast.services.aggregation import values as aggregation
+from forecast.services.aggregation.now import community_json, community_now
+from forecast.services.aggregation.views import value_json
+from forecast.services.aggregation.visibility import hidden_reason
 from forecast.services.forecasts import parse_value
-from forecast.services.question_changes import edit_question
-from forecast.services.question_lists import MAX_SEARCH, list_questions
-from forecast.services.question_views import question_payloads
+from forecast.services.questions import lifecycle as question_service
+from forecast.services.questions.changes import edit_question
+from forecast.services.questions.lists import MAX_SEARCH, list_questions
+from forecast.services.questions.views import question_payloads
 
 bp = Blueprint("api_questions", __name__, url_prefix="/api/v1/questions", description="Questions")
 
@@ -167,7 +167,7 @@ class Preview(MethodView):
             raise ValidationFailed("only numeric and date questions take quantiles", "quantiles")
         value = parse_value(question, quantiles=body["quantiles"])
         assert value.cdf is not None
-        from forecast.services.question_input import question_scale
+        from forecast.services.questions.input import question_scale
 
         x, dens = density(value.cdf, question_scale(question))
         return jsonify(cdf=value.cdf.tolist(), x=x.tolist(), density=dens.tolist())

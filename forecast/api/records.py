@@ -17,11 +17,11 @@ from forecast.api.schemas import (
     TournamentBoardPage,
     TrackRecordOut,
 )
-from forecast.csv_export import csv_response
-from forecast.db import get_session
-from forecast.question_times import parse_optional_time
-from forecast.services.leaderboards import global_board, tournament_board
-from forecast.services.track_record import track_record
+from forecast.http.csv_files import csv_response
+from forecast.http.times import parse_optional_time
+from forecast.infra.db import get_session
+from forecast.services.records.leaderboards import global_board, tournament_board
+from forecast.services.records.track_record import track_record
 
 bp = Blueprint("api_records", __name__, url_prefix="/api/v1", description="Leaderboards")
 BOARD_COLUMNS = (

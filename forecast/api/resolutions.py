@@ -10,11 +10,11 @@ from flask_smorest import Blueprint
 
 from forecast.api.common import BEARER, caller, document_errors
 from forecast.api.schemas import QuestionOut, ResolutionIn, ResolvedOut, ScoreOut, UnresolveIn
-from forecast.db import get_session
 from forecast.errors import Conflict
-from forecast.services import questions as question_service
-from forecast.services.question_views import question_payloads
-from forecast.services.resolution import resolve, scores_json, unresolve
+from forecast.infra.db import get_session
+from forecast.services.questions import lifecycle as question_service
+from forecast.services.questions.views import question_payloads
+from forecast.services.resolution.resolve import resolve, scores_json, unresolve
 
 bp = Blueprint(
     "api_resolutions",

@@ -11,11 +11,11 @@ from sqlmodel import Session
 
 from forecast.api.common import BEARER, caller, created, document_errors, paged
 from forecast.api.schemas import PageArgs, TournamentIn, TournamentOut, TournamentPage
-from forecast.clock import format_iso
-from forecast.db import get_session
+from forecast.infra.clock import format_iso
+from forecast.infra.db import get_session
 from forecast.models import Tournament
-from forecast.services import tournaments as tournament_service
-from forecast.services.tournament_summaries import TournamentSummary, tournament_summaries
+from forecast.services.tournaments import catalog as tournament_service
+from forecast.services.tournaments.summaries import TournamentSummary, tournament_summaries
 
 bp = Blueprint(
     "api_tournaments", __name__, url_prefix="/api/v1/tournaments", description="Tournaments"

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import Column, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from forecast.clock import utcnow
+from forecast.infra.clock import utcnow
 from forecast.models.types import UTCDateTime
 
 

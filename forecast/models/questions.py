@@ -8,7 +8,7 @@ from enum import StrEnum
 from sqlalchemy import Boolean, Column, Float, ForeignKey, Integer, String, Text, false
 from sqlmodel import Field, SQLModel
 
-from forecast.clock import utcnow
+from forecast.infra.clock import utcnow
 from forecast.models.types import UTCDateTime
 
 

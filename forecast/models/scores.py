@@ -16,7 +16,7 @@ from sqlalchemy import (
 )
 from sqlmodel import Field, SQLModel
 
-from forecast.clock import utcnow
+from forecast.infra.clock import utcnow
 from forecast.models.types import UTCDateTime
 
 

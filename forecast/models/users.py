@@ -9,7 +9,7 @@ from enum import StrEnum
 from sqlalchemy import Column, Integer, String, Text
 from sqlmodel import Field, SQLModel
 
-from forecast.clock import utcnow
+from forecast.infra.clock import utcnow
 from forecast.models.types import UTCDateTime
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
-from forecast.calibration_math import (
+from forecast.core.calibration import (
     CERTIFY_BINARY,
     CERTIFY_GAP_POINTS,
     CERTIFY_HIT_RANGE,
@@ -26,12 +26,12 @@ from forecast.calibration_math import (
     summarize_binary,
     summarize_interval,
 )
-from forecast.clock import format_iso, from_epoch
-from forecast.db import MAX_ROW_ID, begin_write
+from forecast.core.text import find_nul
 from forecast.errors import Conflict, NotFound, ValidationFailed
+from forecast.infra.clock import format_iso, from_epoch
+from forecast.infra.db import MAX_ROW_ID, begin_write
 from forecast.models import CalibrationAnswer, CalibrationItem, CalibrationSet, Role, User
-from forecast.services.permissions import require_role, require_user
-from forecast.text_guard import find_nul
+from forecast.services.accounts.permissions import require_role, require_user
 
 FORMAT = "forecast-calibration/1"
 TRUE_WORDS, FALSE_WORDS = ("true", "yes", "1"), ("false", "no", "0")

@@ -15,11 +15,11 @@ import numpy as np
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from forecast.clock import format_iso
-from forecast.distributions import DistributionError, cdf_from_quantiles
+from forecast.core.distributions import DistributionError, cdf_from_quantiles
+from forecast.infra.clock import format_iso
 from forecast.models import Question, QuestionType, User
-from forecast.services.importer import ImportReport, import_document
-from forecast.services.question_input import question_scale
+from forecast.services.interchange.importer import ImportReport, import_document
+from forecast.services.questions.input import question_scale
 
 FORMAT = "forecast-interchange/1"
 SEED = 20_261_123

@@ -13,20 +13,25 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from forecast.clock import parse_iso, to_epoch, utcnow
-from forecast.db import begin_write, is_sqlite, session_engine
-from forecast.distributions import (
+from forecast.core.distributions import (
     DistributionError,
     cdf_from_quantiles,
     validate_cdf,
     validate_probability,
 )
-from forecast.driver_sql import DriverConnection, DriverStatement, driver_read, driver_write
+from forecast.core.percentiles import stored_text
 from forecast.errors import Conflict, NotFound, ValidationFailed
+from forecast.infra.clock import parse_iso, to_epoch, utcnow
+from forecast.infra.db import begin_write, is_sqlite, session_engine
+from forecast.infra.sqlite.driver_sql import (
+    DriverConnection,
+    DriverStatement,
+    driver_read,
+    driver_write,
+)
 from forecast.models import SCHEDULED_STATUSES, Forecast, Question, QuestionType, User
-from forecast.percentiles import stored_text
-from forecast.services.permissions import require_user
-from forecast.services.question_input import question_scale
+from forecast.services.accounts.permissions import require_user
+from forecast.services.questions.input import question_scale
 
 MAX_RATIONALE = 10_000
 _SCHEDULED = {s.value for s in SCHEDULED_STATUSES}
@@ -37,7 +42,7 @@ _ATTEMPTS = 3
 class ForecastValue:
     """A validated forecast value: a probability or a CDF, never both.
 
-    quantiles: the pairs a CDF was made from, as stored (see forecast.percentiles).
+    quantiles: the pairs a CDF was made from, as stored (see forecast.core.percentiles).
     """
 
     probability: float | None = None
@@ -201,7 +206,8 @@ _READ_FACTS = DriverStatement(_QUESTION_FACTS.where(_Q.c.id == bindparam("questi
 
 # Submitting marks the question's forecasts as changed and reads what validation needs in
 # one statement; closing the standing forecast reports what it closed. Three statements per
-# submission inside the write transaction, run on the driver (see forecast.driver_sql): this is
+# submission inside the write transaction, run on the driver (see
+# forecast.infra.sqlite.driver_sql): this is
 # the busiest write path, and on SQLite all of it runs inside the single write lock. A
 # continuous value is read against the question and converted before that (_convert_ahead).
 _TOUCH_QUESTION = DriverStatement(

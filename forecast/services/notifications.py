@@ -9,8 +9,8 @@ from sqlalchemy import CursorResult, func, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from forecast.clock import utcnow
-from forecast.db import begin_write
+from forecast.infra.clock import utcnow
+from forecast.infra.db import begin_write
 from forecast.models import Notification, Role, User
 from forecast.services.paging import Page, check_page
 

@@ -11,8 +11,8 @@ from typing import Any
 
 from sqlmodel import Session, col, or_, select
 
-from forecast.clock import utcnow
-from forecast.db import begin_write
+from forecast.infra.clock import utcnow
+from forecast.infra.db import begin_write
 from forecast.models import SCHEDULED_STATUSES, Question, Role, User
 from forecast.services.notifications import notify_role
 

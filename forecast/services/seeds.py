@@ -8,10 +8,10 @@ from typing import Any
 
 import orjson
 
-from forecast.db import session_scope
 from forecast.errors import ValidationFailed
-from forecast.services.boundary_seeds import load_boundaries
-from forecast.services.importer import import_document
+from forecast.infra.db import session_scope
+from forecast.services.boundaries.seeds import load_boundaries
+from forecast.services.interchange.importer import import_document
 
 INTERCHANGE_FILES = ("questions.json",)
 BOUNDARY_FILE = "boundaries.json"
@@ -37,7 +37,7 @@ def load_seeds(seeds_dir: str, *, demo: bool = False) -> Iterator[str]:
         yield f"{name}: {report.summary()}"
     if demo:
         from forecast.services.demo import load_demo
-        from forecast.services.resolver import score_all
+        from forecast.services.resolution.resolver import score_all
 
         with session_scope() as session:
             report = load_demo(session)

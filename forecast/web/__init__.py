@@ -6,8 +6,8 @@ from typing import Any
 
 from flask import Flask
 
-from forecast.auth import web_user
-from forecast.clock import format_iso
+from forecast.http.auth import web_user
+from forecast.infra.clock import format_iso
 from forecast.web import (
     account,
     admin,
@@ -43,7 +43,7 @@ BLUEPRINTS = (
 
 
 def _globals() -> dict[str, Any]:
-    from forecast.db import get_session
+    from forecast.infra.db import get_session
     from forecast.services.notifications import unread_count
 
     user = web_user()

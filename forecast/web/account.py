@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from forecast.db import get_session
 from forecast.errors import DomainError
-from forecast.services import tokens
+from forecast.infra.db import get_session
+from forecast.services.accounts import tokens
 from forecast.web.common import flash_error, login_required, me
 
 bp = Blueprint("account", __name__, url_prefix="/account")

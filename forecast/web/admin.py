@@ -7,10 +7,11 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from forecast.db import get_session
 from forecast.errors import DomainError
+from forecast.infra.db import get_session
 from forecast.models import Role
-from forecast.services import accounts, tokens
+from forecast.services.accounts import tokens
+from forecast.services.accounts import users as accounts
 from forecast.services.paging import page_number
 from forecast.web.common import flash_error, login_required, me
 

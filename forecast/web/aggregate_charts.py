@@ -10,7 +10,7 @@ import numpy as np
 from markupsafe import Markup, escape
 from numpy.typing import NDArray
 
-from forecast.distributions import Scale
+from forecast.core.distributions import Scale
 from forecast.web.chart_ticks import AxisKind, distinct_labels, nice_ticks
 
 Floats = NDArray[np.float64]

@@ -6,11 +6,12 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_user, logout_user
 from werkzeug.wrappers import Response
 
-from forecast.auth import web_user
-from forecast.db import get_session
 from forecast.errors import DomainError
-from forecast.rate_limits import password_limit
-from forecast.services import accounts, logins
+from forecast.http.auth import web_user
+from forecast.http.rate_limits import password_limit
+from forecast.infra.db import get_session
+from forecast.services.accounts import logins
+from forecast.services.accounts import users as accounts
 from forecast.web.common import safe_next
 
 bp = Blueprint("auth", __name__)

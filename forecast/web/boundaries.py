@@ -9,16 +9,16 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from sqlmodel import col, select
 from werkzeug.wrappers import Response
 
-from forecast import boundaries as rules
-from forecast.csv_export import csv_response
-from forecast.db import get_session
+from forecast.core.boundaries import rules
 from forecast.errors import DomainError, NotFound
+from forecast.http.csv_files import csv_response
+from forecast.http.times import parse_optional_time
+from forecast.infra.db import get_session
 from forecast.models import Question, QuestionStatus, Role
-from forecast.question_times import parse_optional_time
-from forecast.services import boundaries as service
-from forecast.services import threshold_report
-from forecast.services.boundary_views import boundary_json, recorded_events
-from forecast.services.report_export import REPORT_COLUMNS, export_rows
+from forecast.services.boundaries import lifecycle as service
+from forecast.services.boundaries import report as threshold_report
+from forecast.services.boundaries.report_export import REPORT_COLUMNS, export_rows
+from forecast.services.boundaries.views import boundary_json, recorded_events
 from forecast.web.boundary_charts import probability_path_chart
 from forecast.web.common import flash_error, login_required, me
 from forecast.web.question_aggregate import METHOD_LABELS

@@ -8,7 +8,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from forecast.clock import parse_iso
+from forecast.infra.clock import parse_iso
 
 WIDTH, HEIGHT, PAD = 220, 64, 4
 

@@ -7,11 +7,11 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
-from forecast.db import get_session
 from forecast.errors import DomainError, NotFound, ValidationFailed
+from forecast.infra.db import get_session
 from forecast.models import CalibrationItem
 from forecast.services import calibration as training
-from forecast.services.permissions import is_organizer
+from forecast.services.accounts.permissions import is_organizer
 from forecast.web.common import flash_error, login_required, me
 from forecast.web.record_charts import calibration_chart
 

@@ -10,8 +10,8 @@ from urllib.parse import urlparse
 from flask import abort, flash, redirect, request, url_for
 from werkzeug.wrappers import Response
 
-from forecast.auth import web_user
 from forecast.errors import DomainError
+from forecast.http.auth import web_user
 from forecast.models import User
 
 F = TypeVar("F", bound=Callable[..., Any])

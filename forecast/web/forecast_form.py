@@ -7,11 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from forecast.clock import parse_iso
-from forecast.distributions import quantile_of
-from forecast.errors import DomainError
-from forecast.models import Forecast, Question
-from forecast.percentiles import (
+from forecast.core.distributions import quantile_of
+from forecast.core.percentiles import (
     DATE_UNITS,
     date_text,
     number_text,
@@ -19,8 +16,11 @@ from forecast.percentiles import (
     round_numbers,
     stored_pairs,
 )
+from forecast.errors import DomainError
+from forecast.infra.clock import parse_iso
+from forecast.models import Forecast, Question
 from forecast.services.forecasts import QuantileFailed
-from forecast.services.question_input import question_scale
+from forecast.services.questions.input import question_scale
 
 QUANTILE_LEVELS = (0.05, 0.25, 0.5, 0.75, 0.95)
 REQUIRED_LEVELS = (0.05, 0.5, 0.95)

@@ -6,7 +6,7 @@ import math
 from datetime import datetime
 from typing import Any
 
-from forecast.clock import as_utc, from_epoch, parse_iso, utcnow
+from forecast.infra.clock import as_utc, from_epoch, parse_iso, utcnow
 
 
 def when(value: datetime | None) -> str:

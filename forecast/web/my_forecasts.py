@@ -6,10 +6,10 @@ from typing import Any
 
 from sqlmodel import Session
 
-from forecast.distributions import quantile_of
+from forecast.core.distributions import quantile_of
 from forecast.models import User
-from forecast.services.question_input import question_scale
-from forecast.services.question_views import standing_values
+from forecast.services.questions.input import question_scale
+from forecast.services.questions.views import standing_values
 from forecast.web.formatting import axis_value, percent
 
 

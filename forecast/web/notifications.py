@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from forecast.db import get_session
+from forecast.infra.db import get_session
 from forecast.services import notifications
 from forecast.services.paging import page_number
 from forecast.web.common import login_required, me

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template
 
-from forecast.db import get_session
-from forecast.services.permissions import is_organizer
-from forecast.services.question_lists import list_questions
-from forecast.services.serialize import name_maps
+from forecast.infra.db import get_session
+from forecast.services.accounts.permissions import is_organizer
+from forecast.services.questions.lists import list_questions
+from forecast.services.questions.serialize import name_maps
 from forecast.web.common import login_required, me
 
 bp = Blueprint("organizer", __name__, url_prefix="/organizer")

@@ -7,12 +7,12 @@ from sqlalchemy import select as sa_select
 from sqlmodel import col
 from werkzeug.wrappers import Response
 
-from forecast.auth import web_user
-from forecast.db import get_session
+from forecast.http.auth import web_user
+from forecast.infra.db import get_session
 from forecast.models import Forecast, Question
-from forecast.services.community_now import community_now
-from forecast.services.question_lists import list_questions
-from forecast.services.question_views import forecaster_counts
+from forecast.services.aggregation.now import community_now
+from forecast.services.questions.lists import list_questions
+from forecast.services.questions.views import forecaster_counts
 from forecast.web.my_forecasts import my_forecasts
 
 bp = Blueprint("pages", __name__)

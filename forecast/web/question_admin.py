@@ -9,22 +9,22 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from sqlmodel import col, select
 from werkzeug.wrappers import Response
 
-from forecast.clock import utcnow
-from forecast.db import get_session
 from forecast.errors import DomainError, ValidationFailed
+from forecast.infra.clock import utcnow
+from forecast.infra.db import get_session
 from forecast.models import SCHEDULED_STATUSES, Question, QuestionStatus, QuestionType, Tournament
-from forecast.services import questions as question_service
-from forecast.services.permissions import is_organizer
-from forecast.services.question_changes import (
+from forecast.services.accounts.permissions import is_organizer
+from forecast.services.questions import lifecycle as question_service
+from forecast.services.questions.changes import (
     FIXED_ONCE_FORECAST,
     close_early,
     edit_question,
     editable_input,
     has_forecasts,
 )
-from forecast.services.question_input import field_words, question_range
-from forecast.services.question_views import forecaster_counts
-from forecast.services.resolution_input import OUTCOMES, parse_resolution
+from forecast.services.questions.input import field_words, question_range
+from forecast.services.questions.views import forecaster_counts
+from forecast.services.resolution.input import OUTCOMES, parse_resolution
 from forecast.web.common import flash_error, login_required, me
 from forecast.web.question_form import form_to_input, question_to_form
 

@@ -8,19 +8,19 @@ import numpy as np
 from flask import Blueprint, Response, abort, request
 from sqlmodel import Session
 
-from forecast.aggregate import METHODS
-from forecast.auth import web_user
-from forecast.clock import to_epoch, utcnow
-from forecast.csv_export import csv_response
-from forecast.db import get_session
-from forecast.distributions import cdf_at, quantile_of
+from forecast.core.aggregation.aggregate import METHODS
+from forecast.core.distributions import cdf_at, quantile_of
 from forecast.errors import DomainError, NotFound
+from forecast.http.auth import web_user
+from forecast.http.csv_files import csv_response
+from forecast.infra.clock import to_epoch, utcnow
+from forecast.infra.db import get_session
 from forecast.models import Forecast, Question, QuestionType, User
-from forecast.services import aggregation
-from forecast.services import questions as question_service
-from forecast.services.aggregate_views import axis_point, history_records
-from forecast.services.aggregate_visibility import hidden_reason, hiding_rules
-from forecast.services.question_input import question_scale
+from forecast.services.aggregation import values as aggregation
+from forecast.services.aggregation.views import axis_point, history_records
+from forecast.services.aggregation.visibility import hidden_reason, hiding_rules
+from forecast.services.questions import lifecycle as question_service
+from forecast.services.questions.input import question_scale
 from forecast.web.aggregate_charts import (
     axis_kind,
     binary_history_chart,

@@ -8,19 +8,19 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from sqlmodel import col, select
 from werkzeug.wrappers import Response
 
-from forecast.auth import web_user
-from forecast.clock import from_epoch
-from forecast.db import get_session
 from forecast.errors import DomainError, NotFound
+from forecast.http.auth import web_user
+from forecast.infra.clock import from_epoch
+from forecast.infra.db import get_session
 from forecast.models import QuestionEvent, QuestionStatus, Tournament, User
 from forecast.services import forecasts as forecast_service
-from forecast.services import questions as question_service
-from forecast.services.community_now import community_now
+from forecast.services.accounts.permissions import is_organizer
+from forecast.services.aggregation.now import community_now
 from forecast.services.paging import page_number
-from forecast.services.permissions import is_organizer
-from forecast.services.question_lists import list_questions
-from forecast.services.question_views import forecaster_counts
-from forecast.services.serialize import name_maps
+from forecast.services.questions import lifecycle as question_service
+from forecast.services.questions.lists import list_questions
+from forecast.services.questions.serialize import name_maps
+from forecast.services.questions.views import forecaster_counts
 from forecast.web.common import flash_error, login_required, me
 from forecast.web.forecast_form import (
     FormState,
@@ -134,8 +134,8 @@ def _page(question_id: int, form: FormState | None = None) -> str:
         }
     tournaments = session.exec(select(Tournament).order_by(col(Tournament.title))).all()
     community = aggregate_panel(session, question, user, history)
-    from forecast.services.resolution import scores_json
-    from forecast.services.serialize import resolution_json
+    from forecast.services.questions.serialize import resolution_json
+    from forecast.services.resolution.resolve import scores_json
 
     scores = scores_json(session, question) if question.resolution_outcome else []
     return render_template(
@@ -332,7 +332,7 @@ def review(question_id: int) -> Response:
 @login_required
 def resolve_view(question_id: int) -> str | Response:
     """Resolve, re-resolve or un-resolve from the question page (organizers), once confirmed."""
-    from forecast.services.resolution import resolve, unresolve
+    from forecast.services.resolution.resolve import resolve, unresolve
     from forecast.web.formatting import plural
     from forecast.web.question_admin import confirm_resolution, resolution_data
 

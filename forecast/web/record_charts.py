@@ -8,7 +8,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from forecast.clock import parse_iso
+from forecast.infra.clock import parse_iso
 from forecast.web.formatting import plural, signed
 
 SIZE, PAD = 320, 36

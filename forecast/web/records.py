@@ -6,12 +6,12 @@ from flask import Blueprint, abort, render_template, request
 from werkzeug.wrappers import Response
 
 from forecast.api.records import BOARD_COLUMNS, board_csv
-from forecast.csv_export import csv_response
-from forecast.db import get_session
 from forecast.errors import DomainError, NotFound
-from forecast.question_times import parse_optional_time
-from forecast.services.leaderboards import global_board, tournament_board
-from forecast.services.track_record import track_record
+from forecast.http.csv_files import csv_response
+from forecast.http.times import parse_optional_time
+from forecast.infra.db import get_session
+from forecast.services.records.leaderboards import global_board, tournament_board
+from forecast.services.records.track_record import track_record
 from forecast.web.common import login_required, me
 from forecast.web.record_charts import calibration_chart, cumulative_chart
 
@@ -56,7 +56,7 @@ def profile(name: str) -> str:
     except DomainError as exc:
         error = exc.message
         record = track_record(session=get_session(), username=name)
-    from forecast.services.accounts import get_user
+    from forecast.services.accounts.users import get_user
     from forecast.services.calibration import summary as training_summary
 
     training = training_summary(session=get_session(), user=get_user(get_session(), name))
@@ -77,7 +77,7 @@ def download(what: str, fmt: str) -> Response:
     """Download all my forecasts or all my scores, as CSV or JSON."""
     import orjson
 
-    from forecast.services.my_data import my_forecasts, my_scores
+    from forecast.services.accounts.my_data import my_forecasts, my_scores
 
     if what not in ("forecasts", "scores") or fmt not in ("csv", "json"):
         abort(404)

@@ -5,16 +5,16 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from forecast.auth import web_user
-from forecast.db import get_session
 from forecast.errors import DomainError, NotFound
-from forecast.services import questions as question_service
-from forecast.services import tournaments as tournament_service
-from forecast.services.community_now import community_now
-from forecast.services.permissions import is_organizer
-from forecast.services.question_lists import list_questions
-from forecast.services.question_views import forecaster_counts
-from forecast.services.tournament_summaries import TournamentSummary, tournament_summaries
+from forecast.http.auth import web_user
+from forecast.infra.db import get_session
+from forecast.services.accounts.permissions import is_organizer
+from forecast.services.aggregation.now import community_now
+from forecast.services.questions import lifecycle as question_service
+from forecast.services.questions.lists import list_questions
+from forecast.services.questions.views import forecaster_counts
+from forecast.services.tournaments import catalog as tournament_service
+from forecast.services.tournaments.summaries import TournamentSummary, tournament_summaries
 from forecast.web.common import login_required, me
 from forecast.web.my_forecasts import my_forecasts
 

@@ -13,7 +13,7 @@ from alembic import op
 from sqlalchemy.engine import Connection
 
 import forecast.models.types
-from forecast.migration_losses import count, counted
+from forecast.infra.migration_losses import count, counted
 
 
 revision: str = '0003'

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.engine import Connection
 
-from forecast.migration_losses import count, counted
+from forecast.infra.migration_losses import count, counted
 
 
 revision: str = '0009'

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from forecast.db import session_scope
+from forecast.infra.db import session_scope
 from forecast.models import Role
-from forecast.services import boundaries as boundary_service
+from forecast.services.boundaries import lifecycle as boundary_service
 from forecast.services.forecasts import submit_forecast
 from tests.conftest import make_user
 from tests.e2e.conftest import log_in
@@ -84,9 +84,7 @@ def _violations(page: Any) -> list[str]:
 
 
 @pytest.mark.parametrize("size", list(SIZES))
-def test_no_page_has_a_serious_accessibility_violation(
-    live_app: Any, page: Any, size: str
-) -> None:
+def test_no_page_has_a_serious_accessibility_violation(live_app: Any, page: Any, size: str) -> None:
     w = _world(live_app)
     base = live_app.config["LIVE_URL"]
     page.set_viewport_size(SIZES[size])

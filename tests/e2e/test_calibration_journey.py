@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from forecast.db import session_scope
+from forecast.infra.db import session_scope
 from forecast.services.calibration import import_set
 from tests.conftest import make_user
 from tests.e2e.conftest import log_in, shot

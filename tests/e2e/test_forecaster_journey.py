@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from forecast.db import session_scope
-from forecast.services.resolution import resolve
+from forecast.infra.db import session_scope
+from forecast.services.resolution.resolve import resolve
 from tests.e2e.conftest import log_in, shot
 from tests.integration.factories import World
 

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from forecast.db import session_scope
+from forecast.infra.db import session_scope
 from forecast.models import Role
-from forecast.services import alerts
+from forecast.services.boundaries import alerts
 from forecast.services.forecasts import submit_forecast
 from tests.conftest import make_user
 from tests.e2e.conftest import log_in, shot

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from forecast.clock import utcnow
+from forecast.infra.clock import utcnow
 from forecast.models import Role
 from tests.conftest import make_user
 from tests.e2e.conftest import log_in, shot

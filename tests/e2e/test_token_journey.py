@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from forecast.db import session_scope
+from forecast.infra.db import session_scope
 from forecast.models import Role
-from forecast.services.accounts import create_user
-from forecast.services.tokens import create_token
+from forecast.services.accounts.tokens import create_token
+from forecast.services.accounts.users import create_user
 from tests.e2e.conftest import log_in, shot
 
 pytestmark = pytest.mark.e2e

@@ -28,7 +28,7 @@ def database(
 
 
 def _empty_postgres(url: str, tmp_path: Path) -> None:
-    from forecast.db import get_engine
+    from forecast.infra.db import get_engine
 
     app = build_app(url, tmp_path)
     _truncate_postgres(app)

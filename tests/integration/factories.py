@@ -10,12 +10,12 @@ from typing import Any
 
 from flask import Flask
 
-from forecast.clock import format_iso, utcnow
-from forecast.db import session_scope
+from forecast.infra.clock import format_iso, utcnow
+from forecast.infra.db import session_scope
 from forecast.models import Question, Role, Tournament, User
-from forecast.services.accounts import create_user
-from forecast.services.questions import create_question
-from forecast.services.tournaments import create_tournament
+from forecast.services.accounts.users import create_user
+from forecast.services.questions.lifecycle import create_question
+from forecast.services.tournaments.catalog import create_tournament
 
 
 def question_data(

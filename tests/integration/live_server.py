@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 
 import bench._common as bench
 from bench._common import BIN, ROOT, server_env
-from forecast.clock import format_iso
+from forecast.infra.clock import format_iso
 
 # --- load ---------------------------------------------------------------------------------
 
@@ -237,7 +237,7 @@ def stored_forecasts(url: str) -> list[StoredForecast]:
     """Read every forecast row of the database at url, oldest first."""
     from sqlalchemy import select
 
-    from forecast.db import make_engine
+    from forecast.infra.db import make_engine
     from forecast.models import Forecast, User
 
     forecasts = Forecast.__table__  # type: ignore[attr-defined]
@@ -428,7 +428,8 @@ def _traced(job_id: str, func: Callable[[], object]) -> Callable[[], object]:
 
 def _run_scheduler(lease: float, period: float) -> None:
     """Run `forecast scheduler` with a short lease, every job every period seconds, traced."""
-    from forecast import cli, jobs, scheduler_lock
+    from forecast import cli, jobs
+    from forecast.infra import scheduler_lock
 
     scheduler_lock.LEASE = timedelta(seconds=lease)
     seconds: Any = period  # APScheduler takes fractions of a second too

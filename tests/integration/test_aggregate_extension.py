@@ -10,11 +10,11 @@ import pytest
 from flask import Flask
 from sqlalchemy import insert
 
-from forecast.clock import from_epoch
-from forecast.db import session_scope
+from forecast.infra.clock import from_epoch
+from forecast.infra.db import session_scope
 from forecast.models import Forecast, Question
-from forecast.services import aggregation
-from forecast.services.aggregation import BAND_RESAMPLES
+from forecast.services.aggregation import values as aggregation
+from forecast.services.aggregation.values import BAND_RESAMPLES
 from forecast.services.forecasts import submit_forecast, withdraw_forecast
 from tests.integration.factories import World
 

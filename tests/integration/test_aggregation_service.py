@@ -11,13 +11,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlmodel import select
 
-from forecast.aggregate import aggregate_now
-from forecast.array_pack import MAGIC
-from forecast.clock import to_epoch
-from forecast.db import session_scope
+from forecast.core.aggregation.aggregate import aggregate_now
+from forecast.infra.array_pack import MAGIC
+from forecast.infra.clock import to_epoch
+from forecast.infra.db import session_scope
 from forecast.models import AggregateCache, Forecast, Question
-from forecast.services import aggregation
-from forecast.services.forecast_arrays import text_epochs
+from forecast.services.aggregation import values as aggregation
+from forecast.services.aggregation.arrays import text_epochs
 from forecast.services.forecasts import submit_forecast, withdraw_forecast
 from tests.integration.factories import World
 

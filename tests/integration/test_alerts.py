@@ -11,10 +11,10 @@ import pytest
 from flask import Flask
 from sqlmodel import select
 
-from forecast.db import session_scope
+from forecast.infra.db import session_scope
 from forecast.models import Boundary, BoundaryEvent, Notification, Role, User
-from forecast.services import alerts
-from forecast.services import boundaries as service
+from forecast.services.boundaries import alerts
+from forecast.services.boundaries import lifecycle as service
 from forecast.services.forecasts import submit_forecast
 from tests.integration.factories import World
 

@@ -7,14 +7,14 @@ from datetime import timedelta
 import pytest
 from flask import Flask
 
-from forecast.aggregate import METHODS
-from forecast.clock import format_iso, parse_iso, utcnow
-from forecast.db import session_scope
+from forecast.core.aggregation.aggregate import METHODS
 from forecast.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from forecast.infra.clock import format_iso, parse_iso, utcnow
+from forecast.infra.db import session_scope
 from forecast.models import Role
-from forecast.services import boundaries as service
-from forecast.services import threshold_report
-from forecast.services.aggregate_visibility import hidden_reason
+from forecast.services.aggregation.visibility import hidden_reason
+from forecast.services.boundaries import lifecycle as service
+from forecast.services.boundaries import report as threshold_report
 from forecast.services.forecasts import submit_forecast
 from tests.integration.factories import World
 

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from forecast.calibration_math import CERTIFY_BINARY, CERTIFY_INTERVAL
-from forecast.db import session_scope
+from forecast.core.calibration import CERTIFY_BINARY, CERTIFY_INTERVAL
 from forecast.errors import Conflict
+from forecast.infra.db import session_scope
 from forecast.models import CalibrationItem, Role, User
 from forecast.services import calibration as training
 from tests.conftest import make_user

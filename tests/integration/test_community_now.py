@@ -8,16 +8,16 @@ import numpy as np
 import pytest
 from flask import Flask
 
-from forecast.clock import to_epoch, utcnow
-from forecast.db import session_scope
-from forecast.distributions import quantile_of
+from forecast.core.distributions import quantile_of
+from forecast.infra.clock import to_epoch, utcnow
+from forecast.infra.db import session_scope
 from forecast.models import Question, Role
-from forecast.services import boundaries as boundary_service
-from forecast.services.aggregate_visibility import hidden_among, hidden_reason
-from forecast.services.aggregation import current_value
-from forecast.services.community_now import community_json, community_now
+from forecast.services.aggregation.now import community_json, community_now
+from forecast.services.aggregation.values import current_value
+from forecast.services.aggregation.visibility import hidden_among, hidden_reason
+from forecast.services.boundaries import lifecycle as boundary_service
 from forecast.services.forecasts import submit_forecast, withdraw_forecast
-from forecast.services.question_input import question_scale
+from forecast.services.questions.input import question_scale
 from tests.integration.factories import World
 
 

@@ -39,8 +39,8 @@ from typing import Any
 import pytest
 
 from bench._common import prepare_open_questions, server_env, start_gunicorn, stop_gunicorn
-from forecast.sqlite_checkpoints import BACKSTOP_PAGES
-from forecast.storage_full import RETRY_AFTER_S
+from forecast.infra.sqlite.checkpoints import BACKSTOP_PAGES
+from forecast.infra.storage_full import RETRY_AFTER_S
 from tests.integration.live_server import (
     LoadDriver,
     LoadReport,

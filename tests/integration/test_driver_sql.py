@@ -12,8 +12,13 @@ from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import Session
 
-from forecast.db import get_engine, session_scope
-from forecast.driver_sql import DriverConnection, DriverStatement, driver_read, driver_write
+from forecast.infra.db import get_engine, session_scope
+from forecast.infra.sqlite.driver_sql import (
+    DriverConnection,
+    DriverStatement,
+    driver_read,
+    driver_write,
+)
 from forecast.models import Forecast, Question, Role
 from forecast.services import forecasts
 from tests.conftest import make_user
@@ -229,7 +234,7 @@ def test_on_sqlite_the_kept_connections_read_without_a_memory_map_and_the_pool_w
 
 
 def test_the_request_session_ends_its_transaction_and_forgets_its_objects(any_app: Flask) -> None:
-    from forecast.db import get_session
+    from forecast.infra.db import get_session
     from forecast.models import User
 
     make_user(any_app, "holder")
@@ -244,7 +249,7 @@ def test_the_request_session_ends_its_transaction_and_forgets_its_objects(any_ap
 
 
 def test_an_untouched_request_session_is_left_as_it_was(app: Flask) -> None:
-    from forecast.db import get_session
+    from forecast.infra.db import get_session
 
     with app.app_context():
         session = get_session()

@@ -11,13 +11,13 @@ from flask import Flask
 from sqlalchemy import update
 from sqlmodel import col
 
-from forecast.db import get_engine, session_scope
-from forecast.distributions import cdf_from_quantiles
+from forecast.core.distributions import cdf_from_quantiles
 from forecast.errors import NotFound, ValidationFailed
+from forecast.infra.db import get_engine, session_scope
 from forecast.models import Question
 from forecast.services import forecasts as forecasts_module
 from forecast.services.forecasts import submit_forecast, user_history
-from forecast.services.question_input import question_scale
+from forecast.services.questions.input import question_scale
 from tests.integration.factories import World, write_lock_is_free
 
 QUANTILES = [[0.05, 20.0], [0.25, 35.0], [0.5, 45.0], [0.75, 55.0], [0.95, 75.0]]

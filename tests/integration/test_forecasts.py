@@ -9,8 +9,8 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
-from forecast.db import session_scope
 from forecast.errors import Conflict, NotAuthenticated, NotFound, ValidationFailed
+from forecast.infra.db import session_scope
 from forecast.models import Forecast
 from forecast.services.forecasts import submit_forecast, user_history, withdraw_forecast
 from tests.integration.factories import World

@@ -12,13 +12,13 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
-from forecast.clock import parse_iso
-from forecast.db import session_scope
+from forecast.core.synth import synthesize
 from forecast.errors import ValidationFailed
+from forecast.infra.clock import parse_iso
+from forecast.infra.db import session_scope
 from forecast.models import Forecast, Question, User
-from forecast.services.export import export_all
-from forecast.services.importer import import_document
-from forecast.synth import synthesize
+from forecast.services.interchange.export import export_all
+from forecast.services.interchange.importer import import_document
 
 CDF = [0.0, *np.linspace(0.01, 0.97, 200).tolist()]
 

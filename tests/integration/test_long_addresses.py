@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from bench._common import BIN, ROOT, free_port, server_env, stop_gunicorn, wait_for
-from forecast.url_limit import GUNICORN_REQUEST_LINE, MAX_TARGET
+from forecast.http.url_limit import GUNICORN_REQUEST_LINE, MAX_TARGET
 
 
 def _command(kind: str, port: int) -> list[str]:

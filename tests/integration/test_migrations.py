@@ -11,8 +11,8 @@ from flask import Flask
 from sqlmodel import SQLModel
 
 import forecast.models  # noqa: F401
-from forecast.db import get_engine
-from forecast.migrate import MIGRATIONS_DIR, alembic_config
+from forecast.infra.db import get_engine
+from forecast.infra.migrate import MIGRATIONS_DIR, alembic_config
 
 
 def test_there_is_exactly_one_head() -> None:

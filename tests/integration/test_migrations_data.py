@@ -23,7 +23,7 @@ from sqlalchemy.engine import make_url
 from sqlmodel import Session, col
 from sqlmodel import select as sm_select
 
-from forecast.migrate import alembic_config
+from forecast.infra.migrate import alembic_config
 from forecast.models import ApiToken, Boundary, Forecast, Question, Score, User
 from tests.conftest import PG_URL
 

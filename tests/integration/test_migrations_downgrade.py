@@ -19,9 +19,9 @@ from flask import Flask
 from flask.testing import FlaskCliRunner
 from sqlalchemy import Engine, MetaData, create_engine, inspect, select, update
 
-from forecast.db import get_engine
-from forecast.migrate import alembic_config
-from forecast.migration_losses import counted
+from forecast.infra.db import get_engine
+from forecast.infra.migrate import alembic_config
+from forecast.infra.migration_losses import counted
 from tests.conftest import build_app
 from tests.integration.test_migrations_data import (
     ROWS_AT,

@@ -8,14 +8,14 @@ import pytest
 from flask import Flask
 from sqlmodel import Session, select
 
-from forecast.db import session_scope
+from forecast.infra.db import session_scope
 from forecast.models import Boundary, BoundaryVersion, Notification, Question, Role
-from forecast.services import alerts
-from forecast.services import boundaries as boundary_service
+from forecast.services.boundaries import alerts
+from forecast.services.boundaries import lifecycle as boundary_service
 from forecast.services.forecasts import submit_forecast
-from forecast.services.questions import create_question, review_question
+from forecast.services.questions.lifecycle import create_question, review_question
 from forecast.services.reminders import remind
-from forecast.services.resolution import resolve
+from forecast.services.resolution.resolve import resolve
 from tests.integration.factories import World, question_data
 
 

@@ -23,9 +23,9 @@ from sqlalchemy.engine import URL, make_url
 from sqlmodel import SQLModel
 
 import forecast.models  # noqa: F401  (every table registered)
-from forecast.db import get_engine, session_scope
+from forecast.infra.db import get_engine, session_scope
 from forecast.models import Role
-from forecast.services.tournaments import create_tournament
+from forecast.services.tournaments.catalog import create_tournament
 from tests.conftest import PG_URL, Api, _truncate_postgres, build_app, make_token, make_user
 from tests.integration.factories import question_data
 

@@ -9,14 +9,14 @@ import pytest
 from flask import Flask
 from sqlmodel import Session, col, select
 
-from forecast.clock import format_iso, utcnow
-from forecast.db import session_scope
 from forecast.errors import Conflict, Forbidden, ValidationFailed
+from forecast.infra.clock import format_iso, utcnow
+from forecast.infra.db import session_scope
 from forecast.models import Question, QuestionEvent, QuestionStatus
 from forecast.services.forecasts import submit_forecast
-from forecast.services.question_changes import close_early, edit_question
-from forecast.services.resolution import resolve
-from forecast.services.tournaments import create_tournament
+from forecast.services.questions.changes import close_early, edit_question
+from forecast.services.resolution.resolve import resolve
+from forecast.services.tournaments.catalog import create_tournament
 from tests.integration.factories import World
 
 

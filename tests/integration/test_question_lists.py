@@ -7,10 +7,10 @@ from datetime import timedelta
 import pytest
 from flask import Flask
 
-from forecast.db import session_scope
 from forecast.errors import NotAuthenticated, ValidationFailed
+from forecast.infra.db import session_scope
 from forecast.services.forecasts import submit_forecast, withdraw_forecast
-from forecast.services.question_lists import list_questions
+from forecast.services.questions.lists import list_questions
 from tests.integration.factories import World
 
 

@@ -8,13 +8,13 @@ import pytest
 from flask import Flask
 from sqlmodel import select
 
-from forecast.clock import utcnow
-from forecast.db import session_scope
 from forecast.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from forecast.infra.clock import utcnow
+from forecast.infra.db import session_scope
 from forecast.models import Notification, QuestionStatus, Role
-from forecast.services import questions as qs
 from forecast.services.forecasts import submit_forecast
-from forecast.services.question_lists import list_questions
+from forecast.services.questions import lifecycle as qs
+from forecast.services.questions.lists import list_questions
 from tests.integration.factories import World, question_data
 
 
@@ -174,7 +174,7 @@ def test_listing_filters_by_status_and_tournament_and_paginates(world: World) ->
 
 
 def test_organizer_role_is_required_to_create_a_tournament(world: World) -> None:
-    from forecast.services.tournaments import create_tournament
+    from forecast.services.tournaments.catalog import create_tournament
 
     alice = world.user("alice", Role.LEADER)
     with world.app.app_context(), session_scope() as session, pytest.raises(Forbidden):

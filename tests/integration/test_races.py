@@ -26,15 +26,15 @@ from flask import Flask
 from sqlmodel import col, select
 
 from forecast import jobs
-from forecast.clock import utcnow
-from forecast.db import session_scope
 from forecast.errors import Conflict
+from forecast.infra.clock import utcnow
+from forecast.infra.db import session_scope
 from forecast.models import Boundary, BoundaryVersion, Forecast, Question, Role, Score
-from forecast.services import boundaries as boundary_service
-from forecast.services import threshold_report
+from forecast.services.boundaries import lifecycle as boundary_service
+from forecast.services.boundaries import report as threshold_report
 from forecast.services.forecasts import ForecastRecord, submit_forecast
-from forecast.services.questions import advance_schedule
-from forecast.services.resolution import resolve
+from forecast.services.questions.lifecycle import advance_schedule
+from forecast.services.resolution.resolve import resolve
 from tests.conftest import Api, make_token
 from tests.integration.factories import World
 

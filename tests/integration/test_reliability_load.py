@@ -235,7 +235,7 @@ def test_a_second_scheduler_takes_over_from_a_killed_one_without_repeating_work(
     finally:
         for process in pair:
             process.kill()
-        from forecast.db import get_engine
+        from forecast.infra.db import get_engine
 
         get_engine(app).dispose()
 
@@ -276,6 +276,6 @@ def test_a_stopped_scheduler_gives_its_lock_up_and_a_new_one_starts_at_once(
         for process in (first, second):
             if process is not None:
                 process.kill()
-        from forecast.db import get_engine
+        from forecast.infra.db import get_engine
 
         get_engine(app).dispose()

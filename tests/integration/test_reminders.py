@@ -8,8 +8,8 @@ import pytest
 from flask import Flask
 from sqlmodel import select
 
-from forecast.clock import utcnow
-from forecast.db import session_scope
+from forecast.infra.clock import utcnow
+from forecast.infra.db import session_scope
 from forecast.models import Notification
 from forecast.services.reminders import overdue, remind
 from tests.integration.factories import World

@@ -11,14 +11,14 @@ import pytest
 from flask import Flask
 from sqlmodel import select
 
-from forecast.db import session_scope
+from forecast.core.reference.scoring import score as reference_score
+from forecast.core.scoring import ForecastArrays, QuestionArrays
 from forecast.errors import Conflict, Forbidden, ValidationFailed
+from forecast.infra.db import session_scope
 from forecast.models import Question, QuestionEvent, Role, Score
-from forecast.reference.scoring import score as reference_score
-from forecast.scoring import ForecastArrays, QuestionArrays
 from forecast.services.forecasts import submit_forecast
-from forecast.services.resolution import resolve, scores_json, unresolve
-from forecast.services.resolver import score_all
+from forecast.services.resolution.resolve import resolve, scores_json, unresolve
+from forecast.services.resolution.resolver import score_all
 from tests.integration.factories import World
 
 

@@ -6,9 +6,9 @@ from datetime import timedelta
 
 from flask import Flask
 
-from forecast.clock import utcnow
-from forecast.db import get_engine
-from forecast.scheduler_lock import LEASE, SchedulerLock
+from forecast.infra.clock import utcnow
+from forecast.infra.db import get_engine
+from forecast.infra.scheduler_lock import LEASE, SchedulerLock
 
 
 def test_a_second_scheduler_waits_and_takes_over(any_app: Flask) -> None:

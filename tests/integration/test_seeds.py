@@ -8,8 +8,8 @@ from pathlib import Path
 import orjson
 from flask import Flask
 
-from forecast.db import session_scope
-from forecast.services.export import export_all
+from forecast.infra.db import session_scope
+from forecast.services.interchange.export import export_all
 from forecast.services.seeds import load_seeds
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"

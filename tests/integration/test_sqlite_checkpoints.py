@@ -16,9 +16,9 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlmodel import Session
 
-from forecast import sqlite_checkpoints
-from forecast.db import begin_write, make_engine
-from forecast.sqlite_checkpoints import (
+from forecast.infra.db import begin_write, make_engine
+from forecast.infra.sqlite import checkpoints as sqlite_checkpoints
+from forecast.infra.sqlite.checkpoints import (
     BACKSTOP_PAGES,
     BATCH_COMMITS,
     IDLE_ROUND_S,
@@ -27,7 +27,7 @@ from forecast.sqlite_checkpoints import (
     checkpointer_of,
     retry_pause,
 )
-from forecast.sqlite_writers import WriterQueue
+from forecast.infra.sqlite.writers import WriterQueue
 from tests.integration.factories import write_lock_is_free
 
 ROW = 6000  # bytes per row: two pages of WAL per commit or so

@@ -11,8 +11,8 @@ from pathlib import Path
 from sqlalchemy import text
 from sqlmodel import Session
 
-from forecast.db import begin_write, make_engine
-from forecast.sqlite_checkpoints import BACKSTOP_PAGES
+from forecast.infra.db import begin_write, make_engine
+from forecast.infra.sqlite.checkpoints import BACKSTOP_PAGES
 from tests.integration.factories import write_lock_is_free
 
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 
-from forecast.db import session_scope
 from forecast.errors import ValidationFailed
+from forecast.infra.db import session_scope
 from forecast.models import Forecast, Question
-from forecast.services.importer import import_document
+from forecast.services.interchange.importer import import_document
 from tests.conftest import Api, make_token
 from tests.integration.factories import World, question_data
 

@@ -15,14 +15,14 @@ from flask import Flask
 from sqlalchemy import update
 from sqlmodel import col
 
-from forecast import token_cache as token_cache_module
-from forecast.account_generation import AccountGeneration, writes_accounts
-from forecast.backup import backup, restore
-from forecast.db import get_engine, session_scope
+from forecast.infra.backup import backup, restore
+from forecast.infra.db import get_engine, session_scope
+from forecast.infra.sqlite import token_cache as token_cache_module
+from forecast.infra.sqlite.account_generation import AccountGeneration, writes_accounts
+from forecast.infra.sqlite.token_cache import token_cache
 from forecast.models import Role, User
-from forecast.services import tokens
-from forecast.services.accounts import set_role
-from forecast.token_cache import token_cache
+from forecast.services.accounts import tokens
+from forecast.services.accounts.users import set_role
 from tests.conftest import build_app, make_token, make_user
 
 
@@ -110,7 +110,7 @@ def test_another_process_moving_the_counter_is_seen_at_once(tmp_path: Path) -> N
     here = AccountGeneration(path)
     before = here.read()
     code = (
-        "import sys; from forecast.account_generation import AccountGeneration as G; "
+        "import sys; from forecast.infra.sqlite.account_generation import AccountGeneration as G; "
         "g = G(sys.argv[1]); g.move(); g.move(); g.move()"
     )
     subprocess.run([sys.executable, "-c", code, path], check=True, timeout=60)

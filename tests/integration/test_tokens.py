@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 
-from forecast.db import session_scope
 from forecast.errors import Forbidden, NotAuthenticated, NotFound
+from forecast.infra.db import session_scope
 from forecast.models import Role, User
-from forecast.services import tokens
-from forecast.services.accounts import create_user
+from forecast.services.accounts import tokens
+from forecast.services.accounts.users import create_user
 
 
 def _user(app: Flask, name: str, role: Role = Role.FORECASTER) -> User:

@@ -7,11 +7,11 @@ from datetime import timedelta
 import pytest
 from flask import Flask
 
-from forecast.clock import utcnow
-from forecast.db import session_scope
+from forecast.infra.clock import utcnow
+from forecast.infra.db import session_scope
 from forecast.services.forecasts import submit_forecast, withdraw_forecast
-from forecast.services.questions import create_question
-from forecast.services.tournament_summaries import tournament_summaries
+from forecast.services.questions.lifecycle import create_question
+from forecast.services.tournaments.summaries import tournament_summaries
 from tests.integration.factories import World, question_data
 
 

@@ -13,17 +13,18 @@ from flask import Flask
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from forecast import aggregate_extend
-from forecast.aggregate import History
-from forecast.clock import from_epoch, to_epoch, utcnow
-from forecast.db import session_scope
+from forecast.core.aggregation import extend as aggregate_extend
+from forecast.core.aggregation.aggregate import History
+from forecast.core.reference import aggregate as reference
+from forecast.infra.clock import from_epoch, to_epoch, utcnow
+from forecast.infra.db import session_scope
 from forecast.models import Forecast, Question, Score, User
-from forecast.reference import aggregate as reference
-from forecast.services import aggregation, track_reputations
-from forecast.services.data_versions import data_version
+from forecast.services.aggregation import reputations as track_reputations
+from forecast.services.aggregation import values as aggregation
+from forecast.services.aggregation.data_versions import data_version
 from forecast.services.forecasts import submit_forecast
-from forecast.services.resolution import resolve, unresolve
-from forecast.services.resolver import score_all
+from forecast.services.resolution.resolve import resolve, unresolve
+from forecast.services.resolution.resolver import score_all
 from tests.integration.factories import World
 
 FIELDS = ("start", "end", "forecaster_count", "value", "lower", "upper")

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from forecast.db import session_scope
+from forecast.infra.db import session_scope
 from forecast.models import Forecast, Question, User
 from forecast.services.forecasts import QuantileFailed, submit_forecast, user_history
 from tests.integration.factories import World

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 
-from forecast.db import session_scope
 from forecast.errors import Forbidden, ValidationFailed
+from forecast.infra.db import session_scope
 from forecast.models import Role, User
-from forecast.services.accounts import create_user, search_users
+from forecast.services.accounts.users import create_user, search_users
 
 NAMES = ["Ada", "ada_l", "adam", "bob", "carol", "x_y", "xay"]
 

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from forecast.aggregate import (
+from forecast.core.aggregation.aggregate import (
     METHODS,
     aggregate_now,
     cdf_quantile,
@@ -15,7 +15,7 @@ from forecast.aggregate import (
     entry_at,
     history,
 )
-from forecast.aggregate_core import weighted_quantiles
+from forecast.core.aggregation.instant import weighted_quantiles
 
 GRID = np.linspace(0.0, 1.0, 201)
 TIMES = {"open_time": 0.0, "scheduled_close": 100.0}

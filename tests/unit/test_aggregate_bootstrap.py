@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from forecast.aggregate import METHODS, bootstrap_interval, combine
+from forecast.core.aggregation.aggregate import METHODS, bootstrap_interval, combine
 
 GRID = np.linspace(0.0, 1.0, 201)
 

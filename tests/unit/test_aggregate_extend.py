@@ -9,11 +9,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from forecast import aggregate_extend
-from forecast.aggregate import History, history
-from forecast.aggregate_extend import EXTENDABLE, extend, is_prefix
-from forecast.reference import aggregate as reference
-from forecast.reputation import Reputations
+from forecast.core.aggregation import extend as aggregate_extend
+from forecast.core.aggregation.aggregate import History, history
+from forecast.core.aggregation.extend import EXTENDABLE, extend, is_prefix
+from forecast.core.reference import aggregate as reference
+from forecast.core.reputation import Reputations
 
 TIMES = {"open_time": 0.0, "scheduled_close": 100.0}
 FIELDS = ("start", "end", "forecaster_count", "value", "lower", "upper")

@@ -5,13 +5,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import forecast.aggregate_fixed as fixed_engine
-import forecast.aggregate_history as engine
-import forecast.aggregate_ranked as ranked_engine
-from forecast import aggregate
-from forecast.aggregate import METHODS, aggregate_now, entry_at, history
-from forecast.aggregate_history import dropped_count
-from forecast.reference import aggregate as reference
+import forecast.core.aggregation.fixed as fixed_engine
+import forecast.core.aggregation.history as engine
+import forecast.core.aggregation.ranked as ranked_engine
+from forecast.core.aggregation import aggregate
+from forecast.core.aggregation.aggregate import METHODS, aggregate_now, entry_at, history
+from forecast.core.aggregation.history import dropped_count
+from forecast.core.reference import aggregate as reference
 
 GRID = np.linspace(0.0, 1.0, 201)
 TIMES = {"open_time": 0.0, "scheduled_close": 20.0}

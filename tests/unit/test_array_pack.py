@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from forecast.array_pack import MAGIC, PackError, pack, unpack
+from forecast.infra.array_pack import MAGIC, PackError, pack, unpack
 
 DTYPES = st.sampled_from([np.float64, np.int64, np.bool_, np.float32])
 

@@ -13,8 +13,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from forecast import boundaries as rules
-from forecast.distributions import Scale, cdf_at_u, cdf_from_quantiles
+from forecast.core.boundaries import rules
+from forecast.core.distributions import Scale, cdf_at_u, cdf_from_quantiles
 
 
 def ts(year: int, month: int = 1, day: int = 1, hour: int = 0) -> float:

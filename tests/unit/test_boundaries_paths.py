@@ -12,9 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from forecast import boundaries as rules
-from forecast import boundary_paths as paths
-from forecast.distributions import Scale, cdf_from_quantiles
+from forecast.core.boundaries import paths, rules
+from forecast.core.distributions import Scale, cdf_from_quantiles
 
 DAY = 86_400.0
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from forecast.boundary_states import default_hysteresis, next_state
+from forecast.core.boundaries.states import default_hysteresis, next_state
 
 
 def test_hysteresis_keeps_the_state_inside_the_band() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from forecast.calibration_math import certificate_progress, sessions, summarize_binary
+from forecast.core.calibration import certificate_progress, sessions, summarize_binary
 
 
 def test_a_pause_of_more_than_half_an_hour_starts_a_new_session() -> None:

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from forecast.distributions import (
+from forecast.core.distributions import (
     CDF_POINTS,
     MAX_STEP,
     MIN_STEP,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from forecast import scoring
+from forecast.core import scoring
 
 
 def board_medals(scores: list[float]) -> list[str]:

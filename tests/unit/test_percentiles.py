@@ -8,9 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from forecast.clock import parse_iso, to_epoch
-from forecast.distributions import Scale
-from forecast.percentiles import (
+from forecast.core.distributions import Scale
+from forecast.core.percentiles import (
     DATE_UNITS,
     date_text,
     number_text,
@@ -19,6 +18,7 @@ from forecast.percentiles import (
     stored_pairs,
     stored_text,
 )
+from forecast.infra.clock import parse_iso, to_epoch
 
 LINEAR = Scale(0.0, 100.0, open_lower=False, open_upper=True)
 LOG = Scale(1e25, 1e29, open_lower=False, open_upper=True, zero_point=0.0)

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from forecast.reputation import Reputations, group_prefix_sums, reputations
+from forecast.core.reputation import Reputations, group_prefix_sums, reputations
 
 
 def plain(forecasts: list[tuple[int, float]], scores: list[tuple[int, int, float, float, float]]):

@@ -7,9 +7,9 @@ import math
 import numpy as np
 import pytest
 
-from forecast import scoring
-from forecast.reference import scoring as reference
-from forecast.scoring import ForecastArrays, QuestionArrays, ScoreTable
+from forecast.core import scoring
+from forecast.core.reference import scoring as reference
+from forecast.core.scoring import ForecastArrays, QuestionArrays, ScoreTable
 
 INF = math.inf
 T0 = 1_700_000_000.0

@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from scipy.stats import binomtest
 
-from forecast import scoring
-from forecast.reference import scoring as reference
+from forecast.core import scoring
+from forecast.core.reference import scoring as reference
 
 
 def test_tied_scores_share_a_competition_rank() -> None:

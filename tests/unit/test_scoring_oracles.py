@@ -8,9 +8,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from forecast import scoring
-from forecast.reference import scoring as reference
-from forecast.scoring import ForecastArrays, QuestionArrays
+from forecast.core import scoring
+from forecast.core.reference import scoring as reference
+from forecast.core.scoring import ForecastArrays, QuestionArrays
 
 probabilities = hnp.arrays(np.float64, st.integers(1, 30), elements=st.floats(0.001, 0.999))
 

@@ -9,9 +9,9 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from forecast import scoring
-from forecast.reference import scoring as reference
-from forecast.scoring import ForecastArrays, QuestionArrays, ScoreTable
+from forecast.core import scoring
+from forecast.core.reference import scoring as reference
+from forecast.core.scoring import ForecastArrays, QuestionArrays, ScoreTable
 
 BASE = 1_700_000_000.0
 FIELDS = ("baseline", "peer", "coverage", "brier", "log")

@@ -9,8 +9,8 @@ import numpy as np
 from flask import Flask
 from flask.testing import FlaskClient
 
-from forecast.db import session_scope
-from forecast.distributions import Scale
+from forecast.core.distributions import Scale
+from forecast.infra.db import session_scope
 from forecast.services.forecasts import submit_forecast
 from forecast.web.aggregate_charts import (
     LEAD,

@@ -24,9 +24,9 @@ def error_of(response: Any) -> dict[str, Any]:
 def organizer(api_as: Any) -> Api:
     org: Api = api_as("olga", Role.ORGANIZER)
     org.client.application.test_cli_runner()
-    from forecast.db import session_scope
-    from forecast.services.accounts import get_user
-    from forecast.services.tournaments import create_tournament
+    from forecast.infra.db import session_scope
+    from forecast.services.accounts.users import get_user
+    from forecast.services.tournaments.catalog import create_tournament
 
     with org.client.application.app_context(), session_scope() as session:
         create_tournament(session=session, actor=get_user(session, "olga"), slug="ai", title="AI")
@@ -62,7 +62,7 @@ def test_a_short_password_is_refused(client: FlaskClient) -> None:
 def _stored_forecasts(app: Flask) -> list[tuple[Any, ...]]:
     from sqlmodel import select
 
-    from forecast.db import session_scope
+    from forecast.infra.db import session_scope
     from forecast.models import Forecast
 
     with app.app_context(), session_scope() as session:

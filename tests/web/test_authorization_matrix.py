@@ -8,11 +8,11 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from forecast.db import session_scope
+from forecast.infra.db import session_scope
 from forecast.models import Role
-from forecast.services.accounts import create_user
-from forecast.services.tokens import create_token
-from forecast.services.tournaments import create_tournament
+from forecast.services.accounts.tokens import create_token
+from forecast.services.accounts.users import create_user
+from forecast.services.tournaments.catalog import create_tournament
 from tests.conftest import Api
 from tests.integration.factories import question_data
 

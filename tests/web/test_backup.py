@@ -10,8 +10,8 @@ from alembic import command
 from flask import Flask
 from flask.testing import FlaskCliRunner
 
-from forecast.account_generation import AccountGeneration, generation_path
-from forecast.migrate import alembic_config, head_revision, known_revisions
+from forecast.infra.migrate import alembic_config, head_revision, known_revisions
+from forecast.infra.sqlite.account_generation import AccountGeneration, generation_path
 from tests.conftest import make_user
 
 

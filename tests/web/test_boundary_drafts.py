@@ -11,9 +11,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from forecast.db import session_scope
+from forecast.infra.db import session_scope
 from forecast.models import Role
-from forecast.services import boundaries as service
+from forecast.services.boundaries import lifecycle as service
 from forecast.services.forecasts import submit_forecast
 from tests.conftest import PASSWORD, Api, make_token, make_user
 from tests.integration.factories import World

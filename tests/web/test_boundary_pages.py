@@ -7,7 +7,7 @@ import re
 from flask import Flask
 from flask.testing import FlaskClient
 
-from forecast.db import session_scope
+from forecast.infra.db import session_scope
 from forecast.models import Role
 from forecast.services.forecasts import submit_forecast
 from tests.conftest import PASSWORD, make_user
@@ -61,8 +61,8 @@ def test_a_leader_drafts_a_ladder_commits_it_and_reads_the_report(
     assert "Drafted 3 boundaries" in page and page.count("ladder science") == 3
     assert b"aggregate-hidden" in client.get(f"/questions/{question.id}").data
     with app.app_context(), session_scope() as session:
-        from forecast.services.accounts import get_user
-        from forecast.services.boundaries import list_boundaries
+        from forecast.services.accounts.users import get_user
+        from forecast.services.boundaries.lifecycle import list_boundaries
 
         ids = [b.id for b in list_boundaries(session=session, viewer=get_user(session, "lea"))]
     draft_page = client.get(f"/boundaries/{ids[0]}").data.decode()

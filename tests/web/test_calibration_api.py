@@ -10,7 +10,7 @@ import scoringrules
 from flask import Flask
 from flask.testing import FlaskCliRunner
 
-from forecast.calibration_math import certified, grade_binary, grade_interval, summarize_binary
+from forecast.core.calibration import certified, grade_binary, grade_interval, summarize_binary
 from forecast.models import Role
 from forecast.services.seeds import load_seeds
 

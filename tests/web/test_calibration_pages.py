@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 from flask.testing import FlaskClient
 
-from forecast.db import session_scope
+from forecast.infra.db import session_scope
 from forecast.services import calibration as training
 from tests.conftest import make_user
 from tests.integration.test_calibration_training import load_shipped

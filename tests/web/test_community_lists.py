@@ -9,7 +9,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlmodel import select
 
-from forecast.db import session_scope
+from forecast.infra.db import session_scope
 from forecast.models import User
 from forecast.services.forecasts import submit_forecast
 from tests.conftest import make_token, make_user

@@ -10,10 +10,10 @@ from flask import Flask
 from hypothesis import given
 from hypothesis import strategies as st
 
-from forecast.csv_export import FORMULA_STARTS, csv_cell, csv_text
-from forecast.db import session_scope
+from forecast.http.csv_files import FORMULA_STARTS, csv_cell, csv_text
+from forecast.infra.db import session_scope
 from forecast.models import Role
-from forecast.services import boundaries as boundary_service
+from forecast.services.boundaries import lifecycle as boundary_service
 from forecast.services.forecasts import submit_forecast
 from tests.conftest import PASSWORD, Api, make_token, make_user
 from tests.integration.factories import World

@@ -10,8 +10,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from forecast.db import session_scope
-from forecast.distributions import Scale, cdf_from_quantiles
+from forecast.core.distributions import Scale, cdf_from_quantiles
+from forecast.infra.db import session_scope
 from forecast.services.forecasts import submit_forecast
 from forecast.web.forecast_form import QUANTILE_LEVELS, STARTING_POSITIONS
 from tests.conftest import make_user

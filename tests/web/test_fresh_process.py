@@ -9,9 +9,9 @@ from pathlib import Path
 
 from flask import Flask
 
-from forecast.db import session_scope
+from forecast.infra.db import session_scope
 from forecast.models import Role
-from forecast.services.tokens import create_token
+from forecast.services.accounts.tokens import create_token
 from tests.conftest import make_user
 from tests.integration.factories import World
 

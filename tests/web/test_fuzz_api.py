@@ -29,13 +29,16 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from forecast.clock import format_iso, parse_iso
-from forecast.db import session_scope
+from forecast.infra.clock import format_iso, parse_iso
+from forecast.infra.db import session_scope
 from forecast.models import Role
-from forecast.services import boundaries, calibration, forecasts, questions, resolution
-from forecast.services.accounts import create_user, get_user
-from forecast.services.tokens import create_token
-from forecast.services.tournaments import create_tournament
+from forecast.services import calibration, forecasts
+from forecast.services.accounts.tokens import create_token
+from forecast.services.accounts.users import create_user, get_user
+from forecast.services.boundaries import lifecycle as boundaries
+from forecast.services.questions import lifecycle as questions
+from forecast.services.resolution import resolve as resolution
+from forecast.services.tournaments.catalog import create_tournament
 from tests.conftest import DATABASES, PASSWORD, app_on, build_app
 from tests.integration.factories import question_data
 

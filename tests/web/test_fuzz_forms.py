@@ -20,11 +20,12 @@ from hypothesis import strategies as st
 from sqlalchemy import text
 from sqlmodel import SQLModel
 
-from forecast.db import get_engine, session_scope
+from forecast.infra.db import get_engine, session_scope
 from forecast.models import Role
-from forecast.services import calibration, questions
-from forecast.services.accounts import create_user
-from forecast.services.tournaments import create_tournament
+from forecast.services import calibration
+from forecast.services.accounts.users import create_user
+from forecast.services.questions import lifecycle as questions
+from forecast.services.tournaments.catalog import create_tournament
 from tests.conftest import DATABASES, PASSWORD, app_on
 from tests.integration.factories import question_data
 

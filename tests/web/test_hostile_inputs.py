@@ -16,9 +16,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import text
 from sqlmodel import SQLModel
 
-from forecast.db import get_engine, session_scope
+from forecast.http.url_limit import MAX_TARGET
+from forecast.infra.db import get_engine, session_scope
 from forecast.models import Role
-from forecast.url_limit import MAX_TARGET
 from tests.conftest import PASSWORD, Api, make_user
 from tests.integration.factories import question_data
 
@@ -48,8 +48,8 @@ class Site:
 
 @pytest.fixture
 def site(app: Flask, client: FlaskClient, api_as: Any) -> Site:
-    from forecast.services.accounts import get_user
-    from forecast.services.tournaments import create_tournament
+    from forecast.services.accounts.users import get_user
+    from forecast.services.tournaments.catalog import create_tournament
 
     organizer: Api = api_as("olga", Role.ORGANIZER)
     with app.app_context(), session_scope() as session:

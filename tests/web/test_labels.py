@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 from flask import Flask
 from flask.testing import FlaskClient
 
-from forecast.db import session_scope
+from forecast.infra.db import session_scope
 from forecast.models import Role
 from forecast.services import calibration as training
 from tests.conftest import make_user

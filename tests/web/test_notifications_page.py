@@ -10,7 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlmodel import col, select
 
-from forecast.db import session_scope
+from forecast.infra.db import session_scope
 from forecast.models import Notification, User
 from forecast.services.notifications import notify
 from tests.conftest import Api, make_token, make_user

@@ -6,7 +6,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlmodel import select
 
-from forecast.db import session_scope
+from forecast.infra.db import session_scope
 from forecast.models import Question, Role
 from forecast.services.forecasts import submit_forecast
 from tests.conftest import make_user

@@ -154,9 +154,9 @@ def test_pages_render_with_clear_empty_states(client: FlaskClient) -> None:
 def test_the_tournament_list_counts_questions_and_forecasters(
     app: Flask, client: FlaskClient
 ) -> None:
-    from forecast.db import session_scope
+    from forecast.infra.db import session_scope
     from forecast.services.forecasts import submit_forecast
-    from forecast.services.tournaments import create_tournament
+    from forecast.services.tournaments.catalog import create_tournament
 
     world = World(app)
     question = world.question()
@@ -184,8 +184,8 @@ def test_the_tournament_list_counts_questions_and_forecasters(
 
 def test_the_organizer_console_lists_pending_proposals(app: Flask, client: FlaskClient) -> None:
     world = World(app)
-    from forecast.db import session_scope
-    from forecast.services.questions import create_question
+    from forecast.infra.db import session_scope
+    from forecast.services.questions.lifecycle import create_question
     from tests.integration.factories import question_data
 
     alice = world.user("alice")
@@ -200,7 +200,7 @@ def test_the_organizer_console_lists_pending_proposals(app: Flask, client: Flask
 def test_an_organizer_resolves_from_the_question_page_and_sees_the_scores(
     app: Flask, client: FlaskClient
 ) -> None:
-    from forecast.db import session_scope
+    from forecast.infra.db import session_scope
     from forecast.services.forecasts import submit_forecast
 
     world = World(app)
@@ -239,8 +239,8 @@ def test_the_question_list_shows_your_forecasts_and_the_status_now(
 
     from sqlalchemy import update
 
-    from forecast.clock import utcnow
-    from forecast.db import session_scope
+    from forecast.infra.clock import utcnow
+    from forecast.infra.db import session_scope
     from forecast.models import Question
     from forecast.services.forecasts import submit_forecast
 

@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import update
 from sqlmodel import select
 
-from forecast.db import session_scope
+from forecast.infra.db import session_scope
 from forecast.models import Forecast
 from tests.conftest import Api, make_token, make_user
 from tests.integration.factories import World

@@ -10,7 +10,7 @@ from datetime import timedelta
 from flask import Flask
 from flask.testing import FlaskClient
 
-from forecast.db import session_scope
+from forecast.infra.db import session_scope
 from forecast.models import Question
 from forecast.services.forecasts import submit_forecast
 from tests.integration.factories import World

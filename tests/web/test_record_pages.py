@@ -8,8 +8,8 @@ from pathlib import Path
 from flask import Flask
 from flask.testing import FlaskClient
 
-from forecast.db import session_scope
-from forecast.services.resolver import score_all
+from forecast.infra.db import session_scope
+from forecast.services.resolution.resolver import score_all
 from forecast.services.seeds import load_seeds
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
@@ -55,7 +55,7 @@ def test_a_user_downloads_their_own_forecasts_and_scores(app: Flask, client: Fla
 
     demo(app)
     with app.app_context(), session_scope() as session:
-        from forecast.services.accounts import get_user, set_password
+        from forecast.services.accounts.users import get_user, set_password
 
         set_password(session=session, user=get_user(session, "demo-ada"), password=PASSWORD)
     assert client.get("/account/download/forecasts.csv").status_code == 302  # log in first

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from forecast.db import session_scope
+from forecast.infra.db import session_scope
 from forecast.models import Role
 from tests.conftest import Api
 from tests.integration.factories import question_data
@@ -14,8 +14,8 @@ from tests.integration.factories import question_data
 
 @pytest.fixture
 def organizer(api_as: Any) -> Api:
-    from forecast.services.accounts import get_user
-    from forecast.services.tournaments import create_tournament
+    from forecast.services.accounts.users import get_user
+    from forecast.services.tournaments.catalog import create_tournament
 
     org: Api = api_as("olga", Role.ORGANIZER)
     with org.client.application.app_context(), session_scope() as session:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import Flask
 from flask.testing import FlaskClient
 
-from forecast.db import session_scope
+from forecast.infra.db import session_scope
 from forecast.services.forecasts import submit_forecast
-from forecast.services.resolution import resolve
+from forecast.services.resolution.resolve import resolve
 from tests.integration.factories import World
 
 

@@ -17,9 +17,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import event, func, select
 from sqlalchemy.exc import DBAPIError
 
-from forecast.db import get_engine, session_scope
+from forecast.infra.db import get_engine, session_scope
+from forecast.infra.storage_full import RETRY_AFTER_S, is_storage_full
 from forecast.models import Forecast
-from forecast.storage_full import RETRY_AFTER_S, is_storage_full
 from tests.conftest import Api, make_token, make_user
 from tests.integration.factories import World, write_lock_is_free
 from tests.web.test_pages import login

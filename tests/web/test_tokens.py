@@ -9,9 +9,9 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlmodel import col, select
 
-from forecast.db import session_scope
+from forecast.infra.db import session_scope
 from forecast.models import ApiToken, Role, User
-from forecast.services.tokens import hash_token
+from forecast.services.accounts.tokens import hash_token
 from tests.conftest import PASSWORD, Api, make_token, make_user
 
 

@@ -26,13 +26,13 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from forecast.clock import format_iso, utcnow
-from forecast.db import session_scope
+from forecast.infra.clock import format_iso, utcnow
+from forecast.infra.db import session_scope
 from forecast.models import Role
-from forecast.services import alerts
-from forecast.services import boundaries as boundary_service
+from forecast.services.boundaries import alerts
+from forecast.services.boundaries import lifecycle as boundary_service
 from forecast.services.forecasts import submit_forecast
-from forecast.services.questions import create_question
+from forecast.services.questions.lifecycle import create_question
 from tests.conftest import PASSWORD, Api, make_token, make_user
 from tests.integration.factories import World, question_data
 
@@ -243,7 +243,7 @@ def test_a_forecaster_who_forecast_sees_what_the_rule_hid_from_others(
     any_app: Flask, world: dict[str, Any]
 ) -> None:
     with any_app.app_context(), session_scope() as session:
-        from forecast.services.accounts import get_user
+        from forecast.services.accounts.users import get_user
 
         fc0 = get_user(session, "fc0")
     api = Api(any_app.test_client(), make_token(any_app, fc0))

@@ -20,18 +20,18 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from forecast.clock import format_iso, utcnow
-from forecast.db import session_scope
+from forecast.infra.clock import format_iso, utcnow
+from forecast.infra.db import session_scope
 from forecast.models import Question, Role, User
-from forecast.services import boundaries as boundary_service
 from forecast.services import calibration as training
-from forecast.services.accounts import create_user, set_password
+from forecast.services.accounts.tokens import token_owner
+from forecast.services.accounts.users import create_user, set_password
+from forecast.services.boundaries import lifecycle as boundary_service
 from forecast.services.forecasts import submit_forecast, withdraw_forecast
 from forecast.services.notifications import notify
-from forecast.services.questions import create_question, review_question
-from forecast.services.resolution import resolve
-from forecast.services.tokens import token_owner
-from forecast.services.tournaments import create_tournament
+from forecast.services.questions.lifecycle import create_question, review_question
+from forecast.services.resolution.resolve import resolve
+from forecast.services.tournaments.catalog import create_tournament
 from tests.conftest import PASSWORD, Api, make_token
 from tests.integration.factories import question_data
 from tests.web.test_authorization_matrix import ROLES
@@ -519,7 +519,7 @@ def test_a_forecaster_never_sees_another_users_hidden_data(app: Flask) -> None:
 
 
 def _user(app: Flask, username: str) -> User:
-    from forecast.services.accounts import get_user
+    from forecast.services.accounts.users import get_user
 
     with app.app_context(), session_scope() as session:
         return get_user(session, username)

@@ -7,7 +7,7 @@ import re
 from flask import Flask
 from flask.testing import FlaskClient
 
-from forecast.db import session_scope
+from forecast.infra.db import session_scope
 from forecast.services.forecasts import standing_forecast
 from tests.conftest import make_user
 from tests.integration.factories import World

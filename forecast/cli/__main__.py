@@ -1,0 +1,5 @@
+"""`python -m forecast.cli`: the forecast command."""
+
+from forecast.cli import main
+
+main()

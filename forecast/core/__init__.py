@@ -1,0 +1,1 @@
+"""Pure math: numpy and the standard library only; no database, no web."""

@@ -1,0 +1,1 @@
+"""The community prediction's math: each method, histories, bootstrap intervals."""

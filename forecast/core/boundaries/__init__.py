@@ -1,0 +1,1 @@
+"""Decision boundaries: events, verdicts, state paths and changes."""

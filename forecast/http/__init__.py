@@ -1,0 +1,1 @@
+"""What the web pages and the API share: login, errors, guards, downloads."""

@@ -1,0 +1,1 @@
+"""The machinery under the services: database, SQLite, clock, migrations."""

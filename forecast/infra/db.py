@@ -1,0 +1,185 @@
+"""Engine and session per app context; SQLite pragmas and write transactions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from flask import Flask, current_app, g
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import configure_mappers
+from sqlmodel import Session
+from werkzeug.routing import IntegerConverter, Map
+
+from forecast.infra.sqlite.account_generation import watch_account_writes
+from forecast.infra.sqlite.checkpoints import BACKSTOP_PAGES, start_checkpoints
+from forecast.infra.sqlite.token_cache import keep_token_lookups
+from forecast.infra.sqlite.writers import register_writer_queue
+
+EXTENSION_KEY = "forecast_db"
+_IMMEDIATE = "forecast_sqlite_immediate"
+_WRITING = "forecast_writing"
+MAX_ROW_ID = 2**31 - 1  # ids are INTEGER columns: 32-bit signed on PostgreSQL
+
+
+class RowIdConverter(IntegerConverter):
+    """`<int:...>` in URLs: an id past any column's range matches no route (404), not a crash."""
+
+    def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", MAX_ROW_ID)
+        super().__init__(map, *args, **kwargs)
+
+
+def make_engine(url: str, *, echo: bool = False) -> Engine:
+    """Create an engine; SQLite gets WAL, foreign keys and explicit transaction control."""
+    if url.startswith("sqlite"):
+        engine = create_engine(
+            url,
+            echo=echo,
+            connect_args={"check_same_thread": False, "timeout": 30},
+            pool_size=5,
+            max_overflow=10,
+        )
+        database = engine.url.database
+        on_disk = bool(database) and database != ":memory:"
+        _configure_sqlite(engine, f"{database}-writelock" if on_disk else None)
+        if on_disk and database:
+            keep_token_lookups(engine, watch_account_writes(engine, database))
+        return engine
+    return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=5, max_overflow=10)
+
+
+def _configure_sqlite(engine: Engine, lock_path: str | None) -> None:
+    # pysqlite opens transactions lazily and never as IMMEDIATE; a deferred transaction that
+    # reads and then writes fails at once with SQLITE_BUSY when another process committed in
+    # between, so we issue BEGIN ourselves and use BEGIN IMMEDIATE for writing transactions.
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        # Reads map the file (no copy per page); the driver's kept connections turn it off
+        # (forecast.infra.sqlite.driver_sql), since their transactions mostly follow another's
+        # commit.
+        cursor.execute("PRAGMA mmap_size=268435456")
+        if lock_path:
+            cursor.execute(f"PRAGMA wal_autocheckpoint={BACKSTOP_PAGES}")
+        cursor.close()
+
+    writers = register_writer_queue(engine, lock_path) if lock_path else None
+    if writers is not None and engine.url.database:
+        start_checkpoints(engine, engine.url.database, writers)
+
+    # One listener does both steps, in this order: event listeners give no ordering promise.
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        immediate = conn.get_execution_options().get(_IMMEDIATE, False)
+        if immediate and writers is not None:
+            writers.enter(conn)
+        # Straight to the driver: every request begins a transaction, and this skips the
+        # statement machinery (result objects, events) that a bare BEGIN does not need.
+        conn.connection.driver_connection.execute(  # type: ignore[union-attr]
+            "BEGIN IMMEDIATE" if immediate else "BEGIN"
+        )
+
+    if writers is not None:
+        event.listen(engine, "checkin", writers.leave)
+
+
+def is_sqlite(engine: Engine) -> bool:
+    """Tell whether the engine talks to SQLite."""
+    return engine.dialect.name == "sqlite"
+
+
+def session_engine(session: Session) -> Engine:
+    """Return the engine a session is bound to (ours always are, never to a connection)."""
+    engine = session.get_bind()
+    assert isinstance(engine, Engine)
+    return engine
+
+
+def begin_write(session: Session) -> None:
+    """Start the session's transaction as a writer (takes SQLite's write lock up front).
+
+    Calling it again inside the same writing transaction does nothing, so an entry point may
+    open the write transaction early and let the service join it.
+    """
+    if session.info.get(_WRITING):
+        return
+    if session.in_transaction():
+        # End the read-only transaction the request may have opened (auth lookups); with
+        # expire_on_commit=False the loaded objects stay usable.
+        session.commit()
+    session.connection(execution_options={_IMMEDIATE: True})
+    session.info[_WRITING] = True
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _transaction_ended(session: Session, transaction: Any) -> None:
+    if transaction.parent is None:
+        session.info.pop(_WRITING, None)
+
+
+def init_app(app: Flask) -> None:
+    """Create the app's engine and close the request session at teardown."""
+    import forecast.models  # noqa: F401  (every table registered before mappers are configured)
+
+    # Configure the ORM now, not lazily on a worker's first query: the token lookup builds
+    # users without a query (model_construct), which needs configured mappers.
+    configure_mappers()
+    engine = make_engine(app.config["DATABASE_URL"], echo=app.config.get("SQL_ECHO", False))
+    app.extensions[EXTENSION_KEY] = engine
+    app.teardown_appcontext(_close_session)
+    app.url_map.converters["int"] = RowIdConverter
+
+
+def get_engine(app: Flask | None = None) -> Engine:
+    """Return the engine of the given (or current) app."""
+    engine: Engine = (app or current_app).extensions[EXTENSION_KEY]
+    return engine
+
+
+def new_session(engine: Engine | None = None) -> Session:
+    """Open a session that keeps objects usable after commit."""
+    return Session(engine or get_engine(), expire_on_commit=False)
+
+
+def get_session() -> Session:
+    """Return the session of the current app context, opening it on first use."""
+    if "db_session" not in g:
+        g.db_session = new_session()
+    session: Session = g.db_session
+    return session
+
+
+def end_failed_transaction() -> None:
+    """Roll back the request's failed transaction, so that an error page can still read."""
+    session: Session | None = g.get("db_session")
+    if session is not None:
+        session.rollback()
+
+
+def _close_session(_exc: BaseException | None) -> None:
+    session: Session | None = g.pop("db_session", None)
+    # A session that never began a transaction nor held an object has nothing to close (the
+    # busiest API paths only hand it to the driver, which finds no transaction and goes on its
+    # own); closing it anyway walks its empty identity map, about 5 us a request.
+    if session is not None and (
+        session.in_transaction() or session.identity_map or session.new or session.deleted
+    ):
+        session.close()
+
+
+@contextmanager
+def session_scope(engine: Engine | None = None) -> Iterator[Session]:
+    """Yield a standalone session for jobs and commands, closed afterwards."""
+    session = new_session(engine)
+    try:
+        yield session
+    finally:
+        session.close()

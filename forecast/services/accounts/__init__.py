@@ -1,0 +1,1 @@
+"""Users, logins, API tokens, permissions, one's own data."""

@@ -1,0 +1,1 @@
+"""The community prediction: values, caches, visibility."""

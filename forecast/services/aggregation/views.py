@@ -1,0 +1,87 @@
+"""Aggregates rendered for the API, the CSV download and `forecast export aggregates`."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from forecast.core.aggregation.aggregate import History
+from forecast.core.distributions import cdf_at
+from forecast.errors import ValidationFailed
+from forecast.infra.clock import format_iso, from_epoch, parse_iso, to_epoch
+from forecast.models import Question, QuestionType
+from forecast.services.aggregation.values import AggregateValue
+from forecast.services.questions.input import question_scale
+
+
+def value_json(value: AggregateValue, question: Question) -> dict[str, Any]:
+    """Render an aggregate value; continuous ones carry their CDF and pointwise interval."""
+    body: dict[str, Any] = {
+        "method": value.method,
+        "at": format_iso(value.at),
+        "forecaster_count": value.forecaster_count,
+        "interval": None,
+    }
+    if question.is_continuous:
+        body["cdf"] = value.cdf.tolist() if value.cdf is not None else None
+        if value.interval is not None:
+            low, high = value.interval
+            body["interval"] = [np.asarray(low).tolist(), np.asarray(high).tolist()]
+    else:
+        body["probability"] = value.probability
+        if value.interval is not None:
+            body["interval"] = [float(value.interval[0]), float(value.interval[1])]
+    return body
+
+
+def axis_point(question: Question, raw: str, field: str) -> float:
+    """Read a value on the question's axis from a query string (ISO dates on date questions)."""
+    try:
+        if question.type == QuestionType.DATE.value:
+            return to_epoch(parse_iso(raw))
+        number = float(raw)
+        if not math.isfinite(number):  # nan, inf and 1e400 have no place on the axis
+            raise ValueError(raw)
+        return number
+    except ValueError:
+        kind = "an ISO 8601 date" if question.type == QuestionType.DATE.value else "a finite number"
+        raise ValidationFailed(f"{field} must be {kind}", field) from None
+
+
+def event_probabilities(value: AggregateValue, question: Question, x: float) -> dict[str, Any]:
+    """Answer P(X <= x) and P(X >= x) from the aggregate CDF, with bounds from the interval."""
+    assert value.cdf is not None
+    scale = question_scale(question)
+    below = float(cdf_at(value.cdf, scale, x))
+    result: dict[str, Any] = {"x": x, "p_below": below, "p_above": 1.0 - below}
+    if value.interval is not None:
+        low = float(cdf_at(np.asarray(value.interval[0]), scale, x))
+        high = float(cdf_at(np.asarray(value.interval[1]), scale, x))
+        result["p_below_interval"] = [low, high]
+        result["p_above_interval"] = [1.0 - high, 1.0 - low]
+    return result
+
+
+def history_records(
+    h: History, continuous: bool, first: int = 0, last: int | None = None
+) -> list[dict[str, Any]]:
+    """Render history entries in the export shape of the public contract."""
+    records = []
+    stop = len(h.start) if last is None else min(last, len(h.start))
+    for i in range(first, stop):
+        end = h.end[i]
+        record: dict[str, Any] = {
+            "start": format_iso(from_epoch(float(h.start[i]))),
+            "end": format_iso(from_epoch(float(end))) if np.isfinite(end) else None,
+            "forecaster_count": int(h.forecaster_count[i]),
+        }
+        if continuous:
+            cdf = h.value[i]
+            record["cdf"] = None if np.isnan(cdf).any() else cdf.tolist()
+        else:
+            p = float(h.value[i])
+            record["probability"] = None if np.isnan(p) else p
+        records.append(record)
+    return records

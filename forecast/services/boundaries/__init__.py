@@ -1,0 +1,1 @@
+"""Decision boundaries: drafts, commits, the report, alerts."""

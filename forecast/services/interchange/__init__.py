@@ -1,0 +1,1 @@
+"""The interchange file: import and export."""

@@ -1,0 +1,1 @@
+"""Questions: their life, input, lists and views."""

@@ -1,0 +1,123 @@
+"""Plain-dict views of rows, shared by the API and the interchange export."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Protocol
+
+import numpy as np
+from sqlmodel import Session, col, select
+
+from forecast.infra.clock import format_iso, from_epoch
+from forecast.models import Question, QuestionType, Tournament, User
+from forecast.services.questions.input import range_to_json
+
+VALUE_OUTCOME = "value"
+
+
+def resolution_json(question: Question) -> dict[str, Any] | None:
+    """Render a question's resolution as the interchange object (None while unresolved)."""
+    if question.resolution_outcome is None or question.resolved_at is None:
+        return None
+    resolved_at = format_iso(question.resolved_at)
+    if question.resolution_outcome == VALUE_OUTCOME and question.resolution_value is not None:
+        if question.type == QuestionType.DATE.value:
+            return {
+                "date": format_iso(from_epoch(question.resolution_value)),
+                "resolved_at": resolved_at,
+            }
+        return {"value": question.resolution_value, "resolved_at": resolved_at}
+    return {"outcome": question.resolution_outcome, "resolved_at": resolved_at}
+
+
+def interchange_question(question: Question, tournament: str | None) -> dict[str, Any]:
+    """Render a question as an interchange record."""
+    record: dict[str, Any] = {
+        "key": question.key,
+        "tournament": tournament,
+        "type": question.type,
+        "title": question.title,
+        "description": question.description,
+        "resolution_criteria": question.resolution_criteria,
+        "open_time": format_iso(question.open_time),
+        "close_time": format_iso(question.close_time),
+        "resolve_time": format_iso(question.resolve_time),
+        "range": range_to_json(question),
+        "resolution": resolution_json(question),
+    }
+    if question.source:
+        record["source"] = question.source
+    if question.hide_aggregate_until_forecast:
+        record["hide_aggregate_until_forecast"] = True
+    if question.aggregate_reveal_time is not None:
+        record["aggregate_reveal_time"] = format_iso(question.aggregate_reveal_time)
+    if question.aggregate_open_to_leaders:
+        record["aggregate_open_to_leaders"] = True
+    return record
+
+
+def api_question(
+    question: Question, *, tournament: str | None, proposer: str | None, status: str
+) -> dict[str, Any]:
+    """Render a question for the API."""
+    record = interchange_question(question, tournament)
+    record.update(
+        id=question.id,
+        status=status,
+        source=question.source,
+        proposer=proposer,
+        review_comment=question.review_comment,
+    )
+    return record
+
+
+class ForecastLike(Protocol):
+    """A forecast row, ORM object or lightweight record alike."""
+
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def start_time(self) -> datetime: ...
+    @property
+    def end_time(self) -> datetime | None: ...
+    @property
+    def probability(self) -> float | None: ...
+    @property
+    def cdf(self) -> np.ndarray | None: ...
+    @property
+    def rationale(self) -> str | None: ...
+
+
+def forecast_json(forecast: ForecastLike, *, question_key: str, username: str) -> dict[str, Any]:
+    """Render a forecast row for the API."""
+    return {
+        "id": forecast.id,
+        "question": question_key,
+        "user": username,
+        "time": format_iso(forecast.start_time),
+        "end_time": format_iso(forecast.end_time) if forecast.end_time else None,
+        "probability": forecast.probability,
+        "cdf": forecast.cdf.tolist() if forecast.cdf is not None else None,
+        "rationale": forecast.rationale,
+    }
+
+
+def name_maps(session: Session, questions: list[Question]) -> tuple[dict[int, str], dict[int, str]]:
+    """Return tournament slugs and proposer usernames for a batch of questions (two queries)."""
+    tournament_ids = {q.tournament_id for q in questions if q.tournament_id is not None}
+    user_ids = {q.proposer_id for q in questions if q.proposer_id is not None}
+    slugs: dict[int, str] = {}
+    names: dict[int, str] = {}
+    if tournament_ids:
+        for tid, slug in session.exec(
+            select(col(Tournament.id), col(Tournament.slug)).where(
+                col(Tournament.id).in_(tournament_ids)
+            )
+        ):
+            slugs[tid] = slug  # type: ignore[index]
+    if user_ids:
+        for uid, username in session.exec(
+            select(col(User.id), col(User.username)).where(col(User.id).in_(user_ids))
+        ):
+            names[uid] = username  # type: ignore[index]
+    return slugs, names

@@ -1,0 +1,1 @@
+"""Resolving questions and scoring them."""
