@@ -73,8 +73,10 @@ class Forecasts(MethodView):
         forecast = forecast_service.withdraw_forecast(
             session=session, actor=user, question_id=question_id
         )
-        question = session.get(question_service.Question, question_id)
-        assert question is not None and user is not None
+        question = question_service.get_question(
+            session=session, viewer=user, question_id=question_id
+        )
+        assert user is not None
         return jsonify(forecast_json(forecast, question_key=question.key, username=user.username))
 
 

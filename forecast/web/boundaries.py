@@ -6,7 +6,6 @@ from typing import Any
 
 import orjson
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from sqlmodel import col, select
 from werkzeug.wrappers import Response
 
 from forecast.core.boundaries import rules
@@ -14,11 +13,12 @@ from forecast.errors import DomainError, NotFound
 from forecast.http.csv_files import csv_response
 from forecast.http.times import parse_optional_time
 from forecast.infra.db import get_session
-from forecast.models import Question, QuestionStatus, Role
+from forecast.models import Role
 from forecast.services.boundaries import lifecycle as service
 from forecast.services.boundaries import report as threshold_report
 from forecast.services.boundaries.report_export import REPORT_COLUMNS, export_rows
 from forecast.services.boundaries.views import boundary_json, recorded_events
+from forecast.services.questions.views import boundary_questions
 from forecast.web.boundary_charts import probability_path_chart
 from forecast.web.common import flash_error, login_required, me
 from forecast.web.question_aggregate import METHOD_LABELS
@@ -54,19 +54,6 @@ def _number(raw: str | None) -> Any:
 def _percent(raw: str | None) -> Any:
     value = _number((raw or "").rstrip("%"))
     return value / 100.0 if isinstance(value, float) else value
-
-
-def _open_questions() -> list[Question]:
-    statuses = [
-        QuestionStatus.OPEN.value,
-        QuestionStatus.UPCOMING.value,
-        QuestionStatus.CLOSED.value,
-    ]
-    return list(
-        get_session().exec(
-            select(Question).where(col(Question.status).in_(statuses)).order_by(col(Question.title))
-        )
-    )
 
 
 FORM_DEFAULTS = {"comparator": ">=", "event_kind": "yes", "blind": "on", "min_forecasters": "3"}
@@ -157,7 +144,7 @@ def index() -> str | Response | tuple[str, int]:
     return render_template(
         "boundaries/index.html",
         rows=rows,
-        questions=_open_questions(),
+        questions=boundary_questions(session=session, viewer=me()),
         methods=METHOD_LABELS,
         suggestion=suggestion,
         cost_error=cost_error,

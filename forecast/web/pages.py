@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, send_from_directory
-from sqlalchemy import select as sa_select
-from sqlmodel import col
 from werkzeug.wrappers import Response
 
 from forecast.http.auth import web_user
@@ -12,7 +10,7 @@ from forecast.infra.db import get_session
 from forecast.models import Forecast, Question
 from forecast.services.aggregation.now import community_now
 from forecast.services.questions.lists import list_questions
-from forecast.services.questions.views import forecaster_counts
+from forecast.services.questions.views import forecaster_counts, standing_forecasts
 from forecast.web.my_forecasts import my_forecasts
 
 bp = Blueprint("pages", __name__)
@@ -35,14 +33,7 @@ def home() -> str:
     upcoming = list_questions(session=session, viewer=user, status="upcoming", per_page=5)
     mine: list[tuple[Question, Forecast]] = []
     if user is not None:
-        rows = session.execute(
-            sa_select(Question, Forecast)
-            .join(Forecast, col(Forecast.question_id) == col(Question.id))
-            .where(col(Forecast.user_id) == user.id, col(Forecast.end_time).is_(None))
-            .order_by(col(Question.close_time))
-            .limit(20)
-        ).all()
-        mine = [(q, f) for q, f in rows]
+        mine = standing_forecasts(session=session, viewer=user, limit=20)
     counts = forecaster_counts(session, [q.id for q in page.items if q.id])
     return render_template(
         "pages/home.html",

@@ -6,13 +6,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from sqlmodel import col, select
 from werkzeug.wrappers import Response
 
 from forecast.errors import DomainError, ValidationFailed
 from forecast.infra.clock import utcnow
 from forecast.infra.db import get_session
-from forecast.models import SCHEDULED_STATUSES, Question, QuestionStatus, QuestionType, Tournament
+from forecast.models import SCHEDULED_STATUSES, Question, QuestionStatus, QuestionType
 from forecast.services.accounts.permissions import is_organizer
 from forecast.services.questions import lifecycle as question_service
 from forecast.services.questions.changes import (
@@ -25,6 +24,7 @@ from forecast.services.questions.changes import (
 from forecast.services.questions.input import field_words, question_range
 from forecast.services.questions.views import forecaster_counts
 from forecast.services.resolution.input import OUTCOMES, parse_resolution
+from forecast.services.tournaments.catalog import list_tournaments
 from forecast.web.common import flash_error, login_required, me
 from forecast.web.question_form import form_to_input, question_to_form
 
@@ -134,7 +134,7 @@ def edit_scheduled(question: Question) -> str | Response:
             else:
                 flash("Nothing changed.", "info")
             return redirect(url_for("questions.detail", question_id=question.id))
-    tournaments = session.exec(select(Tournament).order_by(col(Tournament.title))).all()
+    tournaments = list_tournaments(session=session)
     return render_template(
         "questions/form.html",
         form=form,

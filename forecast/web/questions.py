@@ -5,14 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from sqlmodel import col, select
 from werkzeug.wrappers import Response
 
 from forecast.errors import DomainError, NotFound
 from forecast.http.auth import web_user
 from forecast.infra.clock import from_epoch
 from forecast.infra.db import get_session
-from forecast.models import QuestionEvent, QuestionStatus, Tournament, User
+from forecast.models import QuestionStatus
 from forecast.services import forecasts as forecast_service
 from forecast.services.accounts.permissions import is_organizer
 from forecast.services.aggregation.now import community_now
@@ -20,7 +19,8 @@ from forecast.services.paging import page_number
 from forecast.services.questions import lifecycle as question_service
 from forecast.services.questions.lists import list_questions
 from forecast.services.questions.serialize import name_maps
-from forecast.services.questions.views import forecaster_counts
+from forecast.services.questions.views import forecaster_counts, question_events
+from forecast.services.tournaments.catalog import list_tournaments
 from forecast.web.common import flash_error, login_required, me
 from forecast.web.forecast_form import (
     FormState,
@@ -69,7 +69,7 @@ def index() -> str:
         filters = dict.fromkeys(names)
         page = list_questions(session=session, viewer=viewer, per_page=25)
     slugs, _ = name_maps(session, page.items)
-    tournaments = session.exec(select(Tournament).order_by(col(Tournament.title))).all()
+    tournaments = list_tournaments(session=session)
     ids = [q.id for q in page.items if q.id]
     counts = forecaster_counts(session, ids)
     mine = my_forecasts(session, viewer, page.items) if viewer is not None else None
@@ -118,12 +118,7 @@ def _page(question_id: int, form: FormState | None = None) -> str:
         )
         standing = next((f for f in history if f.end_time is None), None)
     slugs, names = name_maps(session, [question])
-    events = session.exec(
-        select(QuestionEvent, col(User.username))
-        .join(User, col(User.id) == col(QuestionEvent.actor_id), isouter=True)
-        .where(col(QuestionEvent.question_id) == question_id)
-        .order_by(col(QuestionEvent.created_at))
-    ).all()
+    events = question_events(session=session, viewer=user, question_id=question_id)
     scale = None
     if question.is_continuous:
         scale = {
@@ -132,7 +127,7 @@ def _page(question_id: int, form: FormState | None = None) -> str:
             "open_lower": question.open_lower,
             "open_upper": question.open_upper,
         }
-    tournaments = session.exec(select(Tournament).order_by(col(Tournament.title))).all()
+    tournaments = list_tournaments(session=session)
     community = aggregate_panel(session, question, user, history)
     from forecast.services.questions.serialize import resolution_json
     from forecast.services.resolution.resolve import scores_json
@@ -256,7 +251,7 @@ def new() -> str | Response:
             else:
                 flash("Question created.", "success")
             return redirect(url_for("questions.detail", question_id=question.id))
-    tournaments = session.exec(select(Tournament).order_by(col(Tournament.title))).all()
+    tournaments = list_tournaments(session=session)
     return render_template(
         "questions/form.html",
         form=form,
@@ -296,7 +291,7 @@ def edit(question_id: int) -> str | Response:
             return redirect(url_for("questions.detail", question_id=question_id))
     else:
         form = question_to_form(question_service.question_as_input(session, question))
-    tournaments = session.exec(select(Tournament).order_by(col(Tournament.title))).all()
+    tournaments = list_tournaments(session=session)
     return render_template(
         "questions/form.html",
         form=form,

@@ -6,11 +6,11 @@ from typing import Any
 
 from sqlalchemy import func
 from sqlalchemy import select as sa_select
-from sqlmodel import Session, col
+from sqlmodel import Session, col, select
 
 from forecast.infra.clock import utcnow
-from forecast.models import Forecast, Question
-from forecast.services.questions.lifecycle import effective_status
+from forecast.models import Forecast, Question, QuestionEvent, QuestionStatus, User
+from forecast.services.questions.lifecycle import can_view, effective_status, get_question
 from forecast.services.questions.serialize import api_question, name_maps
 
 
@@ -59,3 +59,44 @@ def question_payloads(session: Session, questions: list[Question]) -> list[dict[
         record["aggregate"] = None
         payloads.append(record)
     return payloads
+
+
+def standing_forecasts(
+    *, session: Session, viewer: User, limit: int = 20
+) -> list[tuple[Question, Forecast]]:
+    """Return the viewer's standing forecasts with their questions, closing soonest first."""
+    rows = session.execute(
+        sa_select(Question, Forecast)
+        .join(Forecast, col(Forecast.question_id) == col(Question.id))
+        .where(col(Forecast.user_id) == viewer.id, col(Forecast.end_time).is_(None))
+        .order_by(col(Question.close_time))
+        .limit(limit)
+    ).all()
+    return [(q, f) for q, f in rows]
+
+
+def question_events(
+    *, session: Session, viewer: User | None, question_id: int
+) -> list[tuple[QuestionEvent, str | None]]:
+    """Return the question's history with each actor's username, oldest first."""
+    get_question(session=session, viewer=viewer, question_id=question_id)
+    rows = session.execute(
+        sa_select(QuestionEvent, col(User.username))
+        .join(User, col(User.id) == col(QuestionEvent.actor_id), isouter=True)
+        .where(col(QuestionEvent.question_id) == question_id)
+        .order_by(col(QuestionEvent.created_at))
+    ).all()
+    return [(event, username) for event, username in rows]
+
+
+BOUNDARY_STATUSES = (QuestionStatus.OPEN, QuestionStatus.UPCOMING, QuestionStatus.CLOSED)
+
+
+def boundary_questions(*, session: Session, viewer: User | None) -> list[Question]:
+    """Return the questions a boundary may be set on that viewer may see, by title."""
+    rows = session.exec(
+        select(Question)
+        .where(col(Question.status).in_([s.value for s in BOUNDARY_STATUSES]))
+        .order_by(col(Question.title))
+    )
+    return [q for q in rows if can_view(q, viewer)]
