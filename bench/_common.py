@@ -161,7 +161,7 @@ def prepare_open_questions(url: str, *, questions: int, users: int) -> tuple[lis
     from alembic import command
     from sqlalchemy import select
 
-    from forecast import create_app
+    from forecast.app import create_app
     from forecast.infra.clock import format_iso
     from forecast.infra.db import get_engine, session_scope
     from forecast.infra.migrate import alembic_config

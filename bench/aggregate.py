@@ -102,7 +102,7 @@ def page_latency(n_forecasts: int, n_users: int, requests: int) -> None:
     """Store the binary workload in SQLite and time the page and the API with a warm cache."""
     from alembic import command
 
-    from forecast import create_app
+    from forecast.app import create_app
     from forecast.infra.clock import format_iso
     from forecast.infra.db import session_scope
     from forecast.infra.migrate import alembic_config

@@ -111,7 +111,7 @@ def prepare(url: str, *, questions: int, users: int, forecasts: int, boundaries:
     from alembic import command
     from sqlmodel import col, select
 
-    from forecast import create_app
+    from forecast.app import create_app
     from forecast.core.synth import synthesize
     from forecast.infra.db import session_scope
     from forecast.infra.migrate import alembic_config

@@ -63,7 +63,7 @@ def main(argv: list[str]) -> int:
     from alembic import command
     from sqlmodel import select
 
-    from forecast import create_app
+    from forecast.app import create_app
     from forecast.core.synth import synthesize
     from forecast.infra.db import session_scope
     from forecast.infra.migrate import alembic_config

@@ -53,7 +53,7 @@ def build(url: str, n_forecasts: int, n_users: int, n_resolved: int = 1_500) -> 
     """Create the workload's database at url: import, resolve and score."""
     from alembic import command
 
-    from forecast import create_app
+    from forecast.app import create_app
     from forecast.core.synth import synthesize
     from forecast.infra.db import session_scope
     from forecast.infra.migrate import alembic_config
@@ -115,7 +115,7 @@ def measure(url: str, runs: int) -> None:
     """Time the track-record requests on the database at url and print the figures."""
     from sqlalchemy import delete, select
 
-    from forecast import create_app
+    from forecast.app import create_app
     from forecast.infra.db import session_scope
     from forecast.models import AggregateCache, Question, Role, Score, User
     from forecast.services.accounts.users import create_user

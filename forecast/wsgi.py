@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 
-from forecast import create_app
+from forecast.app import create_app
 
 app = create_app()
 

@@ -16,7 +16,7 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import create_engine, text
 from sqlmodel import SQLModel
 
-from forecast import create_app
+from forecast.app import create_app
 from forecast.infra.db import get_engine, session_scope
 from forecast.infra.migrate import alembic_config
 from forecast.models import Role, User

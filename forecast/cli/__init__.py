@@ -16,7 +16,7 @@ from forecast.infra.db import session_scope
 
 
 def _create_app() -> Flask:
-    from forecast import create_app
+    from forecast.app import create_app
 
     return create_app()
 

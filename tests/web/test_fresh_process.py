@@ -17,7 +17,7 @@ from tests.integration.factories import World
 
 SCRIPT = """
 import sys
-from forecast import create_app
+from forecast.app import create_app
 app = create_app({"DATABASE_URL": sys.argv[1], "SECRET_KEY": "x", "SCHEDULER_ENABLED": False})
 response = app.test_client().post(
     f"/api/v1/questions/{sys.argv[2]}/forecasts", json={"probability": 0.4},
