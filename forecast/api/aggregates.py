@@ -13,7 +13,8 @@ from forecast.api.schemas import AggregateArgs, AggregateOut, HistoryArgs, Histo
 from forecast.errors import ValidationFailed
 from forecast.http.times import parse_optional_time
 from forecast.infra.db import get_session
-from forecast.models import Question, QuestionType
+from forecast.models import QuestionType
+from forecast.services.aggregation import reads
 from forecast.services.aggregation import values as aggregation
 from forecast.services.aggregation.views import (
     axis_point,
@@ -21,21 +22,8 @@ from forecast.services.aggregation.views import (
     history_records,
     value_json,
 )
-from forecast.services.aggregation.visibility import require_visible
-from forecast.services.questions import lifecycle as question_service
 
 bp = Blueprint("api_aggregates", __name__, url_prefix="/api/v1/questions", description="Aggregates")
-
-
-def visible_question(question_id: int) -> Question:
-    """Load the question and refuse when its aggregate is hidden from the caller."""
-    session = get_session()
-    viewer = caller()
-    question = question_service.get_question(
-        session=session, viewer=viewer, question_id=question_id
-    )
-    require_visible(session, question, viewer)
-    return question
 
 
 @bp.route("/<int:question_id>/aggregate")
@@ -46,13 +34,13 @@ class Aggregate(MethodView):
     def get(self, args: dict[str, Any], question_id: int) -> Response:
         """Return the aggregate at `at` under `method`; `x` (or `before`, dates) asks P(X <= x)."""
         session = get_session()
-        question = visible_question(question_id)
+        viewer = caller()
+        question = reads.visible_question(session=session, viewer=viewer, question_id=question_id)
         method = aggregation.parse_method(args.get("method"))
         at = parse_optional_time(args.get("at"), "at")
-        if at is None:
-            value = aggregation.current_value(session, question, method)
-        else:
-            value = aggregation.value_at(session, question, method=method, at=at)
+        value = reads.read_value(
+            session=session, viewer=viewer, question=question, method=method, at=at
+        )
         body = value_json(value, question)
         point = args.get("x") or args.get("before")
         if point is not None:
@@ -77,9 +65,12 @@ class AggregateHistory(MethodView):
     def get(self, args: dict[str, Any], question_id: int) -> Response:
         """Return the aggregate history, one entry per change point, a page at a time."""
         session = get_session()
-        question = visible_question(question_id)
+        viewer = caller()
+        question = reads.visible_question(session=session, viewer=viewer, question_id=question_id)
         method = aggregation.parse_method(args.get("method"))
-        cached = aggregation.cached_aggregate(session, question, method)
+        cached = reads.read_history(
+            session=session, viewer=viewer, question=question, method=method
+        )
         total = len(cached.history.start)
         first = (args["page"] - 1) * args["per_page"]
         items = history_records(

@@ -23,10 +23,9 @@ from forecast.api.schemas import (
 from forecast.core.distributions import density
 from forecast.errors import ValidationFailed
 from forecast.infra.db import get_session
-from forecast.services.aggregation import values as aggregation
 from forecast.services.aggregation.now import community_json, community_now
+from forecast.services.aggregation.reads import value_if_visible
 from forecast.services.aggregation.views import value_json
-from forecast.services.aggregation.visibility import hidden_reason
 from forecast.services.forecasts import parse_value
 from forecast.services.questions import lifecycle as question_service
 from forecast.services.questions.changes import edit_question
@@ -105,10 +104,9 @@ class QuestionDetail(MethodView):
             session=session, viewer=viewer, question_id=question_id
         )
         payload = question_payloads(session, [question])[0]
-        if hidden_reason(session, question, viewer) is None:
-            payload["aggregate"] = value_json(
-                aggregation.current_value(session, question), question
-            )
+        value = value_if_visible(session=session, viewer=viewer, question=question)
+        if value is not None:
+            payload["aggregate"] = value_json(value, question)
         return jsonify(payload)
 
     @bp.arguments(QuestionEditIn())

@@ -10,15 +10,16 @@ from sqlmodel import Session
 
 from forecast.core.aggregation.aggregate import METHODS
 from forecast.core.distributions import cdf_at, quantile_of
-from forecast.errors import DomainError, NotFound
+from forecast.errors import DomainError, Forbidden, NotFound
 from forecast.http.auth import web_user
 from forecast.http.csv_files import csv_response
 from forecast.infra.clock import to_epoch, utcnow
 from forecast.infra.db import get_session
 from forecast.models import Forecast, Question, QuestionType, User
 from forecast.services.aggregation import values as aggregation
+from forecast.services.aggregation.reads import aggregate_view, read_history
 from forecast.services.aggregation.views import axis_point, history_records
-from forecast.services.aggregation.visibility import hidden_reason, hiding_rules
+from forecast.services.aggregation.visibility import hiding_rules
 from forecast.services.questions import lifecycle as question_service
 from forecast.services.questions.input import question_scale
 from forecast.web.aggregate_charts import (
@@ -47,20 +48,20 @@ def panel(
     session: Session, question: Question, viewer: User | None, history: list[Forecast]
 ) -> dict[str, Any]:
     """Build everything the page shows about the community prediction."""
-    reason = hidden_reason(session, question, viewer)
     method = request.args.get("method") or "recency_weighted"
     if method not in METHODS:
         method = "recency_weighted"
+    view = aggregate_view(session=session, viewer=viewer, question=question, method=method)
     context: dict[str, Any] = {
-        "hidden": reason,
+        "hidden": view.hidden,
         "method": method,
         "methods": METHOD_LABELS,
         "rules": hiding_rules(question),
     }
-    if reason:
+    if view.hidden:
         return context
-    cached = aggregation.cached_aggregate(session, question, method, band=True)
-    value = aggregation.current_value(session, question, method)
+    cached, value = view.cached, view.value
+    assert cached is not None and value is not None
     h = cached.history
     context.update(value=value, entries=len(h.start))
     if value.forecaster_count == 0:
@@ -157,10 +158,13 @@ def download(question_id: int) -> Response:
         )
     except NotFound:
         abort(404)
-    if hidden_reason(session, question, viewer):
+    try:
+        cached = read_history(
+            session=session, viewer=viewer, question=question, method=request.args.get("method")
+        )
+    except Forbidden:
         abort(403)
     method = aggregation.parse_method(request.args.get("method"))
-    cached = aggregation.cached_aggregate(session, question, method)
     records = history_records(cached.history, question.is_continuous)
     bands = zip(records, cached.history.lower, cached.history.upper, strict=True)
     if question.is_continuous:
