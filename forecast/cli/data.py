@@ -4,22 +4,18 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-import orjson
 from flask import current_app
 from flask.cli import with_appcontext
-from tqdm import tqdm
 
+from forecast.cli.common import fail
+from forecast.core.formatting import plural
 from forecast.errors import DomainError
-from forecast.infra.db import session_scope
-from forecast.web.formatting import plural
 
-
-def _fail(message: str) -> None:
-    click.echo(f"error: {message}", err=True)
-    sys.exit(1)
+if TYPE_CHECKING:
+    from tqdm import tqdm
 
 
 def _advance(bar: tqdm[Any], n: int) -> None:
@@ -28,20 +24,25 @@ def _advance(bar: tqdm[Any], n: int) -> None:
 
 def read_document(path: str) -> Any:
     """Read and parse a JSON file, turning every failure into a clear CLI error."""
+    import orjson
+
     try:
         size = os.path.getsize(path)
         if size > current_app.config["IMPORT_MAX_BYTES"]:
-            _fail(f"{path} is {size} bytes, above the import limit")
+            fail(f"{path} is {size} bytes, above the import limit")
         with open(path, "rb") as handle:
             return orjson.loads(handle.read())
     except OSError as exc:
-        _fail(f"cannot read {path}: {exc.strerror}")
+        fail(f"cannot read {path}: {exc.strerror}")
     except orjson.JSONDecodeError as exc:
-        _fail(f"{path} is not valid JSON: {exc}")
+        fail(f"{path} is not valid JSON: {exc}")
 
 
 def import_path(path: str, *, quiet: bool = False) -> str:
     """Import one interchange file and return the summary line."""
+    from tqdm import tqdm
+
+    from forecast.infra.db import session_scope
     from forecast.services.interchange.importer import import_document
 
     document = read_document(path)
@@ -61,7 +62,7 @@ def import_path(path: str, *, quiet: bool = False) -> str:
                 )
         except DomainError as exc:
             bar.close()
-            _fail(f"{path}: {exc.message} (nothing was imported)")
+            fail(f"{path}: {exc.message} (nothing was imported)")
     return report.summary()
 
 
@@ -83,6 +84,9 @@ def export_group() -> None:
 @with_appcontext
 def export_all_command(indent: bool) -> None:
     """Write the whole database as an interchange file."""
+    import orjson
+
+    from forecast.infra.db import session_scope
     from forecast.services.interchange.export import export_all
 
     with session_scope() as session:
@@ -103,6 +107,9 @@ def export_all_command(indent: bool) -> None:
 @with_appcontext
 def export_aggregates_command(key: str, method: str) -> None:
     """Write a question's aggregate history: one entry per change point."""
+    import orjson
+
+    from forecast.infra.db import session_scope
     from forecast.services.aggregation.values import build_cached, parse_method
     from forecast.services.aggregation.views import history_records
     from forecast.services.questions.lifecycle import get_question_by_key
@@ -113,7 +120,7 @@ def export_aggregates_command(key: str, method: str) -> None:
             cached = build_cached(session, question, parse_method(method))
             records = history_records(cached.history, question.is_continuous)
     except DomainError as exc:
-        _fail(exc.message)
+        fail(exc.message)
     sys.stdout.buffer.write(orjson.dumps(records) + b"\n")
 
 
@@ -122,13 +129,16 @@ def export_aggregates_command(key: str, method: str) -> None:
 @with_appcontext
 def export_scores_command(tournament: str | None) -> None:
     """Write one object per (question, user): baseline, peer, coverage, brier, log."""
+    import orjson
+
+    from forecast.infra.db import session_scope
     from forecast.services.records.score_views import all_scores
 
     try:
         with session_scope() as session:
             rows = all_scores(session=session, tournament=tournament)
     except DomainError as exc:
-        _fail(exc.message)
+        fail(exc.message)
     sys.stdout.buffer.write(orjson.dumps(rows) + b"\n")
 
 
@@ -138,7 +148,9 @@ def export_scores_command(tournament: str | None) -> None:
 def score_command(everything: bool) -> None:
     """Score resolved questions that lack scores (--all: rescore every resolved question)."""
     from sqlmodel import func, select
+    from tqdm import tqdm
 
+    from forecast.infra.db import session_scope
     from forecast.models import Question
     from forecast.services.resolution.resolver import score_all
 
@@ -163,6 +175,7 @@ def score_command(everything: bool) -> None:
 def resolve_command(key: str, outcome: str, reason: str | None, resolved_at: str | None) -> None:
     """Resolve a question: yes/no/annulled/ambiguous/below_lower_bound/above_upper_bound,
     a number (numeric questions) or an ISO date (date questions)."""
+    from forecast.infra.db import session_scope
     from forecast.models import Role, User
     from forecast.services.questions.lifecycle import get_question_by_key
     from forecast.services.resolution.input import OUTCOMES
@@ -182,7 +195,7 @@ def resolve_command(key: str, outcome: str, reason: str | None, resolved_at: str
                 try:
                     data["value"] = float(outcome)
                 except ValueError:
-                    _fail(f"{outcome!r} is not an outcome or a number")
+                    fail(f"{outcome!r} is not an outcome or a number")
             operator = User.model_construct(id=None, username="cli", role=Role.ADMIN.value)
             _, written = resolve(
                 session=session,
@@ -192,7 +205,7 @@ def resolve_command(key: str, outcome: str, reason: str | None, resolved_at: str
             )
             click.echo(f"{key} resolved; {written} score rows written")
     except DomainError as exc:
-        _fail(exc.message)
+        fail(exc.message)
 
 
 @click.group("calibration")
@@ -207,12 +220,13 @@ def calibration_group() -> None:
 @with_appcontext
 def calibration_import(path: str, slug: str | None, title: str | None) -> None:
     """Add a training set: JSON (forecast-calibration/1) or CSV (kind,prompt,answer,unit,source)."""
+    from forecast.infra.db import session_scope
     from forecast.services.calibration import import_set, parse_csv
 
     try:
         if path.endswith(".csv"):
             if not slug or not title:
-                _fail("a CSV set needs --slug and --title")
+                fail("a CSV set needs --slug and --title")
             with open(path, encoding="utf-8") as handle:
                 parsed = parse_csv(handle.read(), slug=slug or "", title=title or "")
             document = {
@@ -235,9 +249,9 @@ def calibration_import(path: str, slug: str | None, title: str | None) -> None:
             stored, new = import_set(session=session, actor=None, document=document, system=True)
         click.echo(f"{stored.slug}: {'created' if new else 'already present, unchanged'}")
     except OSError as exc:
-        _fail(f"cannot read {path}: {exc.strerror}")
+        fail(f"cannot read {path}: {exc.strerror}")
     except DomainError as exc:
-        _fail(f"{path}: {exc.message}")
+        fail(f"{path}: {exc.message}")
 
 
 @click.command("seed")
@@ -251,7 +265,7 @@ def seed_command(demo: bool) -> None:
         for line in load_seeds(current_app.config["SEEDS_DIR"], demo=demo):
             click.echo(line)
     except DomainError as exc:
-        _fail(exc.message)
+        fail(exc.message)
 
 
 @click.command("synth")
@@ -274,6 +288,9 @@ def synth_command(
     out: str,
 ) -> None:
     """Write a large synthetic interchange file for benchmarks and load tests."""
+    import orjson
+    from tqdm import tqdm
+
     from forecast.core.synth import synthesize
 
     with tqdm(total=n_forecasts, unit="fc", desc="forecasts", file=sys.stderr) as bar:

@@ -5,11 +5,10 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
-from forecast.cli import fail
+from forecast.cli.common import fail
+from forecast.core.formatting import plural
 from forecast.errors import DomainError
 from forecast.infra.clock import format_iso
-from forecast.infra.db import session_scope
-from forecast.web.formatting import plural
 
 
 @click.group("tokens")
@@ -23,6 +22,7 @@ def tokens_group() -> None:
 @with_appcontext
 def tokens_create(name: str, label: str) -> None:
     """Print a new API token for user NAME (one line)."""
+    from forecast.infra.db import session_scope
     from forecast.services.accounts.tokens import create_token
     from forecast.services.accounts.users import get_user
 
@@ -38,6 +38,7 @@ def tokens_create(name: str, label: str) -> None:
 @with_appcontext
 def tokens_list(name: str) -> None:
     """List user NAME's tokens, newest first: id, state, created, hint, label."""
+    from forecast.infra.db import session_scope
     from forecast.services.accounts.tokens import list_tokens
     from forecast.services.accounts.users import get_user
 
@@ -64,6 +65,7 @@ def tokens_revoke(name: str, token_ids: tuple[int, ...], revoke_all: bool) -> No
 
     Ids are checked first: if any is not one of NAME's tokens, none is revoked.
     """
+    from forecast.infra.db import session_scope
     from forecast.services.accounts.tokens import list_tokens, revoke_token, revoke_tokens
     from forecast.services.accounts.users import get_user
 

@@ -6,6 +6,7 @@ import math
 from datetime import datetime
 from typing import Any
 
+from forecast.core.formatting import number, percent, plural, signed
 from forecast.infra.clock import as_utc, from_epoch, parse_iso, utcnow
 
 
@@ -62,13 +63,6 @@ def relative(value: datetime | None) -> str:
     return "now"
 
 
-def percent(value: float | None, digits: int = 1) -> str:
-    """Format a probability as a percentage."""
-    if value is None:
-        return "—"
-    return f"{100 * value:.{digits}f}%"
-
-
 def axis_value(value: float | None, qtype: str) -> str:
     """Format a value on a question's axis (dates from Unix seconds)."""
     if value is None:
@@ -84,30 +78,6 @@ def axis_value(value: float | None, qtype: str) -> str:
     return f"{value:,.4g}"
 
 
-def signed(value: float | None, digits: int = 1) -> str:
-    """Format a score with its sign ('+12.3', '-4.0'); zero reads '0.0', never '+0.0' or '-0.0'."""
-    if value is None:
-        return "—"
-    text = f"{value:+.{digits}f}"
-    return text[1:] if float(text) == 0 else text
-
-
-def number(value: float | None, digits: int = 2) -> str:
-    """Format a number: separators from a thousand on, words from a million ('2.9 million')."""
-    if value is None:
-        return "—"
-    size = abs(value)
-    if size >= 1e12:
-        return f"{value:.3g}"
-    for word, unit in (("billion", 1e9), ("million", 1e6)):
-        if size >= unit:
-            return f"{value / unit:,.{1 if size < 100 * unit else 0}f} {word}"
-    if size >= 1e3:
-        return f"{value:,.0f}"
-    text = f"{value:.{digits}f}"
-    return text.lstrip("-") if float(text) == 0 else text
-
-
 def quantity(value: float | None, unit: str | None = None) -> str:
     """Format an answer with its unit; a year reads '1969', not '1969.0 year'."""
     if value is None:
@@ -116,11 +86,6 @@ def quantity(value: float | None, unit: str | None = None) -> str:
         return str(int(value))
     shown = axis_value(value, "numeric")
     return f"{shown} {unit}" if unit else shown
-
-
-def plural(count: int, word: str, many: str | None = None) -> str:
-    """Say how many of something: '1 question', '2 questions', '1,204 questions'."""
-    return f"{count:,} {word if count == 1 else many or word + 's'}"
 
 
 FILTERS: dict[str, Any] = {

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -22,3 +24,23 @@ def test_the_help_hides_flasks_options_and_the_limiter(
         assert shown in result.output
     still = CliRunner().invoke(main, ["limiter", "--help"])
     assert still.exit_code == 0 and "Flask-Limiter" in still.output
+
+
+def test_the_help_builds_no_app_and_imports_no_database_or_math() -> None:
+    script = (
+        "import sys\n"
+        "from forecast.cli import main\n"
+        "try:\n"
+        "    main(['--help'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "heavy = ('alembic', 'sqlalchemy', 'sqlmodel', 'numpy', 'flask_smorest', 'forecast.app',\n"
+        "         'forecast.web', 'forecast.models')\n"
+        "print('LOADED', sorted(m for m in sys.modules if m.split('.')[0] in heavy\n"
+        "                        or m.startswith(heavy)))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert "Commands:" in done.stdout
+    assert done.stdout.strip().endswith("LOADED []"), done.stdout[-400:]
