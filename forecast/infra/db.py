@@ -119,6 +119,23 @@ def begin_write(session: Session) -> None:
     session.info[_WRITING] = True
 
 
+@contextmanager
+def write(session: Session) -> Iterator[Session]:
+    """Run the block as one write transaction: commit at its end, roll back on any exception.
+
+    The transaction begins as `begin_write` begins it (SQLite's write lock taken up front). An
+    exception of any kind, raised in the block or by the commit, rolls back and is re-raised,
+    so a caller that expects one (an IntegrityError from a race) catches it outside the block.
+    """
+    try:
+        begin_write(session)
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+
+
 @event.listens_for(Session, "after_transaction_end")
 def _transaction_ended(session: Session, transaction: Any) -> None:
     if transaction.parent is None:

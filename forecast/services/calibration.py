@@ -29,7 +29,7 @@ from forecast.core.calibration import (
 from forecast.core.text import find_nul
 from forecast.errors import Conflict, NotFound, ValidationFailed
 from forecast.infra.clock import format_iso, from_epoch
-from forecast.infra.db import MAX_ROW_ID, begin_write
+from forecast.infra.db import MAX_ROW_ID, write
 from forecast.models import CalibrationAnswer, CalibrationItem, CalibrationSet, Role, User
 from forecast.services.accounts.permissions import require_role, require_user
 
@@ -126,8 +126,7 @@ def import_set(
     found = find_nul(parsed)
     if found:
         raise ValidationFailed("text may not contain the NUL character", found)
-    begin_write(session)
-    try:
+    with write(session):
         existing = session.exec(
             select(CalibrationSet).where(col(CalibrationSet.slug) == parsed["slug"])
         ).first()
@@ -147,10 +146,8 @@ def import_set(
             if stored != given and system:
                 # Seeds grow: items are matched by prompt, and new ones join the stored set.
                 _add_new_items(session, existing, stored_items, parsed["items"])
-            else:
-                session.rollback()
-                if stored != given:
-                    raise Conflict(f"a different set with slug {parsed['slug']!r} exists", "slug")
+            elif stored != given:
+                raise Conflict(f"a different set with slug {parsed['slug']!r} exists", "slug")
             return existing, False
         new = CalibrationSet(
             slug=parsed["slug"],
@@ -162,10 +159,6 @@ def import_set(
         session.flush()
         for position, item in enumerate(parsed["items"]):
             session.add(CalibrationItem(set_id=new.id, position=position, **item))  # type: ignore[arg-type]
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
     return new, True
 
 
@@ -189,7 +182,6 @@ def _add_new_items(
             item["answer_value"],
         ):
             raise Conflict(f"set {training.slug!r} already holds {item['prompt']!r} otherwise")
-    session.commit()
 
 
 def list_sets(*, session: Session, user: User | None) -> list[dict[str, Any]]:
@@ -301,12 +293,10 @@ def answer(
         hit, score = grade_interval(float(lower), float(upper), item.answer_value)  # type: ignore[arg-type]
         row.lower, row.upper, row.correct, row.score = float(lower), float(upper), hit, score  # type: ignore[arg-type]
         result = {"correct": hit, "truth": item.answer_value, "score": score}
-    begin_write(session)
-    session.add(row)
     try:
-        session.commit()
+        with write(session):
+            session.add(row)
     except IntegrityError:
-        session.rollback()
         raise Conflict("you have already answered this item", "item") from None
     result.update(source=item.source, unit=item.unit)
     return result

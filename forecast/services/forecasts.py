@@ -22,8 +22,8 @@ from forecast.core.distributions import (
 from forecast.core.percentiles import stored_text
 from forecast.errors import Conflict, NotFound, ValidationFailed
 from forecast.infra.clock import parse_iso, to_epoch, utcnow
-from forecast.infra.db import begin_write, is_sqlite, session_engine
-from forecast.infra.sqlite.driver_sql import (
+from forecast.infra.db import is_sqlite, session_engine, write
+from forecast.infra.forecast_store import (
     DriverConnection,
     DriverStatement,
     driver_read,
@@ -207,7 +207,7 @@ _READ_FACTS = DriverStatement(_QUESTION_FACTS.where(_Q.c.id == bindparam("questi
 # Submitting marks the question's forecasts as changed and reads what validation needs in
 # one statement; closing the standing forecast reports what it closed. Three statements per
 # submission inside the write transaction, run on the driver (see
-# forecast.infra.sqlite.driver_sql): this is
+# forecast.infra.forecast_store): this is
 # the busiest write path, and on SQLite all of it runs inside the single write lock. A
 # continuous value is read against the question and converted before that (_convert_ahead).
 _TOUCH_QUESTION = DriverStatement(
@@ -364,29 +364,22 @@ def withdraw_forecast(
 ) -> Forecast:
     """End the user's standing forecast without replacing it."""
     actor = require_user(actor)
-    begin_write(session)
-    # Lock the question row before the forecast row, in the order submitting takes them:
-    # the other order deadlocks against a concurrent submission on PostgreSQL.
-    row = _TOUCH_QUESTION.first(
-        DriverConnection.of(session.connection()), {"question_id": question_id}
-    )
-    if row is None:
-        session.rollback()
-        raise NotFound(f"no question {question_id}")
-    question = QuestionFacts(*row)
-    at = now or utcnow()
-    try:
+    with write(session):
+        # Lock the question row before the forecast row, in the order submitting takes them:
+        # the other order deadlocks against a concurrent submission on PostgreSQL.
+        row = _TOUCH_QUESTION.first(
+            DriverConnection.of(session.connection()), {"question_id": question_id}
+        )
+        if row is None:
+            raise NotFound(f"no question {question_id}")
+        question = QuestionFacts(*row)
+        at = now or utcnow()
         _check_open(question, at)
-    except Conflict:
-        session.rollback()
-        raise
-    standing = _standing(session, question_id, actor.id)  # type: ignore[arg-type]
-    if standing is None:
-        session.rollback()
-        raise NotFound("you have no standing forecast on this question")
-    standing.end_time = max(at, standing.start_time + timedelta(microseconds=1))
-    session.add(standing)
-    session.commit()
+        standing = _standing(session, question_id, actor.id)  # type: ignore[arg-type]
+        if standing is None:
+            raise NotFound("you have no standing forecast on this question")
+        standing.end_time = max(at, standing.start_time + timedelta(microseconds=1))
+        session.add(standing)
     return standing
 
 

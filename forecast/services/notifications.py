@@ -10,7 +10,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from forecast.infra.clock import utcnow
-from forecast.infra.db import begin_write
+from forecast.infra.db import write
 from forecast.models import Notification, Role, User
 from forecast.services.paging import Page, check_page
 
@@ -75,9 +75,8 @@ def mark_read(*, session: Session, user: User, ids: Sequence[int] | None = None)
         if not ids:
             return 0
         conditions.append(col(Notification.id).in_(list(ids)))
-    begin_write(session)
-    done: CursorResult[Any] = session.execute(  # type: ignore[assignment]
-        update(Notification).where(*conditions).values(read_at=utcnow())
-    )
-    session.commit()
+    with write(session):
+        done: CursorResult[Any] = session.execute(  # type: ignore[assignment]
+            update(Notification).where(*conditions).values(read_at=utcnow())
+        )
     return int(done.rowcount)

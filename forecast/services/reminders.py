@@ -12,7 +12,7 @@ from typing import Any
 from sqlmodel import Session, col, or_, select
 
 from forecast.infra.clock import utcnow
-from forecast.infra.db import begin_write
+from forecast.infra.db import write
 from forecast.models import SCHEDULED_STATUSES, Question, Role, User
 from forecast.services.notifications import notify_role
 
@@ -40,33 +40,32 @@ def remind(
 ) -> int:
     """Notify organizers of each overdue question, at most once a week each; return how many."""
     now = now or utcnow()
-    begin_write(session)
-    due = list(
-        session.exec(
-            select(Question)
-            .where(
-                col(Question.status).in_([s.value for s in SCHEDULED_STATUSES]),
-                col(Question.resolve_time) < now,
-                or_(
-                    col(Question.resolution_reminded_at).is_(None),
-                    col(Question.resolution_reminded_at) < now - REMIND_EVERY,
-                ),
+    with write(session):
+        due = list(
+            session.exec(
+                select(Question)
+                .where(
+                    col(Question.status).in_([s.value for s in SCHEDULED_STATUSES]),
+                    col(Question.resolve_time) < now,
+                    or_(
+                        col(Question.resolution_reminded_at).is_(None),
+                        col(Question.resolution_reminded_at) < now - REMIND_EVERY,
+                    ),
+                )
+                .order_by(col(Question.resolve_time))
             )
-            .order_by(col(Question.resolve_time))
         )
-    )
-    for question in due:
-        notify_role(
-            session,
-            Role.ORGANIZER,
-            kind="resolution_overdue",
-            message=f"Past its resolve-by date ({question.resolve_time:%Y-%m-%d}) and "
-            f"unresolved: “{question.title}”",
-            link=f"/questions/{question.id}",
-        )
-        question.resolution_reminded_at = now
-        session.add(question)
-    session.commit()
+        for question in due:
+            notify_role(
+                session,
+                Role.ORGANIZER,
+                kind="resolution_overdue",
+                message=f"Past its resolve-by date ({question.resolve_time:%Y-%m-%d}) and "
+                f"unresolved: “{question.title}”",
+                link=f"/questions/{question.id}",
+            )
+            question.resolution_reminded_at = now
+            session.add(question)
     if due and config and config.get("SMTP_HOST"):
         _email(session, due, config)
     return len(due)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from sqlalchemy import update
 from sqlmodel import Session, col
 
-from forecast.infra.db import begin_write
+from forecast.infra.db import write
 from forecast.models import User
 from forecast.models.users import split_login_id
 
@@ -41,6 +41,5 @@ def move_generation(session: Session, user_id: int) -> None:
 def end_logins(*, session: Session, user: User) -> None:
     """End every web login of user: each session and remember cookie stops working."""
     assert user.id is not None
-    begin_write(session)
-    move_generation(session, user.id)
-    session.commit()
+    with write(session):
+        move_generation(session, user.id)

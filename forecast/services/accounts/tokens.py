@@ -5,15 +5,14 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-from sqlalchemy import bindparam, func
+from sqlalchemy import func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
 from forecast.errors import NotFound
 from forecast.infra.clock import utcnow
-from forecast.infra.db import begin_write, session_engine
-from forecast.infra.sqlite.driver_sql import DriverStatement, driver_read
-from forecast.infra.sqlite.token_cache import token_cache
+from forecast.infra.db import write
+from forecast.infra.token_store import owner_row
 from forecast.models import ApiToken, Role, User
 from forecast.services.accounts.logins import move_generation
 from forecast.services.accounts.permissions import require_role
@@ -31,17 +30,16 @@ def hash_token(token: str) -> str:
 def create_token(*, session: Session, user: User, label: str = "") -> str:
     """Create a token for user and return the secret, which is shown only once."""
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    begin_write(session)
-    assert user.id is not None
-    session.add(
-        ApiToken(
-            user_id=user.id,
-            token_hash=hash_token(secret),
-            label=label[:100],
-            hint=hint_of(secret),
+    with write(session):
+        assert user.id is not None
+        session.add(
+            ApiToken(
+                user_id=user.id,
+                token_hash=hash_token(secret),
+                label=label[:100],
+                hint=hint_of(secret),
+            )
         )
-    )
-    session.commit()
     return secret
 
 
@@ -53,31 +51,13 @@ def hint_of(secret: str) -> str:
     return secret[-HINT_LENGTH:]
 
 
-_T = ApiToken.__table__  # type: ignore[attr-defined]
-_U = User.__table__  # type: ignore[attr-defined]
-_TOKEN_OWNER = DriverStatement(
-    sa_select(_T.c.id, _U.c.id, _U.c.username, _U.c.role, _U.c.is_demo, _U.c.created_at)
-    .join(_T, _T.c.user_id == _U.c.id)
-    .where(_T.c.token_hash == bindparam("token_hash"), _T.c.revoked_at.is_(None))
-)
-
-
 def token_owner(*, session: Session, token: str) -> tuple[int, User] | None:
     """Return a live token's id and owner, or None for an unknown or revoked token."""
     if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
         return None
-    token_hash = hash_token(token)
-    cache = token_cache(session_engine(session))
-    stamp = cache.stamp() if cache is not None else None
-    row = cache.get(token_hash, stamp) if cache is not None else None
+    row = owner_row(session, hash_token(token))
     if row is None:
-        # Every API request passes here: one indexed SQL statement, no ORM bookkeeping.
-        with driver_read(session) as conn:
-            row = _TOKEN_OWNER.first(conn, {"token_hash": token_hash})
-        if row is None:
-            return None
-        if cache is not None:
-            cache.put(token_hash, row, stamp)
+        return None
     token_id, user_id, username, role, is_demo, created_at = row
     # model_construct skips validation (the row is the database's own): 5 us instead of 120 us.
     return token_id, User.model_construct(
@@ -101,29 +81,26 @@ def revoke_token(*, session: Session, user: User, token_id: int) -> ApiToken:
 
     Another user's token is reported as not found, so ids reveal nothing about other accounts.
     """
-    begin_write(session)
-    token = session.get(ApiToken, token_id)
-    if token is None or token.user_id != user.id:
-        session.rollback()
-        raise NotFound(f"you have no API token {token_id}", field="id")
-    if token.revoked_at is None:
-        token.revoked_at = utcnow()
-    session.commit()
+    with write(session):
+        token = session.get(ApiToken, token_id)
+        if token is None or token.user_id != user.id:
+            raise NotFound(f"you have no API token {token_id}", field="id")
+        if token.revoked_at is None:
+            token.revoked_at = utcnow()
     return token
 
 
 def revoke_tokens(*, session: Session, user: User) -> int:
     """Revoke every live token of user; return how many."""
-    begin_write(session)
-    tokens = session.scalars(
-        sa_select(ApiToken).where(
-            col(ApiToken.user_id) == user.id, col(ApiToken.revoked_at).is_(None)
-        )
-    ).all()
-    now = utcnow()
-    for token in tokens:
-        token.revoked_at = now
-    session.commit()
+    with write(session):
+        tokens = session.scalars(
+            sa_select(ApiToken).where(
+                col(ApiToken.user_id) == user.id, col(ApiToken.revoked_at).is_(None)
+            )
+        ).all()
+        now = utcnow()
+        for token in tokens:
+            token.revoked_at = now
     return len(tokens)
 
 
@@ -132,9 +109,9 @@ def revoke_user_tokens(*, session: Session, actor: User | None, username: str) -
     require_role(actor, Role.ADMIN)
     user = get_user(session, username)
     assert user.id is not None
-    begin_write(session)
-    move_generation(session, user.id)
-    return revoke_tokens(session=session, user=user)
+    with write(session):
+        move_generation(session, user.id)
+        return revoke_tokens(session=session, user=user)
 
 
 def live_token_counts(*, session: Session) -> dict[int, int]:

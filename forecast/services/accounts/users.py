@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from forecast.errors import Conflict, NotAuthenticated, NotFound, ValidationFailed
-from forecast.infra.db import begin_write
+from forecast.infra.db import write
 from forecast.models import Role, User
 from forecast.services.accounts.logins import move_generation
 from forecast.services.accounts.permissions import require_role
@@ -76,13 +76,14 @@ def create_user(
     password_hash = None
     if password is not None:
         password_hash = generate_password_hash(validate_password(password), method="scrypt")
-    begin_write(session)
-    if session.exec(select(col(User.id)).where(col(User.username) == username)).first() is not None:
-        session.rollback()
-        raise Conflict(f"the username {username!r} is taken", "username")
-    user = User(username=username, password_hash=password_hash, role=role.value, is_demo=is_demo)
-    session.add(user)
-    session.commit()
+    with write(session):
+        taken = select(col(User.id)).where(col(User.username) == username)
+        if session.exec(taken).first() is not None:
+            raise Conflict(f"the username {username!r} is taken", "username")
+        user = User(
+            username=username, password_hash=password_hash, role=role.value, is_demo=is_demo
+        )
+        session.add(user)
     return user
 
 
@@ -104,24 +105,22 @@ def authenticate(*, session: Session, username: str, password: str) -> User:
 def set_password(*, session: Session, user: User, password: str) -> None:
     """Replace a user's password and end their web logins (API tokens stay live)."""
     password_hash = generate_password_hash(validate_password(password), method="scrypt")
-    begin_write(session)
-    user = session.merge(user)
-    user.password_hash = password_hash
-    assert user.id is not None
-    move_generation(session, user.id)
-    session.commit()
+    with write(session):
+        user = session.merge(user)
+        user.password_hash = password_hash
+        assert user.id is not None
+        move_generation(session, user.id)
 
 
 def change_role(*, session: Session, username: str, role: str) -> User:
     """Give a user another role and end their web logins (the same role changes nothing)."""
     new_role = parse_role(role)
-    begin_write(session)
-    user = get_user(session, username)
-    if user.role != new_role.value:
-        user.role = new_role.value
-        assert user.id is not None
-        move_generation(session, user.id)
-    session.commit()
+    with write(session):
+        user = get_user(session, username)
+        if user.role != new_role.value:
+            user.role = new_role.value
+            assert user.id is not None
+            move_generation(session, user.id)
     return user
 
 

@@ -41,7 +41,7 @@ from forecast.core.aggregation.extend import extend
 from forecast.core.distributions import CDF_POINTS
 from forecast.errors import ValidationFailed
 from forecast.infra.clock import from_epoch, to_epoch, utcnow
-from forecast.infra.db import begin_write, new_session, session_engine
+from forecast.infra.db import session_engine, session_scope, write
 from forecast.infra.storage_full import is_storage_full
 from forecast.models import AggregateCache, Question
 from forecast.services.aggregation.arrays import QuestionForecasts, load_forecasts
@@ -282,30 +282,25 @@ def current_value(
 
 def _store(session: Session, question_id: int, method: str, version: int, payload: bytes) -> None:
     # A separate session: the caller may be in the middle of a read-only request.
-    writer = new_session(session_engine(session))
     try:
-        begin_write(writer)
-        writer.execute(delete(_C).where(_C.c.question_id == question_id, _C.c.method == method))
-        writer.execute(
-            insert(_C).values(
-                question_id=question_id,
-                method=method,
-                forecasts_version=version,
-                payload=payload,
-                computed_at=utcnow(),
+        with session_scope(session_engine(session)) as writer, write(writer):
+            writer.execute(delete(_C).where(_C.c.question_id == question_id, _C.c.method == method))
+            writer.execute(
+                insert(_C).values(
+                    question_id=question_id,
+                    method=method,
+                    forecasts_version=version,
+                    payload=payload,
+                    computed_at=utcnow(),
+                )
             )
-        )
-        writer.commit()
     except IntegrityError:
-        writer.rollback()  # another worker stored the same history first
+        pass  # another worker stored the same history first
     except OperationalError as exc:
         if not is_storage_full(exc):
             raise
         # The cache is only a shortcut: on a full disk the page is served from what was built.
-        writer.rollback()
         log.warning("aggregate of question %s not cached: %s", question_id, exc.orig)
-    finally:
-        writer.close()
 
 
 @dataclass(frozen=True)

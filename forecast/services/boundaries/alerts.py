@@ -26,7 +26,7 @@ from sqlmodel import Session, col, select
 
 from forecast.core.boundaries.states import next_state
 from forecast.infra.clock import format_iso, utcnow
-from forecast.infra.db import begin_write
+from forecast.infra.db import write
 from forecast.models import Boundary, BoundaryEvent, BoundaryStatus, User
 from forecast.services.aggregation.values import QuestionForecasts, load_forecasts
 from forecast.services.aggregation.visibility import hidden_reason
@@ -113,6 +113,10 @@ def run(
     return report
 
 
+class _RecordedFirst(Exception):
+    """Another run recorded this change first: roll back and record nothing."""
+
+
 def _record(
     session: Session,
     subject: Subject,
@@ -123,46 +127,45 @@ def _record(
     tell: bool,
 ) -> bool:
     boundary = subject.boundary
-    begin_write(session)
     try:
-        done: CursorResult[Any] = session.execute(  # type: ignore[assignment]
-            update(Boundary)
-            .where(
-                col(Boundary.id) == boundary.id,
-                col(Boundary.last_state).is_(None)
-                if boundary.last_state is None
-                else col(Boundary.last_state) == boundary.last_state,
+        with write(session):
+            done: CursorResult[Any] = session.execute(  # type: ignore[assignment]
+                update(Boundary)
+                .where(
+                    col(Boundary.id) == boundary.id,
+                    col(Boundary.last_state).is_(None)
+                    if boundary.last_state is None
+                    else col(Boundary.last_state) == boundary.last_state,
+                )
+                .values(
+                    last_state=state, last_probability=row["probability"], last_evaluated_at=now
+                )
             )
-            .values(last_state=state, last_probability=row["probability"], last_evaluated_at=now)
-        )
-        if done.rowcount != 1:
-            session.rollback()  # another run recorded this change first
-            return False
-        assert boundary.id is not None
-        session.add(
-            BoundaryEvent(
-                boundary_id=boundary.id,
-                version=subject.version.version,
-                at=now,
-                state=state,
-                probability=row["probability"],
-                threshold=row["threshold"],
+            if done.rowcount != 1:
+                raise _RecordedFirst
+            assert boundary.id is not None
+            session.add(
+                BoundaryEvent(
+                    boundary_id=boundary.id,
+                    version=subject.version.version,
+                    at=now,
+                    state=state,
+                    probability=row["probability"],
+                    threshold=row["threshold"],
+                )
             )
-        )
-        if tell:
-            verb = "crossed its threshold" if state == "crossed" else "is no longer crossed"
-            notify(
-                session,
-                boundary.owner_id,
-                kind=f"boundary_{state}",
-                message=f"“{row['action']}” on “{subject.question.title}”: "
-                f"P = {100 * row['probability']:.1f}% {verb} "
-                f"({row['comparator']} {100 * row['threshold']:.1f}%).",
-                link=f"/boundaries/{boundary.id}",
-            )
-        session.commit()
-    except IntegrityError:
-        session.rollback()
+            if tell:
+                verb = "crossed its threshold" if state == "crossed" else "is no longer crossed"
+                notify(
+                    session,
+                    boundary.owner_id,
+                    kind=f"boundary_{state}",
+                    message=f"“{row['action']}” on “{subject.question.title}”: "
+                    f"P = {100 * row['probability']:.1f}% {verb} "
+                    f"({row['comparator']} {100 * row['threshold']:.1f}%).",
+                    link=f"/boundaries/{boundary.id}",
+                )
+    except (_RecordedFirst, IntegrityError):
         return False
     boundary.last_state = state
     return True

@@ -15,7 +15,7 @@ from forecast.core.boundaries import rules
 from forecast.core.boundaries.states import default_hysteresis
 from forecast.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from forecast.infra.clock import utcnow
-from forecast.infra.db import MAX_ROW_ID, begin_write
+from forecast.infra.db import MAX_ROW_ID, write
 from forecast.models import (
     Boundary,
     BoundaryStatus,
@@ -180,13 +180,8 @@ def _add_draft(session: Session, actor: User, data: Mapping[str, Any]) -> Bounda
 def create_boundary(*, session: Session, actor: User | None, data: Mapping[str, Any]) -> Boundary:
     """Create a draft boundary (leaders and admins)."""
     actor = require_role(actor, Role.LEADER)
-    begin_write(session)
-    try:
+    with write(session):
         boundary = _add_draft(session, actor, data)
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
     return boundary
 
 
@@ -206,18 +201,13 @@ def create_ladder(
     if numeric and any(b <= a for a, b in pairwise(thresholds)):  # type: ignore[operator]
         raise ValidationFailed("a ladder's thresholds must rise from step to step", "steps")
     name = _ladder(common) or f"ladder-{utcnow():%Y%m%d%H%M%S}"
-    begin_write(session)
     created = []
-    try:
+    with write(session):
         for i, step in enumerate(steps):
             try:
                 created.append(_add_draft(session, actor, {**common, **step, "ladder": name}))
             except ValidationFailed as exc:
                 raise ValidationFailed(f"step {i + 1}: {exc.message}", exc.field) from None
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
     return created
 
 
@@ -296,8 +286,7 @@ def update_draft(
     *, session: Session, actor: User | None, boundary_id: int, data: Mapping[str, Any]
 ) -> Boundary:
     """Change a draft's content; a committed boundary is refused (revise it instead)."""
-    begin_write(session)
-    try:
+    with write(session):
         _, boundary = _owned(session, actor, boundary_id)
         if boundary.status != BoundaryStatus.DRAFT.value:
             raise Conflict("a committed boundary never changes; submit a revision with a reason")
@@ -316,10 +305,6 @@ def update_draft(
         if "shared" in data:
             boundary.shared = _flag(data, "shared")
         session.add_all([version, boundary])
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
     return boundary
 
 
@@ -362,8 +347,7 @@ def commit_boundary(
     A ladder is one decision; committing one rung while the others stay blind drafts would
     show the question's forecasts before the rest is written down.
     """
-    begin_write(session)
-    try:
+    with write(session):
         _, boundary = _owned(session, actor, boundary_id)
         if boundary.status != BoundaryStatus.DRAFT.value:
             raise Conflict("the boundary is already committed")
@@ -379,17 +363,12 @@ def commit_boundary(
             draft.blind = False  # committing is the moment the leader may look
             session.add_all([version, draft])
             committed[draft.id] = version
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
     return boundary, committed[boundary.id]
 
 
 def delete_draft(*, session: Session, actor: User | None, boundary_id: int) -> None:
     """Delete a draft and its version; a committed boundary stays on record for good."""
-    begin_write(session)
-    try:
+    with write(session):
         _, boundary = _owned(session, actor, boundary_id)
         if boundary.status != BoundaryStatus.DRAFT.value:
             raise Conflict("a committed boundary stays on record; revise it instead")
@@ -397,10 +376,6 @@ def delete_draft(*, session: Session, actor: User | None, boundary_id: int) -> N
             session.delete(version)
         session.flush()
         session.delete(boundary)
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
 
 
 def revise_boundary(
@@ -413,8 +388,7 @@ def revise_boundary(
 ) -> tuple[Boundary, BoundaryVersion]:
     """Commit a new version of a committed boundary, with a required reason."""
     reason = _text(data, "reason", required=True)
-    begin_write(session)
-    try:
+    with write(session):
         _, boundary = _owned(session, actor, boundary_id)
         if boundary.status != BoundaryStatus.COMMITTED.value:
             raise Conflict("a draft is edited, not revised; commit it first")
@@ -433,10 +407,6 @@ def revise_boundary(
         boundary.current_version = version.version
         boundary.hysteresis = content.hysteresis
         session.add_all([version, boundary])
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
     return boundary, version
 
 

@@ -25,7 +25,7 @@ from forecast.core.boundaries import rules
 from forecast.core.boundaries.paths import Crossings, rolling_probability, rolling_states, states
 from forecast.core.boundaries.states import next_state
 from forecast.infra.clock import format_iso, from_epoch, to_epoch, utcnow
-from forecast.infra.db import begin_write, new_session, session_engine
+from forecast.infra.db import session_engine, session_scope, write
 from forecast.models import (
     Boundary,
     BoundaryEvaluation,
@@ -452,24 +452,20 @@ def _fresh(row: BoundaryEvaluation | None, subject: Subject) -> dict[str, Any] |
 
 
 def _store(session: Session, subject: Subject, row: dict[str, Any]) -> None:
-    writer = new_session(session_engine(session))
     try:
-        begin_write(writer)
-        writer.execute(delete(_E).where(_E.c.boundary_id == subject.boundary.id))
-        writer.execute(
-            insert(_E).values(
-                boundary_id=subject.boundary.id,
-                version=subject.version.version,
-                forecasts_version=subject.question.forecasts_version,
-                evaluated_at=utcnow(),
-                payload=orjson.dumps(row).decode(),
+        with session_scope(session_engine(session)) as writer, write(writer):
+            writer.execute(delete(_E).where(_E.c.boundary_id == subject.boundary.id))
+            writer.execute(
+                insert(_E).values(
+                    boundary_id=subject.boundary.id,
+                    version=subject.version.version,
+                    forecasts_version=subject.question.forecasts_version,
+                    evaluated_at=utcnow(),
+                    payload=orjson.dumps(row).decode(),
+                )
             )
-        )
-        writer.commit()
     except IntegrityError:
-        writer.rollback()  # another worker stored this boundary's evaluation first
-    finally:
-        writer.close()
+        pass  # another worker stored this boundary's evaluation first
 
 
 def outcome(subject: Subject) -> str | None:

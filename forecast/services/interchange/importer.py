@@ -31,7 +31,7 @@ from forecast.core.distributions import (
 from forecast.core.text import NUL, find_nul
 from forecast.errors import ValidationFailed
 from forecast.infra.clock import from_epoch, parse_iso, to_epoch, utcnow
-from forecast.infra.db import begin_write
+from forecast.infra.db import write
 from forecast.models import Forecast, Question, QuestionStatus, QuestionType, Tournament, User
 from forecast.services.accounts.users import parse_role, validate_username
 from forecast.services.interchange.differences import Matched, unapplied
@@ -375,13 +375,8 @@ def import_document(
         raise _bad(found, "text may not contain the NUL character")
     now = now or utcnow()
     report = ImportReport()
-    begin_write(session)
-    try:
+    with write(session):
         _import(session, document, report, progress, now)
-    except BaseException:
-        session.rollback()
-        raise
-    session.commit()
     return report
 
 

@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 
 from forecast.errors import Conflict, NotFound, ValidationFailed
 from forecast.infra.clock import format_iso, utcnow
-from forecast.infra.db import begin_write
+from forecast.infra.db import write
 from forecast.models import (
     SCHEDULED_STATUSES,
     AggregateCache,
@@ -104,8 +104,7 @@ def close_early(
     actor = require_role(actor, Role.ORGANIZER)
     text = _reason(reason)
     now = now or utcnow()
-    begin_write(session)
-    try:
+    with write(session):
         question = _load(session, question_id)
         status = effective_status(question, now)
         if status is not QuestionStatus.OPEN:
@@ -123,10 +122,6 @@ def close_early(
             text,
             {"close_time": {"before": format_iso(scheduled), "after": format_iso(now)}},
         )
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
     session.refresh(question)
     return question
 
@@ -213,8 +208,7 @@ def edit_question(
         raise ValidationFailed(f"{unknown[0]} cannot be edited", unknown[0])
     text = _reason(reason)
     now = now or utcnow()
-    begin_write(session)
-    try:
+    with write(session):
         question = _load(session, question_id)
         if question.status not in {s.value for s in SCHEDULED_STATUSES}:
             raise Conflict(
@@ -227,7 +221,6 @@ def edit_question(
         after = parse_question({**current, **changes})
         changed = _changed(before, after)
         if not changed:
-            session.rollback()
             return question, []
         if has_forecasts(session, question_id):
             _refuse_meaning_changes(changed, before, after)
@@ -256,9 +249,5 @@ def edit_question(
                 for name in changed
             },
         )
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
     session.refresh(question)
     return question, changed

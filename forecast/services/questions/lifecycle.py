@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 
 from forecast.errors import Conflict, NotFound, ValidationFailed
 from forecast.infra.clock import format_iso, utcnow
-from forecast.infra.db import begin_write
+from forecast.infra.db import write
 from forecast.models import (
     HIDDEN_STATUSES,
     SCHEDULED_STATUSES,
@@ -133,40 +133,41 @@ def create_question(
     organizer = is_organizer(actor)
     if organizer and draft.tournament is None:
         raise ValidationFailed("choose the tournament the question belongs to", "tournament")
-    begin_write(session)
-    tournament = find_tournament(session, draft.tournament) if draft.tournament else None
-    key = draft.key or new_key(draft.title)
-    if session.exec(select(col(Question.id)).where(col(Question.key) == key)).first() is not None:
-        session.rollback()
-        raise Conflict(f"a question with key {key!r} exists", "key")
-    question = Question(
-        key=key,
-        type=draft.type.value,
-        status="",
-        title=draft.title,
-        open_time=draft.open_time,
-        close_time=draft.close_time,
-        resolve_time=draft.resolve_time,
-    )
-    _apply_draft(question, draft, tournament)
-    question.created_by_id = actor.id
-    if organizer:
-        question.status = scheduled_status(question, now).value
-    else:
-        question.status = QuestionStatus.PENDING.value
-        question.proposer_id = actor.id
-    session.add(question)
-    session.flush()
-    log_event(session, question, actor, "created" if organizer else "proposed")
-    if not organizer:
-        notify_role(
-            session,
-            Role.ORGANIZER,
-            kind="question_proposed",
-            message=f"{actor.username} proposed a question: “{question.title}”",
-            link=f"/questions/{question.id}",
+    with write(session):
+        tournament = find_tournament(session, draft.tournament) if draft.tournament else None
+        key = draft.key or new_key(draft.title)
+        if (
+            session.exec(select(col(Question.id)).where(col(Question.key) == key)).first()
+            is not None
+        ):
+            raise Conflict(f"a question with key {key!r} exists", "key")
+        question = Question(
+            key=key,
+            type=draft.type.value,
+            status="",
+            title=draft.title,
+            open_time=draft.open_time,
+            close_time=draft.close_time,
+            resolve_time=draft.resolve_time,
         )
-    session.commit()
+        _apply_draft(question, draft, tournament)
+        question.created_by_id = actor.id
+        if organizer:
+            question.status = scheduled_status(question, now).value
+        else:
+            question.status = QuestionStatus.PENDING.value
+            question.proposer_id = actor.id
+        session.add(question)
+        session.flush()
+        log_event(session, question, actor, "created" if organizer else "proposed")
+        if not organizer:
+            notify_role(
+                session,
+                Role.ORGANIZER,
+                kind="question_proposed",
+                message=f"{actor.username} proposed a question: “{question.title}”",
+                link=f"/questions/{question.id}",
+            )
     return question
 
 
@@ -189,57 +190,52 @@ def review_question(
     if decision in ("return", "reject") and not comment:
         raise ValidationFailed(f"say why you {decision} the question", "comment")
     now = now or utcnow()
-    begin_write(session)
-    question = session.get(Question, question_id)
-    if question is None:
-        session.rollback()
-        raise NotFound(f"no question {question_id}")
-    if question.status != QuestionStatus.PENDING.value:
-        session.rollback()
-        raise Conflict(f"the question is {question.status}, not pending review", "status")
-    if decision == "approve":
-        if changes:
-            merged = question_as_input(session, question)
-            merged.update(changes)
-            draft = parse_question(merged)
-            _apply_draft(question, draft, None)
-        slug = tournament or _tournament_slug(session, question)
-        if slug is None:
-            session.rollback()
-            raise ValidationFailed("choose the tournament the question joins", "tournament")
-        question.tournament_id = find_tournament(session, slug).id
-        if question.close_time <= now:
-            session.rollback()
-            raise ValidationFailed(
-                "the question's close time has passed; edit it first", "close_time"
-            )
-        question.status = scheduled_status(question, now).value
-        message = f"Your question “{question.title}” was approved."
-    elif decision == "return":
-        question.status = QuestionStatus.RETURNED.value
-        message = f"Your question “{question.title}” was sent back for changes: {comment}"
-    else:
-        question.status = QuestionStatus.REJECTED.value
-        message = f"Your question “{question.title}” was rejected: {comment}"
-    question.review_comment = comment
-    session.add(question)
-    log_event(
-        session,
-        question,
-        actor,
-        {"approve": "approved", "return": "returned", "reject": "rejected"}[decision],
-        comment,
-        changes,
-    )
-    if question.proposer_id is not None:
-        notify(
+    with write(session):
+        question = session.get(Question, question_id)
+        if question is None:
+            raise NotFound(f"no question {question_id}")
+        if question.status != QuestionStatus.PENDING.value:
+            raise Conflict(f"the question is {question.status}, not pending review", "status")
+        if decision == "approve":
+            if changes:
+                merged = question_as_input(session, question)
+                merged.update(changes)
+                draft = parse_question(merged)
+                _apply_draft(question, draft, None)
+            slug = tournament or _tournament_slug(session, question)
+            if slug is None:
+                raise ValidationFailed("choose the tournament the question joins", "tournament")
+            question.tournament_id = find_tournament(session, slug).id
+            if question.close_time <= now:
+                raise ValidationFailed(
+                    "the question's close time has passed; edit it first", "close_time"
+                )
+            question.status = scheduled_status(question, now).value
+            message = f"Your question “{question.title}” was approved."
+        elif decision == "return":
+            question.status = QuestionStatus.RETURNED.value
+            message = f"Your question “{question.title}” was sent back for changes: {comment}"
+        else:
+            question.status = QuestionStatus.REJECTED.value
+            message = f"Your question “{question.title}” was rejected: {comment}"
+        question.review_comment = comment
+        session.add(question)
+        log_event(
             session,
-            question.proposer_id,
-            kind=f"question_{decision}",
-            message=message,
-            link=f"/questions/{question.id}",
+            question,
+            actor,
+            {"approve": "approved", "return": "returned", "reject": "rejected"}[decision],
+            comment,
+            changes,
         )
-    session.commit()
+        if question.proposer_id is not None:
+            notify(
+                session,
+                question.proposer_id,
+                kind=f"question_{decision}",
+                message=message,
+                link=f"/questions/{question.id}",
+            )
     return question
 
 
@@ -248,21 +244,18 @@ def resubmit_question(
 ) -> Question:
     """Let the proposer revise a returned question and send it back for review."""
     actor = require_user(actor)
-    begin_write(session)
-    question = session.get(Question, question_id)
-    if question is None or question.proposer_id != actor.id:
-        session.rollback()
-        raise NotFound(f"no question {question_id} of yours")
-    if question.status != QuestionStatus.RETURNED.value:
-        session.rollback()
-        raise Conflict("only a question sent back for changes can be resubmitted", "status")
-    merged = question_as_input(session, question)
-    merged.update(data)
-    _apply_draft(question, parse_question(merged), None)
-    question.status = QuestionStatus.PENDING.value
-    session.add(question)
-    log_event(session, question, actor, "resubmitted")
-    session.commit()
+    with write(session):
+        question = session.get(Question, question_id)
+        if question is None or question.proposer_id != actor.id:
+            raise NotFound(f"no question {question_id} of yours")
+        if question.status != QuestionStatus.RETURNED.value:
+            raise Conflict("only a question sent back for changes can be resubmitted", "status")
+        merged = question_as_input(session, question)
+        merged.update(data)
+        _apply_draft(question, parse_question(merged), None)
+        question.status = QuestionStatus.PENDING.value
+        session.add(question)
+        log_event(session, question, actor, "resubmitted")
     return question
 
 
@@ -293,23 +286,24 @@ def question_as_input(session: Session, question: Question) -> dict[str, Any]:
 def advance_schedule(*, session: Session, now: datetime | None = None) -> dict[str, int]:
     """Open upcoming questions whose open time has come and close those past their close time."""
     now = now or utcnow()
-    begin_write(session)
-    opened: CursorResult[Any] = session.execute(  # type: ignore[assignment]
-        update(Question)
-        .where(
-            col(Question.status) == QuestionStatus.UPCOMING.value,
-            col(Question.open_time) <= now,
-            col(Question.close_time) > now,
+    with write(session):
+        opened: CursorResult[Any] = session.execute(  # type: ignore[assignment]
+            update(Question)
+            .where(
+                col(Question.status) == QuestionStatus.UPCOMING.value,
+                col(Question.open_time) <= now,
+                col(Question.close_time) > now,
+            )
+            .values(status=QuestionStatus.OPEN.value)
         )
-        .values(status=QuestionStatus.OPEN.value)
-    )
-    closed: CursorResult[Any] = session.execute(  # type: ignore[assignment]
-        update(Question)
-        .where(
-            col(Question.status).in_([QuestionStatus.UPCOMING.value, QuestionStatus.OPEN.value]),
-            col(Question.close_time) <= now,
+        closed: CursorResult[Any] = session.execute(  # type: ignore[assignment]
+            update(Question)
+            .where(
+                col(Question.status).in_(
+                    [QuestionStatus.UPCOMING.value, QuestionStatus.OPEN.value]
+                ),
+                col(Question.close_time) <= now,
+            )
+            .values(status=QuestionStatus.CLOSED.value)
         )
-        .values(status=QuestionStatus.CLOSED.value)
-    )
-    session.commit()
     return {"opened": int(opened.rowcount or 0), "closed": int(closed.rowcount or 0)}

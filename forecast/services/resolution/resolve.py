@@ -17,7 +17,7 @@ from sqlmodel import Session, col
 
 from forecast.errors import Conflict, NotFound, ValidationFailed
 from forecast.infra.clock import utcnow
-from forecast.infra.db import begin_write
+from forecast.infra.db import write
 from forecast.models import (
     SCHEDULED_STATUSES,
     Forecast,
@@ -78,8 +78,7 @@ def resolve(
 ) -> tuple[Question, int]:
     """Resolve (or, with a reason, re-resolve) a question and score it; return it and the rows."""
     actor = require_role(actor, Role.ORGANIZER)
-    begin_write(session)
-    try:
+    with write(session):
         question = _load(session, question_id)
         reresolving = question.resolution_outcome is not None
         if reresolving and not (data.get("reason") or "").strip():
@@ -121,10 +120,6 @@ def resolve(
         )
         written = write_scores(session, [question])
         _tell_forecasters(session, question, resolution)
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
     return question, written
 
 
@@ -139,8 +134,7 @@ def unresolve(
     """Take a resolution back (a reason is required); its scores go, its audit entry stays."""
     actor = require_role(actor, Role.ORGANIZER)
     text = _reason(reason, required=True)
-    begin_write(session)
-    try:
+    with write(session):
         question = _load(session, question_id)
         if question.resolution_outcome is None:
             raise Conflict("the question is not resolved")
@@ -162,10 +156,6 @@ def unresolve(
         move_data_version(session, SCORES)
         session.refresh(question)
         log_event(session, question, actor, "unresolved", text, {"before": before})
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
     return question
 
 

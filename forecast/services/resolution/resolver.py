@@ -23,7 +23,7 @@ from forecast.core.scoring import (
     score,
 )
 from forecast.infra.clock import to_epoch, utcnow
-from forecast.infra.db import begin_write
+from forecast.infra.db import write
 from forecast.models import Forecast, Question, QuestionStatus, QuestionType, Score
 from forecast.services.aggregation.data_versions import SCORES, move_data_version
 from forecast.services.questions.input import question_scale
@@ -150,10 +150,9 @@ def write_scores(session: Session, questions: Sequence[Question]) -> int:
 
 def score_question(*, session: Session, question_id: int) -> int:
     """Recompute one question's scores; return the number of score rows."""
-    begin_write(session)
-    question = session.get(Question, question_id)
-    written = write_scores(session, [question] if question else [])
-    session.commit()
+    with write(session):
+        question = session.get(Question, question_id)
+        written = write_scores(session, [question] if question else [])
     return written
 
 
@@ -171,14 +170,13 @@ def score_all(
     total = 0
     for begin in range(0, len(ids), CHUNK):
         chunk = ids[begin : begin + CHUNK]
-        begin_write(session)
-        questions = list(
-            session.exec(  # type: ignore[call-overload]
-                sa_select(Question).where(col(Question.id).in_(chunk))
-            ).scalars()
-        )
-        total += write_scores(session, questions)
-        session.commit()
+        with write(session):
+            questions = list(
+                session.exec(  # type: ignore[call-overload]
+                    sa_select(Question).where(col(Question.id).in_(chunk))
+                ).scalars()
+            )
+            total += write_scores(session, questions)
         if progress:
             progress(len(chunk))
     return total

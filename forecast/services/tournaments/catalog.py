@@ -7,7 +7,7 @@ import re
 from sqlmodel import Session, col, select
 
 from forecast.errors import Conflict, NotFound, ValidationFailed
-from forecast.infra.db import begin_write
+from forecast.infra.db import write
 from forecast.models import Role, Tournament, User
 from forecast.services.accounts.permissions import require_role
 
@@ -38,14 +38,12 @@ def create_tournament(
     title = (title or "").strip()
     if not title or len(title) > 200:
         raise ValidationFailed("title must have 1-200 characters", "title")
-    begin_write(session)
-    if (
-        session.exec(select(col(Tournament.id)).where(col(Tournament.slug) == slug)).first()
-        is not None
-    ):
-        session.rollback()
-        raise Conflict(f"a tournament {slug!r} exists", "slug")
-    tournament = Tournament(slug=slug, title=title, description=(description or "").strip())
-    session.add(tournament)
-    session.commit()
+    with write(session):
+        if (
+            session.exec(select(col(Tournament.id)).where(col(Tournament.slug) == slug)).first()
+            is not None
+        ):
+            raise Conflict(f"a tournament {slug!r} exists", "slug")
+        tournament = Tournament(slug=slug, title=title, description=(description or "").strip())
+        session.add(tournament)
     return tournament
