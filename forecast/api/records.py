@@ -17,29 +17,13 @@ from forecast.api.schemas import (
     TournamentBoardPage,
     TrackRecordOut,
 )
-from forecast.http.csv_files import csv_response
+from forecast.http.boards import BOARD_COLUMNS, GLOBAL_BOARD_COLUMNS, board_csv
 from forecast.http.times import parse_optional_time
 from forecast.infra.db import get_session
 from forecast.services.records.leaderboards import global_board, tournament_board
 from forecast.services.records.track_record import track_record
 
 bp = Blueprint("api_records", __name__, url_prefix="/api/v1", description="Leaderboards")
-BOARD_COLUMNS = (
-    "rank",
-    "user",
-    "score",
-    "coverage",
-    "questions",
-    "take",
-    "share",
-    "prize",
-    "medal",
-)
-
-
-def board_csv(entries: list[dict[str, Any]], columns: tuple[str, ...]) -> Response:
-    """Render leaderboard entries as CSV."""
-    return csv_response(columns, entries, "leaderboard.csv")
 
 
 @bp.route("/tournaments/<slug>/leaderboard")
@@ -70,7 +54,7 @@ class GlobalBoard(MethodView):
         caller()
         entries = global_board(session=get_session())
         if args.get("format") == "csv":
-            return board_csv(entries, ("rank", "user", "score", "peer", "coverage"))
+            return board_csv(entries, GLOBAL_BOARD_COLUMNS)
         return jsonify(paged(entries, args))
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request
 from werkzeug.wrappers import Response
 
-from forecast.api.records import BOARD_COLUMNS, board_csv
 from forecast.errors import DomainError, NotFound
+from forecast.http.boards import BOARD_COLUMNS, GLOBAL_BOARD_COLUMNS, board_csv
 from forecast.http.csv_files import csv_response
 from forecast.http.times import parse_optional_time
 from forecast.infra.db import get_session
@@ -35,7 +35,7 @@ def leaderboard() -> str | Response:
     """Show the global leaderboard."""
     entries = global_board(session=get_session())
     if request.args.get("format") == "csv":
-        return board_csv(entries, ("rank", "user", "score", "peer", "coverage"))
+        return board_csv(entries, GLOBAL_BOARD_COLUMNS)
     return render_template("records/global.html", entries=entries)
 
 

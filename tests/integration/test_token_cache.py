@@ -15,6 +15,7 @@ from flask import Flask
 from sqlalchemy import update
 from sqlmodel import col
 
+from forecast.infra import token_store
 from forecast.infra.backup import backup, restore
 from forecast.infra.db import get_engine, session_scope
 from forecast.infra.sqlite import token_cache as token_cache_module
@@ -48,13 +49,13 @@ def _owner(app: Flask, secret: str) -> User | None:
 def lookups(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Count the token lookups that reach the database."""
     seen: list[str] = []
-    original = tokens._TOKEN_OWNER.first
+    original = token_store._TOKEN_OWNER.first
 
     def counting(conn: Any, params: Any) -> Any:
         seen.append(params["token_hash"])
         return original(conn, params)
 
-    monkeypatch.setattr(tokens._TOKEN_OWNER, "first", counting)
+    monkeypatch.setattr(token_store._TOKEN_OWNER, "first", counting)
     return seen
 
 

@@ -1,0 +1,27 @@
+"""Leaderboards as CSV: one download for the pages and the API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response
+
+from forecast.http.csv_files import csv_response
+
+BOARD_COLUMNS = (
+    "rank",
+    "user",
+    "score",
+    "coverage",
+    "questions",
+    "take",
+    "share",
+    "prize",
+    "medal",
+)
+GLOBAL_BOARD_COLUMNS = ("rank", "user", "score", "peer", "coverage")
+
+
+def board_csv(entries: list[dict[str, Any]], columns: tuple[str, ...]) -> Response:
+    """Render leaderboard entries as CSV."""
+    return csv_response(columns, entries, "leaderboard.csv")
