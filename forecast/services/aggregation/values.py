@@ -405,11 +405,3 @@ def _known_reputations(session: Session, forecasts: QuestionForecasts, track: Tr
 def medians(h: History) -> Floats:
     """Return the internal-axis position of each continuous entry's median (nan when empty)."""
     return cdf_quantile(h.value, 0.5)
-
-
-def history_times(h: History) -> list[tuple[datetime, datetime | None]]:
-    """Return the entries' (start, end) as datetimes, end None for the open last entry."""
-    return [
-        (from_epoch(s), None if not np.isfinite(e) else from_epoch(e))
-        for s, e in zip(h.start.tolist(), h.end.tolist(), strict=True)
-    ]

@@ -22,12 +22,12 @@ from typing import Any
 
 from sqlalchemy import CursorResult, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
 from forecast.core.boundaries.states import next_state
 from forecast.infra.clock import format_iso, utcnow
 from forecast.infra.db import write
-from forecast.models import Boundary, BoundaryEvent, BoundaryStatus, User
+from forecast.models import Boundary, BoundaryEvent, User
 from forecast.services.aggregation.values import QuestionForecasts, load_forecasts
 from forecast.services.aggregation.visibility import hidden_reason
 from forecast.services.boundaries.report import Subject, current_probability, evaluate
@@ -226,12 +226,3 @@ def _deliver(
                 smtp.send_message(message)
         except OSError:
             log.warning("email to %s failed", owner.email, exc_info=True)
-
-
-def committed_count(session: Session) -> int:
-    """Return how many committed boundaries the job watches."""
-    return len(
-        session.exec(
-            select(Boundary.id).where(col(Boundary.status) == BoundaryStatus.COMMITTED.value)
-        ).all()
-    )

@@ -53,11 +53,3 @@ def redact_row(row: dict[str, Any], reason: str | None) -> dict[str, Any]:
     if reason is not None:
         row.update({k: copy(v) for k, v in _DERIVED.items()})
     return row
-
-
-def visible_events(
-    session: Session, question: Question, viewer: User | None, events: list[dict[str, Any]]
-) -> tuple[list[dict[str, Any]], str | None]:
-    """Return a boundary's recorded events for the viewer, none while the aggregate is hidden."""
-    reason = hidden_reason(session, question, viewer)
-    return ([], reason) if reason else (events, None)

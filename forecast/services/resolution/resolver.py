@@ -148,14 +148,6 @@ def write_scores(session: Session, questions: Sequence[Question]) -> int:
     return len(values)
 
 
-def score_question(*, session: Session, question_id: int) -> int:
-    """Recompute one question's scores; return the number of score rows."""
-    with write(session):
-        question = session.get(Question, question_id)
-        written = write_scores(session, [question] if question else [])
-    return written
-
-
 def score_all(
     *, session: Session, progress: Callable[[int], None] | None = None, only_missing: bool = False
 ) -> int:
