@@ -15,6 +15,7 @@ max_requests_jitter = 500
 accesslog = "-"
 errorlog = "-"
 # The most gunicorn allows: the app refuses addresses past 4096 bytes itself, with a 414 in
-# its own error shape (JSON under /api), instead of gunicorn's HTML page (forecast/http/url_limit.py).
+# its own error shape (JSON under /api), instead of gunicorn's HTML page
+# (forecast/http/url_limit.py).
 limit_request_line = 8190
 forwarded_allow_ips = os.environ.get("FORECAST_FORWARDED_ALLOW_IPS", "127.0.0.1")
