@@ -1,0 +1,201 @@
+"""Schemas of decision boundaries, ladders, the threshold report and recorded events."""
+
+from __future__ import annotations
+
+from marshmallow import EXCLUDE, Schema, fields, validate
+
+from forecast.api.json_fields import JsonNumber
+from forecast.api.schemas.common import ISO, StrictSchema
+from forecast.core.aggregation.aggregate import METHODS
+from forecast.core.boundaries.rules import COMPARATORS, VERDICT_ORDER
+
+EVENT_DOC = {
+    "description": 'binary: {"kind": "yes"}; date: {"kind": "before", "date": ISO} or '
+    '{"kind": "within", "years": N}; numeric: {"kind": "at_least"|"at_most", "value": x}'
+}
+
+
+HYSTERESIS_DOC = {
+    "description": "the band (in probability) the aggregate must clear to turn back; left "
+    "out: 0.02, narrowed to a quarter of the threshold's distance from 0 or 1"
+}
+
+
+MIN_FORECASTERS_DOC = {
+    "description": "the state changes only while at least this many forecasters stand on the "
+    "question (default 1)"
+}
+
+
+class BoundaryFields(StrictSchema):
+    question = fields.Raw(required=True, metadata={"description": "question id or key"})
+    action = fields.String(required=True, validate=validate.Length(min=1, max=5000))
+    event = fields.Dict(required=True, metadata=EVENT_DOC)
+    comparator = fields.String(load_default=">=", validate=validate.OneOf(COMPARATORS))
+    threshold = JsonNumber(
+        required=True,
+        allow_nan=False,
+        # OpenAPI 3.0: the exclusive bounds are flags on minimum and maximum.
+        metadata={"minimum": 0, "maximum": 1, "exclusiveMinimum": True, "exclusiveMaximum": True},
+    )
+    method = fields.String(validate=validate.OneOf(METHODS))
+    rationale = fields.String(allow_none=True, validate=validate.Length(max=5000))
+    blind = fields.Boolean()
+    shared = fields.Boolean()
+    hysteresis = JsonNumber(
+        allow_nan=False, validate=validate.Range(min=0, max=0.5), metadata=HYSTERESIS_DOC
+    )
+    min_forecasters = fields.Integer(
+        strict=True, validate=validate.Range(min=1, max=1000), metadata=MIN_FORECASTERS_DOC
+    )
+    ladder = fields.String(allow_none=True, validate=validate.Length(max=100))
+    key = fields.String(validate=validate.Length(min=1, max=100))
+
+
+class BoundaryIn(BoundaryFields):
+    pass
+
+
+class BoundaryPatch(StrictSchema):
+    action = fields.String(validate=validate.Length(min=1, max=5000))
+    event = fields.Dict(metadata=EVENT_DOC)
+    comparator = fields.String(validate=validate.OneOf(COMPARATORS))
+    threshold = JsonNumber(allow_nan=False)
+    method = fields.String(validate=validate.OneOf(METHODS))
+    rationale = fields.String(allow_none=True, validate=validate.Length(max=5000))
+    blind = fields.Boolean()
+    shared = fields.Boolean()
+    hysteresis = JsonNumber(
+        allow_nan=False, validate=validate.Range(min=0, max=0.5), metadata=HYSTERESIS_DOC
+    )
+    min_forecasters = fields.Integer(
+        strict=True, validate=validate.Range(min=1, max=1000), metadata=MIN_FORECASTERS_DOC
+    )
+
+
+class RevisionIn(BoundaryPatch):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=5000))
+
+
+class LadderStep(StrictSchema):
+    threshold = JsonNumber(required=True, allow_nan=False)
+    action = fields.String(required=True, validate=validate.Length(min=1, max=5000))
+    rationale = fields.String(allow_none=True, validate=validate.Length(max=5000))
+
+
+class LadderIn(StrictSchema):
+    question = fields.Raw(required=True, metadata={"description": "question id or key"})
+    event = fields.Dict(required=True, metadata=EVENT_DOC)
+    comparator = fields.String(load_default=">=", validate=validate.OneOf(COMPARATORS))
+    method = fields.String(validate=validate.OneOf(METHODS))
+    blind = fields.Boolean()
+    shared = fields.Boolean()
+    hysteresis = JsonNumber(
+        allow_nan=False, validate=validate.Range(min=0, max=0.5), metadata=HYSTERESIS_DOC
+    )
+    min_forecasters = fields.Integer(
+        strict=True, validate=validate.Range(min=1, max=1000), metadata=MIN_FORECASTERS_DOC
+    )
+    ladder = fields.String(allow_none=True, validate=validate.Length(max=100))
+    steps = fields.List(
+        fields.Nested(LadderStep), required=True, validate=validate.Length(min=1, max=12)
+    )
+
+
+class BoundaryVersionOut(Schema):
+    version = fields.Integer(required=True)
+    action = fields.String(required=True)
+    event = fields.Dict(required=True)
+    comparator = fields.String(required=True)
+    threshold = fields.Float(required=True)
+    method = fields.String(required=True)
+    rationale = fields.String(allow_none=True)
+    reason = fields.String(allow_none=True)
+    committed_at = fields.String(allow_none=True, metadata=ISO)
+    hash = fields.String(allow_none=True)
+
+
+class BoundaryOut(BoundaryVersionOut):
+    id = fields.Integer(required=True)
+    key = fields.String(allow_none=True)
+    status = fields.String(required=True)
+    owner = fields.String(allow_none=True)
+    question = fields.Dict(allow_none=True)
+    ladder = fields.String(allow_none=True)
+    shared = fields.Boolean()
+    blind = fields.Boolean()
+    hysteresis = fields.Float()
+    min_forecasters = fields.Integer()
+    created_at = fields.String(metadata=ISO)
+    versions = fields.List(fields.Nested(BoundaryVersionOut))
+
+
+class ReportArgs(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    at = fields.String(metadata={**ISO, "description": "evaluate as of this past instant"})
+    owner = fields.String()
+    tournament = fields.String()
+    verdict = fields.String(validate=validate.OneOf(VERDICT_ORDER))
+    format = fields.String(validate=validate.OneOf(("json", "csv")))
+
+
+class ReportOut(Schema):
+    id = fields.Integer(required=True)
+    version = fields.Integer()
+    action = fields.String(required=True)
+    ladder = fields.String(allow_none=True)
+    question = fields.Dict(required=True)
+    event = fields.Dict(required=True)
+    comparator = fields.String(required=True)
+    threshold = fields.Float(required=True)
+    method = fields.String(required=True)
+    probability = fields.Float(allow_none=True, required=True)
+    hidden = fields.String(
+        allow_none=True,
+        metadata={
+            "description": "why the aggregate and everything drawn from it are left out of "
+            "this row (null when shown)"
+        },
+    )
+    crossed = fields.Boolean(required=True, allow_none=True)
+    margin = fields.Float(allow_none=True, metadata={"description": "percentage points past"})
+    margin_log_odds = fields.Float(allow_none=True)
+    verdict = fields.String(
+        required=True,
+        metadata={
+            "description": "crossed, not_crossed, contested, no_forecasts, or hidden when the "
+            "question's community prediction is hidden from you"
+        },
+    )
+    by_method = fields.Dict(keys=fields.String(), values=fields.Float(allow_none=True))
+    methods_known = fields.Integer(metadata={"description": "methods with a value"})
+    methods_crossed = fields.Integer(
+        metadata={"description": "of methods_known, how many are past the threshold"}
+    )
+    interval = fields.List(fields.Float(), allow_none=True)
+    forecaster_count = fields.Integer(required=True)
+    first_crossed_at = fields.String(allow_none=True, metadata=ISO)
+    events = fields.List(fields.Dict())
+    outcome = fields.String(allow_none=True)
+    at = fields.String(metadata=ISO)
+    committed_at = fields.String(allow_none=True, metadata=ISO)
+    version_committed_at = fields.String(allow_none=True, metadata=ISO)
+    tournament = fields.String(allow_none=True)
+
+
+class BoundaryEventOut(Schema):
+    at = fields.String(required=True, metadata=ISO)
+    state = fields.String(required=True)
+    probability = fields.Float(allow_none=True)
+    threshold = fields.Float(allow_none=True)
+    version = fields.Integer(allow_none=True)
+
+
+class BoundaryEventList(Schema):
+    items = fields.List(fields.Nested(BoundaryEventOut), required=True)
+    hidden = fields.String(
+        allow_none=True,
+        metadata={"description": "why no events are shown: the aggregate is hidden from you"},
+    )
