@@ -30,7 +30,8 @@ from forecast.infra.db import write
 from forecast.models import Boundary, BoundaryEvent, User
 from forecast.services.aggregation.values import QuestionForecasts, load_forecasts
 from forecast.services.aggregation.visibility import hidden_reason
-from forecast.services.boundaries.report import Subject, current_probability, evaluate
+from forecast.services.boundaries.evaluation import current_probability, evaluate
+from forecast.services.boundaries.subjects import Subject
 from forecast.services.notifications import notify
 
 log = logging.getLogger(__name__)
@@ -68,7 +69,7 @@ def run(
     send: Sender = post_json,
 ) -> AlertRun:
     """Evaluate every committed boundary and record, once, each change of state."""
-    from forecast.services.boundaries.report import subjects
+    from forecast.services.boundaries.subjects import subjects
 
     now = now or utcnow()
     report = AlertRun()

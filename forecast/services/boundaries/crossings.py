@@ -1,0 +1,156 @@
+"""Since when: a boundary's changes of state since its first commit, each with the version then
+in force, and a sampled path of its event's probability, both from the cached aggregate history.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+from sqlmodel import Session
+
+from forecast.core.boundaries import rules
+from forecast.core.boundaries.paths import Crossings, rolling_probability, rolling_states, states
+from forecast.infra.clock import format_iso, from_epoch, to_epoch
+from forecast.models import BoundaryVersion, Question
+from forecast.services.aggregation import values as aggregation
+from forecast.services.boundaries.subjects import Subject
+from forecast.services.questions.input import question_scale
+
+PATH_POINTS = 80
+_History = tuple[np.ndarray, np.ndarray, np.ndarray]
+
+
+def _history(session: Session, question: Question, method: str, min_forecasters: int) -> _History:
+    """Return the question's aggregate history under method: (start, end, value) per entry,
+    value NaN (the state holds) where fewer than min_forecasters had a standing forecast."""
+    history = aggregation.cached_aggregate(session, question, method).history
+    values = np.array(history.value, dtype=np.float64)
+    values[np.asarray(history.forecaster_count) < max(1, min_forecasters)] = np.nan
+    return np.asarray(history.start), np.asarray(history.end), values
+
+
+def _changes(
+    subject: Subject,
+    version: BoundaryVersion,
+    event: Any,
+    history: _History,
+    begin: float,
+    until: float,
+) -> Crossings:
+    """Return the changes of state of one version's boundary since its commit.
+
+    A rolling "within N years" event is followed exactly: its probability rises inside an
+    aggregate entry as the deadline moves with the clock (`forecast.core.boundaries.paths`).
+    """
+    question = subject.question
+    start, end, values = history
+    comparator, threshold = version.comparator, version.threshold
+    hysteresis = subject.boundary.hysteresis
+    if event.kind == "within":
+        return rolling_states(
+            start,
+            end,
+            values,
+            question_scale(question),
+            event.years,
+            comparator=comparator,
+            threshold=threshold,
+            hysteresis=hysteresis,
+            commit_time=begin,
+            until=until,
+        )
+    scale = question_scale(question) if question.is_continuous else None
+    p = rules.event_probabilities(
+        event, values, question_type=question.type, scale=scale, t=np.maximum(start, begin)
+    )
+    return states(
+        start,
+        end,
+        p,
+        comparator=comparator,
+        threshold=threshold,
+        hysteresis=hysteresis,
+        commit_time=begin,
+        until=until,
+    )
+
+
+def _sampled_path(
+    subject: Subject, history: _History, first_commit: float, until: float
+) -> list[list[float | None]]:
+    """Return PATH_POINTS samples (time, P(event)) of the current version's event."""
+    question, event = subject.question, subject.event
+    start, end, values = history
+    first = float(start[0]) if len(start) else first_commit
+    times = np.linspace(min(first, first_commit), max(until, first_commit), PATH_POINTS)
+    if event.kind == "within":
+        sampled = rolling_probability(
+            start, end, values, question_scale(question), event.years, times
+        )
+    else:
+        scale = question_scale(question) if question.is_continuous else None
+        p = rules.event_probabilities(
+            event,
+            values,
+            question_type=question.type,
+            scale=scale,
+            t=np.maximum(start, first_commit),
+        )
+        index = np.searchsorted(start, times, side="right") - 1
+        sampled = np.full(times.shape, np.nan)
+        if len(p):
+            sampled[index >= 0] = p[index[index >= 0]]
+    return [
+        [float(t), None if np.isnan(v) else float(v)]
+        for t, v in zip(times.tolist(), sampled.tolist(), strict=True)
+    ]
+
+
+def crossing_events(
+    session: Session, subject: Subject, until: datetime
+) -> tuple[list[dict[str, Any]], list[list[Any]]]:
+    """Return the changes of state since the first commit, each with the version then in force,
+    and a sampled path of the event's probability under the current version."""
+    from forecast.services.boundaries.lifecycle import versions
+
+    committed = [v for v in versions(session, subject.boundary.id or 0) if v.committed_at]
+    if not committed:
+        return [], []
+    stop = to_epoch(until)
+    # Versions usually share a method: each method's history is read from the cache once.
+    histories: dict[str, _History] = {}
+
+    def history(method: str) -> _History:
+        if method not in histories:
+            histories[method] = _history(
+                session, subject.question, method, subject.boundary.min_forecasters
+            )
+        return histories[method]
+
+    events: list[dict[str, Any]] = []
+    last_state: str | None = None
+    for k, version in enumerate(committed):
+        assert version.committed_at is not None
+        begin = to_epoch(version.committed_at)
+        following = committed[k + 1].committed_at if k + 1 < len(committed) else None
+        finish = to_epoch(following) if following is not None else np.inf
+        event = rules.parse_event(json.loads(version.event), subject.question.type)
+        found = _changes(subject, version, event, history(version.method), begin, stop)
+        for t, state, prob in found.as_tuples():
+            if t >= finish or t > stop or state == last_state:
+                continue
+            events.append(
+                {
+                    "at": format_iso(from_epoch(t)),
+                    "state": state,
+                    "probability": float(prob),
+                    "version": version.version,
+                }
+            )
+            last_state = state
+    first_commit = to_epoch(committed[0].committed_at)  # type: ignore[arg-type]
+    path = _sampled_path(subject, history(subject.version.method), first_commit, stop)
+    return events, path
