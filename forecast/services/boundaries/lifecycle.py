@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from itertools import pairwise
 from typing import Any
@@ -12,131 +11,27 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from forecast.core.boundaries import rules
-from forecast.core.boundaries.states import default_hysteresis
 from forecast.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from forecast.infra.clock import utcnow
-from forecast.infra.db import MAX_ROW_ID, write
+from forecast.infra.db import write
 from forecast.models import (
     Boundary,
     BoundaryStatus,
     BoundaryVersion,
     Question,
-    QuestionStatus,
     Role,
     User,
 )
 from forecast.services.accounts.permissions import require_role
-from forecast.services.aggregation.values import parse_method
+from forecast.services.boundaries.input import (
+    BoundaryInput,
+    flag_field,
+    ladder_field,
+    parse_boundary,
+    text_field,
+)
 
-COMPARATORS = (">=", "<=")
 MAX_LADDER = 12
-MAX_MIN_FORECASTERS = 1_000
-_TEXT_LIMIT = 5_000
-
-
-@dataclass(frozen=True)
-class BoundaryInput:
-    """A boundary's content, validated."""
-
-    question: Question
-    action: str
-    event: dict[str, Any]
-    comparator: str
-    threshold: float
-    method: str
-    rationale: str
-    hysteresis: float
-    min_forecasters: int = 1
-
-
-def _text(data: Mapping[str, Any], name: str, *, required: bool) -> str:
-    value = data.get(name) or ""
-    if not isinstance(value, str):
-        raise ValidationFailed(f"{name} must be text", name)
-    value = value.strip()
-    if required and not value:
-        raise ValidationFailed(f"{name} is required", name)
-    if len(value) > _TEXT_LIMIT:
-        raise ValidationFailed(f"{name} is longer than {_TEXT_LIMIT} characters", name)
-    return value
-
-
-def _question(session: Session, ref: Any) -> Question:
-    if isinstance(ref, bool) or not isinstance(ref, int | str) or ref == "":
-        raise ValidationFailed("question must be a question id or key", "question")
-    if isinstance(ref, int) or (isinstance(ref, str) and ref.isdecimal()):
-        number = int(ref)
-        question = session.get(Question, number) if 0 < number <= MAX_ROW_ID else None
-    else:
-        question = session.exec(select(Question).where(col(Question.key) == ref)).first()
-    public = {
-        QuestionStatus.UPCOMING,
-        QuestionStatus.OPEN,
-        QuestionStatus.CLOSED,
-        QuestionStatus.RESOLVED,
-    }
-    if question is None or question.status not in {s.value for s in public}:
-        raise NotFound(f"no question {ref!r}", "question")
-    return question
-
-
-def parse_boundary(session: Session, data: Mapping[str, Any]) -> BoundaryInput:
-    """Validate a boundary's fields against its question (one rule set for API, web, seeds)."""
-    if not isinstance(data, Mapping):
-        raise ValidationFailed("a boundary must be a JSON object")
-    question = _question(session, data.get("question"))
-    try:
-        event = rules.parse_event(data.get("event") or {}, question.type)
-        comparator = rules.parse_comparator(data.get("comparator", ">="))
-        threshold = rules.parse_threshold(data.get("threshold"))
-    except rules.BoundaryError as exc:
-        raise ValidationFailed(exc.message, exc.field) from None
-    hysteresis = data.get("hysteresis")
-    if hysteresis is None:
-        hysteresis = default_hysteresis(threshold)
-    if (
-        isinstance(hysteresis, bool)
-        or not isinstance(hysteresis, int | float)
-        or not 0.0 <= float(hysteresis) < 0.5
-    ):
-        raise ValidationFailed("hysteresis must be a probability width in [0, 0.5)", "hysteresis")
-    min_forecasters = data.get("min_forecasters", 1)
-    if (
-        isinstance(min_forecasters, bool)
-        or not isinstance(min_forecasters, int)
-        or not 1 <= min_forecasters <= MAX_MIN_FORECASTERS
-    ):
-        raise ValidationFailed(
-            f"min_forecasters must be a whole number from 1 to {MAX_MIN_FORECASTERS}",
-            "min_forecasters",
-        )
-    return BoundaryInput(
-        question=question,
-        action=_text(data, "action", required=True),
-        event=rules.event_to_json(event),
-        comparator=comparator,
-        threshold=threshold,
-        method=parse_method(data.get("method")),
-        rationale=_text(data, "rationale", required=False),
-        hysteresis=float(hysteresis),
-        min_forecasters=min_forecasters,
-    )
-
-
-def _flag(data: Mapping[str, Any], name: str) -> bool:
-    value = data.get(name, False)
-    if not isinstance(value, bool):
-        raise ValidationFailed(f"{name} must be true or false", name)
-    return value
-
-
-def _ladder(data: Mapping[str, Any]) -> str | None:
-    ladder = data.get("ladder")
-    if ladder is None or ladder == "":
-        return None
-    if not isinstance(ladder, str) or len(ladder) > 100:
-        raise ValidationFailed("ladder must be a name of at most 100 characters", "ladder")
-    return ladder.strip()
 
 
 def _version_row(
@@ -165,9 +60,9 @@ def _add_draft(session: Session, actor: User, data: Mapping[str, Any]) -> Bounda
         key=key,
         owner_id=actor.id,
         question_id=content.question.id,  # type: ignore[arg-type]
-        ladder=_ladder(data),
-        shared=_flag(data, "shared"),
-        blind=_flag(data, "blind"),
+        ladder=ladder_field(data),
+        shared=flag_field(data, "shared"),
+        blind=flag_field(data, "blind"),
         hysteresis=content.hysteresis,
         min_forecasters=content.min_forecasters,
     )
@@ -200,7 +95,7 @@ def create_ladder(
     numeric = all(isinstance(t, int | float) and not isinstance(t, bool) for t in thresholds)
     if numeric and any(b <= a for a, b in pairwise(thresholds)):  # type: ignore[operator]
         raise ValidationFailed("a ladder's thresholds must rise from step to step", "steps")
-    name = _ladder(common) or f"ladder-{utcnow():%Y%m%d%H%M%S}"
+    name = ladder_field(common) or f"ladder-{utcnow():%Y%m%d%H%M%S}"
     created = []
     with write(session):
         for i, step in enumerate(steps):
@@ -301,9 +196,9 @@ def update_draft(
         boundary.hysteresis = content.hysteresis
         boundary.min_forecasters = content.min_forecasters
         if "blind" in data:
-            boundary.blind = _flag(data, "blind")
+            boundary.blind = flag_field(data, "blind")
         if "shared" in data:
-            boundary.shared = _flag(data, "shared")
+            boundary.shared = flag_field(data, "shared")
         session.add_all([version, boundary])
     return boundary
 
@@ -387,7 +282,7 @@ def revise_boundary(
     now: datetime | None = None,
 ) -> tuple[Boundary, BoundaryVersion]:
     """Commit a new version of a committed boundary, with a required reason."""
-    reason = _text(data, "reason", required=True)
+    reason = text_field(data, "reason", required=True)
     with write(session):
         _, boundary = _owned(session, actor, boundary_id)
         if boundary.status != BoundaryStatus.COMMITTED.value:
