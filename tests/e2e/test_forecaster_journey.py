@@ -19,6 +19,7 @@ def test_register_forecast_update_and_see_the_history(live_app: Any, page: Any) 
     world = World(live_app)
     binary = world.question(title="Will a training run exceed 1e27 FLOP before 2029?")
     date_q = world.question("date", title="When will an open model match the frontier?")
+    numeric_q = world.question("numeric", title="How many parameters will the largest model have?")
     base = live_app.config["LIVE_URL"]
 
     page.goto(f"{base}/register")
@@ -99,3 +100,30 @@ def test_register_forecast_update_and_see_the_history(live_app: Any, page: Any) 
     assert page.locator("#notifications li.unread").count() == 0
     page.click("#notifications li a")
     page.wait_for_url(f"{base}/questions/{binary.id}")
+
+    # A numeric forecast: the percentiles typed come back as typed.
+    page.goto(f"{base}/questions/{numeric_q.id}")
+    for name, value in (("q5", "4"), ("q25", ""), ("q50", "30"), ("q75", ""), ("q95", "90")):
+        page.fill(f"input[name={name}]", value)
+    page.click("#submit-forecast")
+    page.wait_for_selector("text=Forecast saved.")
+    assert [page.input_value(f"input[name={n}]") for n in ("q5", "q50", "q95")] == ["4", "30", "90"]
+
+    # Withdrawing asks first, and the history labels the row.
+    page.goto(f"{base}/questions/{date_q.id}")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("#withdraw-form button")
+    page.wait_for_selector("#history .withdrawn")
+    assert "standing" not in page.inner_text("#history")
+
+    # The track record counts the resolved question.
+    page.goto(f"{base}/users/alice")
+    assert "Will a training run exceed 1e27 FLOP before 2029?" in page.inner_text("main")
+    shot(page, "09-track-record")
+
+    # The main pages fit a phone.
+    page.set_viewport_size({"width": 390, "height": 844})
+    for path in ("/", "/questions", f"/questions/{numeric_q.id}", "/users/alice"):
+        page.goto(base + path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+    shot(page, "09-question-phone")
