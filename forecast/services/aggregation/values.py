@@ -15,7 +15,6 @@ twice does not build twice.
 from __future__ import annotations
 
 import contextlib
-import logging
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from functools import partial
@@ -23,9 +22,6 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from sqlalchemy import bindparam, delete, insert
-from sqlalchemy import select as sa_select
-from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session
 
 from forecast.core.aggregation.aggregate import (
@@ -41,27 +37,21 @@ from forecast.core.aggregation.extend import extend
 from forecast.core.distributions import CDF_POINTS
 from forecast.errors import ValidationFailed
 from forecast.infra.clock import from_epoch, to_epoch, utcnow
-from forecast.infra.db import session_engine, session_scope, write
-from forecast.infra.storage_full import is_storage_full
-from forecast.models import AggregateCache, Question
+from forecast.models import Question
 from forecast.services.aggregation.arrays import QuestionForecasts, load_forecasts
 from forecast.services.aggregation.band import extended_band, interval_band
+from forecast.services.aggregation.cache_rows import read_row, store_row
 from forecast.services.aggregation.data_versions import SCORES, data_version
 from forecast.services.aggregation.reputations import question_reputations
 from forecast.services.aggregation.rows import CachedAggregate, TrackBasis, pack, unpack
 
-log = logging.getLogger(__name__)
 Floats = NDArray[np.float64]
 BOOTSTRAP_SEED = 20_261_123  # fixed, so an interval does not jitter between page loads
 BAND_RESAMPLES = 200
 TRACK_RECORD = "track_record"
 
-_C = AggregateCache.__table__  # type: ignore[attr-defined]
 _MEMO = "forecast_cached_aggregates"  # session.info key
 MEMO_SIZE = 12  # two questions' worth of methods
-_CACHED = sa_select(_C.c.forecasts_version, _C.c.payload).where(
-    _C.c.question_id == bindparam("qid"), _C.c.method == bindparam("method")
-)
 MemoKey = tuple[Any, str, int, int | None]
 
 
@@ -212,7 +202,7 @@ def cached_aggregate(
     known = memo.get(key)
     if known is not None and (known.band_done or not band):
         return known
-    row = session.connection().execute(_CACHED, {"qid": question.id, "method": method}).first()
+    row = read_row(session, question.id, method)  # type: ignore[arg-type]
     fresh: CachedAggregate | None = None
     stale: CachedAggregate | None = None
     if row is not None:
@@ -241,7 +231,7 @@ def cached_aggregate(
         cached = build_cached(
             session, question, method, band=band, previous=stale, scores_version=scores_version
         )
-    _store(session, question.id, method, version, pack(cached))  # type: ignore[arg-type]
+    store_row(session, question.id, method, version, pack(cached))  # type: ignore[arg-type]
     _remember(memo, key, cached)
     return cached
 
@@ -278,29 +268,6 @@ def current_value(
     return AggregateValue(
         parse_method(method), moment, count, float(h.value[i]), None, interval_pair
     )
-
-
-def _store(session: Session, question_id: int, method: str, version: int, payload: bytes) -> None:
-    # A separate session: the caller may be in the middle of a read-only request.
-    try:
-        with session_scope(session_engine(session)) as writer, write(writer):
-            writer.execute(delete(_C).where(_C.c.question_id == question_id, _C.c.method == method))
-            writer.execute(
-                insert(_C).values(
-                    question_id=question_id,
-                    method=method,
-                    forecasts_version=version,
-                    payload=payload,
-                    computed_at=utcnow(),
-                )
-            )
-    except IntegrityError:
-        pass  # another worker stored the same history first
-    except OperationalError as exc:
-        if not is_storage_full(exc):
-            raise
-        # The cache is only a shortcut: on a full disk the page is served from what was built.
-        log.warning("aggregate of question %s not cached: %s", question_id, exc.orig)
 
 
 @dataclass(frozen=True)
