@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import orjson
 from flask import Response, jsonify, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
@@ -21,12 +20,11 @@ from forecast.api.schemas import (
     ReportOut,
     RevisionIn,
 )
-from forecast.http.csv_files import csv_response
+from forecast.http.report_files import report_file
 from forecast.http.times import parse_optional_time
 from forecast.infra.db import get_session
 from forecast.services.boundaries import lifecycle as service
 from forecast.services.boundaries import report as threshold_report
-from forecast.services.boundaries.report_export import REPORT_COLUMNS, export_rows
 from forecast.services.boundaries.views import boundary_json, recorded_events
 
 bp = Blueprint(
@@ -91,15 +89,8 @@ class Report(MethodView):
             tournament=args.get("tournament"),
             verdict=args.get("verdict"),
         )
-        rows = export_rows(rows)
-        if args.get("format") == "csv" or request.accept_mimetypes.best == "text/csv":
-            return report_csv(rows)
-        return Response(orjson.dumps(rows), mimetype="application/json")
-
-
-def report_csv(rows: list[dict[str, Any]]) -> Response:
-    """Render report rows as CSV (nested values as JSON)."""
-    return csv_response(REPORT_COLUMNS, rows, "threshold-report.csv")
+        as_csv = args.get("format") == "csv" or request.accept_mimetypes.best == "text/csv"
+        return report_file(rows, "csv" if as_csv else "json", attachment=False)
 
 
 @bp.route("/<int:boundary_id>")

@@ -4,19 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-import orjson
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from forecast.core.boundaries import rules
 from forecast.errors import DomainError, NotFound
-from forecast.http.csv_files import csv_response
+from forecast.http.report_files import report_file
 from forecast.http.times import parse_optional_time
 from forecast.infra.db import get_session
 from forecast.models import Role
 from forecast.services.boundaries import lifecycle as service
 from forecast.services.boundaries import report as threshold_report
-from forecast.services.boundaries.report_export import REPORT_COLUMNS, export_rows
 from forecast.services.boundaries.views import boundary_json, recorded_events
 from forecast.services.questions.views import boundary_questions
 from forecast.web.boundary_charts import probability_path_chart
@@ -327,16 +325,4 @@ def report() -> str | Response:
         args=request.args,
         methods=METHOD_LABELS,
         exports={f: url_for("boundaries.report", **filters, format=f) for f in ("csv", "json")},
-    )
-
-
-def report_file(rows: list[dict[str, Any]], fmt: str) -> Response:
-    """Answer the report as a CSV or JSON download, as the API gives it."""
-    rows = export_rows(rows)
-    if fmt == "csv":
-        return csv_response(REPORT_COLUMNS, rows, "threshold-report.csv")
-    return Response(
-        orjson.dumps(rows),
-        mimetype="application/json",
-        headers={"Content-Disposition": 'attachment; filename="threshold-report.json"'},
     )
