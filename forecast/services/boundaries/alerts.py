@@ -109,8 +109,8 @@ def run(
                 "at": format_iso(now),
             }
             report.changes.append(change)
-            if tell:
-                _deliver(session, subject, row, state, config or {}, send)
+            if tell and owner is not None:
+                _deliver(owner, subject, row, state, config or {}, send)
     return report
 
 
@@ -173,16 +173,13 @@ def _record(
 
 
 def _deliver(
-    session: Session,
+    owner: User,
     subject: Subject,
     row: dict[str, Any],
     state: str,
     config: Mapping[str, Any],
     send: Sender,
 ) -> None:
-    owner = session.get(User, subject.boundary.owner_id)
-    if owner is None:
-        return
     payload = {
         "event": "boundary.state_changed",
         "state": state,
