@@ -8,6 +8,7 @@ from forecast.api.json_fields import JsonNumber
 from forecast.api.schemas.common import ISO, StrictSchema
 from forecast.core.aggregation.aggregate import METHODS
 from forecast.core.boundaries.rules import COMPARATORS, VERDICT_ORDER
+from forecast.services.boundaries.input import MAX_MIN_FORECASTERS
 
 EVENT_DOC = {
     "description": 'binary: {"kind": "yes"}; date: {"kind": "before", "date": ISO} or '
@@ -27,7 +28,20 @@ MIN_FORECASTERS_DOC = {
 }
 
 
-class BoundaryFields(StrictSchema):
+class AlertSettings(StrictSchema):
+    """When a boundary changes state: the same two fields on a draft, an edit and a ladder."""
+
+    hysteresis = JsonNumber(
+        allow_nan=False, validate=validate.Range(min=0, max=0.5), metadata=HYSTERESIS_DOC
+    )
+    min_forecasters = fields.Integer(
+        strict=True,
+        validate=validate.Range(min=1, max=MAX_MIN_FORECASTERS),
+        metadata=MIN_FORECASTERS_DOC,
+    )
+
+
+class BoundaryFields(AlertSettings):
     question = fields.Raw(required=True, metadata={"description": "question id or key"})
     action = fields.String(required=True, validate=validate.Length(min=1, max=5000))
     event = fields.Dict(required=True, metadata=EVENT_DOC)
@@ -42,12 +56,6 @@ class BoundaryFields(StrictSchema):
     rationale = fields.String(allow_none=True, validate=validate.Length(max=5000))
     blind = fields.Boolean()
     shared = fields.Boolean()
-    hysteresis = JsonNumber(
-        allow_nan=False, validate=validate.Range(min=0, max=0.5), metadata=HYSTERESIS_DOC
-    )
-    min_forecasters = fields.Integer(
-        strict=True, validate=validate.Range(min=1, max=1000), metadata=MIN_FORECASTERS_DOC
-    )
     ladder = fields.String(allow_none=True, validate=validate.Length(max=100))
     key = fields.String(validate=validate.Length(min=1, max=100))
 
@@ -56,7 +64,7 @@ class BoundaryIn(BoundaryFields):
     pass
 
 
-class BoundaryPatch(StrictSchema):
+class BoundaryPatch(AlertSettings):
     action = fields.String(validate=validate.Length(min=1, max=5000))
     event = fields.Dict(metadata=EVENT_DOC)
     comparator = fields.String(validate=validate.OneOf(COMPARATORS))
@@ -65,12 +73,6 @@ class BoundaryPatch(StrictSchema):
     rationale = fields.String(allow_none=True, validate=validate.Length(max=5000))
     blind = fields.Boolean()
     shared = fields.Boolean()
-    hysteresis = JsonNumber(
-        allow_nan=False, validate=validate.Range(min=0, max=0.5), metadata=HYSTERESIS_DOC
-    )
-    min_forecasters = fields.Integer(
-        strict=True, validate=validate.Range(min=1, max=1000), metadata=MIN_FORECASTERS_DOC
-    )
 
 
 class RevisionIn(BoundaryPatch):
@@ -83,19 +85,13 @@ class LadderStep(StrictSchema):
     rationale = fields.String(allow_none=True, validate=validate.Length(max=5000))
 
 
-class LadderIn(StrictSchema):
+class LadderIn(AlertSettings):
     question = fields.Raw(required=True, metadata={"description": "question id or key"})
     event = fields.Dict(required=True, metadata=EVENT_DOC)
     comparator = fields.String(load_default=">=", validate=validate.OneOf(COMPARATORS))
     method = fields.String(validate=validate.OneOf(METHODS))
     blind = fields.Boolean()
     shared = fields.Boolean()
-    hysteresis = JsonNumber(
-        allow_nan=False, validate=validate.Range(min=0, max=0.5), metadata=HYSTERESIS_DOC
-    )
-    min_forecasters = fields.Integer(
-        strict=True, validate=validate.Range(min=1, max=1000), metadata=MIN_FORECASTERS_DOC
-    )
     ladder = fields.String(allow_none=True, validate=validate.Length(max=100))
     steps = fields.List(
         fields.Nested(LadderStep), required=True, validate=validate.Length(min=1, max=12)
