@@ -447,6 +447,30 @@ def rows_0011() -> Rows:
     return {}
 
 
+def rows_0012() -> Rows:
+    return {}
+
+
+def rows_0013() -> Rows:
+    return {}
+
+
+def rows_0014() -> Rows:
+    return {}
+
+
+def rows_0015() -> Rows:
+    return {}
+
+
+def rows_0016() -> Rows:
+    return {}
+
+
+def rows_0017() -> Rows:
+    return {}
+
+
 ROWS_AT: dict[str, Callable[[], Rows]] = {
     "0001": rows_0001,
     "0002": rows_0002,
@@ -459,6 +483,12 @@ ROWS_AT: dict[str, Callable[[], Rows]] = {
     "0009": rows_0009,
     "0010": rows_0010,
     "0011": rows_0011,
+    "0012": rows_0012,
+    "0013": rows_0013,
+    "0014": rows_0014,
+    "0015": rows_0015,
+    "0016": rows_0016,
+    "0017": rows_0017,
 }
 
 
