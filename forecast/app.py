@@ -9,11 +9,12 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
 from forecast import api, cli, web
-from forecast.http import auth, json_guard, rate_limits, text_guard, url_limit
+from forecast.http import auth, json_guard, proxies, rate_limits, request_ids, text_guard, url_limit
 from forecast.http import errors as errors_http
+from forecast.http import metrics as metrics_http
 from forecast.http.json_provider import OrjsonProvider
 from forecast.http.sessions import PageSessionInterface
-from forecast.infra import config, db
+from forecast.infra import config, db, logging_setup
 from forecast.infra.resources import resource
 
 
@@ -24,6 +25,10 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app = Flask("forecast", instance_relative_config=True, template_folder=resource("templates"))
     app.json = OrjsonProvider(app)
     config.load(app, overrides)
+    logging_setup.init_app(app)
+    proxies.init_app(app)
+    request_ids.init_app(app)
+    metrics_http.init_app(app)  # first to start the clock, last to stop it
     app.session_interface = PageSessionInterface()
     os.makedirs(app.instance_path, exist_ok=True)
     db.init_app(app)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -11,6 +12,7 @@ from apscheduler.schedulers.base import BaseScheduler
 from flask import Flask
 
 from forecast.infra.db import session_scope
+from forecast.infra.metrics import observe_job, set_scheduler_lock
 from forecast.infra.scheduler_lock import SchedulerLock
 
 log = logging.getLogger(__name__)
@@ -80,15 +82,39 @@ JOBS: tuple[JobSpec, ...] = (
 )
 
 
+def timed(job: str, func: Callable[[], object]) -> object:
+    """Run one job, logging and counting the run with its duration (and a failure, re-raised)."""
+    started = time.perf_counter()
+    try:
+        result = func()
+    except Exception:
+        seconds = time.perf_counter() - started
+        observe_job(job, seconds, ok=False)
+        log.exception("job %s failed after %.3f s", job, seconds, extra={"job": job})
+        raise
+    seconds = time.perf_counter() - started
+    observe_job(job, seconds, ok=True)
+    log.info(
+        "job %s ran in %.3f s: %s",
+        job,
+        seconds,
+        result,
+        extra={"job": job, "duration_s": round(seconds, 6)},
+    )
+    return result
+
+
 def guarded(spec: JobSpec) -> Callable[[], object]:
     """Wrap a job so it runs only while this process holds the scheduler lock."""
 
     def run() -> object:
         assert _lock is not None, "jobs run inside a scheduler bound to an app"
-        if not _lock.holds():
+        held = _lock.holds()
+        set_scheduler_lock(held, time.time())
+        if not held:
             log.debug("another scheduler holds the lock; %s skipped", spec.id)
             return None
-        return spec.func()
+        return timed(spec.id, spec.func)
 
     run.__name__ = spec.id
     return run

@@ -15,6 +15,7 @@ from forecast.api import (
     notifications,
     question_changes,
     questions,
+    readiness,
     records,
     resolutions,
     tournaments,
@@ -33,6 +34,7 @@ BLUEPRINTS = (
     calibration.bp,
     tournaments.bp,
     notifications.bp,
+    readiness.bp,
 )
 
 

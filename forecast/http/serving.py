@@ -9,6 +9,7 @@ from flask import Flask
 from gunicorn.app.base import BaseApplication
 
 from forecast.http.url_limit import GUNICORN_REQUEST_LINE
+from forecast.infra.logging_setup import ACCESS_FORMAT, logging_config
 
 
 class SingleProcessServer(BaseApplication):
@@ -24,6 +25,9 @@ class SingleProcessServer(BaseApplication):
             "worker_class": "gthread",
             "threads": threads,
             "accesslog": "-",
+            # Access lines in the app's log format, with the request id (logging_setup).
+            "logconfig_dict": logging_config(app.config["LOG_FORMAT"], app.config["LOG_LEVEL"]),
+            "access_log_format": ACCESS_FORMAT,
             # The app answers over-long addresses itself, in its own error shape.
             "limit_request_line": GUNICORN_REQUEST_LINE,
             "post_worker_init": lambda _worker: on_start(),

@@ -38,6 +38,12 @@ def defaults(app: Flask) -> dict[str, Any]:
         "OPENAPI_VERSION": "3.0.3",
         "OPENAPI_JSON_PATH": "openapi.json",
         "OPENAPI_URL_PREFIX": "/api/v1",
+        # Operations (deploy/README.md): trusted proxies, logging, who may read /metrics.
+        "PROXY_COUNT": 0,
+        "LOG_FORMAT": "text",
+        "LOG_LEVEL": "INFO",
+        "METRICS_ALLOW": "127.0.0.1,::1",
+        "METRICS_TOKEN": None,
     }
 
 

@@ -54,6 +54,11 @@ class SchedulerLock:
                 self._drop()
         if self._connection is None:
             self._connection = self.engine.connect()
+            # Names the holder in pg_stat_activity, where the readiness check finds it.
+            self._connection.execute(
+                text("SELECT set_config('application_name', :name, false)"),
+                {"name": f"forecast-scheduler {self.holder}"[:63]},
+            )
         taken = bool(
             self._connection.execute(
                 text("SELECT pg_try_advisory_lock(:key)"), {"key": LOCK_KEY}
@@ -72,6 +77,7 @@ class SchedulerLock:
                     self._connection.execute(
                         text("SELECT pg_advisory_unlock(:key)"), {"key": LOCK_KEY}
                     )
+                    self._connection.execute(text("RESET application_name"))
                     self._connection.commit()
                 else:
                     self._connection.invalidate()

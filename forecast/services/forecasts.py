@@ -21,6 +21,7 @@ from forecast.infra.forecast_store import (
     driver_read,
     driver_write,
 )
+from forecast.infra.metrics import count_forecast_submitted
 from forecast.models import SCHEDULED_STATUSES, Forecast, Question, QuestionType, User
 from forecast.services.accounts.permissions import require_user
 from forecast.services.forecast_input import ForecastValue, parse_value
@@ -195,12 +196,14 @@ def submit_forecast(
     for _attempt in range(_ATTEMPTS):
         try:
             with driver_write(session) as conn:
-                return _record(
+                record = _record(
                     conn, actor.id, question_id, now, rationale, probability, cdf, quantiles, ahead
                 )
         except IntegrityError:
             # Another request of the same user won the race; retry on top of its row.
             continue
+        count_forecast_submitted()
+        return record
     raise Conflict("another forecast of yours was being saved at the same moment; try again")
 
 

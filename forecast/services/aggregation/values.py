@@ -37,6 +37,7 @@ from forecast.core.aggregation.extend import extend
 from forecast.core.distributions import CDF_POINTS
 from forecast.errors import ValidationFailed
 from forecast.infra.clock import from_epoch, to_epoch, utcnow
+from forecast.infra.metrics import count_aggregate_cache
 from forecast.models import Question
 from forecast.services.aggregation.arrays import QuestionForecasts, load_forecasts
 from forecast.services.aggregation.band import extended_band, interval_band
@@ -216,6 +217,7 @@ def cached_aggregate(
     if fresh is None and known is not None:
         fresh = known
     if fresh is not None and (fresh.band_done or not band):
+        count_aggregate_cache(hit=True)
         _remember(memo, key, fresh)
         return fresh
     if fresh is not None:
@@ -228,6 +230,7 @@ def cached_aggregate(
         times, low, high = interval_band(fresh.history, forecasts.continuous, point)
         cached = replace(fresh, band_time=times, band_low=low, band_high=high, band_done=True)
     else:
+        count_aggregate_cache(hit=False)
         cached = build_cached(
             session, question, method, band=band, previous=stale, scores_version=scores_version
         )
