@@ -13,6 +13,7 @@ from forecast.models.calibration import (
     CalibrationSession,
     CalibrationSet,
 )
+from forecast.models.conditionals import Branch, Conditional
 from forecast.models.forecasts import Forecast
 from forecast.models.questions import (
     HIDDEN_STATUSES,
@@ -39,10 +40,12 @@ __all__ = [
     "BoundaryEvent",
     "BoundaryStatus",
     "BoundaryVersion",
+    "Branch",
     "CalibrationAnswer",
     "CalibrationItem",
     "CalibrationSession",
     "CalibrationSet",
+    "Conditional",
     "DataVersion",
     "Forecast",
     "Notification",

@@ -452,7 +452,26 @@ def rows_0012() -> Rows:
 
 
 def rows_0013() -> Rows:
-    return {}
+    # "Params if flop-1e27 = yes / no": two conditional questions of the outcome's type and
+    # window, linked to their condition (question 1) and outcome (question 2).
+    outcome = rows_0001()["questions"][1]
+    branches = [
+        {**outcome, "id": 11 + i, "key": f"params-if-flop-1e27-{b}", "title": f"Params if {b}?"}
+        for i, b in enumerate(("yes", "no"))
+    ]
+    return {
+        "questions": branches,
+        "conditionals": [
+            {
+                "question_id": 11 + i,
+                "condition_id": 1,
+                "outcome_id": 2,
+                "branch": b,
+                "created_at": _at(9),
+            }
+            for i, b in enumerate(("yes", "no"))
+        ],
+    }
 
 
 def rows_0014() -> Rows:

@@ -30,6 +30,8 @@ from forecast.models import (
 )
 from forecast.services.accounts.permissions import require_role
 from forecast.services.aggregation.data_versions import SCORES, move_data_version
+from forecast.services.conditionals.follow import follow
+from forecast.services.conditionals.links import is_conditional
 from forecast.services.notifications import notify
 from forecast.services.questions.input import question_range
 from forecast.services.questions.lifecycle import log_event, scheduled_status
@@ -60,6 +62,14 @@ def _load(session: Session, question_id: int) -> Question:
     return question
 
 
+def _refuse_conditional(session: Session, question_id: int) -> None:
+    if is_conditional(session, question_id):
+        raise Conflict(
+            "a conditional question is never resolved by hand: it follows its condition and "
+            "its outcome"
+        )
+
+
 def _same_resolution(question: Question) -> Any:
     if question.resolution_outcome is None:
         return col(Question.resolution_outcome).is_(None)
@@ -79,6 +89,7 @@ def resolve(
     """Resolve (or, with a reason, re-resolve) a question and score it; return it and the rows."""
     actor = require_role(actor, Role.ORGANIZER)
     with write(session):
+        _refuse_conditional(session, question_id)
         question = _load(session, question_id)
         reresolving = question.resolution_outcome is not None
         if reresolving and not (data.get("reason") or "").strip():
@@ -120,6 +131,7 @@ def resolve(
         )
         written = write_scores(session, [question])
         _tell_forecasters(session, question, resolution)
+        follow(session, [question_id], actor=actor, now=now)
     return question, written
 
 
@@ -135,6 +147,7 @@ def unresolve(
     actor = require_role(actor, Role.ORGANIZER)
     text = _reason(reason, required=True)
     with write(session):
+        _refuse_conditional(session, question_id)
         question = _load(session, question_id)
         if question.resolution_outcome is None:
             raise Conflict("the question is not resolved")
@@ -156,6 +169,7 @@ def unresolve(
         move_data_version(session, SCORES)
         session.refresh(question)
         log_event(session, question, actor, "unresolved", text, {"before": before})
+        follow(session, [question_id], actor=actor, now=now)
     return question
 
 

@@ -1,0 +1,1 @@
+"""Conditional questions: linking a condition and an outcome, and following their resolutions."""
