@@ -15,6 +15,7 @@ from forecast.infra.db import get_session
 from forecast.models import Role
 from forecast.services.boundaries import lifecycle as service
 from forecast.services.boundaries import report as threshold_report
+from forecast.services.boundaries.retrospective import decision_record
 from forecast.services.boundaries.views import boundary_json, recorded_events
 from forecast.services.questions.views import boundary_questions
 from forecast.web.boundary_charts import probability_path_chart
@@ -149,6 +150,7 @@ def index() -> str | Response | tuple[str, int]:
         form=form,
         error=error,
         ladder_rows=LADDER_ROWS,
+        record=decision_record(session=session, viewer=me()),
     ), (422 if error else 200)
 
 

@@ -101,7 +101,9 @@ def test_the_report_lists_committed_boundaries_in_the_contract_shape(
     assert not rows[1]["crossed"] and rows[1]["margin"] < 0
     csv_text = leader.get("/boundaries/report?format=csv").get_data(as_text=True)
     assert csv_text.splitlines()[0].startswith("id,action")
-    assert csv_text.splitlines()[0].endswith(",methods_crossed,methods_known")
+    assert csv_text.splitlines()[0].endswith(
+        ",methods_crossed,methods_known,decision_outcome,lead_time_days"
+    )
     assert api_as("fran").get("/boundaries/report").status_code == 403
 
 

@@ -25,10 +25,11 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlmodel import select
 
 from forecast.infra.clock import format_iso, utcnow
 from forecast.infra.db import session_scope
-from forecast.models import Role
+from forecast.models import Role, User
 from forecast.services.boundaries import alerts
 from forecast.services.boundaries import lifecycle as boundary_service
 from forecast.services.forecasts import submit_forecast
@@ -298,3 +299,32 @@ def test_only_leaders_read_anothers_shared_boundary(
         assert boundary in [b["id"] for b in listed.get_json()]
     else:
         assert listed.status_code in (401, 403)
+
+
+def test_looking_back_on_a_resolved_question_keeps_its_hidden_aggregate_hidden(
+    any_app: Flask, world: dict[str, Any]
+) -> None:
+    from forecast.services.resolution.resolve import resolve
+
+    with any_app.app_context(), session_scope() as session:
+        organizer = session.exec(select(User).where(User.username == "org")).one()
+        for rule in ("reveal", "leaders"):
+            resolve(
+                session=session,
+                actor=organizer,
+                question_id=world["questions"][rule],
+                data={"outcome": "yes"},
+            )
+    api = Api(any_app.test_client(), make_token(any_app, world["reader"]))
+    rows = {r["id"]: r for r in api.get("/boundaries/report").get_json()}
+    hidden, shown = rows[world["own"]["reveal"]], rows[world["own"]["leaders"]]
+    assert hidden["decision_outcome"] is None and hidden["verdict_history"] == []
+    assert hidden["lead_time_days"] is None
+    assert shown["decision_outcome"] == "hit"  # the control: resolved, visible, crossed
+    client = any_app.test_client()
+    _login(client, "reader")
+    page = client.get("/boundaries").get_data(as_text=True)
+    assert "Your decisions, looking back" in page and "1 resolved boundary" in page
+    assert not LEAKS.search(page)
+    detail = client.get(f"/boundaries/{world['own']['reveal']}").get_data(as_text=True)
+    assert 'id="retrospective"' not in detail and not LEAKS.search(detail)

@@ -8,6 +8,7 @@ from forecast.api.json_fields import JsonNumber
 from forecast.api.schemas.common import ISO, StrictSchema
 from forecast.core.aggregation.aggregate import METHODS
 from forecast.core.boundaries.rules import COMPARATORS, VERDICT_ORDER
+from forecast.core.decisions import OUTCOMES
 from forecast.services.boundaries.input import MAX_MIN_FORECASTERS
 
 EVENT_DOC = {
@@ -179,6 +180,26 @@ class ReportOut(Schema):
     committed_at = fields.String(allow_none=True, metadata=ISO)
     version_committed_at = fields.String(allow_none=True, metadata=ISO)
     tournament = fields.String(allow_none=True)
+    decision_outcome = fields.String(
+        allow_none=True,
+        validate=validate.OneOf(OUTCOMES),
+        metadata={
+            "description": "once resolved: whether the boundary stood crossed at the close "
+            "against whether its action was right (the event happened, for >=; it did not, "
+            "for <=): hit, false_alarm, miss or correct_rejection"
+        },
+    )
+    lead_time_days = fields.Float(
+        allow_none=True,
+        metadata={"description": "days from the first crossing to the resolution"},
+    )
+    verdict_history = fields.List(
+        fields.Dict(),
+        metadata={
+            "description": "once closed: {at, verdict, probability} at 8 instants from the "
+            "first commit to the close"
+        },
+    )
 
 
 class BoundaryEventOut(Schema):

@@ -21,11 +21,18 @@ from sqlmodel import Session, col, select
 
 from forecast.core.boundaries import rules
 from forecast.core.boundaries.states import next_state
-from forecast.infra.clock import utcnow
+from forecast.infra.clock import parse_iso, utcnow
 from forecast.infra.db import session_engine, session_scope, write
 from forecast.models import BoundaryEvaluation, Role, User
 from forecast.services.accounts.permissions import require_role
+from forecast.services.aggregation.arrays import load_forecasts
 from forecast.services.boundaries.evaluation import evaluate, outcome
+from forecast.services.boundaries.retrospective import (
+    add_decision,
+    closed,
+    closing,
+    verdict_history,
+)
 from forecast.services.boundaries.subjects import Subject, subjects
 from forecast.services.boundaries.visibility import hidden_questions, redact_row
 
@@ -68,6 +75,7 @@ def report(
     rows = []
     for subject in found:
         row = _row(session, subject, at, cached.get(subject.boundary.id or 0))
+        add_decision(row, subject)
         redact_row(row, hidden.get(subject.question.id or 0))
         row["owner_id"] = subject.boundary.owner_id
         row["tournament"] = slugs.get(subject.question.tournament_id or 0)
@@ -91,9 +99,28 @@ def _row(
     row = _fresh(cached, subject) if at is None else None
     if row is None:
         row = evaluate(session, subject, at or utcnow())
+        _look_back(session, subject, row)
         if at is None:
             _store(session, subject, row)
     return row
+
+
+def row_now(
+    session: Session, subject: Subject, cached: BoundaryEvaluation | None
+) -> dict[str, Any]:
+    """Return a boundary's row now, unredacted: the caller applies the viewer's rules."""
+    return _row(session, subject, None, cached)
+
+
+def _look_back(session: Session, subject: Subject, row: dict[str, Any]) -> None:
+    """Add the verdict's history over the boundary's life once the question has closed."""
+    moment = parse_iso(row["at"])
+    row["verdict_history"] = []
+    if row["probability"] is not None and closed(subject, moment):
+        forecasts = load_forecasts(session, subject.question)
+        row["verdict_history"] = verdict_history(
+            session, subject, forecasts, min(moment, closing(subject))
+        )
 
 
 def boundary_status(
@@ -109,6 +136,7 @@ def boundary_status(
         select(BoundaryEvaluation).where(col(BoundaryEvaluation.boundary_id) == boundary_id)
     ).first()
     row = _row(session, subject, None, cached)
+    add_decision(row, subject)
     hidden = hidden_questions(session, [subject.question], viewer, utcnow())
     redact_row(row, hidden.get(subject.question.id or 0))
     row["outcome"] = outcome(subject)

@@ -26,6 +26,8 @@ REPORT_COLUMNS = (
     "at",
     "methods_crossed",
     "methods_known",
+    "decision_outcome",
+    "lead_time_days",
 )
 
 # What a row carries for the pages only: the owner's id and the sparkline's samples.

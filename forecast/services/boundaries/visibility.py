@@ -31,6 +31,9 @@ _DERIVED: dict[str, Any] = {
     "first_crossed_at": None,
     "events": [],
     "path": [],
+    "verdict_history": [],
+    "decision_outcome": None,
+    "lead_time_days": None,
 }
 
 

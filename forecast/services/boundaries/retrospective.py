@@ -1,0 +1,182 @@
+"""Looking back: what a boundary's verdict did over its life, and how it served the decision
+once its question resolved (`forecast.core.decisions` holds the rules).
+
+The verdict history is sampled at VERDICT_SAMPLES instants from the first commit to the
+question's close, each evaluated as the report evaluates now (every method, the bootstrap
+interval of the boundary's own method) with only the forecasts made before that instant. It is
+computed once the question has closed and cached with the report row; the decision outcome and
+lead time follow from that row and the resolution, so they are added outside the cache.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+from sqlmodel import Session, col, select
+
+from forecast.core import decisions
+from forecast.core.aggregation.aggregate import METHODS
+from forecast.core.boundaries import rules
+from forecast.infra.clock import format_iso, from_epoch, parse_iso, to_epoch, utcnow
+from forecast.models import BoundaryEvaluation, Role, User
+from forecast.services.accounts.permissions import require_role
+from forecast.services.aggregation import values as aggregation
+from forecast.services.boundaries.evaluation import _event_probability, _interval, outcome
+from forecast.services.boundaries.subjects import Subject, subjects
+from forecast.services.boundaries.visibility import hidden_questions, redact_row
+
+VERDICT_SAMPLES = 8
+
+
+def closing(subject: Subject) -> datetime:
+    """Return the question's actual close: its resolution if earlier than the scheduled close
+    (SCORING.md), as the instant the report evaluates it at."""
+    question = subject.question
+    return aggregation.evaluation_time(question, question.resolved_at or question.close_time)
+
+
+def closed(subject: Subject, moment: datetime) -> bool:
+    """Return whether an evaluation at `moment` has reached the question's actual close."""
+    return moment >= closing(subject)
+
+
+def verdict_history(
+    session: Session,
+    subject: Subject,
+    forecasts: aggregation.QuestionForecasts,
+    until: datetime,
+) -> list[dict[str, Any]]:
+    """Return the verdict at VERDICT_SAMPLES instants from the first commit to `until`."""
+    from forecast.services.boundaries.lifecycle import versions
+
+    committed = [v for v in versions(session, subject.boundary.id or 0) if v.committed_at]
+    if not committed or committed[0].committed_at is None:
+        return []
+    begin, end = to_epoch(committed[0].committed_at), to_epoch(until)
+    if end < begin:
+        return []
+    question, version = subject.question, subject.version
+    samples: list[dict[str, Any]] = []
+    for t in np.linspace(begin, end, VERDICT_SAMPLES).tolist():
+        at = from_epoch(t)
+        own = aggregation.value_at(
+            session, question, method=version.method, at=at, forecasts=forecasts
+        )
+        p = _event_probability(subject, own, t)
+        if p is None:
+            samples.append({"at": format_iso(at), "verdict": "no_forecasts", "probability": None})
+            continue
+        known: dict[str, float] = {version.method: p}
+        for method in METHODS:
+            if method != version.method:
+                other = aggregation.value_at(
+                    session,
+                    question,
+                    method=method,
+                    at=at,
+                    forecasts=forecasts,
+                    with_interval=False,
+                )
+                q = _event_probability(subject, other, t)
+                if q is not None:
+                    known[method] = q
+        interval = _interval(subject, own, t) or (p, p)
+        verdict = rules.verdict(known, interval, version.comparator, version.threshold)
+        samples.append({"at": format_iso(at), "verdict": verdict, "probability": p})
+    return samples
+
+
+def add_decision(row: dict[str, Any], subject: Subject) -> dict[str, Any]:
+    """Set the row's decision_outcome and lead_time_days (None until they are known).
+
+    Known once the question is resolved (not annulled) and the row was evaluated at or after
+    its actual close: the state then is the last change of state the row records up to it.
+    """
+    row["decision_outcome"] = None
+    row["lead_time_days"] = None
+    happened = outcome(subject)
+    question = subject.question
+    if (
+        happened is None
+        or question.resolved_at is None
+        or row.get("probability") is None
+        or not closed(subject, parse_iso(row["at"]))
+    ):
+        return row
+    close = closing(subject)
+    events = [e for e in row.get("events") or [] if parse_iso(e["at"]) <= close]
+    crossed = bool(events) and events[-1]["state"] == "crossed"
+    row["decision_outcome"] = decisions.decision_outcome(
+        crossed, row["comparator"], happened == "happened"
+    )
+    first = next((e["at"] for e in events if e["state"] == "crossed"), None)
+    row["lead_time_days"] = decisions.lead_time_days(
+        to_epoch(parse_iso(first)) if first else None, to_epoch(question.resolved_at)
+    )
+    return row
+
+
+def decision_record(*, session: Session, viewer: User | None) -> dict[str, Any]:
+    """Return the viewer's decision track record over their resolved, committed boundaries."""
+    from forecast.services.boundaries.report import row_now
+
+    viewer = require_role(viewer, Role.LEADER)
+    found = [
+        s
+        for s in subjects(session, viewer)
+        if s.boundary.owner_id == viewer.id and outcome(s) is not None
+    ]
+    cached = {
+        e.boundary_id: e
+        for e in session.exec(
+            select(BoundaryEvaluation).where(
+                col(BoundaryEvaluation.boundary_id).in_([s.boundary.id for s in found])
+            )
+        )
+    }
+    hidden = hidden_questions(session, [s.question for s in found], viewer, utcnow())
+    rows = []
+    for subject in found:
+        row = row_now(session, subject, cached.get(subject.boundary.id or 0))
+        add_decision(row, subject)
+        redact_row(row, hidden.get(subject.question.id or 0))
+        if row.get("decision_outcome"):
+            rows.append(row)
+    record = decisions.decision_record(
+        [r["decision_outcome"] for r in rows],
+        [r["lead_time_days"] for r in rows],
+        [r["comparator"] for r in rows],
+        [r["threshold"] for r in rows],
+    )
+    value = record.value
+    return {
+        "total": record.total,
+        "counts": record.counts,
+        "few": record.few,
+        "few_below": decisions.FEW_CASES,
+        "hit_rate": record.hit_rate,
+        "false_alarm_ratio": record.false_alarm_ratio,
+        "mean_lead_time_days": record.mean_lead_time_days,
+        "expense": {
+            "boundaries": value.boundaries,
+            "never": value.never,
+            "always": value.always,
+            "perfect": value.perfect,
+        },
+        "saving": value.saving,
+        "relative_value": value.relative_value,
+        "rows": [
+            {
+                "id": r["id"],
+                "action": r["action"],
+                "question": r["question"],
+                "comparator": r["comparator"],
+                "threshold": r["threshold"],
+                "decision_outcome": r["decision_outcome"],
+                "lead_time_days": r["lead_time_days"],
+            }
+            for r in rows
+        ],
+    }
