@@ -47,7 +47,7 @@ def remind_overdue() -> int:
 
     assert _app is not None, "jobs run inside a scheduler bound to an app"
     with _app.app_context(), session_scope() as session:
-        return remind(session=session, config=_app.config)
+        return remind(session=session)
 
 
 def evaluate_boundaries() -> int:
@@ -56,12 +56,26 @@ def evaluate_boundaries() -> int:
 
     assert _app is not None, "jobs run inside a scheduler bound to an app"
     with _app.app_context(), session_scope() as session:
-        result = run(session=session, config=_app.config)
+        result = run(session=session)
     if result.changes:
         log.info(
             "boundaries: %d evaluated, %d changed state", result.evaluated, len(result.changes)
         )
     return len(result.changes)
+
+
+def deliver_notifications() -> int:
+    """Send the e-mails and webhooks waiting in the outbox (retrying failures with backoff)."""
+    from forecast.services.notifications.outbox import drain
+
+    assert _app is not None, "jobs run inside a scheduler bound to an app"
+    with _app.app_context(), session_scope() as session:
+        result = drain(session=session, config=_app.config)
+    if result.sent or result.failed or result.dead:
+        log.info(
+            "outbox: %d sent, %d to retry, %d given up", result.sent, result.failed, result.dead
+        )
+    return result.sent
 
 
 @dataclass(frozen=True)
@@ -79,6 +93,7 @@ JOBS: tuple[JobSpec, ...] = (
     JobSpec("evaluate_boundaries", evaluate_boundaries, seconds=120, misfire_grace=300),
     JobSpec("score_resolved", score_resolved, seconds=300, misfire_grace=600),
     JobSpec("remind_overdue", remind_overdue, seconds=3600, misfire_grace=3600),
+    JobSpec("deliver_notifications", deliver_notifications, seconds=20, misfire_grace=60),
 )
 
 

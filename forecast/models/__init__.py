@@ -15,6 +15,11 @@ from forecast.models.calibration import (
 )
 from forecast.models.conditionals import Branch, Conditional
 from forecast.models.forecasts import Forecast
+from forecast.models.notifications import (
+    DeliveryAttempt,
+    NotificationSettings,
+    OutboxMessage,
+)
 from forecast.models.questions import (
     HIDDEN_STATUSES,
     REVIEW_STATUSES,
@@ -47,8 +52,11 @@ __all__ = [
     "CalibrationSet",
     "Conditional",
     "DataVersion",
+    "DeliveryAttempt",
     "Forecast",
     "Notification",
+    "NotificationSettings",
+    "OutboxMessage",
     "Question",
     "QuestionEvent",
     "QuestionStatus",

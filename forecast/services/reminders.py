@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-import logging
-import smtplib
-from collections.abc import Mapping
 from datetime import datetime, timedelta
-from email.message import EmailMessage
-from typing import Any
 
 from sqlmodel import Session, col, or_, select
 
 from forecast.infra.clock import utcnow
 from forecast.infra.db import write
-from forecast.models import SCHEDULED_STATUSES, Question, Role, User
+from forecast.models import SCHEDULED_STATUSES, Question, Role
 from forecast.services.notifications import notify_role
 
-log = logging.getLogger(__name__)
 REMIND_EVERY = timedelta(days=7)
 
 
@@ -35,10 +29,11 @@ def overdue(*, session: Session, now: datetime | None = None) -> list[Question]:
     )
 
 
-def remind(
-    *, session: Session, now: datetime | None = None, config: Mapping[str, Any] | None = None
-) -> int:
-    """Notify organizers of each overdue question, at most once a week each; return how many."""
+def remind(*, session: Session, now: datetime | None = None) -> int:
+    """Notify organizers of each overdue question, at most once a week each; return how many.
+
+    Each organizer (and admin) is told in the app and on the channels they chose for reminders.
+    """
     now = now or utcnow()
     with write(session):
         due = list(
@@ -66,33 +61,4 @@ def remind(
             )
             question.resolution_reminded_at = now
             session.add(question)
-    if due and config and config.get("SMTP_HOST"):
-        _email(session, due, config)
     return len(due)
-
-
-def _email(session: Session, due: list[Question], config: Mapping[str, Any]) -> None:
-    emails = [
-        u.email
-        for u in session.exec(
-            select(User).where(col(User.role).in_([Role.ORGANIZER.value, Role.ADMIN.value]))
-        )
-        if u.email
-    ]
-    if not emails:
-        return
-    message = EmailMessage()
-    subject = "questions await" if len(due) != 1 else "question awaits"
-    message["Subject"] = f"{len(due)} {subject} resolution"
-    message["From"] = config.get("SMTP_FROM", "forecast@localhost")
-    message["To"] = ", ".join(emails)
-    message.set_content(
-        "\n".join(f"- {q.title} (resolve by {q.resolve_time:%Y-%m-%d})" for q in due)
-    )
-    try:
-        with smtplib.SMTP(
-            config["SMTP_HOST"], int(config.get("SMTP_PORT", 25)), timeout=10
-        ) as smtp:
-            smtp.send_message(message)
-    except OSError:
-        log.warning("reminder email failed", exc_info=True)

@@ -1,10 +1,7 @@
-"""Threshold alerts: each change of state recorded once, owners told, webhooks signed."""
+"""Threshold alerts: each change of state recorded once, owners told (delivery: outbox tests)."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import json
 from typing import Any
 
 import pytest
@@ -12,7 +9,7 @@ from flask import Flask
 from sqlmodel import select
 
 from forecast.infra.db import session_scope
-from forecast.models import Boundary, BoundaryEvent, Notification, Role, User
+from forecast.models import Boundary, BoundaryEvent, Notification, Role
 from forecast.services.boundaries import alerts
 from forecast.services.boundaries import lifecycle as service
 from forecast.services.forecasts import submit_forecast
@@ -46,13 +43,9 @@ def setup_boundary(world: World, threshold: float = 0.3) -> tuple[Any, Any, list
     return question, boundary, forecasters
 
 
-def run(world: World, sent: list[Any] | None = None) -> alerts.AlertRun:
-    def send(url: str, body: bytes, headers: dict[str, str]) -> None:
-        if sent is not None:
-            sent.append((url, body, headers))
-
+def run(world: World) -> alerts.AlertRun:
     with world.app.app_context(), session_scope() as session:
-        return alerts.run(session=session, send=send)
+        return alerts.run(session=session)
 
 
 def events(world: World) -> list[str]:
@@ -75,38 +68,6 @@ def test_each_change_of_state_is_recorded_once_even_when_the_job_runs_twice(worl
         assert len(notes.all()) == 1
 
 
-def test_the_webhook_body_is_signed_with_the_owners_secret(world: World) -> None:
-    setup_boundary(world, threshold=0.05)
-    with world.app.app_context(), session_scope() as session:
-        owner = session.exec(select(User).where(User.username == "lea")).one()
-        owner.webhook_url, owner.webhook_secret = "https://hooks.example/ai", "s3cret"
-        session.add(owner)
-        session.commit()
-    sent: list[Any] = []
-    run(world, sent)
-    assert len(sent) == 1
-    url, body, headers = sent[0]
-    expected = "sha256=" + hmac.new(b"s3cret", body, hashlib.sha256).hexdigest()
-    assert url == "https://hooks.example/ai" and headers[alerts.SIGNATURE_HEADER] == expected
-    assert json.loads(body)["state"] == "crossed"
-
-
-def test_a_failing_webhook_does_not_stop_the_alerts(world: World) -> None:
-    setup_boundary(world, threshold=0.05)
-    with world.app.app_context(), session_scope() as session:
-        owner = session.exec(select(User).where(User.username == "lea")).one()
-        owner.webhook_url = "https://hooks.example/down"
-        session.add(owner)
-        session.commit()
-
-    def broken(url: str, body: bytes, headers: dict[str, str]) -> None:
-        raise OSError("connection refused")
-
-    with world.app.app_context(), session_scope() as session:
-        assert len(alerts.run(session=session, send=broken).changes) == 1
-    assert events(world) == ["crossed"]
-
-
 def test_a_boundary_holds_its_state_below_its_minimum_of_forecasters(world: World) -> None:
     question, boundary, forecasters = setup_boundary(world, threshold=0.3)
     with world.app.app_context(), session_scope() as session:
@@ -126,36 +87,3 @@ def test_a_boundary_holds_its_state_below_its_minimum_of_forecasters(world: Worl
     with world.app.app_context(), session_scope() as session:
         submit_forecast(session=session, actor=third, question_id=question.id, probability=0.9)
     assert [c["state"] for c in run(world).changes] == ["crossed"]
-
-
-def test_an_email_goes_out_when_smtp_is_configured(world: World, monkeypatch: Any) -> None:
-    setup_boundary(world, threshold=0.05)
-    with world.app.app_context(), session_scope() as session:
-        owner = session.exec(select(User).where(User.username == "lea")).one()
-        owner.email = "lea@example.org"
-        session.add(owner)
-        session.commit()
-    sent: list[Any] = []
-
-    class FakeSMTP:
-        def __init__(self, host: str, port: int, timeout: float) -> None:
-            sent.append((host, port))
-
-        def __enter__(self) -> FakeSMTP:
-            return self
-
-        def __exit__(self, *args: object) -> None:
-            return None
-
-        def send_message(self, message: Any) -> None:
-            sent.append(message)
-
-    monkeypatch.setattr(alerts.smtplib, "SMTP", FakeSMTP)
-    with world.app.app_context(), session_scope() as session:
-        alerts.run(
-            session=session,
-            config={"SMTP_HOST": "mail.local", "SMTP_PORT": 2525},
-            send=lambda *a: None,
-        )
-    assert sent[0] == ("mail.local", 2525)
-    assert sent[1]["To"] == "lea@example.org" and "crossed" in sent[1]["Subject"]

@@ -479,7 +479,69 @@ def rows_0014() -> Rows:
 
 
 def rows_0015() -> Rows:
-    return {}
+    # Ann's settings (an address she confirmed, a Slack webhook, her routing), a crossing alert
+    # sent to her webhook after one failed attempt, and a confirmation mail still waiting.
+    payload = '{"created_at": "2026-03-09T12:00:00Z", "data": {}, "link": "/boundaries/1", '
+    payload += '"message": "Hire crossed"}'
+    return {
+        "notification_settings": [
+            {
+                "user_id": 2,
+                "confirmed_email": "ann@example.org",
+                "webhook_format": "slack",
+                "events": '{"alerts": ["email", "webhook"], "reminders": ["email"]}',
+                "updated_at": _at(8),
+            }
+        ],
+        "notification_outbox": [
+            {
+                "id": 1,
+                "user_id": 2,
+                "channel": "webhook",
+                "kind": "boundary_crossed",
+                "delivery_id": "msg_" + "a" * 32,
+                "payload": payload,
+                "status": "sent",
+                "attempts": 2,
+                "next_attempt_at": _at(8.1),
+                "created_at": _at(8),
+                "finished_at": _at(8.1),
+            },
+            {
+                "id": 2,
+                "user_id": 2,
+                "channel": "email",
+                "kind": "email_confirmation",
+                "delivery_id": "msg_" + "b" * 32,
+                "payload": '{"created_at": "2026-03-09T12:00:00Z", "data": {"to": "a@b.org"}}',
+                "status": "pending",
+                "attempts": 0,
+                "next_attempt_at": _at(8),
+                "created_at": _at(8),
+                "finished_at": None,
+            },
+        ],
+        "notification_deliveries": [
+            {
+                "id": 1,
+                "outbox_id": 1,
+                "user_id": 2,
+                "at": _at(8),
+                "ok": False,
+                "target": "https://hooks.slack.com/services/T0",
+                "detail": "HTTP 503",
+            },
+            {
+                "id": 2,
+                "outbox_id": 1,
+                "user_id": 2,
+                "at": _at(8.1),
+                "ok": True,
+                "target": "https://hooks.slack.com/services/T0",
+                "detail": "delivered",
+            },
+        ],
+    }
 
 
 def rows_0016() -> Rows:

@@ -70,7 +70,7 @@ def _produce_every_kind(world: World) -> None:
             },
         )
         boundary_service.commit_boundary(session=session, actor=lea, boundary_id=boundary.id)  # type: ignore[arg-type]
-        alerts.run(session=session, send=lambda url, body, headers: None)
+        alerts.run(session=session)
 
 
 def _subject_names(session: Session, link: str) -> list[str]:

@@ -94,7 +94,7 @@ def world(any_app: Flask) -> dict[str, Any]:
     }
     _boundary(world, reader, questions["blind"], blind=True)
     with any_app.app_context(), session_scope() as session:
-        recorded = alerts.run(session=session, send=lambda *args: None)
+        recorded = alerts.run(session=session)
     assert len(recorded.changes) == len(shared) + len(own)  # every boundary crossed
     return {"questions": questions, "shared": shared, "own": own, "reader": reader}
 

@@ -1,23 +1,16 @@
 """Threshold alerts: re-evaluate committed boundaries and tell owners when one changes state.
 
 A change is recorded with a compare-and-set on the boundary's last state, so two job runs at
-once (or a job run twice) record it exactly once. The owner is notified in the app, by email
-when SMTP is configured, and by webhook when they set a URL: a JSON body signed with
-HMAC-SHA256 of the body under their webhook secret, sent as `X-Forecast-Signature: sha256=<hex>`.
+once (or a job run twice) record it exactly once. The owner is told through notify(), in the
+same transaction as the change: in the app, and on the channels they chose for crossing alerts
+(the outbox job sends those).
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import json
 import logging
-import smtplib
-import urllib.request
-from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from email.message import EmailMessage
 from typing import Any
 
 from sqlalchemy import CursorResult, update
@@ -35,22 +28,6 @@ from forecast.services.boundaries.subjects import Subject
 from forecast.services.notifications import notify
 
 log = logging.getLogger(__name__)
-SIGNATURE_HEADER = "X-Forecast-Signature"
-Sender = Callable[[str, bytes, dict[str, str]], None]
-
-
-def sign(body: bytes, secret: str) -> str:
-    """Return the signature header value for a webhook body."""
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-
-
-def post_json(url: str, body: bytes, headers: dict[str, str]) -> None:
-    """POST a JSON body (the webhook transport; tests replace it)."""
-    request = urllib.request.Request(
-        url, data=body, method="POST", headers={"Content-Type": "application/json", **headers}
-    )
-    with urllib.request.urlopen(request, timeout=5):
-        pass
 
 
 @dataclass
@@ -65,8 +42,6 @@ def run(
     *,
     session: Session,
     now: datetime | None = None,
-    config: Mapping[str, Any] | None = None,
-    send: Sender = post_json,
 ) -> AlertRun:
     """Evaluate every committed boundary and record, once, each change of state."""
     from forecast.services.boundaries.subjects import subjects
@@ -109,8 +84,6 @@ def run(
                 "at": format_iso(now),
             }
             report.changes.append(change)
-            if tell and owner is not None:
-                _deliver(owner, subject, row, state, config or {}, send)
     return report
 
 
@@ -165,6 +138,7 @@ def _record(
                     f"P = {100 * row['probability']:.1f}% {verb} "
                     f"({row['comparator']} {100 * row['threshold']:.1f}%).",
                     link=f"/boundaries/{boundary.id}",
+                    data=_webhook_data(row, state),
                 )
     except (_RecordedFirst, IntegrityError):
         return False
@@ -172,55 +146,13 @@ def _record(
     return True
 
 
-def _deliver(
-    owner: User,
-    subject: Subject,
-    row: dict[str, Any],
-    state: str,
-    config: Mapping[str, Any],
-    send: Sender,
-) -> None:
-    payload = {
-        "event": "boundary.state_changed",
+def _webhook_data(row: dict[str, Any], state: str) -> dict[str, Any]:
+    """Return what a webhook carries of a change: the boundary, the value and the verdict."""
+    fields = ("id", "version", "action", "question", "event", "comparator", "threshold", "method")
+    return {
         "state": state,
-        "boundary": {
-            k: row.get(k)
-            for k in (
-                "id",
-                "version",
-                "action",
-                "question",
-                "event",
-                "comparator",
-                "threshold",
-                "method",
-            )
-        },
+        "boundary": {k: row.get(k) for k in fields},
         "probability": row["probability"],
         "verdict": row.get("verdict"),
         "at": row["at"],
     }
-    if owner.webhook_url:
-        body = json.dumps(payload, sort_keys=True).encode()
-        headers = {SIGNATURE_HEADER: sign(body, owner.webhook_secret or "")}
-        try:
-            send(owner.webhook_url, body, headers)
-        except Exception:  # a failing endpoint must not stop other alerts
-            log.warning(
-                "webhook to %s failed for boundary %s",
-                owner.webhook_url,
-                subject.boundary.id,
-                exc_info=True,
-            )
-    host = config.get("SMTP_HOST")
-    if host and owner.email:
-        message = EmailMessage()
-        message["Subject"] = f"Decision boundary {state.replace('_', ' ')}: {row['action']}"
-        message["From"] = config.get("SMTP_FROM", "forecast@localhost")
-        message["To"] = owner.email
-        message.set_content(json.dumps(payload, indent=2))
-        try:
-            with smtplib.SMTP(host, int(config.get("SMTP_PORT", 25)), timeout=10) as smtp:
-                smtp.send_message(message)
-        except OSError:
-            log.warning("email to %s failed", owner.email, exc_info=True)

@@ -1,4 +1,4 @@
-"""In-app notifications: queued by the services that act (they commit), read by their owner."""
+"""In-app notifications read by their owner: unread first, a page at a time, marked read."""
 
 from __future__ import annotations
 
@@ -11,28 +11,10 @@ from sqlmodel import Session, col, select
 
 from forecast.infra.clock import utcnow
 from forecast.infra.db import write
-from forecast.models import Notification, Role, User
+from forecast.models import Notification, User
 from forecast.services.paging import Page, check_page
 
 MAX_PER_PAGE = 1000
-
-
-def notify(
-    session: Session, user_id: int, *, kind: str, message: str, link: str | None = None
-) -> None:
-    """Queue a notification for one user."""
-    session.add(Notification(user_id=user_id, kind=kind, message=message[:2000], link=link))
-
-
-def notify_role(
-    session: Session, role: Role, *, kind: str, message: str, link: str | None = None
-) -> None:
-    """Queue a notification for every user holding role (admins included)."""
-    user_ids = session.exec(
-        select(col(User.id)).where(col(User.role).in_([role.value, Role.ADMIN.value]))
-    ).all()
-    for user_id in user_ids:
-        notify(session, user_id, kind=kind, message=message, link=link)  # type: ignore[arg-type]
 
 
 def unread_count(*, session: Session, user: User) -> int:
@@ -50,9 +32,9 @@ def unread_count(*, session: Session, user: User) -> int:
 
 
 def list_notifications(
-    *, session: Session, user: User, page: int = 1, per_page: int = 20
+    *, session: Session, user: User, page: int = 1, per_page: int = 20, unread_first: bool = False
 ) -> Page[Notification]:
-    """Return one page of the user's own notifications, newest first."""
+    """Return one page of the user's own notifications, newest first (unread ones before)."""
     check_page(page, per_page, MAX_PER_PAGE)
     mine = col(Notification.user_id) == user.id
     total = session.execute(
@@ -61,7 +43,11 @@ def list_notifications(
     rows = session.exec(
         select(Notification)
         .where(mine)
-        .order_by(col(Notification.created_at).desc(), col(Notification.id).desc())
+        .order_by(
+            *([col(Notification.read_at).is_not(None)] if unread_first else []),
+            col(Notification.created_at).desc(),
+            col(Notification.id).desc(),
+        )
         .offset((page - 1) * per_page)
         .limit(per_page)
     ).all()
