@@ -17,10 +17,13 @@ from forecast.infra.sqlite.account_generation import watch_account_writes
 from forecast.infra.sqlite.checkpoints import BACKSTOP_PAGES, start_checkpoints
 from forecast.infra.sqlite.token_cache import keep_token_lookups
 from forecast.infra.sqlite.writers import register_writer_queue
+from forecast.infra.unit_of_work import IMMEDIATE as _IMMEDIATE
+from forecast.infra.unit_of_work import begin_write as begin_write
+from forecast.infra.unit_of_work import is_sqlite as is_sqlite
+from forecast.infra.unit_of_work import session_engine as session_engine
+from forecast.infra.unit_of_work import write as write
 
 EXTENSION_KEY = "forecast_db"
-_IMMEDIATE = "forecast_sqlite_immediate"
-_WRITING = "forecast_writing"
 MAX_ROW_ID = 2**31 - 1  # ids are INTEGER columns: 32-bit signed on PostgreSQL
 
 
@@ -89,57 +92,6 @@ def _configure_sqlite(engine: Engine, lock_path: str | None) -> None:
 
     if writers is not None:
         event.listen(engine, "checkin", writers.leave)
-
-
-def is_sqlite(engine: Engine) -> bool:
-    """Tell whether the engine talks to SQLite."""
-    return engine.dialect.name == "sqlite"
-
-
-def session_engine(session: Session) -> Engine:
-    """Return the engine a session is bound to (ours always are, never to a connection)."""
-    engine = session.get_bind()
-    assert isinstance(engine, Engine)
-    return engine
-
-
-def begin_write(session: Session) -> None:
-    """Start the session's transaction as a writer (takes SQLite's write lock up front).
-
-    Calling it again inside the same writing transaction does nothing, so an entry point may
-    open the write transaction early and let the service join it.
-    """
-    if session.info.get(_WRITING):
-        return
-    if session.in_transaction():
-        # End the read-only transaction the request may have opened (auth lookups); with
-        # expire_on_commit=False the loaded objects stay usable.
-        session.commit()
-    session.connection(execution_options={_IMMEDIATE: True})
-    session.info[_WRITING] = True
-
-
-@contextmanager
-def write(session: Session) -> Iterator[Session]:
-    """Run the block as one write transaction: commit at its end, roll back on any exception.
-
-    The transaction begins as `begin_write` begins it (SQLite's write lock taken up front). An
-    exception of any kind, raised in the block or by the commit, rolls back and is re-raised,
-    so a caller that expects one (an IntegrityError from a race) catches it outside the block.
-    """
-    try:
-        begin_write(session)
-        yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-
-
-@event.listens_for(Session, "after_transaction_end")
-def _transaction_ended(session: Session, transaction: Any) -> None:
-    if transaction.parent is None:
-        session.info.pop(_WRITING, None)
 
 
 def init_app(app: Flask) -> None:

@@ -83,12 +83,12 @@ def test_the_wal_starts_over_under_writers_that_never_pause(tmp_path: Path) -> N
         session.connection().execute(text("CREATE TABLE t (x BLOB)"))
         session.commit()
     enough = 2 * BACKSTOP_PAGES * 4096  # bytes: past the point where SQLite itself would copy
-    stop = time.monotonic() + 15.0
     counts = [0, 0]
 
     def writer(slot: int) -> None:
         with Session(engine) as s:
-            while time.monotonic() < stop and sum(counts) * 6000 < enough:
+            # The amount written ends the run, not a clock: a busy machine only makes it slower.
+            while sum(counts) * 6000 < enough:
                 s.connection().execute(text("SELECT x FROM t ORDER BY rowid DESC LIMIT 1")).all()
                 s.commit()
                 begin_write(s)
@@ -101,8 +101,6 @@ def test_the_wal_starts_over_under_writers_that_never_pause(tmp_path: Path) -> N
         thread.start()
     for thread in threads:
         thread.join()
-    written = sum(counts) * 6000
     wal = Path(f"{path}-wal").stat().st_size
-    assert written >= enough, "enough was written to cross the threshold many times"
     assert wal < BACKSTOP_PAGES * 4096, f"the WAL grew to {wal:,} bytes"
     engine.dispose()

@@ -32,8 +32,8 @@ from sqlalchemy.exc import DBAPIError, StatementError
 from sqlalchemy.sql.expression import ClauseElement
 from sqlmodel import Session
 
-from forecast.infra.db import begin_write, is_sqlite, session_engine
 from forecast.infra.sqlite.writers import writer_queue
+from forecast.infra.unit_of_work import begin_write, is_sqlite, session_engine
 
 Processor = Callable[[Any], Any]
 
