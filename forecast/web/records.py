@@ -77,7 +77,7 @@ def download(what: str, fmt: str) -> Response:
     """Download all my forecasts or all my scores, as CSV or JSON."""
     import orjson
 
-    from forecast.services.accounts.my_data import my_forecasts, my_scores
+    from forecast.services.records.my_data import my_forecasts, my_scores
 
     if what not in ("forecasts", "scores") or fmt not in ("csv", "json"):
         abort(404)
