@@ -14,6 +14,7 @@ from forecast.models.calibration import (
     CalibrationSet,
 )
 from forecast.models.conditionals import Branch, Conditional
+from forecast.models.comments import Comment, CommentKind, CommentModeration, QuestionFollow
 from forecast.models.forecasts import Forecast
 from forecast.models.notifications import (
     DeliveryAttempt,
@@ -50,6 +51,9 @@ __all__ = [
     "CalibrationItem",
     "CalibrationSession",
     "CalibrationSet",
+    "Comment",
+    "CommentKind",
+    "CommentModeration",
     "Conditional",
     "DataVersion",
     "DeliveryAttempt",
@@ -59,6 +63,7 @@ __all__ = [
     "OutboxMessage",
     "Question",
     "QuestionEvent",
+    "QuestionFollow",
     "QuestionStatus",
     "QuestionType",
     "Role",

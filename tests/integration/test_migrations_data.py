@@ -475,7 +475,30 @@ def rows_0013() -> Rows:
 
 
 def rows_0014() -> Rows:
-    return {}
+    # A thread with a reply carrying its author's forecast, a hidden comment and its log entry,
+    # a tombstone, and a follow with its own move threshold.
+    base = {"question_id": 2, "kind": "comment", "forecast_id": None, "edited_at": None}
+    base.update(deleted_at=None, hidden_at=None, hidden_reason=None)
+    return {
+        "comments": [
+            {**base, "id": 1, "author_id": 2, "parent_id": None, "body": "**Why** so low?",
+             "created_at": _at(6)},
+            {**base, "id": 2, "author_id": 3, "parent_id": 1, "body": "Compute @ann",
+             "forecast_id": 4, "created_at": _at(6.5), "edited_at": _at(6.51)},
+            {**base, "id": 3, "author_id": 2, "parent_id": None, "body": "spam",
+             "created_at": _at(7), "hidden_at": _at(7.2), "hidden_reason": "Off topic"},
+            {**base, "id": 4, "author_id": 3, "parent_id": 1, "body": "", "kind": "rationale",
+             "created_at": _at(7.5), "deleted_at": _at(7.6)},
+        ],
+        "comment_moderation": [
+            {"id": 1, "comment_id": 3, "actor_id": 1, "action": "hide", "reason": "Off topic",
+             "created_at": _at(7.2)},
+        ],
+        "question_follows": [
+            {"id": 1, "question_id": 2, "user_id": 2, "move_threshold": 0.05, "baseline": 0.31,
+             "seen_version": 3, "created_at": _at(6)},
+        ],
+    }  # fmt: skip
 
 
 def rows_0015() -> Rows:

@@ -1,0 +1,1 @@
+"""Discussion on questions: comments and replies, moderation, mentions and follows."""
