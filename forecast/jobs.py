@@ -12,7 +12,7 @@ from apscheduler.schedulers.base import BaseScheduler
 from flask import Flask
 
 from forecast.infra.db import session_scope
-from forecast.infra.metrics import observe_job, set_scheduler_lock
+from forecast.infra.metrics import count_notification, observe_job, set_scheduler_lock
 from forecast.infra.scheduler_lock import SchedulerLock
 
 log = logging.getLogger(__name__)
@@ -70,7 +70,7 @@ def deliver_notifications() -> int:
 
     assert _app is not None, "jobs run inside a scheduler bound to an app"
     with _app.app_context(), session_scope() as session:
-        result = drain(session=session, config=_app.config)
+        result = drain(session=session, config=_app.config, observe=count_notification)
     if result.sent or result.failed or result.dead:
         log.info(
             "outbox: %d sent, %d to retry, %d given up", result.sent, result.failed, result.dead

@@ -197,3 +197,16 @@ def test_gunicorn_workers_share_one_metrics_page(sqlite_template: Path, tmp_path
         status, _, body = get(f"{server.base}/metrics")
         assert status == 200
         assert samples(body.decode())[key] == 40
+
+
+def test_the_outbox_job_counts_its_deliveries(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: dict[str, object] = {}
+
+    def drain(**kwargs: object) -> object:
+        seen.update(kwargs)
+        return type("Run", (), {"sent": 0, "failed": 0, "dead": 0})()
+
+    monkeypatch.setattr("forecast.services.notifications.outbox.drain", drain)
+    monkeypatch.setattr(jobs, "_app", app)
+    jobs.deliver_notifications()
+    assert seen["observe"] is metrics.count_notification
