@@ -34,8 +34,7 @@ class TournamentBoard(MethodView):
     @document_errors(bp, 401, 404, 422)
     def get(self, args: dict[str, Any], slug: str) -> Response:
         """Ranked Peer sums with coverage, prize take and share, medals (format=csv: CSV)."""
-        caller()
-        board = tournament_board(session=get_session(), slug=slug)
+        board = tournament_board(session=get_session(), slug=slug, viewer=caller())
         if args.get("format") == "csv":
             return board_csv(board["entries"], BOARD_COLUMNS)
         return jsonify(
@@ -65,11 +64,12 @@ class TrackRecord(MethodView):
     @document_errors(bp, 401, 404, 422)
     def get(self, args: dict[str, Any], name: str) -> Response:
         """Scores, averages, calibration bins, Murphy decomposition and score over time."""
-        caller()
+        viewer = caller()
         return jsonify(
             track_record(
                 session=get_session(),
                 username=name,
+                viewer=viewer,
                 tournament=args.get("tournament"),
                 since=parse_optional_time(args.get("from_"), "from"),
                 until=parse_optional_time(args.get("to"), "to"),

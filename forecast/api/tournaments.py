@@ -14,6 +14,7 @@ from forecast.api.schemas import PageArgs, TournamentIn, TournamentOut, Tourname
 from forecast.infra.clock import format_iso
 from forecast.infra.db import get_session
 from forecast.models import Tournament
+from forecast.services.teams.membership import team_slugs
 from forecast.services.tournaments import catalog as tournament_service
 from forecast.services.tournaments.summaries import TournamentSummary, tournament_summaries
 
@@ -22,11 +23,14 @@ bp = Blueprint(
 )
 
 
-def tournament_json(tournament: Tournament, summary: TournamentSummary | None) -> dict[str, Any]:
-    """Render a tournament with its summary for the API."""
+def tournament_json(
+    tournament: Tournament, summary: TournamentSummary | None, team: str | None = None
+) -> dict[str, Any]:
+    """Render a tournament with its summary (and its team's slug, when private) for the API."""
     summary = summary or TournamentSummary()
     return {
         "slug": tournament.slug,
+        "team": team,
         "title": tournament.title,
         "description": tournament.description,
         "prize_pool": tournament.prize_pool,
@@ -41,7 +45,11 @@ def _rendered(
     session: Session, tournaments: list[Tournament], tournament_id: int | None = None
 ) -> list[dict[str, Any]]:
     summaries = tournament_summaries(session, tournament_id=tournament_id)
-    return [tournament_json(t, summaries.get(t.id or 0)) for t in tournaments]
+    teams = team_slugs(session, {t.team_id for t in tournaments})
+    return [
+        tournament_json(t, summaries.get(t.id or 0), teams.get(t.team_id or 0))
+        for t in tournaments
+    ]
 
 
 @bp.route("")
@@ -51,11 +59,10 @@ class Tournaments(MethodView):
     @document_errors(bp, 401, 422)
     def get(self, args: dict[str, Any]) -> Response:
         """List tournaments by title, each with its questions by status and its forecasters."""
-        caller()
+        viewer = caller()
         session = get_session()
-        return jsonify(
-            paged(_rendered(session, tournament_service.list_tournaments(session=session)), args)
-        )
+        listed = tournament_service.list_tournaments(session=session, viewer=viewer)
+        return jsonify(paged(_rendered(session, listed), args))
 
     @bp.arguments(TournamentIn())
     @bp.response(201, TournamentOut)
@@ -70,8 +77,9 @@ class Tournaments(MethodView):
             slug=body["slug"],
             title=body["title"],
             description=body.get("description", ""),
+            team=body.get("team"),
         )
-        return created(tournament_json(tournament, None))
+        return created(_rendered(session, [tournament], tournament.id)[0])
 
 
 @bp.route("/<slug>")
@@ -80,7 +88,7 @@ class TournamentDetail(MethodView):
     @document_errors(bp, 401, 404)
     def get(self, slug: str) -> Response:
         """Read one tournament with its counts."""
-        caller()
+        viewer = caller()
         session = get_session()
-        tournament = tournament_service.find_tournament(session, slug)
+        tournament = tournament_service.find_tournament(session, slug, viewer)
         return jsonify(_rendered(session, [tournament], tournament.id)[0])

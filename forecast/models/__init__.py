@@ -33,6 +33,7 @@ from forecast.models.questions import (
 )
 from forecast.models.scheduler import SchedulerLease
 from forecast.models.scores import AggregateCache, DataVersion, Score
+from forecast.models.teams import Team, TeamMember, TeamRole
 from forecast.models.users import ApiToken, Notification, Role, User
 
 __all__ = [
@@ -69,6 +70,9 @@ __all__ = [
     "Role",
     "SchedulerLease",
     "Score",
+    "Team",
+    "TeamMember",
+    "TeamRole",
     "Tournament",
     "User",
 ]

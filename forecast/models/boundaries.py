@@ -39,6 +39,10 @@ class Boundary(SQLModel, table=True):
         default=BoundaryStatus.DRAFT.value, sa_column=Column(String(12), nullable=False)
     )
     shared: bool = Field(default=False)
+    # Shared with the leaders of this team (beside `shared`, which is every leader).
+    shared_team_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("teams.id"), nullable=True)
+    )
     # Blind mode: the owner does not see the question's aggregate until the boundary is committed.
     blind: bool = Field(default=False)
     current_version: int = Field(default=1, sa_column=Column(Integer, nullable=False))

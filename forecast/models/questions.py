@@ -53,6 +53,10 @@ class Tournament(SQLModel, table=True):
     prize_pool: float = Field(
         default=0.0, sa_column=Column(Float, nullable=False, server_default="0")
     )
+    # A team's private tournament: only the team's members see it (services/teams/visibility).
+    team_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("teams.id"), nullable=True, index=True)
+    )
     created_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
     )
@@ -106,6 +110,10 @@ class Question(SQLModel, table=True):
         default=None, sa_column=Column(Integer, ForeignKey("users.id"), nullable=True)
     )
     review_comment: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    # A team's private question: only the team's members see it (services/teams/visibility).
+    team_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("teams.id"), nullable=True, index=True)
+    )
     # Scoring weight in tournament leaderboards.
     weight: float = Field(default=1.0, sa_column=Column(Float, nullable=False, server_default="1"))
     # Bumped by every forecast write; aggregate caches compare against it.

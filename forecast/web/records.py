@@ -6,6 +6,7 @@ from flask import Blueprint, abort, render_template, request
 from werkzeug.wrappers import Response
 
 from forecast.errors import DomainError, NotFound
+from forecast.http.auth import web_user
 from forecast.http.boards import BOARD_COLUMNS, GLOBAL_BOARD_COLUMNS, board_csv
 from forecast.http.csv_files import csv_response
 from forecast.http.times import parse_optional_time
@@ -22,7 +23,7 @@ bp = Blueprint("records", __name__)
 def tournament_leaderboard(slug: str) -> str | Response:
     """Show a tournament's leaderboard (CSV with ?format=csv)."""
     try:
-        board = tournament_board(session=get_session(), slug=slug)
+        board = tournament_board(session=get_session(), slug=slug, viewer=web_user())
     except NotFound:
         abort(404)
     if request.args.get("format") == "csv":
@@ -47,6 +48,7 @@ def profile(name: str) -> str:
         record = track_record(
             session=get_session(),
             username=name,
+            viewer=web_user(),
             tournament=request.args.get("tournament") or None,
             since=parse_optional_time(request.args.get("from"), "from"),
             until=parse_optional_time(request.args.get("to"), "to"),
@@ -55,7 +57,7 @@ def profile(name: str) -> str:
         abort(404)
     except DomainError as exc:
         error = exc.message
-        record = track_record(session=get_session(), username=name)
+        record = track_record(session=get_session(), username=name, viewer=web_user())
     from forecast.services.accounts.users import get_user
     from forecast.services.calibration import summary as training_summary
 

@@ -27,7 +27,7 @@ def index() -> str:
     session = get_session()
     return render_template(
         "tournaments/index.html",
-        tournaments=tournament_service.list_tournaments(session=session),
+        tournaments=tournament_service.list_tournaments(session=session, viewer=web_user()),
         summaries=tournament_summaries(session),
         empty_summary=TournamentSummary(),
         can_create=is_organizer(web_user()),
@@ -39,7 +39,7 @@ def detail(slug: str) -> str:
     """Show a tournament and its questions."""
     session = get_session()
     try:
-        tournament = tournament_service.find_tournament(session, slug)
+        tournament = tournament_service.find_tournament(session, slug, web_user())
     except NotFound:
         abort(404)
     page = list_questions(session=session, viewer=web_user(), tournament=slug, per_page=1000)
@@ -73,6 +73,7 @@ def new() -> str | Response:
                 slug=request.form.get("slug", ""),
                 title=request.form.get("title", ""),
                 description=request.form.get("description", ""),
+                team=request.form.get("team") or None,
             )
         except DomainError as exc:
             error = exc

@@ -568,7 +568,33 @@ def rows_0015() -> Rows:
 
 
 def rows_0016() -> Rows:
-    return {}
+    # A team with its owner and a member, its private tournament and question, and a boundary
+    # shared with the team's leaders.
+    tournament = {**rows_0001()["tournaments"][0], "id": 2, "slug": "lab-private"}
+    question = {**rows_0001()["questions"][0], "id": 5, "key": "lab-private-q"}
+    question.update(status="open", resolution_outcome=None, resolved_at=None, tournament_id=2)
+    boundary = {**rows_0003()["boundaries"][0], "id": 5, "key": "lab-shared", "question_id": 5}
+    version = {**rows_0003()["boundary_versions"][0], "id": 7, "boundary_id": 5}
+    return {
+        "teams": [
+            {
+                "id": 1,
+                "slug": "lab",
+                "name": "The Lab",
+                "invite_token": "t" * 43,
+                "created_at": _at(9),
+            }
+        ],
+        "team_members": [
+            # Keyed by their first column: the member.
+            {"user_id": 1, "team_id": 1, "role": "owner", "joined_at": _at(9)},
+            {"user_id": 2, "team_id": 1, "role": "member", "joined_at": _at(10)},
+        ],
+        "tournaments": [{**tournament, "team_id": 1}],
+        "questions": [{**question, "team_id": 1}],
+        "boundaries": [{**boundary, "shared_team_id": 1}],
+        "boundary_versions": [version],
+    }
 
 
 def rows_0017() -> Rows:

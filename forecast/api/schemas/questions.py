@@ -28,6 +28,11 @@ class RangeSchema(StrictSchema):
 class QuestionIn(StrictSchema):
     key = fields.String(validate=validate.Length(min=1, max=100))
     tournament = fields.String(allow_none=True, validate=validate.Length(max=80))
+    team = fields.String(
+        allow_none=True,
+        validate=validate.Length(max=80),
+        metadata={"description": "a team's slug: the question is private to its members"},
+    )
     type = fields.String(required=True, validate=validate.OneOf(QUESTION_TYPES))
     title = fields.String(required=True, validate=validate.Length(min=1, max=300))
     description = fields.String(load_default="", validate=validate.Length(max=20_000))
@@ -103,6 +108,7 @@ class QuestionOut(Schema):
     status = fields.String(required=True)
     title = fields.String(required=True)
     tournament = fields.String(allow_none=True, required=True)
+    team = fields.String(allow_none=True, metadata={"description": "its team, or null (public)"})
     description = fields.String(required=True)
     resolution_criteria = fields.String(required=True)
     source = fields.String(allow_none=True)

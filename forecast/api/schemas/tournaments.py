@@ -11,10 +11,18 @@ class TournamentIn(StrictSchema):
     slug = fields.String(required=True, metadata={"description": "1-80 of a-z, 0-9 and '-'"})
     title = fields.String(required=True)
     description = fields.String(load_default="")
+    team = fields.String(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "a team's slug: the tournament is private to its members"},
+    )
 
 
 class TournamentOut(Schema):
     slug = fields.String(required=True)
+    team = fields.String(
+        allow_none=True, metadata={"description": "the team it is private to, or null (public)"}
+    )
     title = fields.String(required=True)
     description = fields.String(required=True)
     prize_pool = fields.Float()

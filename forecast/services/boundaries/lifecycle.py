@@ -30,6 +30,12 @@ from forecast.services.boundaries.input import (
     parse_boundary,
     text_field,
 )
+from forecast.services.boundaries.team_sharing import (
+    boundary_question_visible,
+    shared_with_team_leader,
+    sharing_team,
+)
+from forecast.services.questions.lifecycle import can_view as question_visible
 
 MAX_LADDER = 12
 
@@ -53,6 +59,8 @@ def _version_row(
 def _add_draft(session: Session, actor: User, data: Mapping[str, Any]) -> Boundary:
     assert actor.id is not None
     content = parse_boundary(session, data)
+    if not question_visible(content.question, actor):
+        raise NotFound(f"no question {data.get('question')!r}", "question")
     key = data.get("key")
     if key is not None and (not isinstance(key, str) or not 0 < len(key) <= 100):
         raise ValidationFailed("key must be 1-100 characters", "key")
@@ -62,6 +70,7 @@ def _add_draft(session: Session, actor: User, data: Mapping[str, Any]) -> Bounda
         question_id=content.question.id,  # type: ignore[arg-type]
         ladder=ladder_field(data),
         shared=flag_field(data, "shared"),
+        shared_team_id=sharing_team(session, actor, data.get("shared_team")),
         blind=flag_field(data, "blind"),
         hysteresis=content.hysteresis,
         min_forecasters=content.min_forecasters,
@@ -115,16 +124,16 @@ def get_boundary(session: Session, viewer: User | None, boundary_id: int) -> Bou
 
 
 def can_view(boundary: Boundary, viewer: User | None) -> bool:
-    """Tell whether viewer may see the boundary: its owner, an admin, or a leader when shared."""
-    if viewer is None:
+    """Tell whether viewer may see the boundary: its owner, an admin, or a leader when shared
+    (with every leader, or with the leaders of a team the viewer leads in); never anyone who
+    may not see its question (a team's question: only its members)."""
+    if viewer is None or not boundary_question_visible(boundary, viewer):
         return False
     if boundary.owner_id == viewer.id or viewer.role == Role.ADMIN.value:
         return True
-    return (
-        boundary.shared
-        and boundary.status == BoundaryStatus.COMMITTED.value
-        and viewer.has_role(Role.LEADER)
-    )
+    if boundary.status != BoundaryStatus.COMMITTED.value or not viewer.has_role(Role.LEADER):
+        return False
+    return boundary.shared or shared_with_team_leader(boundary, viewer)
 
 
 def _owned(session: Session, actor: User | None, boundary_id: int) -> tuple[User, Boundary]:

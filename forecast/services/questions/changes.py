@@ -29,14 +29,16 @@ from forecast.models import (
     Role,
     User,
 )
-from forecast.services.accounts.permissions import require_role
+from forecast.services.accounts.permissions import require_organizer_for, require_role
 from forecast.services.questions.input import QuestionDraft, field_words, parse_question, words
 from forecast.services.questions.lifecycle import (
+    can_view,
     effective_status,
     log_event,
     question_as_input,
     scheduled_status,
 )
+from forecast.services.teams.items import TEAM_TOURNAMENT_RULE
 from forecast.services.tournaments.catalog import find_tournament
 
 # What an edit may name (the key is the question's identity and never changes).
@@ -67,10 +69,11 @@ def _reason(reason: str | None) -> str | None:
     return text or None
 
 
-def _load(session: Session, question_id: int) -> Question:
+def _load(session: Session, question_id: int, actor: User) -> Question:
     question = session.get(Question, question_id)
-    if question is None:
+    if question is None or not can_view(question, actor):
         raise NotFound(f"no question {question_id}")
+    require_organizer_for(session, actor, question.team_id)
     return question
 
 
@@ -105,7 +108,7 @@ def close_early(
     text = _reason(reason)
     now = now or utcnow()
     with write(session):
-        question = _load(session, question_id)
+        question = _load(session, question_id, actor)
         status = effective_status(question, now)
         if status is not QuestionStatus.OPEN:
             raise Conflict(f"Only an open question can be closed early; this one is {status}")
@@ -172,12 +175,18 @@ def _refuse_meaning_changes(
         )
 
 
-def _write(session: Session, question: Question, draft: QuestionDraft, changed: list[str]) -> None:
+def _write(
+    session: Session, question: Question, draft: QuestionDraft, changed: list[str], actor: User
+) -> None:
     for name in changed:
         if name == "type":
             question.type = draft.type.value
         elif name == "tournament":
-            tournament = find_tournament(session, draft.tournament) if draft.tournament else None
+            tournament = (
+                find_tournament(session, draft.tournament, actor) if draft.tournament else None
+            )
+            if tournament is not None and tournament.team_id != question.team_id:
+                raise ValidationFailed(TEAM_TOURNAMENT_RULE, "tournament")
             question.tournament_id = tournament.id if tournament else None
         elif name == "range":
             r = draft.range
@@ -209,7 +218,7 @@ def edit_question(
     text = _reason(reason)
     now = now or utcnow()
     with write(session):
-        question = _load(session, question_id)
+        question = _load(session, question_id, actor)
         if question.status not in {s.value for s in SCHEDULED_STATUSES}:
             raise Conflict(
                 f"The question is {question.status}: only an upcoming, open or closed question "
@@ -229,7 +238,7 @@ def edit_question(
                 "The new close time has passed; to stop forecasts now, close the question early",
                 "close_time",
             )
-        _write(session, question, after, changed)
+        _write(session, question, after, changed, actor)
         question.status = scheduled_status(question, now).value
         session.add(question)
         if {"open_time", "close_time"} & set(changed):

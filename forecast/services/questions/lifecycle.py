@@ -22,9 +22,16 @@ from forecast.models import (
     Tournament,
     User,
 )
-from forecast.services.accounts.permissions import is_organizer, require_role, require_user
+from forecast.services.accounts.permissions import (
+    is_organizer,
+    require_organizer_for,
+    require_role,
+    require_user,
+)
 from forecast.services.notifications import notify, notify_role
 from forecast.services.questions.input import QuestionDraft, new_key, parse_question, range_to_json
+from forecast.services.teams.items import TEAM_TOURNAMENT_RULE, item_team, team_organizer_ids
+from forecast.services.teams.visibility import sees_team
 from forecast.services.tournaments.catalog import find_tournament
 
 REVIEW_DECISIONS = ("approve", "return", "reject")
@@ -58,7 +65,12 @@ def effective_status(question: Question, now: datetime | None = None) -> Questio
 
 
 def can_view(question: Question, viewer: User | None) -> bool:
-    """Tell whether viewer may see the question (proposals: only proposer and organizers)."""
+    """Tell whether viewer may see the question (proposals: only proposer and organizers).
+
+    A team's question only its members see, whatever their site role (teams/visibility.py).
+    """
+    if not sees_team(question, viewer):
+        return False
     hidden = question.status in {s.value for s in HIDDEN_STATUSES}
     if not hidden:
         return True
@@ -134,7 +146,10 @@ def create_question(
     if organizer and draft.tournament is None:
         raise ValidationFailed("choose the tournament the question belongs to", "tournament")
     with write(session):
-        tournament = find_tournament(session, draft.tournament) if draft.tournament else None
+        tournament = find_tournament(session, draft.tournament, actor) if draft.tournament else None
+        team_id = item_team(session, actor, data.get("team"), tournament)
+        if organizer:
+            require_organizer_for(session, actor, team_id)
         key = draft.key or new_key(draft.title)
         if (
             session.exec(select(col(Question.id)).where(col(Question.key) == key)).first()
@@ -151,6 +166,7 @@ def create_question(
             resolve_time=draft.resolve_time,
         )
         _apply_draft(question, draft, tournament)
+        question.team_id = team_id
         question.created_by_id = actor.id
         if organizer:
             question.status = scheduled_status(question, now).value
@@ -160,7 +176,16 @@ def create_question(
         session.add(question)
         session.flush()
         log_event(session, question, actor, "created" if organizer else "proposed")
-        if not organizer:
+        if not organizer and team_id is not None:
+            for organizer_id in team_organizer_ids(session, team_id):
+                notify(
+                    session,
+                    organizer_id,
+                    kind="question_proposed",
+                    message=f"{actor.username} proposed a question: “{question.title}”",
+                    link=f"/questions/{question.id}",
+                )
+        elif not organizer:
             notify_role(
                 session,
                 Role.ORGANIZER,
@@ -192,8 +217,9 @@ def review_question(
     now = now or utcnow()
     with write(session):
         question = session.get(Question, question_id)
-        if question is None:
+        if question is None or not can_view(question, actor):
             raise NotFound(f"no question {question_id}")
+        require_organizer_for(session, actor, question.team_id)
         if question.status != QuestionStatus.PENDING.value:
             raise Conflict(f"the question is {question.status}, not pending review", "status")
         if decision == "approve":
@@ -205,7 +231,10 @@ def review_question(
             slug = tournament or _tournament_slug(session, question)
             if slug is None:
                 raise ValidationFailed("choose the tournament the question joins", "tournament")
-            question.tournament_id = find_tournament(session, slug).id
+            joined = find_tournament(session, slug, actor)
+            if joined.team_id != question.team_id:
+                raise ValidationFailed(TEAM_TOURNAMENT_RULE, "tournament")
+            question.tournament_id = joined.id
             if question.close_time <= now:
                 raise ValidationFailed(
                     "the question's close time has passed; edit it first", "close_time"

@@ -22,6 +22,7 @@ from forecast.models import (
 )
 from forecast.services.accounts.permissions import is_organizer
 from forecast.services.paging import Page, check_page
+from forecast.services.teams.visibility import team_condition
 
 MAX_PER_PAGE = 1000
 MAX_SEARCH = 200
@@ -58,7 +59,12 @@ def _open_first(now: datetime) -> Any:
     )
 
 
-def _visibility_condition(viewer: User | None) -> Any:
+def visibility_condition(viewer: User | None) -> Any:
+    """Return the SQL form of lifecycle.can_view: the questions viewer may see."""
+    return and_(_status_condition(viewer), team_condition(Question.team_id, viewer))
+
+
+def _status_condition(viewer: User | None) -> Any:
     public = ~col(Question.status).in_([s.value for s in HIDDEN_STATUSES])
     if viewer is None:
         return public
@@ -141,10 +147,12 @@ def list_questions(
     check_page(page, per_page, MAX_PER_PAGE)
     order = _choice(sort, SORTS, "sort") or SORTS[0]
     mine = _choice(mine, MINE, "mine")
-    conditions = [_visibility_condition(viewer)]
+    conditions = [visibility_condition(viewer)]
     if tournament:
         tournament_id = session.exec(
-            select(col(Tournament.id)).where(col(Tournament.slug) == tournament)
+            select(col(Tournament.id)).where(
+                col(Tournament.slug) == tournament, team_condition(Tournament.team_id, viewer)
+            )
         ).first()
         if tournament_id is None:
             raise NotFound(f"no tournament {tournament!r}", "tournament")

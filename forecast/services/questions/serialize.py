@@ -30,8 +30,10 @@ def resolution_json(question: Question) -> dict[str, Any] | None:
     return {"outcome": question.resolution_outcome, "resolved_at": resolved_at}
 
 
-def interchange_question(question: Question, tournament: str | None) -> dict[str, Any]:
-    """Render a question as an interchange record."""
+def interchange_question(
+    question: Question, tournament: str | None, team: str | None = None
+) -> dict[str, Any]:
+    """Render a question as an interchange record (`team` only on a team's private question)."""
     record: dict[str, Any] = {
         "key": question.key,
         "tournament": tournament,
@@ -53,15 +55,23 @@ def interchange_question(question: Question, tournament: str | None) -> dict[str
         record["aggregate_reveal_time"] = format_iso(question.aggregate_reveal_time)
     if question.aggregate_open_to_leaders:
         record["aggregate_open_to_leaders"] = True
+    if team is not None:
+        record["team"] = team
     return record
 
 
 def api_question(
-    question: Question, *, tournament: str | None, proposer: str | None, status: str
+    question: Question,
+    *,
+    tournament: str | None,
+    proposer: str | None,
+    status: str,
+    team: str | None = None,
 ) -> dict[str, Any]:
-    """Render a question for the API."""
-    record = interchange_question(question, tournament)
+    """Render a question for the API (`team`: the team it is private to, or null)."""
+    record = interchange_question(question, tournament, team)
     record.update(
+        team=team,
         id=question.id,
         status=status,
         source=question.source,

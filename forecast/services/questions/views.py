@@ -12,6 +12,8 @@ from forecast.infra.clock import utcnow
 from forecast.models import Forecast, Question, QuestionEvent, QuestionStatus, User
 from forecast.services.questions.lifecycle import can_view, effective_status, get_question
 from forecast.services.questions.serialize import api_question, name_maps
+from forecast.services.teams.membership import team_slugs
+from forecast.services.teams.visibility import team_condition
 
 
 def forecaster_counts(session: Session, question_ids: list[int]) -> dict[int, int]:
@@ -45,6 +47,7 @@ def standing_values(
 def question_payloads(session: Session, questions: list[Question]) -> list[dict[str, Any]]:
     """Render questions for the API with their tournament, proposer, status and forecaster count."""
     slugs, names = name_maps(session, questions)
+    teams = team_slugs(session, {q.team_id for q in questions})
     counts = forecaster_counts(session, [q.id for q in questions if q.id is not None])
     now = utcnow()
     payloads = []
@@ -54,6 +57,7 @@ def question_payloads(session: Session, questions: list[Question]) -> list[dict[
             tournament=slugs.get(q.tournament_id) if q.tournament_id else None,
             proposer=names.get(q.proposer_id) if q.proposer_id else None,
             status=effective_status(q, now).value,
+            team=teams.get(q.team_id) if q.team_id else None,
         )
         record["forecaster_count"] = counts.get(q.id or 0, 0)
         record["aggregate"] = None
@@ -68,7 +72,11 @@ def standing_forecasts(
     rows = session.execute(
         sa_select(Question, Forecast)
         .join(Forecast, col(Forecast.question_id) == col(Question.id))
-        .where(col(Forecast.user_id) == viewer.id, col(Forecast.end_time).is_(None))
+        .where(
+            col(Forecast.user_id) == viewer.id,
+            col(Forecast.end_time).is_(None),
+            team_condition(Question.team_id, viewer),
+        )
         .order_by(col(Question.close_time))
         .limit(limit)
     ).all()

@@ -22,13 +22,17 @@ def _usernames(session: Session, ids: list[int]) -> dict[int, tuple[str, bool]]:
     return {uid: (name, demo) for uid, name, demo in rows}
 
 
-def tournament_board(*, session: Session, slug: str) -> dict[str, Any]:
-    """Return a tournament's ranked entries with Peer sum, coverage, take, share and medal."""
-    tournament = find_tournament(session, slug)
+def tournament_board(*, session: Session, slug: str, viewer: User | None = None) -> dict[str, Any]:
+    """Return a tournament's ranked entries with Peer sum, coverage, take, share and medal
+    (a team's tournament: for its members only)."""
+    tournament = find_tournament(session, slug, viewer)
     rows = session.execute(
         sa_select(col(Score.user_id), col(Score.peer), col(Score.coverage), col(Question.weight))
         .join(Question, col(Question.id) == col(Score.question_id))
-        .where(col(Question.tournament_id) == tournament.id)
+        .where(
+            col(Question.tournament_id) == tournament.id,
+            col(Question.team_id) == tournament.team_id,
+        )
     ).all()
     if not rows:
         return {
@@ -74,9 +78,15 @@ def tournament_board(*, session: Session, slug: str) -> dict[str, Any]:
 
 
 def global_board(*, session: Session) -> list[dict[str, Any]]:
-    """Return everyone ranked by summed Peer divided by max(30, summed coverage)."""
+    """Return everyone ranked by summed Peer divided by max(30, summed coverage).
+
+    Public: only questions outside any team count, for every viewer alike (a team's questions
+    are scored on its own tournaments' boards).
+    """
     rows = session.execute(
         sa_select(col(Score.user_id), col(Score.peer), col(Score.coverage))
+        .join(Question, col(Question.id) == col(Score.question_id))
+        .where(col(Question.team_id).is_(None))
     ).all()
     if not rows:
         return []

@@ -11,8 +11,9 @@ from sqlmodel import Session, col
 
 from forecast.core.leaderboard import calibration_bins, murphy_decomposition
 from forecast.infra.clock import format_iso, utcnow
-from forecast.models import Forecast, Question, QuestionStatus, QuestionType, Score
+from forecast.models import Forecast, Question, QuestionStatus, QuestionType, Score, User
 from forecast.services.accounts.users import get_user
+from forecast.services.teams.visibility import team_condition
 from forecast.services.tournaments.catalog import find_tournament
 
 
@@ -28,13 +29,16 @@ def track_record(
     since: datetime | None = None,
     until: datetime | None = None,
     now: datetime | None = None,
+    viewer: User | None = None,
 ) -> dict[str, Any]:
-    """Return a user's record over resolved questions, optionally filtered."""
+    """Return a user's record over resolved questions, optionally filtered, as viewer may see
+    it: only the questions viewer may see count (a team's questions for its members only)."""
     user = get_user(session, username)
     now = now or utcnow()
-    filters = [col(Score.user_id) == user.id]
+    filters = [col(Score.user_id) == user.id, team_condition(Question.team_id, viewer)]
     if tournament:
-        filters.append(col(Question.tournament_id) == find_tournament(session, tournament).id)
+        tournament_id = find_tournament(session, tournament, viewer).id
+        filters.append(col(Question.tournament_id) == tournament_id)
     if since:
         filters.append(col(Question.resolved_at) >= since)
     if until:

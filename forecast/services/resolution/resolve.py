@@ -28,13 +28,13 @@ from forecast.models import (
     Score,
     User,
 )
-from forecast.services.accounts.permissions import require_role
+from forecast.services.accounts.permissions import require_organizer_for, require_role
 from forecast.services.aggregation.data_versions import SCORES, move_data_version
 from forecast.services.conditionals.follow import follow
 from forecast.services.conditionals.links import is_conditional
 from forecast.services.notifications import notify
 from forecast.services.questions.input import question_range
-from forecast.services.questions.lifecycle import log_event, scheduled_status
+from forecast.services.questions.lifecycle import can_view, log_event, scheduled_status
 from forecast.services.questions.serialize import resolution_json
 from forecast.services.records.score_views import all_scores
 from forecast.services.resolution.input import Resolution, parse_resolution
@@ -52,13 +52,14 @@ def _reason(reason: str | None, *, required: bool) -> str | None:
     return text or None
 
 
-def _load(session: Session, question_id: int) -> Question:
+def _load(session: Session, question_id: int, actor: User) -> Question:
     question = session.get(Question, question_id)
-    if question is None or question.status not in RESOLVABLE | {
-        QuestionStatus.RESOLVED.value,
-        QuestionStatus.ANNULLED.value,
-    }:
+    finished = {QuestionStatus.RESOLVED.value, QuestionStatus.ANNULLED.value}
+    if question is None or not can_view(question, actor) or question.status not in (
+        RESOLVABLE | finished
+    ):
         raise NotFound(f"no resolvable question {question_id}")
+    require_organizer_for(session, actor, question.team_id)
     return question
 
 
@@ -90,7 +91,7 @@ def resolve(
     actor = require_role(actor, Role.ORGANIZER)
     with write(session):
         _refuse_conditional(session, question_id)
-        question = _load(session, question_id)
+        question = _load(session, question_id, actor)
         reresolving = question.resolution_outcome is not None
         if reresolving and not (data.get("reason") or "").strip():
             # Also what the loser of two simultaneous resolutions hears.
@@ -148,7 +149,7 @@ def unresolve(
     text = _reason(reason, required=True)
     with write(session):
         _refuse_conditional(session, question_id)
-        question = _load(session, question_id)
+        question = _load(session, question_id, actor)
         if question.resolution_outcome is None:
             raise Conflict("the question is not resolved")
         before = resolution_json(question)

@@ -1,0 +1,1 @@
+"""Teams: private workspaces, their members and invitations, and who sees their items."""
