@@ -11,6 +11,7 @@ from forecast.api import (
     aggregates,
     boundaries,
     calibration,
+    docs,
     forecasts,
     notifications,
     question_changes,
@@ -20,6 +21,7 @@ from forecast.api import (
     resolutions,
     tournaments,
 )
+from forecast.api.openapi_docs import ConventionsPlugin
 from forecast.api.schemas import ApiErrorSchema
 
 BLUEPRINTS = (
@@ -55,7 +57,9 @@ def init_app(app: Flask, csrf: CSRFProtect) -> None:
                     "Authenticate with `Authorization: Bearer <token>` (POST /api/v1/tokens). "
                     'Errors are `{"error": {"code", "message", "field"}}` with a 4xx status.'
                 )
-            }
+            },
+            # operationIds and the implied error responses on every operation, new ones too.
+            "extra_plugins": [ConventionsPlugin(app)],
         },
     )
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
@@ -63,3 +67,4 @@ def init_app(app: Flask, csrf: CSRFProtect) -> None:
         api.register_blueprint(blueprint)
         csrf.exempt(blueprint)
     app.extensions["forecast_api"] = api
+    app.register_blueprint(docs.bp)

@@ -40,6 +40,9 @@ class Health(MethodView):
 
 @bp.route("/register")
 class Register(MethodView):
+    # Each registration hashes a password: as costly as a login, so limited like one.
+    decorators = [password_limit]
+
     @bp.arguments(Credentials())
     @bp.response(201, UserOut)
     @document_errors(bp, 400, 409, 422)

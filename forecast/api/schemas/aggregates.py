@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from forecast.api.schemas.common import ISO, PageOut
+from forecast.api.schemas.shapes import NUMBER_OR_NUMBERS
 from forecast.core.aggregation.aggregate import METHODS
 
 
@@ -15,7 +16,7 @@ class AggregateOut(Schema):
     forecaster_count = fields.Integer(required=True)
     at = fields.String(required=True, metadata=ISO)
     interval = fields.List(
-        fields.Raw(),
+        fields.Raw(metadata=NUMBER_OR_NUMBERS),
         allow_none=True,
         metadata={
             "description": "bootstrap 90% interval [low, high] (pointwise CDFs when continuous)"

@@ -6,6 +6,14 @@ from marshmallow import EXCLUDE, Schema, fields, validate
 
 from forecast.api.json_fields import JsonNumber
 from forecast.api.schemas.common import ISO, StrictSchema
+from forecast.api.schemas.shapes import (
+    ID_OR_KEY,
+    CrossingOut,
+    EventShape,
+    QuestionRef,
+    ShapedDict,
+    VerdictPointOut,
+)
 from forecast.core.aggregation.aggregate import METHODS
 from forecast.core.boundaries.rules import COMPARATORS, VERDICT_ORDER
 from forecast.core.decisions import OUTCOMES
@@ -43,9 +51,9 @@ class AlertSettings(StrictSchema):
 
 
 class BoundaryFields(AlertSettings):
-    question = fields.Raw(required=True, metadata={"description": "question id or key"})
+    question = fields.Raw(required=True, metadata=ID_OR_KEY)
     action = fields.String(required=True, validate=validate.Length(min=1, max=5000))
-    event = fields.Dict(required=True, metadata=EVENT_DOC)
+    event = ShapedDict(EventShape, required=True, metadata=EVENT_DOC)
     comparator = fields.String(load_default=">=", validate=validate.OneOf(COMPARATORS))
     threshold = JsonNumber(
         required=True,
@@ -67,7 +75,7 @@ class BoundaryIn(BoundaryFields):
 
 class BoundaryPatch(AlertSettings):
     action = fields.String(validate=validate.Length(min=1, max=5000))
-    event = fields.Dict(metadata=EVENT_DOC)
+    event = ShapedDict(EventShape, metadata=EVENT_DOC)
     comparator = fields.String(validate=validate.OneOf(COMPARATORS))
     threshold = JsonNumber(allow_nan=False)
     method = fields.String(validate=validate.OneOf(METHODS))
@@ -87,8 +95,8 @@ class LadderStep(StrictSchema):
 
 
 class LadderIn(AlertSettings):
-    question = fields.Raw(required=True, metadata={"description": "question id or key"})
-    event = fields.Dict(required=True, metadata=EVENT_DOC)
+    question = fields.Raw(required=True, metadata=ID_OR_KEY)
+    event = ShapedDict(EventShape, required=True, metadata=EVENT_DOC)
     comparator = fields.String(load_default=">=", validate=validate.OneOf(COMPARATORS))
     method = fields.String(validate=validate.OneOf(METHODS))
     blind = fields.Boolean()
@@ -102,7 +110,7 @@ class LadderIn(AlertSettings):
 class BoundaryVersionOut(Schema):
     version = fields.Integer(required=True)
     action = fields.String(required=True)
-    event = fields.Dict(required=True)
+    event = fields.Nested(EventShape, required=True)
     comparator = fields.String(required=True)
     threshold = fields.Float(required=True)
     method = fields.String(required=True)
@@ -117,7 +125,7 @@ class BoundaryOut(BoundaryVersionOut):
     key = fields.String(allow_none=True)
     status = fields.String(required=True)
     owner = fields.String(allow_none=True)
-    question = fields.Dict(allow_none=True)
+    question = fields.Nested(QuestionRef, allow_none=True)
     ladder = fields.String(allow_none=True)
     shared = fields.Boolean()
     blind = fields.Boolean()
@@ -143,8 +151,8 @@ class ReportOut(Schema):
     version = fields.Integer()
     action = fields.String(required=True)
     ladder = fields.String(allow_none=True)
-    question = fields.Dict(required=True)
-    event = fields.Dict(required=True)
+    question = fields.Nested(QuestionRef, required=True)
+    event = fields.Nested(EventShape, required=True)
     comparator = fields.String(required=True)
     threshold = fields.Float(required=True)
     method = fields.String(required=True)
@@ -174,7 +182,10 @@ class ReportOut(Schema):
     interval = fields.List(fields.Float(), allow_none=True)
     forecaster_count = fields.Integer(required=True)
     first_crossed_at = fields.String(allow_none=True, metadata=ISO)
-    events = fields.List(fields.Dict())
+    events = fields.List(
+        fields.Nested(CrossingOut),
+        metadata={"description": "changes of state since the first commit"},
+    )
     outcome = fields.String(allow_none=True)
     at = fields.String(metadata=ISO)
     committed_at = fields.String(allow_none=True, metadata=ISO)
@@ -194,7 +205,7 @@ class ReportOut(Schema):
         metadata={"description": "days from the first crossing to the resolution"},
     )
     verdict_history = fields.List(
-        fields.Dict(),
+        fields.Nested(VerdictPointOut),
         metadata={
             "description": "once closed: {at, verdict, probability} at 8 instants from the "
             "first commit to the close"

@@ -6,6 +6,7 @@ from marshmallow import Schema, fields
 
 from forecast.api.json_fields import JsonNumber
 from forecast.api.schemas.common import StrictSchema
+from forecast.api.schemas.shapes import BinaryTrainingOut, IntervalTrainingOut, TrainingSessionOut
 
 
 class CalibrationAnswerIn(StrictSchema):
@@ -71,10 +72,10 @@ class CertificateOut(Schema):
 
 
 class CalibrationSummaryOut(Schema):
-    sessions = fields.List(fields.Dict(), required=True)
+    sessions = fields.List(fields.Nested(TrainingSessionOut), required=True)
     answered = fields.Integer(required=True)
-    binary = fields.Dict(required=True)
-    interval = fields.Dict(required=True)
+    binary = fields.Nested(BinaryTrainingOut, required=True)
+    interval = fields.Nested(IntervalTrainingOut, required=True)
     certified = fields.Boolean(required=True)
     certificate = fields.Nested(
         CertificateOut, required=True, metadata={"description": "how far the badge is"}

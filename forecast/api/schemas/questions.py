@@ -7,6 +7,7 @@ from marshmallow import EXCLUDE, Schema, fields, validate
 from forecast.api.json_fields import JsonNumber
 from forecast.api.schemas.aggregates import AggregateOut
 from forecast.api.schemas.common import ISO, NUMBER_OR_ISO, PageArgs, PageOut, StrictSchema
+from forecast.api.schemas.shapes import ShapedDict
 from forecast.models import QuestionStatus, QuestionType
 from forecast.services.questions.lifecycle import REVIEW_DECISIONS
 from forecast.services.questions.lists import MINE, SORTS
@@ -42,7 +43,16 @@ class QuestionIn(StrictSchema):
     close_time = fields.String(required=True, metadata=ISO)
     resolve_time = fields.String(metadata=ISO)
     range = fields.Nested(RangeSchema, allow_none=True, load_default=None)
-    resolution = fields.Constant(None, metadata={"description": "must be null when creating"})
+    resolution = fields.Constant(
+        None,
+        metadata={
+            "description": "must be null when creating",
+            "type": "object",
+            "nullable": True,
+            "enum": [None],
+            "additionalProperties": False,
+        },
+    )
     hide_aggregate_until_forecast = fields.Boolean(
         metadata={"description": "hide the community prediction until the viewer forecasts"}
     )
@@ -61,10 +71,13 @@ class ReviewIn(StrictSchema):
     decision = fields.String(required=True, validate=validate.OneOf(REVIEW_DECISIONS))
     comment = fields.String(allow_none=True, validate=validate.Length(max=5_000))
     tournament = fields.String(allow_none=True, validate=validate.Length(max=80))
-    changes = fields.Dict(
-        keys=fields.String(),
+    changes = ShapedDict(
+        QuestionIn,
         allow_none=True,
-        metadata={"description": "edited question fields, applied on approval"},
+        metadata={
+            "description": "edited question fields, applied on approval (any of a new "
+            "question's fields; those left out keep the proposal's values)"
+        },
     )
 
 
@@ -92,10 +105,13 @@ class CommunityOut(Schema):
     probability = fields.Float(allow_none=True, metadata={"description": "binary questions"})
     median = fields.Raw(
         allow_none=True,
-        metadata={"description": "continuous questions: a number, or an ISO date on date ones"},
+        metadata={
+            **NUMBER_OR_ISO,
+            "description": "continuous questions: a number, or an ISO date on date ones",
+        },
     )
     quartiles = fields.List(
-        fields.Raw(),
+        fields.Raw(metadata=NUMBER_OR_ISO),
         allow_none=True,
         metadata={"description": "continuous questions: the 25th and 75th percentiles"},
     )

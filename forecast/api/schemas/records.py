@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from forecast.api.schemas.common import ISO, PageArgs, PageOut
+from forecast.api.schemas.shapes import CalibrationBinOut, MurphyOut
 
 
 class BoardArgs(PageArgs):
@@ -72,5 +73,10 @@ class TrackRecordOut(Schema):
     mean_log = fields.Float(allow_none=True, required=True)
     scores = fields.List(fields.Nested(RecordScore), required=True)
     over_time = fields.List(fields.Nested(RecordPoint), required=True)
-    calibration = fields.List(fields.Dict(), required=True)
-    murphy = fields.Dict(allow_none=True, required=True)
+    calibration = fields.List(fields.Nested(CalibrationBinOut), required=True)
+    murphy = fields.Nested(
+        MurphyOut,
+        allow_none=True,
+        required=True,
+        metadata={"description": "the Brier score's decomposition (null: nothing resolved)"},
+    )
