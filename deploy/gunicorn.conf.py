@@ -41,11 +41,11 @@ access_log_format = ACCESS_FORMAT
 if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="forecast-metrics-")
 metrics_dir = os.environ["PROMETHEUS_MULTIPROC_DIR"]
+os.makedirs(metrics_dir, exist_ok=True)
 
 
 def on_starting(server):
     """Start with no counts from an earlier run of this instance."""
-    os.makedirs(metrics_dir, exist_ok=True)
     for path in glob.glob(os.path.join(metrics_dir, "*.db")):
         os.remove(path)
 

@@ -52,6 +52,12 @@ def scheduler_command() -> None:
 
     scheduler = BlockingScheduler(timezone="UTC")
     jobs.configure(scheduler, current_app._get_current_object())  # type: ignore[attr-defined]
+    port = current_app.config.get("SCHEDULER_METRICS_PORT")
+    if port:  # its job and lock metrics, for Prometheus (deploy/README.md)
+        from forecast.infra.metrics import serve_alone
+
+        serve_alone(int(port))
+        click.echo(f"metrics on http://127.0.0.1:{int(port)}/metrics")
     # systemd stops a service with SIGTERM: leave as on Ctrl-C, finishing the running job and
     # giving the lock up, so that a restarted scheduler need not wait for the lease to expire.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))

@@ -126,3 +126,10 @@ def exposition() -> tuple[bytes, str]:
         multiprocess.MultiProcessCollector(registry)
         return generate_latest(registry), CONTENT_TYPE_LATEST
     return generate_latest(REGISTRY), CONTENT_TYPE_LATEST
+
+
+def serve_alone(port: int, address: str = "127.0.0.1") -> None:
+    """Serve this process's metrics on their own port (the scheduler, outside gunicorn)."""
+    from prometheus_client import start_http_server
+
+    start_http_server(port, addr=address)
