@@ -141,3 +141,15 @@ def test_each_user_reads_only_their_own_notifications(app: Flask) -> None:
     assert world["api"]["organizer"].post("/me/notifications/read").get_json() == {"marked": 1}
     admin_items = world["api"]["admin"].get("/me/notifications").get_json()["items"]
     assert admin_items[0]["read_at"] is None
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_readiness_is_for_anyone_and_metrics_for_no_api_role(app: Flask, role: str) -> None:
+    world = _setup(app, app.test_client())
+    api = world["api"][role]
+    assert api.get("/ready").status_code == 200
+    # /metrics opens by address (FORECAST_METRICS_ALLOW) or its own token, never by a role.
+    outside = {"REMOTE_ADDR": "203.0.113.9"}
+    response = api.client.get("/metrics", headers=api._headers(), environ_base=outside)
+    assert response.status_code == 403
+    assert api.client.get("/metrics", headers=api._headers()).status_code == 200  # loopback

@@ -328,3 +328,20 @@ def test_looking_back_on_a_resolved_question_keeps_its_hidden_aggregate_hidden(
     assert not LEAKS.search(page)
     detail = client.get(f"/boundaries/{world['own']['reveal']}").get_data(as_text=True)
     assert 'id="retrospective"' not in detail and not LEAKS.search(detail)
+
+
+def test_the_operations_endpoints_carry_no_value_question_or_person(
+    any_app: Flask, world: dict[str, Any]
+) -> None:
+    api = Api(any_app.test_client(), make_token(any_app, world["reader"]))
+    for rule in RULES:  # leave traces in the counters first
+        for path in _api_paths(world, rule):
+            api.get(path)
+    ready = any_app.test_client().get("/api/v1/ready")
+    metrics = any_app.test_client().get("/metrics")  # from the loopback, as a local scraper
+    assert ready.status_code == 200 and metrics.status_code == 200
+    for body in (ready.get_data(as_text=True), metrics.get_data(as_text=True)):
+        assert not LEAKS.search(body)
+        assert "reader" not in body and "fc0" not in body and "other-leader" not in body
+        for qid in world["questions"].values():
+            assert f"/questions/{qid}" not in body
