@@ -51,7 +51,8 @@ def state(world: World, qid: int) -> tuple[str | None, float | None, str, int]:
         return q.resolution_outcome, q.resolution_value, q.status, n
 
 
-def act(world: World, qid: int, outcome: dict[str, Any] | None) -> None:
+def act(world: World, qid: int | None, outcome: dict[str, Any] | None) -> None:
+    assert qid is not None
     with world.app.app_context(), session_scope() as session:
         if outcome is None:
             unresolve(session=session, actor=world.organizer, question_id=qid, reason="undo")
@@ -238,7 +239,7 @@ def test_resolution_follows_the_table_for_every_order_of_events(
     condition, outcome, (yes, no) = make_pair(world)
     user = world.user(f"user{condition.id}")
     forecast_both(world, (yes, no), user, ({"probability": 0.7}, {"probability": 0.2}))
-    current = {"condition": None, "outcome": None}
+    current: dict[str, str | None] = {"condition": None, "outcome": None}
     for which, value in steps:
         qid = condition.id if which == "condition" else outcome.id
         if value is None and current[which] is None:

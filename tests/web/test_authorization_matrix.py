@@ -41,6 +41,20 @@ SET = {
     "items": [{"kind": "binary", "prompt": "P", "answer": True, "source": "s"}],
 }
 
+def _outcome(w: dict[str, Any]) -> int:
+    """Return a new question the organizer made, to be the outcome of a conditional pair."""
+    created = w["api"]["organizer"].post("/questions", json=question_data())
+    return int(created.get_json()["id"])
+
+
+def _pair(w: dict[str, Any]) -> int:
+    """Return the yes branch of a conditional pair on the open question."""
+    pair = w["api"]["organizer"].post(
+        "/conditionals", json={"condition": w["open"], "outcome": _outcome(w)}
+    )
+    return int(pair.get_json()["yes"]["id"])
+
+
 CASES: dict[str, tuple[Callable[[Api, dict[str, Any], str], Any], dict[str, int]]] = {
     "propose or create a question": (
         lambda api, w, role: api.post("/questions", json=question_data()),
@@ -99,6 +113,19 @@ CASES: dict[str, tuple[Callable[[Api, dict[str, Any], str], Any], dict[str, int]
     "add a calibration set": (
         lambda api, w, role: api.post("/calibration/sets", json={**SET, "slug": f"s-{role}"}),
         {"anonymous": 401, "forecaster": 403, "organizer": 201, "leader": 403, "admin": 201},
+    ),
+    "link a condition and an outcome into a conditional pair": (
+        lambda api, w, role: api.post(
+            "/conditionals", json={"condition": w["open"], "outcome": _outcome(w)}
+        ),
+        {"anonymous": 401, "forecaster": 403, "organizer": 201, "leader": 403, "admin": 201},
+    ),
+    "forecast both branches of a conditional pair": (
+        lambda api, w, role: api.post(
+            f"/questions/{_pair(w)}/pair/forecasts",
+            json={"yes": {"probability": 0.6}, "no": {"probability": 0.2}},
+        ),
+        {"anonymous": 401, "forecaster": 201, "organizer": 201, "leader": 201, "admin": 201},
     ),
 }
 

@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 
 from forecast.infra.clock import format_iso
 from forecast.models import Forecast, Question, Tournament, User
+from forecast.services.conditionals.interchange import with_conditions
 from forecast.services.questions.serialize import interchange_question
 
 FORMAT = "forecast-interchange/1"
@@ -27,10 +28,14 @@ def export_all(*, session: Session) -> dict[str, Any]:
         "tournaments": [
             {"slug": t.slug, "title": t.title, "description": t.description} for t in tournaments
         ],
-        "questions": [
-            interchange_question(q, slug_of.get(q.tournament_id) if q.tournament_id else None)
-            for q in questions
-        ],
+        "questions": with_conditions(
+            session,
+            questions,
+            [
+                interchange_question(q, slug_of.get(q.tournament_id) if q.tournament_id else None)
+                for q in questions
+            ],
+        ),
         "forecasts": export_forecasts(session=session, users=users, questions=questions),
     }
 

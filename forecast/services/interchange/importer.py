@@ -26,6 +26,13 @@ from forecast.infra.clock import utcnow
 from forecast.infra.db import write
 from forecast.models import Question, QuestionStatus, Tournament, User
 from forecast.services.accounts.users import parse_role, validate_username
+from forecast.services.conditionals.follow import follow
+from forecast.services.conditionals.interchange import (
+    ConditionError,
+    PlannedLink,
+    complete_records,
+    write_links,
+)
 from forecast.services.interchange.differences import Matched, unapplied
 from forecast.services.interchange.export import FORMAT
 from forecast.services.interchange.import_forecasts import (
@@ -66,6 +73,7 @@ class _Plan:
     tournaments: list[dict[str, str]] = field(default_factory=list)
     questions: list[tuple[QuestionDraft, Resolution | None]] = field(default_factory=list)
     matched: Matched = field(default_factory=Matched)  # records whose key is stored already
+    links: list[PlannedLink] = field(default_factory=list)  # new conditional questions
 
 
 def _plan_entities(session: Session, document: Mapping[str, Any], report: ImportReport) -> _Plan:
@@ -112,7 +120,11 @@ def _plan_entities(session: Session, document: Mapping[str, Any], report: Import
     all_slugs = known_slugs | seen
     known_keys = set(session.exec(select(col(Question.key))).all())
     seen = set()
-    for i, record in enumerate(_list(document, "questions")):
+    try:
+        question_records, conditional = complete_records(session, _list(document, "questions"))
+    except ConditionError as exc:
+        raise bad("questions", str(exc)) from None
+    for i, record in enumerate(question_records):
         where = f"questions[{i}]"
         if not isinstance(record, Mapping):
             raise bad(where, "must be an object")
@@ -135,6 +147,8 @@ def _plan_entities(session: Session, document: Mapping[str, Any], report: Import
             plan.matched.questions.append((record, draft, resolution))
         else:
             plan.questions.append((draft, resolution))
+            if i in conditional:
+                plan.links.append(conditional[i])
     return plan
 
 
@@ -239,6 +253,9 @@ def _import(
         qid_of_index[info.index] = question_ids[key]
     uid_of_index = np.array([user_ids[name] for name in usernames], dtype=np.int64)
     write_forecasts(session, batch, qid_of_index, uid_of_index, report, progress)
+    if plan.links:
+        # Scored by the scoring job, as the file's other resolved questions are.
+        follow(session, write_links(session, plan.links), actor=None, score=False, now=now)
 
 
 def _question_row(

@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 
 from forecast.infra.clock import utcnow
 from forecast.models import Forecast, Question, QuestionEvent, QuestionStatus, User
+from forecast.services.conditionals.links import links_of
 from forecast.services.questions.lifecycle import can_view, effective_status, get_question
 from forecast.services.questions.serialize import api_question, name_maps
 from forecast.services.teams.membership import team_slugs
@@ -49,6 +50,7 @@ def question_payloads(session: Session, questions: list[Question]) -> list[dict[
     slugs, names = name_maps(session, questions)
     teams = team_slugs(session, {q.team_id for q in questions})
     counts = forecaster_counts(session, [q.id for q in questions if q.id is not None])
+    links = links_of(session, [q.id for q in questions if q.id is not None])
     now = utcnow()
     payloads = []
     for q in questions:
@@ -61,6 +63,8 @@ def question_payloads(session: Session, questions: list[Question]) -> list[dict[
         )
         record["forecaster_count"] = counts.get(q.id or 0, 0)
         record["aggregate"] = None
+        link = links.get(q.id or 0)
+        record["condition"] = link.as_json() if link else None
         payloads.append(record)
     return payloads
 
