@@ -14,7 +14,7 @@ bp = Blueprint("api_docs", __name__, url_prefix="/api/v1/docs")
 
 # The files the page uses; everything else in the package (its own index page, source maps)
 # is not served.
-ASSETS = frozenset({"swagger-ui.css", "swagger-ui-bundle.js", "swagger-ui-standalone-preset.js"})
+ASSETS = frozenset({"swagger-ui.css", "swagger-ui-bundle.js"})
 ASSET_MAX_AGE_S = 24 * 3600
 
 

@@ -11,12 +11,13 @@
       url: root.getAttribute("data-spec-url"),
       dom_id: "#swagger-ui",
       deepLinking: true,
-      displayOperationId: true,
+      // Operation ids beside each path where there is room for them (not on a phone).
+      displayOperationId: window.innerWidth >= 700,
       defaultModelsExpandDepth: 0,
       persistAuthorization: false,
-      presets: [window.SwaggerUIBundle.presets.apis, window.SwaggerUIStandalonePreset],
-      plugins: [window.SwaggerUIBundle.plugins.DownloadUrl],
-      layout: "StandaloneLayout",
+      // The base layout: no bar to load another document into this page.
+      presets: [window.SwaggerUIBundle.presets.apis],
+      layout: "BaseLayout",
     });
   }
   if (document.readyState === "loading") {
