@@ -20,6 +20,7 @@ from forecast.api import (
     readiness,
     records,
     resolutions,
+    teams,
     tournaments,
 )
 from forecast.api.openapi_docs import ConventionsPlugin
@@ -37,6 +38,7 @@ BLUEPRINTS = (
     records.bp,
     calibration.bp,
     tournaments.bp,
+    teams.bp,
     notifications.bp,
     readiness.bp,
 )

@@ -88,6 +88,7 @@ class Report(MethodView):
             owner=args.get("owner"),
             tournament=args.get("tournament"),
             verdict=args.get("verdict"),
+            team=args.get("team"),
         )
         as_csv = args.get("format") == "csv" or request.accept_mimetypes.best == "text/csv"
         return report_file(rows, "csv" if as_csv else "json", attachment=False)

@@ -21,6 +21,7 @@ from forecast.web import (
     question_aggregate,
     questions,
     records,
+    teams,
     tournaments,
 )
 from forecast.web.formatting import FILTERS
@@ -32,6 +33,7 @@ BLUEPRINTS = (
     question_admin.bp,
     question_aggregate.bp,
     tournaments.bp,
+    teams.bp,
     organizer.bp,
     admin.bp,
     account.bp,

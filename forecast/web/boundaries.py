@@ -309,6 +309,7 @@ def report() -> str | Response:
             owner=request.args.get("owner") or None,
             tournament=request.args.get("tournament") or None,
             verdict=request.args.get("verdict") or None,
+            team=request.args.get("team") or None,
         )
     except DomainError as exc:
         error = exc.message

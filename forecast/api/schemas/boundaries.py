@@ -65,6 +65,11 @@ class BoundaryFields(AlertSettings):
     rationale = fields.String(allow_none=True, validate=validate.Length(max=5000))
     blind = fields.Boolean()
     shared = fields.Boolean()
+    shared_team = fields.String(
+        allow_none=True,
+        validate=validate.Length(max=80),
+        metadata={"description": "a team's slug: shared with that team's leaders once committed"},
+    )
     ladder = fields.String(allow_none=True, validate=validate.Length(max=100))
     key = fields.String(validate=validate.Length(min=1, max=100))
 
@@ -101,6 +106,11 @@ class LadderIn(AlertSettings):
     method = fields.String(validate=validate.OneOf(METHODS))
     blind = fields.Boolean()
     shared = fields.Boolean()
+    shared_team = fields.String(
+        allow_none=True,
+        validate=validate.Length(max=80),
+        metadata={"description": "a team's slug: shared with that team's leaders once committed"},
+    )
     ladder = fields.String(allow_none=True, validate=validate.Length(max=100))
     steps = fields.List(
         fields.Nested(LadderStep), required=True, validate=validate.Length(min=1, max=12)
@@ -128,6 +138,7 @@ class BoundaryOut(BoundaryVersionOut):
     question = fields.Nested(QuestionRef, allow_none=True)
     ladder = fields.String(allow_none=True)
     shared = fields.Boolean()
+    shared_team = fields.String(allow_none=True, metadata={"description": "its team, if shared"})
     blind = fields.Boolean()
     hysteresis = fields.Float()
     min_forecasters = fields.Integer()
@@ -143,6 +154,9 @@ class ReportArgs(Schema):
     owner = fields.String()
     tournament = fields.String()
     verdict = fields.String(validate=validate.OneOf(VERDICT_ORDER))
+    team = fields.String(
+        metadata={"description": "a team's report: boundaries shared with it or on its questions"}
+    )
     format = fields.String(validate=validate.OneOf(("json", "csv")))
 
 

@@ -34,6 +34,7 @@ from forecast.services.boundaries.retrospective import (
     verdict_history,
 )
 from forecast.services.boundaries.subjects import Subject, subjects
+from forecast.services.boundaries.team_sharing import of_team, report_team
 from forecast.services.boundaries.visibility import hidden_questions, redact_row
 
 MAX_AGE = timedelta(minutes=5)
@@ -48,9 +49,13 @@ def report(
     owner: str | None = None,
     tournament: str | None = None,
     verdict: str | None = None,
+    team: str | None = None,
 ) -> list[dict[str, Any]]:
     """Return the report rows: crossed, contested, not crossed, then without forecasts; within
     each group the closest to its threshold first.
+
+    `team` (a team the viewer belongs to) keeps the boundaries shared with that team or set on
+    its questions: the team's own report.
 
     A row whose question's aggregate is hidden from the viewer says why (`hidden`) and carries
     nothing drawn from the aggregate; it sorts last.
@@ -59,6 +64,9 @@ def report(
 
     viewer = require_role(viewer, Role.LEADER)
     found = subjects(session, viewer)
+    if team:
+        team_id = report_team(session, viewer, team)
+        found = [s for s in found if of_team(team_id, s.boundary, s.question)]
     # Everything the rows need beyond their evaluation is read in three statements in all.
     slugs = {t.id: t.slug for t in session.exec(select(Tournament))}
     owners = {u.id: u.username for u in session.exec(select(User))} if owner else {}

@@ -48,3 +48,18 @@ def shared_with_team_leader(boundary: Boundary, viewer: User) -> bool:
         return False
     role = team_role(session, viewer, boundary.shared_team_id)  # type: ignore[arg-type]
     return role in TEAM_LEADING_ROLES
+
+
+
+def report_team(session: Session, viewer: User, slug: str) -> int:
+    """Return the id of the team whose report viewer asks for (NotFound unless a member)."""
+    team = team_for_item(session, viewer, slug)
+    if team is None or team.id is None:
+        raise ValidationFailed("team must be a team's slug", "team")
+    return team.id
+
+
+def of_team(team_id: int, boundary: Boundary, question: Question) -> bool:
+    """Tell whether a boundary belongs in the team's report: shared with the team, or set on one
+    of its questions."""
+    return boundary.shared_team_id == team_id or question.team_id == team_id

@@ -10,6 +10,7 @@ from forecast.infra.clock import format_iso
 from forecast.models import Boundary, BoundaryEvent, BoundaryVersion, Question, User
 from forecast.services.aggregation.visibility import hidden_reason
 from forecast.services.boundaries.lifecycle import version_content, versions
+from forecast.services.teams.membership import team_slugs
 
 
 def version_json(version: BoundaryVersion) -> dict[str, Any]:
@@ -39,6 +40,9 @@ def boundary_json(session: Session, boundary: Boundary) -> dict[str, Any]:
         else None,
         "ladder": boundary.ladder,
         "shared": boundary.shared,
+        "shared_team": team_slugs(session, {boundary.shared_team_id}).get(
+            boundary.shared_team_id or 0
+        ),
         "blind": boundary.blind,
         "hysteresis": boundary.hysteresis,
         "min_forecasters": boundary.min_forecasters,

@@ -19,6 +19,8 @@ from forecast.services.accounts.users import get_user
 SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 MAX_NAME = 200
 ROLES = tuple(r.value for r in TeamRole)
+# Paths under /teams/ that are pages, not teams.
+RESERVED_SLUGS = ("join", "new")
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,8 @@ def create_team(*, session: Session, actor: User | None, slug: str, name: str) -
     slug = (slug or "").strip()
     if not SLUG_PATTERN.match(slug):
         raise ValidationFailed("slug must be 1-80 lowercase letters, digits or '-'", "slug")
+    if slug in RESERVED_SLUGS:
+        raise ValidationFailed(f"{slug!r} is reserved; choose another slug", "slug")
     name = (name or "").strip()
     if not name or len(name) > MAX_NAME:
         raise ValidationFailed(f"name must have 1-{MAX_NAME} characters", "name")
