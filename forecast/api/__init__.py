@@ -11,6 +11,7 @@ from forecast.api import (
     aggregates,
     boundaries,
     calibration,
+    comments,
     conditionals,
     docs,
     forecasts,
@@ -40,6 +41,7 @@ BLUEPRINTS = (
     tournaments.bp,
     teams.bp,
     notifications.bp,
+    comments.bp,
     readiness.bp,
 )
 

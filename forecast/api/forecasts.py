@@ -14,6 +14,7 @@ from forecast.api.json_body import json_body
 from forecast.api.schemas import ForecastIn, ForecastList, ForecastOut
 from forecast.infra.db import get_session
 from forecast.services import forecasts as forecast_service
+from forecast.services.discussion import rationale as published
 from forecast.services.forecasts import MAX_RATIONALE
 from forecast.services.questions import lifecycle as question_service
 from forecast.services.questions.serialize import forecast_json
@@ -49,6 +50,9 @@ class Forecasts(MethodView):
         """Submit a forecast; it replaces your standing one from now on."""
         session = get_session()
         user = caller(required=True)
+        publish = body.get("publish_rationale") is True
+        if publish:
+            published.check_publishable(body.get("rationale"))
         forecast = forecast_service.submit_forecast(
             session=session,
             actor=user,
@@ -59,9 +63,11 @@ class Forecasts(MethodView):
             rationale=body.get("rationale"),
         )
         assert user is not None
-        return created(
-            forecast_json(forecast, question_key=forecast.question_key, username=user.username)
-        )
+        answer = forecast_json(forecast, question_key=forecast.question_key, username=user.username)
+        if publish:
+            comment = published.publish_rationale(session=session, actor=user, forecast=forecast)
+            answer["comment"] = comment.id
+        return created(answer)
 
     @bp.response(200, ForecastOut)
     @bp.doc(security=BEARER)

@@ -11,9 +11,23 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
 PASSWORD_ATTEMPTS = "10 per minute; 100 per day"
+# Comments are counted per author (per address for a request without a user, which the view
+# then refuses): a burst of posts is flooding, whatever the address.
+COMMENT_POSTS = "10 per minute; 300 per day"
 
 limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=True)
 password_limit = limiter.limit(PASSWORD_ATTEMPTS, methods=["POST"])
+
+
+def _author_key() -> str:
+    """Key a comment post by its author: the web session's user, else the token's."""
+    from forecast.http.auth import bearer_user, web_user
+
+    user = web_user() or bearer_user()
+    return f"user:{user.id}" if user is not None else get_remote_address()
+
+
+comment_limit = limiter.limit(COMMENT_POSTS, key_func=_author_key, methods=["POST"])
 
 
 def init_app(app: Flask) -> None:

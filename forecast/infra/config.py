@@ -33,6 +33,8 @@ def defaults(app: Flask) -> dict[str, Any]:
         "WTF_CSRF_TIME_LIMIT": None,
         "SEEDS_DIR": resource("seeds"),
         "SQL_ECHO": False,
+        # How long after posting a comment its author may still edit it.
+        "COMMENT_EDIT_MINUTES": 15,
         "API_TITLE": "forecast",
         "API_VERSION": "v1",
         "OPENAPI_VERSION": "3.0.3",

@@ -18,6 +18,11 @@ class ForecastIn(StrictSchema):
         metadata={"description": "[[probability level, value], ...]; at least 3 pairs"},
     )
     rationale = fields.String(allow_none=True, validate=validate.Length(max=MAX_RATIONALE))
+    publish_rationale = fields.Boolean(
+        truthy={True},
+        falsy={False},
+        metadata={"description": "also post the rationale as a comment, with this forecast"},
+    )
 
 
 class ForecastOut(Schema):
@@ -29,6 +34,7 @@ class ForecastOut(Schema):
     probability = fields.Float(allow_none=True)
     cdf = fields.List(fields.Float(), allow_none=True)
     rationale = fields.String(allow_none=True)
+    comment = fields.Integer(metadata={"description": "the comment the rationale became"})
 
 
 class ForecastList(Schema):

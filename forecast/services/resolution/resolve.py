@@ -32,6 +32,7 @@ from forecast.services.accounts.permissions import require_organizer_for, requir
 from forecast.services.aggregation.data_versions import SCORES, move_data_version
 from forecast.services.conditionals.follow import follow
 from forecast.services.conditionals.links import is_conditional
+from forecast.services.discussion.follows import tell_followers_resolved
 from forecast.services.notifications import notify
 from forecast.services.questions.input import question_range
 from forecast.services.questions.lifecycle import can_view, log_event, scheduled_status
@@ -132,6 +133,7 @@ def resolve(
         )
         written = write_scores(session, [question])
         _tell_forecasters(session, question, resolution)
+        tell_followers_resolved(session, question)
         follow(session, [question_id], actor=actor, now=now)
     return question, written
 
