@@ -16,6 +16,7 @@ from forecast.models import Role
 from forecast.services.boundaries import lifecycle as service
 from forecast.services.boundaries import report as threshold_report
 from forecast.services.boundaries.retrospective import decision_record
+from forecast.services.boundaries.trust import panel as trust_panel
 from forecast.services.boundaries.views import boundary_json, recorded_events
 from forecast.services.questions.views import boundary_questions
 from forecast.web.boundary_charts import probability_path_chart
@@ -184,6 +185,7 @@ def detail(boundary_id: int) -> str:
         b=boundary_json(session, boundary),
         now=status,
         events=recorded_events(session, boundary, me())[0],
+        trust=trust_panel(session, status["threshold"]) if status else None,
         mine=boundary.owner_id == me().id,
         methods=METHOD_LABELS,
     )

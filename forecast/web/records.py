@@ -11,9 +11,11 @@ from forecast.http.boards import BOARD_COLUMNS, GLOBAL_BOARD_COLUMNS, board_csv
 from forecast.http.csv_files import csv_response
 from forecast.http.times import parse_optional_time
 from forecast.infra.db import get_session
+from forecast.services.boundaries.trust import murphy_diagram
 from forecast.services.records.leaderboards import global_board, tournament_board
 from forecast.services.records.track_record import track_record
 from forecast.web.common import login_required, me
+from forecast.web.murphy_chart import murphy_chart
 from forecast.web.record_charts import calibration_chart, cumulative_chart
 
 bp = Blueprint("records", __name__)
@@ -61,7 +63,8 @@ def profile(name: str) -> str:
     from forecast.services.accounts.users import get_user
     from forecast.services.calibration import summary as training_summary
 
-    training = training_summary(session=get_session(), user=get_user(get_session(), name))
+    user = get_user(get_session(), name)
+    training = training_summary(session=get_session(), user=user)
     return render_template(
         "records/profile.html",
         training=training,
@@ -70,6 +73,7 @@ def profile(name: str) -> str:
         args=request.args,
         calibration=calibration_chart(record["calibration"]),
         over_time=cumulative_chart(record["over_time"]),
+        murphy=murphy_chart(murphy_diagram(get_session(), user.id or 0)),
     )
 
 

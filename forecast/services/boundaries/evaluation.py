@@ -16,6 +16,7 @@ from forecast.core.boundaries import rules
 from forecast.infra.clock import format_iso, to_epoch, utcnow
 from forecast.models import QuestionType
 from forecast.services.aggregation import values as aggregation
+from forecast.services.boundaries import trust
 from forecast.services.boundaries.crossings import crossing_events
 from forecast.services.boundaries.subjects import Subject
 from forecast.services.questions.input import question_scale
@@ -118,6 +119,9 @@ def evaluate(session: Session, subject: Subject, at: datetime) -> dict[str, Any]
             rules.is_crossed(p, version.comparator, version.threshold) for p in known.values()
         ),
         "interval": list(interval) if interval else None,
+        "best_at_threshold": trust.best_at_threshold(
+            session, question, subject.event, version.threshold, forecasts, t
+        ),
     }
     if probability is None:
         row.update(

@@ -34,6 +34,7 @@ _DERIVED: dict[str, Any] = {
     "verdict_history": [],
     "decision_outcome": None,
     "lead_time_days": None,
+    "best_at_threshold": None,
 }
 
 
