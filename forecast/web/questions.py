@@ -231,6 +231,8 @@ def new() -> str | Response:
         else {
             "type": request.args.get("type", "binary"),
             "tournament": request.args.get("tournament", ""),
+            "title": request.args.get("title", ""),
+            "description": request.args.get("description", ""),
         }
     )
     error = None

@@ -33,6 +33,7 @@ from forecast.services.boundaries.retrospective import (
     closing,
     verdict_history,
 )
+from forecast.services.boundaries.signposts import signposts
 from forecast.services.boundaries.subjects import Subject, subjects
 from forecast.services.boundaries.team_sharing import of_team, report_team
 from forecast.services.boundaries.visibility import hidden_questions, redact_row
@@ -85,6 +86,7 @@ def report(
         row = _row(session, subject, at, cached.get(subject.boundary.id or 0))
         add_decision(row, subject)
         redact_row(row, hidden.get(subject.question.id or 0))
+        row["signposts"] = signposts(session, subject, row, viewer, at)
         row["owner_id"] = subject.boundary.owner_id
         row["tournament"] = slugs.get(subject.question.tournament_id or 0)
         row["outcome"] = outcome(subject)
@@ -147,6 +149,7 @@ def boundary_status(
     add_decision(row, subject)
     hidden = hidden_questions(session, [subject.question], viewer, utcnow())
     redact_row(row, hidden.get(subject.question.id or 0))
+    row["signposts"] = signposts(session, subject, row, viewer)
     row["outcome"] = outcome(subject)
     boundary = subject.boundary
     row["state"] = None if row["hidden"] else boundary.last_state
