@@ -27,7 +27,7 @@ def world(any_app: Flask) -> World:
 def forecast(world: World, user: User, question: Question | None, p: float) -> None:
     assert question is not None
     with world.app.app_context(), session_scope() as session:
-        submit_forecast(session=session, actor=user, question_id=question.id, probability=p)
+        submit_forecast(session=session, actor=user, question_id=question.id or 0, probability=p)
 
 
 def pair_on(world: World, outcome: Question, **condition: Any) -> Any:
@@ -48,7 +48,7 @@ def committed(world: World, leader: User, question: Question) -> int:
     }
     with world.app.app_context(), session_scope() as session:
         b = boundaries.create_boundary(session=session, actor=leader, data=data)
-        boundaries.commit_boundary(session=session, actor=leader, boundary_id=b.id)
+        boundaries.commit_boundary(session=session, actor=leader, boundary_id=b.id or 0)
         return int(b.id or 0)
 
 

@@ -32,13 +32,9 @@ def test_the_leader_reads_a_decision_relevant_signpost(app: Flask, client: Flask
         pair = create_pair(
             session=session, actor=world.organizer, condition=condition.id, outcome=outcome.id
         )
-        for qid, p in (
-            (outcome.id, 0.2),
-            (condition.id, 0.5),
-            (pair.yes.id, 0.3),
-            (pair.no.id, 0.02),
-        ):  # type: ignore[union-attr]
-            submit_forecast(session=session, actor=ann, question_id=qid, probability=p)
+        assert pair.yes is not None and pair.no is not None
+        for q, p in ((outcome, 0.2), (condition, 0.5), (pair.yes, 0.3), (pair.no, 0.02)):
+            submit_forecast(session=session, actor=ann, question_id=q.id or 0, probability=p)
         b = boundaries.create_boundary(
             session=session,
             actor=leader,
@@ -50,7 +46,7 @@ def test_the_leader_reads_a_decision_relevant_signpost(app: Flask, client: Flask
                 "threshold": 0.1,
             },
         )
-        boundaries.commit_boundary(session=session, actor=leader, boundary_id=b.id)
+        boundaries.commit_boundary(session=session, actor=leader, boundary_id=b.id or 0)
     login(client, "lea")
     page = client.get("/boundaries/report").get_data(as_text=True)
     assert "A 1e27 FLOP run by 2028?" in page and "decision-relevant" in page
