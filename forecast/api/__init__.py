@@ -15,6 +15,7 @@ from forecast.api import (
     conditionals,
     docs,
     forecasts,
+    notification_settings,
     notifications,
     question_changes,
     questions,
@@ -41,6 +42,7 @@ BLUEPRINTS = (
     tournaments.bp,
     teams.bp,
     notifications.bp,
+    notification_settings.bp,
     comments.bp,
     readiness.bp,
 )

@@ -75,6 +75,20 @@ class Notifications(MethodView):
         )
 
 
+@bp.route("/notifications/<int:notification_id>/read")
+class MarkOneRead(MethodView):
+    @bp.response(200, NotificationOut)
+    @bp.doc(security=BEARER)
+    @document_errors(bp, 401, 404)
+    def post(self, notification_id: int) -> Response:
+        """Mark one of your notifications read."""
+        user = require_user(caller(required=True))
+        note = notifications.mark_one_read(
+            session=get_session(), user=user, notification_id=notification_id
+        )
+        return jsonify(notification_json(note))
+
+
 @bp.route("/notifications/read")
 class MarkRead(MethodView):
     @bp.response(200, MarkedOut)

@@ -83,6 +83,7 @@ def post(url: str, body: bytes, headers: dict[str, str], *, timeout: float = TIM
         with _opener.open(request, timeout=timeout) as response:
             status = int(response.status)
     except urllib.error.HTTPError as error:
+        error.close()
         raise WebhookFailed(f"HTTP {error.code}") from error
     except (OSError, ValueError) as error:
         reason = getattr(error, "reason", error)

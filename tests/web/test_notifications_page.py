@@ -1,4 +1,4 @@
-"""The notifications page and GET /api/v1/me/notifications: one's own, newest first, paged."""
+"""The notifications page (unread first) and GET /api/v1/me/notifications (newest first)."""
 
 from __future__ import annotations
 
@@ -59,7 +59,7 @@ def test_anonymous_visitors_are_sent_to_log_in(app: Flask, people: dict[str, Use
     assert response.headers["Location"].startswith("/login?next=/notifications")
 
 
-def test_the_page_lists_ones_own_newest_first_and_marks_the_shown_ones_read(
+def test_the_page_lists_ones_own_unread_first_until_marked_read(
     app: Flask, client: FlaskClient, people: dict[str, User]
 ) -> None:
     login(client, "ann")
@@ -69,16 +69,27 @@ def test_the_page_lists_ones_own_newest_first_and_marks_the_shown_ones_read(
     assert _listed(first) == [f"Ann's question {n} was rejected" for n in range(24, 4, -1)]
     assert first.count('<li class="unread">') == 20 and "Ben's secret" not in unescape(first)
     assert "Page 1 of 2 · 25 notifications" in first and 'href="/notifications?page=2"' in first
-    # Read from now on: the badge, drawn after, counts the five left on the next page.
-    assert 'title="unread notifications">5<' in first and _unread(app, people["ann"]) == 5
+    # Looking marks nothing; marking one read moves it after the unread ones.
+    assert _unread(app, people["ann"]) == 25
+    with app.app_context(), session_scope() as session:
+        newest = session.exec(
+            select(Notification).where(Notification.message == "Ann's question 24 was rejected")
+        ).one()
+    marked = client.post(f"/notifications/{newest.id}/read", data={"next": "/notifications"})
+    assert marked.status_code == 302 and marked.headers["Location"] == "/notifications"
     again = client.get("/notifications").data.decode()
-    assert again.count('<li class="unread">') == 0 and _listed(again) == _listed(first)
+    assert _listed(again) == [f"Ann's question {n} was rejected" for n in range(23, 3, -1)]
     second = client.get("/notifications?page=2").data.decode()
-    assert _listed(second) == [f"Ann's question {n} was rejected" for n in range(4, -1, -1)]
-    assert second.count('<li class="unread">') == 5 and _unread(app, people["ann"]) == 0
-    assert 'title="unread notifications"' not in second
+    assert _listed(second) == [f"Ann's question {n} was rejected" for n in (3, 2, 1, 0, 24)]
+    assert second.count('<li class="unread">') == 4 and _unread(app, people["ann"]) == 24
+    # Someone else's notification is not found, and stays unread.
+    with app.app_context(), session_scope() as session:
+        bens = session.exec(select(Notification).where(Notification.user_id == people["ben"].id))
+        ben_id = bens.one().id
+    assert client.post(f"/notifications/{ben_id}/read").status_code == 404
+    assert _unread(app, people["ben"]) == 1
     # Page numbers out of range are read as the nearest sensible page, never an error.
-    assert _listed(client.get("/notifications?page=abc").data.decode()) == _listed(first)
+    assert _listed(client.get("/notifications?page=abc").data.decode()) == _listed(again)
     beyond = client.get("/notifications?page=99999999999999999999").data.decode()
     assert "No notifications on page 1000000: you have 25." in beyond
 
@@ -88,11 +99,11 @@ def test_mark_all_read_reaches_the_other_pages(
 ) -> None:
     login(client, "ann")
     page = client.get("/notifications").data.decode()
-    assert "Mark the 5 unread on other pages as read" in page
+    assert "Mark all 25 unread as read" in page
     response = client.post("/notifications/read")
     assert response.status_code == 302 and response.headers["Location"] == "/notifications"
     assert _unread(app, people["ann"]) == 0 and _unread(app, people["ben"]) == 1
-    assert "Marked 5 notifications as read." in client.get("/notifications").data.decode()
+    assert "Marked 25 notifications as read." in client.get("/notifications").data.decode()
 
 
 def test_someone_without_notifications_is_told_what_will_come(
@@ -124,8 +135,14 @@ def test_the_api_lists_only_ones_own_a_page_at_a_time_without_marking_them(
     marked = ann.post("/me/notifications/read")
     assert marked.status_code == 200 and marked.get_json() == {"marked": 25}
     assert ann.get("/me/notifications").get_json()["items"][0]["read_at"] is not None
-    ben = Api(app.test_client(), make_token(app, people["ben"])).get("/me/notifications")
+    ben_api = Api(app.test_client(), make_token(app, people["ben"]))
+    ben = ben_api.get("/me/notifications")
     assert [n["message"] for n in ben.get_json()["items"]] == [
         "Ben's secret question 0 was rejected"
     ]
     assert _unread(app, people["ben"]) == 1
+    ben_id = ben.get_json()["items"][0]["id"]
+    assert ann.post(f"/me/notifications/{ben_id}/read").status_code == 404
+    one = ben_api.post(f"/me/notifications/{ben_id}/read")
+    assert one.status_code == 200 and one.get_json()["read_at"] is not None
+    assert _unread(app, people["ben"]) == 0

@@ -7,6 +7,7 @@ unit of work; the outbox job (outbox.drain) sends what was queued for email and 
 from forecast.services.notifications.inbox import (
     MAX_PER_PAGE,
     list_notifications,
+    mark_one_read,
     mark_read,
     unread_count,
 )
@@ -15,6 +16,7 @@ from forecast.services.notifications.queue import notify, notify_role
 __all__ = [
     "MAX_PER_PAGE",
     "list_notifications",
+    "mark_one_read",
     "mark_read",
     "notify",
     "notify_role",

@@ -9,6 +9,7 @@ from sqlalchemy import CursorResult, func, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
+from forecast.errors import NotFound
 from forecast.infra.clock import utcnow
 from forecast.infra.db import write
 from forecast.models import Notification, User
@@ -66,3 +67,15 @@ def mark_read(*, session: Session, user: User, ids: Sequence[int] | None = None)
             update(Notification).where(*conditions).values(read_at=utcnow())
         )
     return int(done.rowcount)
+
+
+def mark_one_read(*, session: Session, user: User, notification_id: int) -> Notification:
+    """Mark one of the user's own notifications read (another's is not found)."""
+    note = session.get(Notification, notification_id)
+    if note is None or note.user_id != user.id:
+        raise NotFound("no such notification")
+    if note.read_at is None:
+        with write(session):
+            note.read_at = utcnow()
+            session.add(note)
+    return note

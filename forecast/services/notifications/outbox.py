@@ -124,6 +124,7 @@ def _claim(session: Session, message: OutboxMessage, now: datetime) -> bool:
                 col(OutboxMessage.attempts) == message.attempts,
             )
             .values(attempts=message.attempts + 1, next_attempt_at=now + LEASE)
+            .execution_options(synchronize_session=False)
         )
     if done.rowcount != 1:
         return False
@@ -167,10 +168,12 @@ def _send(
         raise _Skip("the webhook was removed")
     shown = _shown(url)
     fmt = settings.webhook_format if settings else "standard"
-    body = messages.webhook_body(message, fmt=fmt, base_url=base_url, at=now)
+    # Signed with the clock at sending (not the job's `now`), so receivers can refuse replays.
+    sent_at = utcnow()
+    body = messages.webhook_body(message, fmt=fmt, base_url=base_url, at=sent_at)
     try:
         webhooks.check_url(url, allow_private=bool(config.get("WEBHOOK_ALLOW_PRIVATE")))
-        post(url, body, webhooks.signed_headers(secret, message.delivery_id, now, body))
+        post(url, body, webhooks.signed_headers(secret, message.delivery_id, sent_at, body))
     except (webhooks.WebhookFailed, webhooks.WebhookRefused) as error:
         raise _failed(error, shown) from error
     return shown
