@@ -86,7 +86,7 @@ def starting_state(question: Question, standing: Forecast | None) -> FormState:
 
 def typed_state(question: Question, form: Mapping[str, str]) -> FormState:
     """Return the form holding what was sent, as typed."""
-    names = ["rationale"]
+    names = ["rationale", "publish_rationale"]
     names += [box_name(q) for q in QUANTILE_LEVELS] if question.is_continuous else ["probability"]
     return FormState({name: form.get(name) or "" for name in names})
 

@@ -19,8 +19,10 @@ from forecast.services.paging import page_number
 from forecast.services.questions import lifecycle as question_service
 from forecast.services.questions.lists import list_questions
 from forecast.services.questions.serialize import name_maps
+from forecast.services.discussion import rationale as published
 from forecast.services.questions.views import forecaster_counts, question_events
 from forecast.services.tournaments.catalog import list_tournaments
+from forecast.web.comments import comments_panel
 from forecast.web.common import flash_error, login_required, me
 from forecast.web.forecast_form import (
     FormState,
@@ -136,6 +138,7 @@ def _page(question_id: int, form: FormState | None = None) -> str:
     return render_template(
         "questions/detail.html",
         community=community,
+        discussion=comments_panel(session, question, user),
         scores=scores,
         resolution=resolution_json(question),
         can_resolve=is_organizer(user),
@@ -179,14 +182,19 @@ def submit(question_id: int) -> Response | tuple[str, int]:
     else:
         percent = to_number(form.values["probability"].strip().rstrip("%"))
         value["probability"] = percent / 100.0 if isinstance(percent, float) else percent
+    publish = form.values.get("publish_rationale") == "yes"
     try:
-        forecast_service.submit_forecast(
+        if publish:
+            published.check_publishable(form.values["rationale"])
+        record = forecast_service.submit_forecast(
             session=get_session(),
             actor=me(),
             question_id=question_id,
             rationale=form.values["rationale"],
             **value,
         )
+        if publish:
+            published.publish_rationale(session=get_session(), actor=me(), forecast=record)
     except DomainError as exc:
         if exc.status == 403:
             abort(403)
