@@ -260,6 +260,21 @@ def login_as_someone(world: WebWorld) -> Request:
     return "/login", {"username": name, "password": PASSWORD}
 
 
+def pair_forecast(world: WebWorld) -> Request:
+    from forecast.services.conditionals.create import create_pair
+
+    condition, outcome = world.open_question(), world.open_question()
+    with world.app.app_context(), session_scope() as session:
+        pair = create_pair(
+            session=session,
+            actor=world.users["organizer"],
+            condition=condition.id,
+            outcome=outcome.id,
+        )
+    assert pair.yes is not None
+    return f"/questions/{pair.yes.id}/pair", {"yes_probability": "30", "no_probability": "5"}
+
+
 EVERYONE = {role: 302 for role in ROLES}
 
 CASES: dict[str, Case] = {
@@ -281,6 +296,17 @@ CASES: dict[str, Case] = {
         allowed(*LOGGED_IN),
     ),
     "withdraw a forecast": Case("questions.withdraw", withdraw, allowed(*LOGGED_IN)),
+    "link a conditional pair": Case(
+        "conditionals.new",
+        lambda w: (
+            "/conditionals/new",
+            {"condition": str(w.open_question().id), "outcome": str(w.open_question().id)},
+        ),
+        allowed("organizer", "admin"),
+    ),
+    "forecast both branches of a conditional pair": Case(
+        "conditionals.forecast_both", pair_forecast, allowed(*LOGGED_IN)
+    ),
     "resolve a question": Case(
         "questions.resolve_view",
         lambda w: (
