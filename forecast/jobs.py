@@ -78,6 +78,18 @@ def deliver_notifications() -> int:
     return result.sent
 
 
+def community_moves() -> int:
+    """Tell followers whose visible community prediction moved past their threshold."""
+    from forecast.services.discussion.follows import check_moves
+
+    assert _app is not None, "jobs run inside a scheduler bound to an app"
+    with _app.app_context(), session_scope() as session:
+        told = check_moves(session=session)
+    if told:
+        log.info("community moves: %d followers told", told)
+    return told
+
+
 @dataclass(frozen=True)
 class JobSpec:
     """One periodic job: a stable id, the function and its period."""
@@ -93,6 +105,7 @@ JOBS: tuple[JobSpec, ...] = (
     JobSpec("evaluate_boundaries", evaluate_boundaries, seconds=120, misfire_grace=300),
     JobSpec("score_resolved", score_resolved, seconds=300, misfire_grace=600),
     JobSpec("remind_overdue", remind_overdue, seconds=3600, misfire_grace=3600),
+    JobSpec("community_moves", community_moves, seconds=300, misfire_grace=600),
     JobSpec("deliver_notifications", deliver_notifications, seconds=20, misfire_grace=60),
 )
 

@@ -19,7 +19,13 @@ def test_configured_jobs_run_under_the_lock_and_twice_is_harmless(app: Flask) ->
     scheduler = BackgroundScheduler(timezone="UTC")
     jobs.configure(scheduler, app)
     ids = {job.id for job in scheduler.get_jobs()}
-    assert ids == {"advance_schedule", "evaluate_boundaries", "score_resolved", "remind_overdue"}
+    assert ids == {
+        "advance_schedule",
+        "evaluate_boundaries",
+        "score_resolved",
+        "remind_overdue",
+        "community_moves",
+    }
     run = scheduler.get_job("advance_schedule").func
     assert run() == {"opened": 1, "closed": 0}
     assert run() == {"opened": 0, "closed": 0}
