@@ -73,9 +73,7 @@ class AggregateHistory(MethodView):
         )
         total = len(cached.history.start)
         first = (args["page"] - 1) * args["per_page"]
-        items = history_records(
-            cached.history, question.is_continuous, first, first + args["per_page"]
-        )
+        items = history_records(cached.history, question, first, first + args["per_page"])
         return jsonify(
             items=items, page=args["page"], per_page=args["per_page"], total=total, method=method
         )

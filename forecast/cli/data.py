@@ -11,6 +11,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from forecast.cli.common import fail
+from forecast.core.aggregation.methods import DEFAULT_METHOD, METHODS
 from forecast.core.formatting import plural
 from forecast.errors import DomainError
 
@@ -100,9 +101,9 @@ def export_all_command(indent: bool) -> None:
 @click.option("--question", "key", required=True, help="The question's key.")
 @click.option(
     "--method",
-    default="recency_weighted",
+    default=DEFAULT_METHOD,
     show_default=True,
-    help="recency_weighted, unweighted, mean, geo_mean_odds, extremized, track_record",
+    help=", ".join(METHODS),
 )
 @with_appcontext
 def export_aggregates_command(key: str, method: str) -> None:
@@ -118,7 +119,7 @@ def export_aggregates_command(key: str, method: str) -> None:
         with session_scope() as session:
             question = get_question_by_key(session=session, viewer=None, key=key)
             cached = build_cached(session, question, parse_method(method))
-            records = history_records(cached.history, question.is_continuous)
+            records = history_records(cached.history, question)
     except DomainError as exc:
         fail(exc.message)
     sys.stdout.buffer.write(orjson.dumps(records) + b"\n")

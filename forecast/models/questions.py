@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from enum import StrEnum
 
@@ -13,11 +14,12 @@ from forecast.models.types import UTCDateTime
 
 
 class QuestionType(StrEnum):
-    """The three kinds of question."""
+    """The kinds of question (how each behaves: forecast.services.kinds)."""
 
     BINARY = "binary"
     NUMERIC = "numeric"
     DATE = "date"
+    MULTIPLE_CHOICE = "multiple_choice"
 
 
 class QuestionStatus(StrEnum):
@@ -73,7 +75,7 @@ class Question(SQLModel, table=True):
         default=None,
         sa_column=Column(Integer, ForeignKey("tournaments.id"), nullable=True, index=True),
     )
-    type: str = Field(sa_column=Column(String(10), nullable=False))
+    type: str = Field(sa_column=Column(String(20), nullable=False))
     status: str = Field(sa_column=Column(String(12), nullable=False, index=True))
     title: str = Field(sa_column=Column(String(300), nullable=False))
     description: str = Field(default="", sa_column=Column(Text, nullable=False))
@@ -88,7 +90,10 @@ class Question(SQLModel, table=True):
     open_lower: bool = Field(default=False)
     open_upper: bool = Field(default=False)
     zero_point: float | None = Field(default=None, sa_column=Column(Float, nullable=True))
-    # Resolution: outcome is yes/no/annulled/ambiguous/below_lower_bound/above_upper_bound/value.
+    # Multiple-choice questions: the option labels in order, as a JSON list.
+    options: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    # Resolution: outcome is yes/no/annulled/ambiguous/below_lower_bound/above_upper_bound/value,
+    # or option (multiple choice: resolution_value is the option's index).
     resolution_outcome: str | None = Field(
         default=None, sa_column=Column(String(20), nullable=True)
     )
@@ -130,7 +135,20 @@ class Question(SQLModel, table=True):
 
     @property
     def is_continuous(self) -> bool:
-        return self.type != QuestionType.BINARY.value
+        return self.type in (QuestionType.NUMERIC.value, QuestionType.DATE.value)
+
+    @property
+    def option_labels(self) -> list[str]:
+        """Return a multiple-choice question's option labels in order ([] for other kinds)."""
+        return option_list(self.options)
+
+
+def option_list(stored: str | None) -> list[str]:
+    """Return the option labels kept as a JSON list ([] when there are none)."""
+    if not stored:
+        return []
+    labels = json.loads(stored)
+    return [str(label) for label in labels]
 
 
 class QuestionEvent(SQLModel, table=True):

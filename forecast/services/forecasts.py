@@ -22,10 +22,11 @@ from forecast.infra.forecast_store import (
     driver_write,
 )
 from forecast.infra.metrics import count_forecast_submitted
-from forecast.models import SCHEDULED_STATUSES, Forecast, Question, QuestionType, User
+from forecast.models import SCHEDULED_STATUSES, Forecast, Question, User
 from forecast.services.accounts.permissions import require_user
 from forecast.services.forecast_input import ForecastValue, parse_value
 from forecast.services.forecast_input import QuantileFailed as QuantileFailed  # re-exported
+from forecast.services.kinds import kind_of
 
 MAX_RATIONALE = 10_000
 _SCHEDULED = {s.value for s in SCHEDULED_STATUSES}
@@ -66,10 +67,11 @@ class QuestionFacts:
     open_lower: bool
     open_upper: bool
     zero_point: float | None
+    options: str | None
 
     @property
     def is_continuous(self) -> bool:
-        return self.type != QuestionType.BINARY.value
+        return kind_of(self).continuous
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,7 @@ class ForecastRecord:
     start_time: datetime
     end_time: datetime | None
     probability: float | None
-    cdf: np.ndarray | None
+    cdf: np.ndarray | None  # the CDF, or a multiple-choice forecast's option probabilities
     rationale: str | None
 
 
@@ -101,6 +103,7 @@ _QUESTION_FACTS = sa_select(
     _Q.c.open_lower,
     _Q.c.open_upper,
     _Q.c.zero_point,
+    _Q.c.options,
 )
 
 
@@ -152,7 +155,7 @@ class Converted:
 
 
 def _convert_ahead(
-    session: Session, question_id: int, probability: Any, cdf: Any, quantiles: Any
+    session: Session, question_id: int, sent: dict[str, Any]
 ) -> Converted | None:
     """Validate a CDF or convert quantiles before the write lock is taken (None: nothing to do).
 
@@ -161,15 +164,14 @@ def _convert_ahead(
     here and converts again if anything changed in between. Errors are raised here, in the
     order the write would raise them: an unknown question first, then the value's own.
     """
-    if cdf is None and quantiles is None:
+    if sent["cdf"] is None and sent["quantiles"] is None and sent["probabilities"] is None:
         return None  # a probability: checking it under the lock costs about 1 us
     with driver_read(session) as conn:
         row = _READ_FACTS.first(conn, {"question_id": question_id})
     if row is None:
         raise NotFound(f"no question {question_id}")
     question = QuestionFacts(*row)
-    value = parse_value(question, probability=probability, cdf=cdf, quantiles=quantiles)
-    return Converted(question, value)
+    return Converted(question, parse_value(question, **sent))
 
 
 def submit_forecast(
@@ -182,6 +184,7 @@ def submit_forecast(
     quantiles: Any = None,
     rationale: str | None = None,
     now: datetime | None = None,
+    probabilities: Any = None,
 ) -> ForecastRecord:
     """Record a new forecast, closing the user's standing one at the same instant."""
     actor = require_user(actor)
@@ -191,14 +194,18 @@ def submit_forecast(
     rationale = (rationale or "").strip() or None
     if rationale and len(rationale) > MAX_RATIONALE:
         raise ValidationFailed(f"rationale is longer than {MAX_RATIONALE} characters", "rationale")
-    ahead = _convert_ahead(session, question_id, probability, cdf, quantiles)
+    sent = {
+        "probability": probability,
+        "cdf": cdf,
+        "quantiles": quantiles,
+        "probabilities": probabilities,
+    }
+    ahead = _convert_ahead(session, question_id, sent)
     # This is the hottest write path, so it speaks SQL on the driver rather than ORM objects.
     for _attempt in range(_ATTEMPTS):
         try:
             with driver_write(session) as conn:
-                record = _record(
-                    conn, actor.id, question_id, now, rationale, probability, cdf, quantiles, ahead
-                )
+                record = _record(conn, actor.id, question_id, now, rationale, sent, ahead)
         except IntegrityError:
             # Another request of the same user won the race; retry on top of its row.
             continue
@@ -213,9 +220,7 @@ def _record(
     question_id: int,
     now: datetime | None,
     rationale: str | None,
-    probability: Any,
-    cdf: Any,
-    quantiles: Any,
+    sent: dict[str, Any],
     ahead: Converted | None,
 ) -> ForecastRecord:
     row = _TOUCH_QUESTION.first(conn, {"question_id": question_id})
@@ -225,7 +230,7 @@ def _record(
     if ahead is not None and ahead.question == question:
         value = ahead.value
     else:
-        value = parse_value(question, probability=probability, cdf=cdf, quantiles=quantiles)
+        value = parse_value(question, **sent)
     # The clock is read after the write lock is held, so one user's rows are ordered.
     at = now or utcnow()
     _check_open(question, at)
@@ -242,7 +247,7 @@ def _record(
         "user_id": user_id,
         "start_time": at,
         "probability": value.probability,
-        "cdf": value.cdf,
+        "cdf": value.vector,
         "rationale": rationale,
     }
     if value.quantiles is None:
@@ -258,7 +263,7 @@ def _record(
         at,
         None,
         value.probability,
-        value.cdf,
+        value.vector,
         rationale,
     )
 

@@ -7,6 +7,7 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
+from forecast.core.aggregation.methods import METHOD_LABELS
 from forecast.core.boundaries import rules
 from forecast.errors import DomainError, NotFound
 from forecast.http.report_files import report_file
@@ -21,7 +22,6 @@ from forecast.services.boundaries.views import boundary_json, recorded_events
 from forecast.services.questions.views import boundary_questions
 from forecast.web.boundary_charts import probability_path_chart
 from forecast.web.common import flash_error, login_required, me
-from forecast.web.question_aggregate import METHOD_LABELS
 
 bp = Blueprint("boundaries", __name__, url_prefix="/boundaries")
 LADDER_ROWS = 4

@@ -183,6 +183,8 @@ def resolution_data(question: Question, form: Mapping[str, str]) -> dict[str, An
     answer = (form.get("answer") or "").strip()
     if answer in OUTCOMES:
         data["outcome"] = answer
+    elif question.type == QuestionType.MULTIPLE_CHOICE.value:
+        data["option"] = answer
     elif question.type == QuestionType.DATE.value:
         data["date"] = f"{answer}T00:00:00Z" if len(answer) == 10 else answer
     else:
@@ -212,6 +214,7 @@ def _check(question: Question, form: Mapping[str, str]) -> None:
         range_=question_range(question),
         open_time=question.open_time,
         default_resolved_at=utcnow(),
+        options=question.option_labels,
     )
 
 

@@ -8,7 +8,7 @@ import numpy as np
 from flask import Blueprint, Response, abort, request
 from sqlmodel import Session
 
-from forecast.core.aggregation.aggregate import METHODS
+from forecast.core.aggregation.methods import DEFAULT_METHOD, METHOD_LABELS, METHODS
 from forecast.core.distributions import cdf_at, quantile_of
 from forecast.errors import DomainError, Forbidden, NotFound
 from forecast.http.auth import web_user
@@ -34,23 +34,15 @@ from forecast.web.formatting import axis_value
 DAY_S = 86400.0
 bp = Blueprint("question_aggregate", __name__, url_prefix="/questions")
 
-METHOD_LABELS = {
-    "recency_weighted": "Recency-weighted (default)",
-    "unweighted": "Unweighted median",
-    "mean": "Weighted mean",
-    "geo_mean_odds": "Geometric mean of odds",
-    "extremized": "Extremized (d = 1.5)",
-    "track_record": "Track-record weighted",
-}
 
 
 def panel(
     session: Session, question: Question, viewer: User | None, history: list[Forecast]
 ) -> dict[str, Any]:
     """Build everything the page shows about the community prediction."""
-    method = request.args.get("method") or "recency_weighted"
+    method = request.args.get("method") or DEFAULT_METHOD
     if method not in METHODS:
-        method = "recency_weighted"
+        method = DEFAULT_METHOD
     view = aggregate_view(session=session, viewer=viewer, question=question, method=method)
     context: dict[str, Any] = {
         "hidden": view.hidden,
@@ -165,7 +157,7 @@ def download(question_id: int) -> Response:
     except Forbidden:
         abort(403)
     method = aggregation.parse_method(request.args.get("method"))
-    records = history_records(cached.history, question.is_continuous)
+    records = history_records(cached.history, question)
     bands = zip(records, cached.history.lower, cached.history.upper, strict=True)
     if question.is_continuous:
         scale = question_scale(question)

@@ -15,9 +15,9 @@ from forecast.core.distributions import cdf_from_quantiles
 from forecast.errors import NotFound, ValidationFailed
 from forecast.infra.db import get_engine, session_scope
 from forecast.models import Question
-from forecast.services import forecast_input
 from forecast.services import forecasts as forecasts_module
 from forecast.services.forecasts import submit_forecast, user_history
+from forecast.services.kinds import continuous as continuous_kind
 from forecast.services.questions.input import question_scale
 from tests.integration.factories import World, write_lock_is_free
 
@@ -49,7 +49,7 @@ def test_quantiles_are_converted_while_other_writers_can_go_on(
         free_during_conversion.append(write_lock_is_free(lock_file))
         return cdf_from_quantiles(*args, **kwargs)
 
-    monkeypatch.setattr(forecast_input, "cdf_from_quantiles", converting)
+    monkeypatch.setattr(continuous_kind, "cdf_from_quantiles", converting)
     submit(world, alice, q.id, quantiles=QUANTILES)
     assert free_during_conversion == [True]
     assert len(stored_cdfs(world, alice, q)) == 1

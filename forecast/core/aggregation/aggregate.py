@@ -66,6 +66,12 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from forecast.core.aggregation.choices import (
+    choice_instant,
+    choice_resampled,
+    column_inputs,
+    finish_columns,
+)
 from forecast.core.aggregation.fixed import fixed
 from forecast.core.aggregation.history import Question, Result, Settings, prepare
 from forecast.core.aggregation.instant import (
@@ -114,7 +120,9 @@ class History:
     start: Floats  # (K,)
     end: Floats  # (K,) the next change point; np.inf for the last entry
     forecaster_count: NDArray[np.int64]  # (K,)
-    value: Floats  # (K,) probability, or (K, 201) CDF; nan where forecaster_count == 0
+    # (K,) probability, (K, 201) CDF or (K, options) option probabilities; nan where
+    # forecaster_count == 0
+    value: Floats
     lower: Floats  # (K,) binary: weighted 25th percentile; continuous: position of CDF = 0.25
     upper: Floats  # (K,) binary: weighted 75th percentile; continuous: position of CDF = 0.75
 
@@ -163,6 +171,10 @@ def history(
             raise ValueError("reputation must give one number per forecast")
     if method == "track_record" and not scheduled_close > open_time:
         raise ValueError("track_record needs scheduled_close > open_time")
+    if kind == "multiple_choice":
+        return _choice_history(
+            start, end, user, values, method, open_time, scheduled_close, rep, extremize
+        )
     q = prepare(start, end, user, values, rep)
     s = Settings(kind, method, float(open_time), float(scheduled_close), float(extremize))
     result = compute(q, s)
@@ -173,6 +185,46 @@ def history(
         value=result.value,
         lower=result.lower,
         upper=result.upper,
+    )
+
+
+def _choice_history(
+    start: Floats,
+    end: Floats,
+    user: NDArray[np.int64],
+    values: Floats,
+    method: str,
+    open_time: float,
+    scheduled_close: float,
+    reputation: Floats | None,
+    extremize: float,
+) -> History:
+    """Build a multiple-choice history from the binary histories of its option columns
+    (forecast.core.aggregation.choices); its band is left empty (nan)."""
+    binary_method, columns = column_inputs(values, method)
+    parts = [
+        history(
+            start,
+            end,
+            user,
+            columns[:, j],
+            method=binary_method,
+            open_time=open_time,
+            scheduled_close=scheduled_close,
+            reputation=reputation,
+        )
+        for j in range(values.shape[1])
+    ]
+    first = parts[0]
+    stacked = np.column_stack([part.value for part in parts])
+    nothing = np.full(len(first.start), np.nan)
+    return History(
+        start=first.start,
+        end=first.end,
+        forecaster_count=first.forecaster_count,
+        value=finish_columns(stacked, method, extremize),
+        lower=nothing,
+        upper=nothing.copy(),
     )
 
 
@@ -209,6 +261,8 @@ def combine(
         open_time=open_time,
         scheduled_close=scheduled_close,
     )
+    if kind == "multiple_choice":
+        return choice_instant(values, weights, method=method, extremize=extremize)
     value, _, _ = instant(values, weights, method=method, kind=kind, extremize=extremize)
     return float(value) if kind == "binary" else value
 
@@ -275,7 +329,7 @@ def bootstrap_interval(
         return np.full(values.shape[1:], np.nan), np.full(values.shape[1:], np.nan)
     extremize = float(method_args.pop("extremize", DEFAULT_EXTREMIZE))
     weights = np.ones(n)
-    if kind == "binary" or method in WEIGHTED_CDF_METHODS:
+    if kind != "continuous" or method in WEIGHTED_CDF_METHODS:
         weights = method_weights(method, n, **method_args)
     chunk = max(1, BOOTSTRAP_CELLS // n)
     parts = []
@@ -296,6 +350,8 @@ def _resampled(
     values: Floats, weights: Floats, method: str, kind: Kind, extremize: float
 ) -> Floats:
     """Return each resample's aggregate, given rows of per-forecaster weights."""
+    if kind == "multiple_choice":
+        return choice_resampled(values, weights, method, extremize)
     totals = weights.sum(axis=1)
     if kind == "continuous":
         return (weights @ values) / totals[:, None]

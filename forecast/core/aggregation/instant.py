@@ -13,19 +13,13 @@ from typing import Literal
 import numpy as np
 from numpy.typing import NDArray
 
-Kind = Literal["binary", "continuous"]
+from forecast.core.aggregation.methods import DEFAULT_METHOD as DEFAULT_METHOD
+from forecast.core.aggregation.methods import METHODS as METHODS
 
-METHODS: tuple[str, ...] = (
-    "recency_weighted",
-    "unweighted",
-    "mean",
-    "geo_mean_odds",
-    "extremized",
-    "track_record",
-)
-DEFAULT_METHOD = "recency_weighted"
+Kind = Literal["binary", "continuous", "multiple_choice"]
 DEFAULT_EXTREMIZE = 1.5
 CDF_POINTS = 201
+MAX_OPTIONS = 20
 REPUTATION_FLOOR = 1e-6
 # Cumulative weights are compared with a quantile q as c >= q * (1 - TIE_RTOL) and
 # c > q * (1 + TIE_RTOL): a cumulative weight within float noise of q counts as exactly q.
@@ -46,20 +40,26 @@ def check_method(method: str) -> None:
 
 
 def kind_of(values: NDArray[np.float64]) -> Kind:
-    """Return the question kind a value array describes: (F,) binary or (F, 201) continuous."""
+    """Return the question kind a value array describes: (F,) binary, (F, 201) continuous or
+    (F, K) multiple choice with 2 <= K <= 20."""
     if values.ndim == 1:
         return "binary"
     if values.ndim == 2 and values.shape[1] == CDF_POINTS:
         return "continuous"
-    raise ValueError(f"values must have shape (F,) or (F, {CDF_POINTS}), got {values.shape}")
+    if values.ndim == 2 and 2 <= values.shape[1] <= MAX_OPTIONS:
+        return "multiple_choice"
+    raise ValueError(
+        f"values must have shape (F,), (F, {CDF_POINTS}) or (F, K <= {MAX_OPTIONS}), "
+        f"got {values.shape}"
+    )
 
 
 def check_values(values: NDArray[np.float64], kind: Kind) -> None:
     """Raise ValueError unless values are finite probabilities in (0, 1) or finite CDFs."""
     if not np.all(np.isfinite(values)):
         raise ValueError("forecast values must be finite")
-    if kind == "binary" and values.size and not (values.min() > 0.0 and values.max() < 1.0):
-        raise ValueError("binary forecasts must lie strictly between 0 and 1")
+    if kind != "continuous" and values.size and not (values.min() > 0.0 and values.max() < 1.0):
+        raise ValueError(f"{kind} forecasts must lie strictly between 0 and 1")
 
 
 def recency_weights(n: int) -> NDArray[np.float64]:

@@ -77,6 +77,25 @@ def _binary(
     return value, _quantile(p, w, 0.25), _quantile(p, w, 0.75)
 
 
+def _choices(
+    p: NDArray[np.float64], w: NDArray[np.float64], method: str, extremize: float
+) -> NDArray[np.float64]:
+    """Return the K option probabilities for active multiple-choice forecasts (N, K)."""
+    n, k = p.shape
+    if method in ("recency_weighted", "unweighted"):
+        medians = [_quantile(p[:, j], w, 0.5) for j in range(k)]
+        total = sum(m - 0.001 for m in medians)
+        return np.array([0.001 + (1.0 - 0.001 * k) * (m - 0.001) / total for m in medians])
+    if method in ("geo_mean_odds", "extremized"):
+        d = extremize if method == "extremized" else 1.0
+        geo = []
+        for j in range(k):
+            mean_log = sum(w[i] * np.log(p[i, j]) for i in range(n)) / np.sum(w)
+            geo.append(np.exp(d * mean_log))
+        return np.array(geo) / sum(geo)
+    return np.array([sum(w[i] * p[i, j] for i in range(n)) / np.sum(w) for j in range(k)])
+
+
 def history(
     start: NDArray[np.float64],
     end: NDArray[np.float64],
@@ -95,10 +114,11 @@ def history(
     user = np.asarray(user, dtype=np.int64)
     values = np.asarray(values, dtype=np.float64)
     binary = values.ndim == 1
+    choices = values.ndim == 2 and values.shape[1] != 201
     times = np.unique(np.concatenate([start, end[np.isfinite(end)]]))
     k = len(times)
     count = np.zeros(k, dtype=np.int64)
-    value = np.full(k, np.nan) if binary else np.full((k, 201), np.nan)
+    value = np.full(k, np.nan) if binary else np.full((k, values.shape[1]), np.nan)
     lower = np.full(k, np.nan)
     upper = np.full(k, np.nan)
     for row, t in enumerate(times):
@@ -111,6 +131,9 @@ def history(
         w = _weights(method, start[active], rep, float(t), open_time, scheduled_close)
         if binary:
             value[row], lower[row], upper[row] = _binary(values[active], w, method, extremize)
+            continue
+        if choices:
+            value[row] = _choices(values[active], w, method, extremize)
             continue
         cdfs = values[active]
         if method in ("recency_weighted", "mean", "track_record"):

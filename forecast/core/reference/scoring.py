@@ -51,8 +51,26 @@ def resolution_bucket(u: float) -> int:
     return max(int(u * 200 + 1 - 1e-10), 1)
 
 
-def _baseline(p: float, continuous: bool, bucket: int, open_bounds: int) -> float:
+def choice_outcome(
+    probabilities: Sequence[Sequence[float]], outcome: int
+) -> tuple[list[float], list[float]]:
+    """Return, per multiple-choice forecast, the probability of the option that happened and
+    the multi-category Brier sum over options of (p_k - o_k)^2."""
+    p_outcome, brier = [], []
+    for row in probabilities:
+        p_outcome.append(float(row[outcome]))
+        total = 0.0
+        for k, p in enumerate(row):
+            o = 1.0 if k == outcome else 0.0
+            total += (float(p) - o) ** 2
+        brier.append(total)
+    return p_outcome, brier
+
+
+def _baseline(p: float, continuous: bool, bucket: int, open_bounds: int, options: int = 0) -> float:
     """Return the Baseline score of one probability for what happened."""
+    if options:
+        return 100.0 * math.log(options * p) / math.log(options)
     if not continuous:
         return 100.0 * math.log2(2.0 * p)
     beta = 0.05 if bucket in (0, 201) else (1.0 - 0.05 * open_bounds) / 200.0
@@ -74,6 +92,7 @@ def score(questions: QuestionArrays, forecasts: ForecastArrays) -> ScoreTable:
         continuous = bool(questions.continuous[q])
         bucket = int(questions.outcome_bucket[q])
         open_bounds = int(questions.open_bounds[q])
+        options = 0 if questions.options is None else int(questions.options[q])
 
         active = []
         for i in by_question[q]:
@@ -90,8 +109,12 @@ def score(questions: QuestionArrays, forecasts: ForecastArrays) -> ScoreTable:
             p = float(forecasts.p_outcome[i])
             weight = (e - s) / length
             row["coverage"] += weight
-            row["baseline"] += _baseline(p, continuous, bucket, open_bounds) * weight
-            if not continuous:
+            row["baseline"] += _baseline(p, continuous, bucket, open_bounds, options) * weight
+            if options:
+                assert forecasts.brier is not None
+                row["brier"] += float(forecasts.brier[i]) * weight
+                row["log"] += math.log(p) * weight
+            elif not continuous:
                 p_yes = float(forecasts.p_yes[i])
                 outcome = 1.0 if abs(p - p_yes) <= abs(p - (1.0 - p_yes)) else 0.0
                 row["brier"] += (p_yes - outcome) ** 2 * weight

@@ -13,8 +13,10 @@ from sqlalchemy import LargeBinary, String, bindparam, or_, type_coerce
 from sqlalchemy import select as sa_select
 from sqlmodel import Session
 
+from forecast.core.aggregation.instant import Kind
 from forecast.core.distributions import CDF_POINTS
 from forecast.models import Forecast, Question
+from forecast.services.kinds import kind_of
 
 Floats = NDArray[np.float64]
 
@@ -24,7 +26,8 @@ _STANDING = (
     _F.c.start_time <= bindparam("at"),
     or_(_F.c.end_time.is_(None), _F.c.end_time > bindparam("at")),
 )
-# A CDF is read as its stored bytes, all of them joined and read by numpy at once.
+# A CDF (or a multiple-choice forecast's options) is read as its stored bytes, all of them
+# joined and read by numpy at once.
 _VALUE = {False: _F.c.probability, True: type_coerce(_F.c.cdf, LargeBinary)}
 # SQLite keeps these timestamps as UTC text ('2026-11-01 13:45:59.123456'): numpy parses the
 # whole column at once, where reading each as a datetime and back costs microseconds a row.
@@ -46,9 +49,17 @@ class QuestionForecasts:
     start: Floats
     end: Floats
     user: NDArray[np.int64]
-    values: Floats  # (F,) probabilities or (F, 201) CDFs
+    values: Floats  # (F,) probabilities, (F, 201) CDFs or (F, K) option probabilities
     continuous: bool
     reputation: Floats | None = None
+    options: int = 0  # multiple choice: K
+
+    @property
+    def kind(self) -> Kind:
+        """Return what the aggregation engines see the forecasts as."""
+        if self.continuous:
+            return "continuous"
+        return "multiple_choice" if self.options else "binary"
 
     def active_at(self, t: float) -> NDArray[np.bool_]:
         """Return a mask of the forecasts standing at instant t."""
@@ -72,7 +83,7 @@ def _times(
     connection = session.connection()
     where = (_OF_QUESTION,) if at is None else (_OF_QUESTION, *_STANDING)
     params: dict[str, Any] = {"qid": question.id, "at": at}
-    value = _VALUE[question.is_continuous]
+    value = _VALUE[kind_of(question).value_kind != "binary"]
     if connection.dialect.name == "sqlite":
         statement = sa_select(_F.c.user_id, *_TEXT_TIMES, value).where(*where)
         rows = connection.execute(statement, params).all()
@@ -97,9 +108,10 @@ def load_forecasts(
     n = len(rows)
     user = np.fromiter((r[0] for r in rows), dtype=np.int64, count=n)
     values: Floats
-    if question.is_continuous:
+    options = len(question.option_labels)
+    if question.is_continuous or options:
         stored = np.frombuffer(b"".join(r[3] for r in rows), dtype="<f8")
-        values = stored.reshape(n, CDF_POINTS).astype(np.float64)
+        values = stored.reshape(n, options or CDF_POINTS).astype(np.float64)
     else:
         values = np.fromiter((r[3] for r in rows), dtype=np.float64, count=n)
     return QuestionForecasts(
@@ -108,4 +120,5 @@ def load_forecasts(
         user=user,
         values=values,
         continuous=question.is_continuous,
+        options=options,
     )

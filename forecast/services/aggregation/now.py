@@ -23,6 +23,7 @@ from forecast.infra.clock import format_iso, from_epoch, to_epoch, utcnow
 from forecast.models import Forecast, Question, QuestionType, User
 from forecast.services.aggregation.values import evaluation_time
 from forecast.services.aggregation.visibility import hidden_among
+from forecast.services.kinds import kind_of
 from forecast.services.questions.input import question_scale
 
 QUARTILES = (0.25, 0.5, 0.75)
@@ -106,7 +107,7 @@ def community_json(value: CommunityNow | None, question: Question) -> dict[str, 
         return None
     body: dict[str, Any] = {"method": DEFAULT_METHOD, "forecaster_count": value.forecaster_count}
     if not question.is_continuous:
-        body["probability"] = value.probability
+        body.update(kind_of(question).value_json(value.probability))
         return body
     quartiles: list[Any] | None = None
     if value.quartiles is not None:

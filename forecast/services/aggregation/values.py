@@ -105,6 +105,8 @@ def build_cached(
             changed_from = basis.reputations.first_change(reps)
         track = TrackBasis(scores_version, window, reps)
     h = None
+    if forecasts.options:
+        previous = None  # a multiple-choice history is built whole (its engines run per option)
     if previous is not None:
         h = extend(
             previous.history,
@@ -131,7 +133,8 @@ def build_cached(
             reputation=forecasts.reputation,
         )
     nonempty = np.flatnonzero(h.forecaster_count > 0)
-    width = CDF_POINTS if forecasts.continuous else 1
+    width = CDF_POINTS if forecasts.continuous else max(forecasts.options, 1)
+    no_band = forecasts.continuous or forecasts.options > 0
     low = high = np.full(width, np.nan)
     latest = int(nonempty[-1]) if len(nonempty) else -1
     if latest >= 0:
@@ -142,15 +145,15 @@ def build_cached(
         low = np.atleast_1d(np.asarray(value.interval[0], dtype=np.float64))
         high = np.atleast_1d(np.asarray(value.interval[1], dtype=np.float64))
     point = partial(_band_point, session, question, method, forecasts)
-    if not band and not forecasts.continuous and latest >= 0:
+    if not band and not no_band and latest >= 0:
         empty = np.empty(0)
         return CachedAggregate(h, latest, low, high, empty, empty, empty, False, track)
-    if previous is not None and previous.band_done and not forecasts.continuous:
+    if previous is not None and previous.band_done and not no_band:
         latest_time = float(h.start[latest]) if latest >= 0 else None
         previous_band = (previous.band_time, previous.band_low, previous.band_high)
         bands = extended_band(previous.history, previous_band, latest_time, point, changed_from)
     else:
-        bands = interval_band(h, forecasts.continuous, point)
+        bands = interval_band(h, no_band, point)
     return CachedAggregate(h, latest, low, high, *bands, True, track)
 
 
@@ -227,7 +230,9 @@ def cached_aggregate(
             reps = _known_reputations(session, forecasts, fresh.track)
             forecasts = replace(forecasts, reputation=reps)
         point = partial(_band_point, session, question, method, forecasts)
-        times, low, high = interval_band(fresh.history, forecasts.continuous, point)
+        times, low, high = interval_band(
+            fresh.history, forecasts.continuous or forecasts.options > 0, point
+        )
         cached = replace(fresh, band_time=times, band_low=low, band_high=high, band_done=True)
     else:
         count_aggregate_cache(hit=False)
@@ -266,6 +271,10 @@ def current_value(
     count = int(h.forecaster_count[i])
     if h.value.ndim == 2:
         interval = (cached.interval_low, cached.interval_high)
+        if h.value.shape[1] != CDF_POINTS:
+            return AggregateValue(
+                parse_method(method), moment, count, None, None, interval, h.value[i]
+            )
         return AggregateValue(parse_method(method), moment, count, None, h.value[i], interval)
     interval_pair = (float(cached.interval_low[0]), float(cached.interval_high[0]))
     return AggregateValue(
@@ -283,6 +292,14 @@ class AggregateValue:
     probability: float | None  # binary
     cdf: Floats | None  # continuous
     interval: tuple[float, float] | tuple[Floats, Floats] | None
+    probabilities: Floats | None = None  # multiple choice: one per option
+
+    @property
+    def raw(self) -> float | Floats | None:
+        """Return the value itself, whatever the kind: a probability, a CDF or K options."""
+        if self.probability is not None:
+            return self.probability
+        return self.cdf if self.cdf is not None else self.probabilities
 
 
 def evaluation_time(question: Question, at: datetime | None) -> datetime:
@@ -342,13 +359,15 @@ def value_at(
         interval = bootstrap_interval(
             values[order],
             method=method,
-            kind="continuous" if forecasts.continuous else "binary",
+            kind=forecasts.kind,
             n_resamples=resamples,
             rng=np.random.default_rng(BOOTSTRAP_SEED),
             **extra,
         )
     if forecasts.continuous:
         return AggregateValue(method, moment, n, None, np.asarray(value), interval)
+    if forecasts.options:
+        return AggregateValue(method, moment, n, None, None, interval, np.asarray(value))
     return AggregateValue(method, moment, n, float(value), None, interval)
 
 

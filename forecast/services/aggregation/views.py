@@ -13,26 +13,26 @@ from forecast.errors import ValidationFailed
 from forecast.infra.clock import format_iso, from_epoch, parse_iso, to_epoch
 from forecast.models import Question, QuestionType
 from forecast.services.aggregation.values import AggregateValue
+from forecast.services.kinds import kind_named, kind_of
 from forecast.services.questions.input import question_scale
 
 
 def value_json(value: AggregateValue, question: Question) -> dict[str, Any]:
-    """Render an aggregate value; continuous ones carry their CDF and pointwise interval."""
+    """Render an aggregate value; CDFs and option probabilities carry a pointwise interval."""
     body: dict[str, Any] = {
         "method": value.method,
         "at": format_iso(value.at),
         "forecaster_count": value.forecaster_count,
         "interval": None,
     }
-    if question.is_continuous:
-        body["cdf"] = value.cdf.tolist() if value.cdf is not None else None
-        if value.interval is not None:
-            low, high = value.interval
+    kind = kind_of(question)
+    body.update(kind.value_json(value.raw))
+    if value.interval is not None:
+        low, high = value.interval
+        if kind.value_kind == "binary":
+            body["interval"] = [float(low), float(high)]
+        else:
             body["interval"] = [np.asarray(low).tolist(), np.asarray(high).tolist()]
-    else:
-        body["probability"] = value.probability
-        if value.interval is not None:
-            body["interval"] = [float(value.interval[0]), float(value.interval[1])]
     return body
 
 
@@ -65,9 +65,10 @@ def event_probabilities(value: AggregateValue, question: Question, x: float) -> 
 
 
 def history_records(
-    h: History, continuous: bool, first: int = 0, last: int | None = None
+    h: History, question: Question | str, first: int = 0, last: int | None = None
 ) -> list[dict[str, Any]]:
     """Render history entries in the export shape of the public contract."""
+    kind = kind_named(question) if isinstance(question, str) else kind_of(question)
     records = []
     stop = len(h.start) if last is None else min(last, len(h.start))
     for i in range(first, stop):
@@ -77,11 +78,6 @@ def history_records(
             "end": format_iso(from_epoch(float(end))) if np.isfinite(end) else None,
             "forecaster_count": int(h.forecaster_count[i]),
         }
-        if continuous:
-            cdf = h.value[i]
-            record["cdf"] = None if np.isnan(cdf).any() else cdf.tolist()
-        else:
-            p = float(h.value[i])
-            record["probability"] = None if np.isnan(p) else p
+        record.update(kind.value_json(h.value[i]))
         records.append(record)
     return records

@@ -61,7 +61,11 @@ def _parse_resolution(value: Any, draft: QuestionDraft, where: str) -> Resolutio
         return None
     try:
         return parse_resolution(
-            value, qtype=draft.type, range_=draft.range, open_time=draft.open_time
+            value,
+            qtype=draft.type,
+            range_=draft.range,
+            open_time=draft.open_time,
+            options=draft.options,
         )
     except ValidationFailed as exc:
         raise bad(where, f"resolution: {exc.message}") from None

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from forecast.core.choices import validate_options
 from forecast.core.distributions import DistributionError, Scale
 from forecast.errors import ValidationFailed
 from forecast.infra.clock import format_iso, from_epoch, parse_iso, to_epoch
@@ -79,6 +80,8 @@ class QuestionDraft:
     aggregate_reveal_time: datetime | None = None
     # Leaders see the hidden community prediction too, to act on their boundaries.
     aggregate_open_to_leaders: bool = False
+    # Multiple-choice questions: the option labels in order.
+    options: tuple[str, ...] = ()
 
 
 def _text(data: Mapping[str, Any], name: str, *, required: bool) -> str:
@@ -128,9 +131,10 @@ def _bound(value: Any, name: str, qtype: QuestionType) -> float:
 
 def parse_range(value: Any, qtype: QuestionType) -> QuestionRange | None:
     """Validate the range object of a continuous question (None for binary)."""
-    if qtype is QuestionType.BINARY:
+    if qtype in (QuestionType.BINARY, QuestionType.MULTIPLE_CHOICE):
         if value not in (None, {}):
-            raise ValidationFailed("Binary questions have no range", "range")
+            kind = "Binary" if qtype is QuestionType.BINARY else "Multiple-choice"
+            raise ValidationFailed(f"{kind} questions have no range", "range")
         return None
     if not isinstance(value, Mapping):
         raise ValidationFailed(
@@ -184,7 +188,9 @@ def parse_type(value: Any) -> QuestionType:
     try:
         return QuestionType(value)
     except ValueError:
-        raise ValidationFailed("The type must be binary, numeric or date", "type") from None
+        raise ValidationFailed(
+            "The type must be binary, numeric, date or multiple_choice", "type"
+        ) from None
 
 
 def parse_key(value: Any) -> str | None:
@@ -235,7 +241,20 @@ def parse_question(data: Mapping[str, Any]) -> QuestionDraft:
             else None
         ),
         aggregate_open_to_leaders=_flag(data, "aggregate_open_to_leaders"),
+        options=parse_options(data.get("options"), qtype),
     )
+
+
+def parse_options(value: Any, qtype: QuestionType) -> tuple[str, ...]:
+    """Validate a multiple-choice question's option labels (none for other kinds)."""
+    if qtype is not QuestionType.MULTIPLE_CHOICE:
+        if value not in (None, [], ()):
+            raise ValidationFailed("Only multiple-choice questions have options", "options")
+        return ()
+    try:
+        return tuple(validate_options(value))
+    except DistributionError as exc:
+        raise ValidationFailed(_sentence(exc.message), "options") from None
 
 
 def _flag(data: Mapping[str, Any], name: str) -> bool:

@@ -8,11 +8,14 @@ from typing import Any, Protocol
 import numpy as np
 from sqlmodel import Session, col, select
 
-from forecast.infra.clock import format_iso, from_epoch
-from forecast.models import Question, QuestionType, Tournament, User
+from forecast.infra.clock import format_iso
+from forecast.models import Question, Tournament, User
+from forecast.services.kinds import kind_named as kind_of_type
+from forecast.services.kinds import kind_of
 from forecast.services.questions.input import range_to_json
 
 VALUE_OUTCOME = "value"
+VOID_OUTCOMES = ("annulled", "ambiguous")
 
 
 def resolution_json(question: Question) -> dict[str, Any] | None:
@@ -20,14 +23,9 @@ def resolution_json(question: Question) -> dict[str, Any] | None:
     if question.resolution_outcome is None or question.resolved_at is None:
         return None
     resolved_at = format_iso(question.resolved_at)
-    if question.resolution_outcome == VALUE_OUTCOME and question.resolution_value is not None:
-        if question.type == QuestionType.DATE.value:
-            return {
-                "date": format_iso(from_epoch(question.resolution_value)),
-                "resolved_at": resolved_at,
-            }
-        return {"value": question.resolution_value, "resolved_at": resolved_at}
-    return {"outcome": question.resolution_outcome, "resolved_at": resolved_at}
+    if question.resolution_outcome in VOID_OUTCOMES:
+        return {"outcome": question.resolution_outcome, "resolved_at": resolved_at}
+    return {**kind_of(question).resolution_json(question), "resolved_at": resolved_at}
 
 
 def interchange_question(
@@ -47,6 +45,9 @@ def interchange_question(
         "range": range_to_json(question),
         "resolution": resolution_json(question),
     }
+    options = kind_of(question).options_of(question)
+    if options:
+        record["options"] = options
     if question.source:
         record["source"] = question.source
     if question.hide_aggregate_until_forecast:
@@ -98,8 +99,21 @@ class ForecastLike(Protocol):
     def rationale(self) -> str | None: ...
 
 
-def forecast_json(forecast: ForecastLike, *, question_key: str, username: str) -> dict[str, Any]:
-    """Render a forecast row for the API."""
+def forecast_json(
+    forecast: ForecastLike, *, question_key: str, username: str, qtype: str | None = None
+) -> dict[str, Any]:
+    """Render a forecast row for the API (a multiple-choice one with its `probabilities`)."""
+    if qtype is not None and kind_of_type(qtype).value_kind == "multiple_choice":
+        vector = forecast.cdf
+        return {
+            "id": forecast.id,
+            "question": question_key,
+            "user": username,
+            "time": format_iso(forecast.start_time),
+            "end_time": format_iso(forecast.end_time) if forecast.end_time else None,
+            "probabilities": vector.tolist() if vector is not None else None,
+            "rationale": forecast.rationale,
+        }
     return {
         "id": forecast.id,
         "question": question_key,

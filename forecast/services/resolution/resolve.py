@@ -107,6 +107,7 @@ def resolve(
             range_=question_range(question),
             open_time=question.open_time,
             default_resolved_at=now or utcnow(),
+            options=question.option_labels,
         )
         before = resolution_json(question)
         status = QuestionStatus.ANNULLED if resolution.void else QuestionStatus.RESOLVED

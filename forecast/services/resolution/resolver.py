@@ -8,8 +8,10 @@ Scoring is idempotent: a question's score rows are replaced as a whole.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 from sqlalchemy import delete, insert
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
@@ -19,12 +21,14 @@ from forecast.core.scoring import (
     ForecastArrays,
     QuestionArrays,
     binary_outcome_probability,
+    choice_brier,
+    choice_outcome_probability,
     continuous_outcome_probability,
     score,
 )
 from forecast.infra.clock import to_epoch, utcnow
 from forecast.infra.db import write
-from forecast.models import Forecast, Question, QuestionStatus, QuestionType, Score
+from forecast.models import Forecast, Question, QuestionStatus, Score
 from forecast.services.aggregation.data_versions import SCORES, move_data_version
 from forecast.services.questions.input import question_scale
 
@@ -43,6 +47,31 @@ def _bucket(question: Question) -> int:
         return 201  # the "above max" bucket
     assert question.resolution_value is not None
     return resolution_bucket(question.resolution_value, question_scale(question))
+
+
+def _choice_inputs(
+    rows: Sequence[Any],
+    q_idx: NDArray[np.int64],
+    choice_rows: NDArray[np.int64],
+    targets: Sequence[Question],
+    p_outcome: NDArray[np.float64],
+    brier: NDArray[np.float64],
+) -> None:
+    """Fill the probability of the option that happened and the multi-category Brier of every
+    multiple-choice forecast, one question (one K) at a time."""
+    if not len(choice_rows):
+        return
+    by_question = choice_rows[np.argsort(q_idx[choice_rows], kind="stable")]
+    splits = np.flatnonzero(np.diff(q_idx[by_question])) + 1
+    for group in np.split(by_question, splits):
+        question = targets[int(q_idx[group[0]])]
+        k = len(question.option_labels)
+        assert question.resolution_value is not None
+        outcome = int(question.resolution_value)
+        stored = np.frombuffer(b"".join(rows[i][5] for i in group.tolist()), dtype="<f8")
+        probabilities = stored.reshape(len(group), k)
+        p_outcome[group] = choice_outcome_probability(probabilities, outcome)
+        brier[group] = choice_brier(probabilities, outcome)
 
 
 def scoreable(question: Question) -> bool:
@@ -83,7 +112,8 @@ def write_scores(session: Session, questions: Sequence[Question]) -> int:
     end = np.fromiter(
         (r[3].timestamp() if r[3] is not None else np.inf for r in rows), dtype=np.float64, count=n
     )
-    continuous = np.array([q.type != QuestionType.BINARY.value for q in targets])
+    continuous = np.array([q.is_continuous for q in targets], dtype=np.bool_)
+    options = np.array([len(q.option_labels) for q in targets], dtype=np.int64)
     yes = np.array([q.resolution_outcome == "yes" for q in targets])
     buckets = np.array(
         [_bucket(q) if c else -1 for q, c in zip(targets, continuous, strict=True)], dtype=np.int64
@@ -92,9 +122,12 @@ def write_scores(session: Session, questions: Sequence[Question]) -> int:
         (r[4] if r[4] is not None else np.nan for r in rows), dtype=np.float64, count=n
     )
     p_outcome = np.empty(n)
+    brier = np.full(n, np.nan)
     is_cont = continuous[q_idx]
-    binary_rows = np.flatnonzero(~is_cont)
+    is_choice = options[q_idx] > 0
+    binary_rows = np.flatnonzero(~is_cont & ~is_choice)
     p_outcome[binary_rows] = binary_outcome_probability(p_yes[binary_rows], yes[q_idx[binary_rows]])
+    _choice_inputs(rows, q_idx, np.flatnonzero(is_choice), targets, p_outcome, brier)
     cont_rows = np.flatnonzero(is_cont)
     if len(cont_rows):
         cdfs = np.frombuffer(b"".join(rows[i][5] for i in cont_rows.tolist()), dtype="<f8")
@@ -112,11 +145,18 @@ def write_scores(session: Session, questions: Sequence[Question]) -> int:
             [int(q.open_lower) + int(q.open_upper) for q in targets], dtype=np.int64
         ),
         outcome_bucket=buckets,
+        options=options,
     )
     table = score(
         questions_arrays,
         ForecastArrays(
-            question=q_idx, user=user, start=start, end=end, p_outcome=p_outcome, p_yes=p_yes
+            question=q_idx,
+            user=user,
+            start=start,
+            end=end,
+            p_outcome=p_outcome,
+            p_yes=p_yes,
+            brier=brier,
         ),
     )
     now = utcnow()

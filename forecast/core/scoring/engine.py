@@ -1,8 +1,9 @@
-"""Baseline, Peer, Brier and log scores, interval scores and CRPS, as vectorised numpy.
+"""Baseline, Peer, Brier and log scores of many questions at once, as vectorised numpy.
 
-All definitions follow ``SCORING.md``; this module and ``forecast.core.leaderboard`` are the only
-places the formulas live (the leaderboard, calibration and Murphy functions are re-exported
-here so that ``forecast.core.scoring`` is the single import path).
+All definitions follow ``SCORING.md``. Binary, continuous and multiple-choice questions go
+through the same ``score``: a multiple-choice question differs only in its Baseline
+(``100 ln(K p) / ln K``, see ``forecast.core.scoring.multiple_choice``) and its Brier, which
+the caller hands in per forecast (``ForecastArrays.brier``).
 
 Method. ``score`` takes the forecasts of many questions at once as flat arrays. Each forecast is
 clipped to its question's window ``[open_time, min(actual_close, scheduled_close)]`` and its
@@ -32,46 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from forecast.core.leaderboard import (
-    CALIBRATION_EDGES,
-    CalibrationBins,
-    GlobalLeaderboard,
-    MurphyDecomposition,
-    TournamentLeaderboard,
-    calibration_bins,
-    global_leaderboard,
-    murphy_decomposition,
-    tournament_leaderboard,
-    wilson_interval,
-)
-
-# The leaderboard, calibration and Murphy names are re-exported: one import path for callers.
-__all__ = [
-    "CALIBRATION_EDGES",
-    "N_BUCKETS",
-    "N_GRID",
-    "TAIL_BETA",
-    "CalibrationBins",
-    "ForecastArrays",
-    "GlobalLeaderboard",
-    "MurphyDecomposition",
-    "QuestionArrays",
-    "ScoreTable",
-    "TournamentLeaderboard",
-    "baseline_points",
-    "binary_outcome_probability",
-    "calibration_bins",
-    "continuous_outcome_probability",
-    "crps_internal",
-    "global_leaderboard",
-    "interval_hit",
-    "interval_score",
-    "murphy_decomposition",
-    "resolution_bucket",
-    "score",
-    "tournament_leaderboard",
-    "wilson_interval",
-]
+from forecast.core.scoring.multiple_choice import choice_baseline
 
 N_GRID = 201
 N_BUCKETS = 202
@@ -99,6 +61,8 @@ class QuestionArrays:
     continuous: BoolArray
     open_bounds: IntArray
     outcome_bucket: IntArray
+    # Multiple choice: K, the number of options (0 for binary and continuous questions).
+    options: IntArray | None = None
 
 
 @dataclass(frozen=True)
@@ -118,6 +82,8 @@ class ForecastArrays:
     end: FloatArray
     p_outcome: FloatArray
     p_yes: FloatArray
+    # Multiple choice: each forecast's multi-category Brier (ignored for other questions).
+    brier: FloatArray | None = None
 
 
 @dataclass(frozen=True)
@@ -172,8 +138,10 @@ def baseline_points(
     continuous: ArrayLike,
     outcome_bucket: ArrayLike,
     open_bounds: ArrayLike,
+    options: ArrayLike | None = None,
 ) -> FloatArray:
-    """Return the instantaneous Baseline of each probability for what happened."""
+    """Return the instantaneous Baseline of each probability for what happened (options: K for
+    multiple-choice rows, 0 for the others)."""
     p = np.asarray(p_outcome, dtype=np.float64)
     cont = np.asarray(continuous, dtype=np.bool_)
     b = np.asarray(outcome_bucket, dtype=np.int64)
@@ -183,7 +151,12 @@ def baseline_points(
     with np.errstate(divide="ignore", invalid="ignore"):
         binary = 100.0 * np.log2(2.0 * p)
         cont_score = 50.0 * np.log(p / np.where(cont, beta, 1.0))
-    return np.where(cont, cont_score, binary)
+    out = np.where(cont, cont_score, binary)
+    if options is not None:
+        k = np.asarray(options, dtype=np.int64)
+        choice = k > 0
+        out = np.where(choice, choice_baseline(p, np.where(choice, k, 2)), out)
+    return out
 
 
 def _stable_sort_by(order: IntArray, *keys: IntArray) -> IntArray:
@@ -240,10 +213,20 @@ def _check(questions: QuestionArrays, forecasts: ForecastArrays) -> None:
     bucket = questions.outcome_bucket
     if np.any(questions.continuous & ((bucket < 0) | (bucket >= N_BUCKETS))):
         raise ValueError("every continuous question needs an outcome bucket in 0..201")
+    if questions.options is not None:
+        if questions.options.shape != (nq,):
+            raise ValueError("question arrays must all have shape (Q,)")
+        if np.any((questions.options == 1) | (questions.continuous & (questions.options > 0))):
+            raise ValueError("a multiple-choice question has K >= 2 options and no CDF")
+        if np.any(questions.options > 0) and (
+            forecasts.brier is None or forecasts.brier.shape != (nf,)
+        ):
+            raise ValueError("multiple-choice questions need each forecast's Brier")
 
 
 def score(questions: QuestionArrays, forecasts: ForecastArrays) -> ScoreTable:
-    """Score every (question, user): Baseline, Peer, coverage, and Brier and log if binary."""
+    """Score every (question, user): Baseline, Peer, coverage, and Brier and log unless the
+    question is continuous."""
     _check(questions, forecasts)
     q_all = np.asarray(forecasts.question, dtype=np.int64)
     user_all = np.asarray(forecasts.user, dtype=np.int64)
@@ -267,8 +250,9 @@ def score(questions: QuestionArrays, forecasts: ForecastArrays) -> ScoreTable:
     with np.errstate(divide="ignore"):
         log_p = np.log(p)
 
+    k = None if questions.options is None else questions.options[q]
     baseline = weight * baseline_points(
-        p, cont, questions.outcome_bucket[q], questions.open_bounds[q]
+        p, cont, questions.outcome_bucket[q], questions.open_bounds[q], k
     )
     peer = _peer(q, s, e, log_p) * np.where(cont, 0.5, 1.0)
 
@@ -284,9 +268,12 @@ def score(questions: QuestionArrays, forecasts: ForecastArrays) -> ScoreTable:
     coverage = per_row(weight)
     row_q = q[row_start]
     binary_row = ~questions.continuous[row_q]
+    # (p_yes - o)^2 equals (1 - p_outcome)^2 whichever way the question resolved.
+    squared = (1.0 - p) ** 2
+    if k is not None and forecasts.brier is not None:
+        squared = np.where(k > 0, np.asarray(forecasts.brier)[active], squared)
     with np.errstate(divide="ignore", invalid="ignore"):
-        # (p_yes - o)^2 equals (1 - p_outcome)^2 whichever way the question resolved.
-        brier_row = np.where(binary_row, per_row(weight * (1.0 - p) ** 2) / coverage, np.nan)
+        brier_row = np.where(binary_row, per_row(weight * squared) / coverage, np.nan)
         log_row = np.where(binary_row, per_row(weight * log_p) / coverage, np.nan)
     return ScoreTable(
         question=row_q,
@@ -364,58 +351,3 @@ def _peer(q: IntArray, s: FloatArray, e: FloatArray, log_p: FloatArray) -> Float
     peer -= on_events[m:] - on_events[:m]
     peer *= 100.0
     return peer
-
-
-def interval_score(
-    lower: ArrayLike, upper: ArrayLike, x: ArrayLike, alpha: float = 0.1
-) -> FloatArray:
-    """Return the interval score of each (1 - alpha) interval for the value x (lower is better)."""
-    lo = np.asarray(lower, dtype=np.float64)
-    hi = np.asarray(upper, dtype=np.float64)
-    val = np.asarray(x, dtype=np.float64)
-    below = np.maximum(lo - val, 0.0)
-    above = np.maximum(val - hi, 0.0)
-    return np.asarray((hi - lo) + (2.0 / alpha) * (below + above), dtype=np.float64)
-
-
-def interval_hit(lower: ArrayLike, upper: ArrayLike, x: ArrayLike) -> BoolArray:
-    """Return whether each value x lies in its closed interval [lower, upper]."""
-    val = np.asarray(x, dtype=np.float64)
-    hit = (np.asarray(lower, dtype=np.float64) <= val) & (val <= np.asarray(upper, np.float64))
-    return np.asarray(hit, dtype=np.bool_)
-
-
-def crps_internal(cdfs: ArrayLike, u_outcome: ArrayLike) -> FloatArray:
-    """Return the CRPS of each 201-point CDF on the internal axis for the outcome position u.
-
-    The forecast distribution is the piecewise-linear CDF on [0, 1] with the tail masses
-    ``cdf[0]`` and ``1 - cdf[200]`` as point masses at u = 0 and u = 1. The integral of
-    ``(F(u) - 1[u >= y])^2`` over the whole real line is exact; an outcome outside [0, 1]
-    (open bounds) adds its distance to the nearest bound.
-    """
-    cdf = np.asarray(cdfs, dtype=np.float64)
-    y = np.asarray(u_outcome, dtype=np.float64)
-    if cdf.ndim != 2 or cdf.shape[1] != N_GRID or y.shape != (cdf.shape[0],):
-        raise ValueError("expected cdfs of shape (F, 201) and one outcome per row")
-    h = 1.0 / (N_GRID - 1)
-    a, b = cdf[:, :-1], cdf[:, 1:]
-    # Exact integrals of F^2 and (1 - F)^2 over each linear segment.
-    below = h * (a * a + a * b + b * b) / 3.0
-    ca, cb = 1.0 - a, 1.0 - b
-    above = h * (ca * ca + ca * cb + cb * cb) / 3.0
-    zeros = np.zeros((cdf.shape[0], 1))
-    below_cum = np.concatenate((zeros, np.cumsum(below, axis=1)), axis=1)
-    above_tail = np.concatenate((np.cumsum(above[:, ::-1], axis=1)[:, ::-1], zeros), axis=1)
-
-    yc = np.clip(y, 0.0, 1.0)
-    k = np.minimum((yc * (N_GRID - 1)).astype(np.int64), N_GRID - 2)
-    rows = np.arange(cdf.shape[0])
-    fa, fb = cdf[rows, k], cdf[rows, k + 1]
-    left = yc - k * h
-    right = (k + 1) * h - yc
-    fy = fa + (fb - fa) * left / h
-    part_below = left * (fa * fa + fa * fy + fy * fy) / 3.0
-    ga, gy = 1.0 - fy, 1.0 - fb
-    part_above = right * (ga * ga + ga * gy + gy * gy) / 3.0
-    inside = below_cum[rows, k] + part_below + part_above + above_tail[rows, k + 1]
-    return np.asarray(inside + np.abs(y - yc), dtype=np.float64)

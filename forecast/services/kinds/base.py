@@ -1,0 +1,125 @@
+"""What every question kind provides: the registry's interface (see forecast.services.kinds)."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar, Protocol
+
+import numpy as np
+
+from forecast.errors import ValidationFailed
+from forecast.services.questions.input import QuestionRange
+
+
+@dataclass(frozen=True)
+class ForecastValue:
+    """A validated forecast value of one kind: a probability, a CDF or option probabilities.
+
+    quantiles: the pairs a CDF was made from, as stored (see forecast.core.percentiles).
+    """
+
+    probability: float | None = None
+    cdf: np.ndarray | None = None
+    quantiles: str | None = None
+    probabilities: np.ndarray | None = None
+
+    @property
+    def vector(self) -> np.ndarray | None:
+        """Return what the forecasts' packed float column keeps: the CDF or the K options."""
+        return self.cdf if self.cdf is not None else self.probabilities
+
+
+class QuestionShape(Protocol):
+    """What a kind reads of a question: a Question row or the submit path's QuestionFacts."""
+
+    @property
+    def type(self) -> str: ...
+    @property
+    def range_min(self) -> float | None: ...
+    @property
+    def range_max(self) -> float | None: ...
+    @property
+    def open_lower(self) -> bool: ...
+    @property
+    def open_upper(self) -> bool: ...
+    @property
+    def zero_point(self) -> float | None: ...
+    @property
+    def options(self) -> str | None: ...
+
+
+@dataclass(frozen=True)
+class Partials:
+    """The templates a kind draws itself with (under templates/questions/kinds/)."""
+
+    form: str
+    aggregate: str
+
+
+class QuestionKind(ABC):
+    """One kind of question: how its forecasts, resolutions and aggregates look and are read.
+
+    name: the question type as stored and in the public contract.
+    value_kind: what the aggregation and scoring engines see ("binary", "continuous" or
+    "multiple_choice"); continuous: whether forecasts are CDFs over a range.
+    forecast_fields: the payload keys a forecast of this kind is given by.
+    resolution_outcomes: the named outcomes it resolves to besides annulled and ambiguous.
+    boundary_events: the event kinds a decision boundary on it may watch.
+    has_brier: whether Brier and log scores are kept for it.
+    """
+
+    name: ClassVar[str]
+    label: ClassVar[str]
+    value_kind: ClassVar[str]
+    continuous: ClassVar[bool] = False
+    forecast_fields: ClassVar[tuple[str, ...]]
+    resolution_outcomes: ClassVar[tuple[str, ...]] = ()
+    boundary_events: ClassVar[tuple[str, ...]]
+    has_brier: ClassVar[bool] = True
+    # The kind's own template partials; binary and continuous questions are still drawn by
+    # templates/questions/detail.html's branches on `q.is_continuous` (None here).
+    partials: ClassVar[Partials | None] = None
+
+    def expected_fields(self) -> str:
+        """Name the forecast fields in words: 'probability', 'cdf or quantiles'."""
+        return " or ".join(self.forecast_fields)
+
+    def parse_forecast(self, question: QuestionShape, given: Mapping[str, Any]) -> ForecastValue:
+        """Validate a forecast payload (only the fields that were sent) for the question."""
+        sent = [name for name, value in given.items() if value is not None]
+        if len(sent) != 1:
+            field = sent[1] if len(sent) > 1 else self.forecast_fields[0]
+            raise ValidationFailed(f"send exactly one of: {self.expected_fields()}", field)
+        if sent[0] not in self.forecast_fields:
+            raise ValidationFailed(
+                f"a {self.label.lower()} question takes {self.expected_fields()}", sent[0]
+            )
+        return self.parse_field(question, sent[0], given[sent[0]])
+
+    @abstractmethod
+    def parse_field(self, question: QuestionShape, field: str, value: Any) -> ForecastValue:
+        """Validate one forecast field's value (one of forecast_fields)."""
+
+    @abstractmethod
+    def parse_resolution(
+        self, value: Mapping[str, Any], range_: QuestionRange | None, options: Sequence[str]
+    ) -> tuple[str, float | None]:
+        """Read a resolution object (not annulled or ambiguous) into (outcome, value)."""
+
+    @abstractmethod
+    def resolution_json(self, question: Any) -> dict[str, Any]:
+        """Render a stored, not void resolution's own fields (without resolved_at)."""
+
+    @abstractmethod
+    def value_json(self, value: Any) -> dict[str, Any]:
+        """Render an aggregate value (or one history entry's value) in the contract's shape."""
+
+    @abstractmethod
+    def forecast_json(self, probability: float | None, vector: Any) -> dict[str, Any]:
+        """Render a stored forecast's value as the interchange and API give it."""
+
+    def options_of(self, question: QuestionShape) -> list[str]:
+        """Return the question's option labels ([] for kinds without options)."""
+        return []

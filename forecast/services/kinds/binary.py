@@ -1,0 +1,51 @@
+"""Binary questions: one probability of yes."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from forecast.core.distributions import DistributionError, validate_probability
+from forecast.errors import ValidationFailed
+from forecast.services.kinds.base import ForecastValue, QuestionKind, QuestionShape
+from forecast.services.kinds.numbers import NO_RESOLUTION, number
+from forecast.services.questions.input import QuestionRange
+
+
+class BinaryKind(QuestionKind):
+    """Yes or no: forecast p(yes), resolve yes or no."""
+
+    name = "binary"
+    label = "Binary"
+    value_kind = "binary"
+    forecast_fields = ("probability",)
+    resolution_outcomes = ("yes", "no")
+    boundary_events = ("yes",)
+
+    def parse_field(self, question: QuestionShape, field: str, value: Any) -> ForecastValue:
+        try:
+            return ForecastValue(probability=validate_probability(number(value, "probability")))
+        except DistributionError as exc:
+            raise ValidationFailed(exc.message, exc.field or "probability") from None
+
+    def parse_resolution(
+        self, value: Mapping[str, Any], range_: QuestionRange | None, options: Sequence[str]
+    ) -> tuple[str, float | None]:
+        outcome = value.get("outcome")
+        if outcome in self.resolution_outcomes:
+            return str(outcome), None
+        if outcome is not None:
+            raise ValidationFailed(f"a binary question cannot resolve {outcome}", "outcome")
+        raise ValidationFailed(NO_RESOLUTION, "outcome")
+
+    def resolution_json(self, question: Any) -> dict[str, Any]:
+        return {"outcome": question.resolution_outcome}
+
+    def value_json(self, value: Any) -> dict[str, Any]:
+        p = None if value is None else float(value)
+        return {"probability": None if p is None or np.isnan(p) else p}
+
+    def forecast_json(self, probability: float | None, vector: Any) -> dict[str, Any]:
+        return {"probability": probability}
