@@ -345,3 +345,70 @@ def test_the_operations_endpoints_carry_no_value_question_or_person(
         assert "reader" not in body and "fc0" not in body and "other-leader" not in body
         for qid in world["questions"].values():
             assert f"/questions/{qid}" not in body
+
+
+def test_conditional_pairs_and_signposts_carry_no_hidden_value(
+    any_app: Flask, world: dict[str, Any]
+) -> None:
+    """Pairs on the hidden questions: as the condition of a signpost on the reader's own
+    visible boundary, and as the outcome whose branches inherit its hiding rule."""
+    from forecast.services.conditionals.create import create_pair
+
+    with any_app.app_context(), session_scope() as session:
+        organizer = session.exec(select(User).where(User.username == "org")).one()
+        forecasters = [
+            session.exec(select(User).where(User.username == f"fc{i}")).one() for i in (0, 1)
+        ]
+        on = {}
+        for rule in ("until", "reveal"):
+            # The hidden question as the condition of a pair on the leaders' (visible) question.
+            signpost = create_pair(
+                session=session,
+                actor=organizer,
+                condition=world["questions"][rule],
+                outcome=world["questions"]["leaders"],
+            )
+            # The hidden question as the outcome: the branches hide as it does.
+            branches = create_pair(
+                session=session,
+                actor=organizer,
+                condition=world["questions"]["leaders"],
+                outcome=world["questions"][rule],
+            )
+            on[rule] = (signpost, branches)
+            for pair in (signpost, branches):
+                for branch in (pair.yes, pair.no):
+                    assert branch is not None
+                    for user in forecasters:
+                        submit_forecast(
+                            session=session, actor=user, question_id=branch.id, probability=SECRET
+                        )
+    api = Api(any_app.test_client(), make_token(any_app, world["reader"]))
+    client = any_app.test_client()
+    _login(client, "reader")
+    own_leaders = world["own"]["leaders"]
+    report = {r["id"]: r for r in api.get("/boundaries/report").get_json()}
+    signposts = {s["condition"]["id"]: s for s in report[own_leaders]["signposts"]}
+    for rule, (signpost, branches) in on.items():
+        entry = signposts[world["questions"][rule]]
+        assert entry["hidden"] and entry["p_signpost"] is None and entry["value_of_waiting"] is None
+        assert not LEAKS.search(str(entry)), entry
+        assert branches.yes is not None and signpost.yes is not None
+        pair = api.get(f"/questions/{branches.yes.id}/pair").get_json()
+        assert pair["yes"]["community"] is None and pair["no"]["community"] is None
+        assert pair["outcome"]["community"] is None
+        # The control: the condition here is the leaders' question, open to the reader.
+        assert pair["p_condition"] == pytest.approx(SECRET)
+        hidden_condition = api.get(f"/questions/{signpost.yes.id}/pair").get_json()
+        assert hidden_condition["p_condition"] is None
+        assert hidden_condition["condition"]["community"] is None
+        for path in (f"/questions/{branches.yes.id}/pair", f"/questions/{branches.no.id}"):
+            page = client.get(path).get_data(as_text=True)
+            branch_rows = page.split('id="branches"')[-1] if "pair" in path else page
+            assert not LEAKS.search(branch_rows.split('id="forecast-both"')[0]), path
+        page = client.get(f"/questions/{signpost.yes.id}/pair").get_data(as_text=True)
+        assert not LEAKS.search(page.split('id="condition-now"')[1].split("</p>")[0])
+    for path in ("/boundaries/report", f"/boundaries/{own_leaders}"):
+        page = client.get(path).get_data(as_text=True)
+        section = page.split(f'id="signposts-{own_leaders}"')[1].split("</section>")[0]
+        assert "hidden from you" in section and not LEAKS.search(section), path
