@@ -8,6 +8,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from werkzeug.wrappers import Response
 
 from forecast.errors import ValidationFailed
+from forecast.http.auth import web_user
 from forecast.infra.db import get_session
 from forecast.services.notifications.deliveries import list_deliveries, pending_count
 from forecast.services.notifications.events import CHANNELS, EVENTS, WEBHOOK_FORMATS
@@ -117,4 +118,6 @@ def confirm(token: str) -> Response | tuple[str, int]:
     except ValidationFailed as error:
         return render_template("settings/confirm_email.html", token=token, error=error), 422
     flash(f"Confirmed {email}: notifications you chose for e-mail go there now.", "success")
+    if web_user() is None:
+        return redirect(url_for("auth.login", next=url_for("notification_settings.index")))
     return redirect(url_for("notification_settings.index"))

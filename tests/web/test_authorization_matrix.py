@@ -31,7 +31,7 @@ def _setup(app: Flask, client: Any) -> dict[str, Any]:
     apis = {role: Api(client, tokens.get(role)) for role in ROLES}
     open_q = apis["organizer"].post("/questions", json=question_data()).get_json()["id"]
     pending = apis["forecaster"].post("/questions", json=question_data(tournament=None))
-    return {"api": apis, "open": open_q, "pending": pending.get_json()["id"]}
+    return {"api": apis, "open": open_q, "pending": pending.get_json()["id"], "app": app}
 
 
 BOUNDARY = {"action": "Act", "event": {"kind": "yes"}, "comparator": ">=", "threshold": 0.1}
@@ -40,6 +40,18 @@ SET = {
     "title": "T",
     "items": [{"kind": "binary", "prompt": "P", "answer": True, "source": "s"}],
 }
+
+
+def _others_notification(w: dict[str, Any]) -> int:
+    """A notification of a user none of the callers is."""
+    from forecast.infra.db import write
+    from forecast.services.notifications import notify
+
+    with w["app"].app_context(), session_scope() as session, write(session):
+        someone = create_user(session=session, username="someone-else", password=None)
+        note = notify(session, someone.id, kind="question_reject", message="Not yours")  # type: ignore[arg-type]
+    return int(note.id)  # type: ignore[arg-type]
+
 
 def _outcome(w: dict[str, Any]) -> int:
     """Return a new question the organizer made, to be the outcome of a conditional pair."""
@@ -105,6 +117,26 @@ CASES: dict[str, tuple[Callable[[Api, dict[str, Any], str], Any], dict[str, int]
     "mark one's notifications read": (
         lambda api, w, role: api.post("/me/notifications/read"),
         {"anonymous": 401, "forecaster": 200, "organizer": 200, "leader": 200, "admin": 200},
+    ),
+    "read one's notification settings": (
+        lambda api, w, role: api.get("/me/notification-settings"),
+        {"anonymous": 401, "forecaster": 200, "organizer": 200, "leader": 200, "admin": 200},
+    ),
+    "change one's notification settings": (
+        lambda api, w, role: api.client.put(
+            "/api/v1/me/notification-settings",
+            json={"webhook_format": "slack", "events": {"alerts": ["email"]}},
+            headers=api._headers(),
+        ),
+        {"anonymous": 401, "forecaster": 200, "organizer": 200, "leader": 200, "admin": 200},
+    ),
+    "read one's delivery log": (
+        lambda api, w, role: api.get("/me/notification-deliveries"),
+        {"anonymous": 401, "forecaster": 200, "organizer": 200, "leader": 200, "admin": 200},
+    ),
+    "mark someone else's notification read": (
+        lambda api, w, role: api.post(f"/me/notifications/{_others_notification(w)}/read"),
+        {"anonymous": 401, "forecaster": 404, "organizer": 404, "leader": 404, "admin": 404},
     ),
     "create a tournament": (
         lambda api, w, role: api.post("/tournaments", json={"slug": f"t-{role}", "title": "T"}),

@@ -128,9 +128,24 @@ def _page_paths(w: dict[str, Any], rule: str) -> list[str]:
 
 
 # Paths that list every question or boundary at once, searched for each hidden one's rows.
-LIST_API = ["/questions?per_page=100", "/boundaries", "/boundaries/report"]
+LIST_API = [
+    "/questions?per_page=100",
+    "/boundaries",
+    "/boundaries/report",
+    "/me/notifications",
+    "/me/notification-deliveries",
+]
 LIST_API_CSV = ["/boundaries/report?format=csv"]
-LIST_PAGES = ["/", "/questions", "/tournaments/ai", "/boundaries", "/boundaries/report", "/account"]
+LIST_PAGES = [
+    "/",
+    "/questions",
+    "/tournaments/ai",
+    "/boundaries",
+    "/boundaries/report",
+    "/account",
+    "/notifications",
+    "/settings/notifications",
+]
 
 
 def _login(client: FlaskClient, username: str) -> None:

@@ -21,7 +21,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from forecast.infra.clock import format_iso, utcnow
-from forecast.infra.db import session_scope
+from forecast.infra.db import session_scope, write
 from forecast.models import Question, Role, User
 from forecast.services import calibration as training
 from forecast.services.accounts.tokens import token_owner
@@ -277,6 +277,36 @@ def pair_forecast(world: WebWorld) -> Request:
 
 EVERYONE = {role: 302 for role in ROLES}
 
+
+def own_notification(world: WebWorld) -> Request:
+    """A notification of the acting user (of the forecaster for an anonymous visitor)."""
+    owner = world.me or world.users["forecaster"]
+    with world.app.app_context(), session_scope() as session, write(session):
+        note = notify(session, owner.id, kind="question_reject", message="Yours")  # type: ignore[arg-type]
+    return f"/notifications/{note.id}/read", {}
+
+
+def others_notification(world: WebWorld) -> Request:
+    """A notification of someone who is not the acting user."""
+    with world.app.app_context(), session_scope() as session, write(session):
+        note = notify(session, world.proposer.id, kind="question_reject", message="Not yours")  # type: ignore[arg-type]
+    return f"/notifications/{note.id}/read", {}
+
+
+def email_confirmation(world: WebWorld) -> Request:
+    """The confirmation link of the forecaster's new address (whoever follows it)."""
+    from forecast.services.notifications.messages import confirmation_serializer
+    from forecast.services.notifications.settings import update_settings
+
+    owner = world.users["forecaster"]
+    with world.app.app_context(), session_scope() as session:
+        update_settings(session=session, user=owner, data={"email": "fc@example.org"})
+    token = confirmation_serializer(world.app.config["SECRET_KEY"]).dumps(
+        {"user": owner.id, "email": "fc@example.org"}
+    )
+    return f"/settings/notifications/confirm/{token}", {}
+
+
 CASES: dict[str, Case] = {
     "propose or create a question": Case("questions.new", question_form, allowed(*LOGGED_IN)),
     "approve a proposal": Case(
@@ -384,6 +414,23 @@ CASES: dict[str, Case] = {
     ),
     "mark notifications read": Case(
         "notifications.mark_all_read", lambda w: ("/notifications/read", {}), allowed(*LOGGED_IN)
+    ),
+    "mark one's own notification read": Case(
+        "notifications.mark_one_read", own_notification, allowed(*LOGGED_IN)
+    ),
+    "mark someone else's notification read": Case(
+        "notifications.mark_one_read",
+        others_notification,
+        {"anonymous": 302, **{role: 404 for role in LOGGED_IN}},
+    ),
+    "save one's notification settings": Case(
+        "notification_settings.save",
+        lambda w: ("/settings/notifications", {"webhook_format": "slack", "alerts.email": "1"}),
+        allowed(*LOGGED_IN, ok=200),
+    ),
+    # The link in the mail proves the address: it works logged in or not, as anyone.
+    "confirm an e-mail address": Case(
+        "notification_settings.confirm", email_confirmation, EVERYONE
     ),
     # The account forms themselves: open to everyone, logged in or not.
     "log in": Case("auth.login", login_as_someone, EVERYONE),
