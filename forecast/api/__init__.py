@@ -24,6 +24,7 @@ from forecast.api import (
     resolutions,
     teams,
     tournaments,
+    trends,
 )
 from forecast.api.openapi_docs import ConventionsPlugin
 from forecast.api.schemas import ApiErrorSchema
@@ -45,6 +46,7 @@ BLUEPRINTS = (
     notification_settings.bp,
     comments.bp,
     readiness.bp,
+    trends.bp,
 )
 
 

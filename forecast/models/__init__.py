@@ -34,6 +34,7 @@ from forecast.models.questions import (
 from forecast.models.scheduler import SchedulerLease
 from forecast.models.scores import AggregateCache, DataVersion, Score
 from forecast.models.teams import Team, TeamMember, TeamRole
+from forecast.models.trends import TrendSeries
 from forecast.models.users import ApiToken, Notification, Role, User
 
 __all__ = [
@@ -73,6 +74,7 @@ __all__ = [
     "Team",
     "TeamMember",
     "TeamRole",
+    "TrendSeries",
     "Tournament",
     "User",
 ]

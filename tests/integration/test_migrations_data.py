@@ -8,6 +8,7 @@ its own, so the shared test schema stays at head).
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -598,7 +599,24 @@ def rows_0016() -> Rows:
 
 
 def rows_0017() -> Rows:
-    return {}
+    # The compute trend behind the numeric question 2, fitted log-linearly over four years.
+    points = [
+        {"date": f"202{k}-01-01T00:00:00Z", "value": 3e23 * 4**k, "source": "Epoch AI"}
+        for k in range(4)
+    ]
+    return {
+        "trend_series": [
+            {
+                "question_id": 2,
+                "fit": "log_linear",
+                "window_years": 4.0,
+                "level": None,
+                "points": json.dumps(points),
+                "created_by": 1,
+                "updated_at": _at(12),
+            }
+        ]
+    }
 
 
 ROWS_AT: dict[str, Callable[[], Rows]] = {

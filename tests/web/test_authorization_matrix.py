@@ -67,6 +67,18 @@ def _pair(w: dict[str, Any]) -> int:
     return int(pair.get_json()["yes"]["id"])
 
 
+def _numeric(w: dict[str, Any]) -> int:
+    """Return a new numeric question the organizer made, to carry a trend series."""
+    created = w["api"]["organizer"].post("/questions", json=question_data("numeric"))
+    return int(created.get_json()["id"])
+
+
+SERIES = {
+    "fit": "linear",
+    "points": [{"date": f"202{k}-01-01T00:00:00Z", "value": 10.0 * k + 1} for k in range(4)],
+}
+
+
 CASES: dict[str, tuple[Callable[[Api, dict[str, Any], str], Any], dict[str, int]]] = {
     "propose or create a question": (
         lambda api, w, role: api.post("/questions", json=question_data()),
@@ -89,6 +101,10 @@ CASES: dict[str, tuple[Callable[[Api, dict[str, Any], str], Any], dict[str, int]
             f"/questions/{w['open']}/resolution", json={"outcome": "yes"}
         ),
         {"anonymous": 401, "forecaster": 403, "organizer": 200, "leader": 403, "admin": 200},
+    ),
+    "attach a trend series": (
+        lambda api, w, role: api.post(f"/questions/{_numeric(w)}/series", json=SERIES),
+        {"anonymous": 401, "forecaster": 403, "organizer": 201, "leader": 403, "admin": 201},
     ),
     "draft a decision boundary": (
         lambda api, w, role: api.post("/boundaries", json={**BOUNDARY, "question": w["open"]}),

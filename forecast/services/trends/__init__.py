@@ -1,0 +1,1 @@
+"""Trend baselines: series attached to questions, their fits and reference forecasts."""
