@@ -103,3 +103,36 @@ def test_resolving_by_hand_is_refused_and_the_branches_follow(organizer: Api) ->
     organizer.post(f"/questions/{o['id']}/resolution", json={"outcome": "no"})
     assert organizer.get(f"/questions/{yes_id}").get_json()["resolution"]["outcome"] == "no"
     assert organizer.get(f"/questions/{no_id}").get_json()["status"] == "annulled"
+
+
+def test_a_multiple_choice_outcome_gives_branches_of_its_kind(organizer: Api, api_as: Any) -> None:
+    c, _ = questions(organizer)
+    labels = ["OpenAI", "Google DeepMind", "Anthropic", "Other"]
+    o = organizer.post(
+        "/questions", json=question_data("multiple_choice", key="first-lab", options=labels)
+    ).get_json()
+    pair = organizer.post("/conditionals", json={"condition": c["id"], "outcome": o["id"]})
+    assert pair.status_code == 201, pair.get_json()
+    yes, no = pair.get_json()["yes"], pair.get_json()["no"]
+    assert yes["type"] == "multiple_choice" and yes["options"] == labels
+    ann = api_as("ann")
+    wrong = ann.post(
+        f"/questions/{yes['id']}/pair/forecasts",
+        json={"yes": {"probability": 0.5}, "no": {"probabilities": [0.25] * 4}},
+    )
+    assert wrong.status_code == 422 and "probabilities" in wrong.get_json()["error"]["message"]
+    both = ann.post(
+        f"/questions/{yes['id']}/pair/forecasts",
+        json={"yes": {"probabilities": [0.4, 0.3, 0.2, 0.1]}, "no": {"probabilities": [0.25] * 4}},
+    )
+    assert both.status_code == 201, both.get_json()
+    organizer.post(f"/questions/{c['id']}/resolution", json={"outcome": "yes"})
+    organizer.post(f"/questions/{o['id']}/resolution", json={"option": "Anthropic"})
+    resolved = organizer.get(f"/questions/{yes['id']}").get_json()
+    assert resolved["status"] == "resolved"
+    assert resolved["resolution"]["option"] == "Anthropic"
+    scores = organizer.get(f"/questions/{yes['id']}/scores").get_json()
+    # A lone whole-window forecaster giving 0.2 to the option that happened, of 4:
+    # Baseline 100 * ln(4 * 0.2) / ln(4) = -16.1 (SCORING.md), truncated coverage aside.
+    assert len(scores) == 1 and scores[0]["baseline"] < 0
+    assert organizer.get(f"/questions/{no['id']}").get_json()["status"] == "annulled"

@@ -16,9 +16,8 @@ from forecast.services.aggregation.now import CommunityNow, community_now
 from forecast.services.conditionals.links import Pair, pair_of
 from forecast.services.forecast_input import parse_value
 from forecast.services.forecasts import ForecastRecord, submit_forecast
+from forecast.services.kinds import kind_of
 from forecast.services.questions.lifecycle import can_view
-
-VALUE_FIELDS = ("probability", "cdf", "quantiles", "probabilities")
 
 
 @dataclass(frozen=True)
@@ -57,12 +56,17 @@ def pair_view(
     return PairView(pair, community)
 
 
-def _value(data: Any, branch: str) -> dict[str, Any]:
+def _value(data: Any, branch: str, question: Question) -> dict[str, Any]:
+    """Take one branch's payload in the fields of the outcome's kind (a probability, a CDF or
+    quantiles, option probabilities), which parses it."""
+    kind = kind_of(question)
     if not isinstance(data, Mapping):
         raise ValidationFailed(f"give the forecast if {branch} as an object", branch)
-    value = {k: data[k] for k in VALUE_FIELDS if data.get(k) is not None}
-    if len(value) != 1:
-        raise ValidationFailed(f"give one forecast value if {branch}", branch)
+    value = {k: data[k] for k in kind.forecast_fields if data.get(k) is not None}
+    if len(value) != 1 or set(data) - set(kind.forecast_fields):
+        raise ValidationFailed(
+            f"give the forecast if {branch} as one of: {kind.expected_fields()}", branch
+        )
     return value
 
 
@@ -82,7 +86,10 @@ def submit_both(
     pair = pair_of(session, question_id)
     if pair is None or pair.yes is None or pair.no is None:
         raise NotFound(f"no conditional pair with question {question_id}")
-    values = {"yes": _value(data.get("yes"), "yes"), "no": _value(data.get("no"), "no")}
+    values = {
+        "yes": _value(data.get("yes"), "yes", pair.yes),
+        "no": _value(data.get("no"), "no", pair.no),
+    }
     rationale = data.get("rationale")
     for branch, question in (("yes", pair.yes), ("no", pair.no)):
         try:
