@@ -36,6 +36,7 @@ BATCH = 100
 
 MailSender = Callable[[smtp.MailSettings, str, str, str], str]
 Poster = Callable[[str, bytes, dict[str, str]], int]
+# Told of every attempt's channel and success: the job passes the metrics counter.
 Observer = Callable[[str, bool], None]
 
 
