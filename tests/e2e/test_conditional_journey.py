@@ -77,7 +77,7 @@ def test_a_leader_sees_a_decision_relevant_signpost(live_app: Any, page: Any) ->
     leader = make_user(live_app, "lea", Role.LEADER)
     ann = world.user("ann")
     with live_app.app_context(), session_scope() as session:
-        submit_forecast(session=session, actor=ann, question_id=outcome.id, probability=0.2)
+        submit_forecast(session=session, actor=ann, question_id=outcome.id or 0, probability=0.2)
         for condition, (p_s, p_yes, p_no) in ((quiet, (0.5, 0.4, 0.3)), (loud, (0.4, 0.35, 0.05))):
             pair = create_pair(
                 session=session, actor=world.organizer, condition=condition.id, outcome=outcome.id
