@@ -79,7 +79,60 @@ SERIES = {
 }
 
 
+def _others_team(w: dict[str, Any]) -> str:
+    """A team that none of the callers belongs to; its slug."""
+    from forecast.services.teams.membership import create_team
+
+    with w["app"].app_context(), session_scope() as session:
+        owner = create_user(session=session, username="team-owner", password=None)
+        return create_team(session=session, actor=owner, slug="theirs", name="Theirs").slug
+
+
+def _own_team(api: Api, role: str) -> str:
+    """A team the caller owns (none for an anonymous caller); its slug."""
+    api.post("/teams", json={"slug": f"mine-{role}", "name": "Mine"})
+    return f"mine-{role}"
+
+
+LOGGED = {"anonymous": 401, "forecaster": 201, "organizer": 201, "leader": 201, "admin": 201}
+NON_MEMBER = {"anonymous": 401, "forecaster": 404, "organizer": 404, "leader": 404, "admin": 404}
+
+
 CASES: dict[str, tuple[Callable[[Api, dict[str, Any], str], Any], dict[str, int]]] = {
+    "create a team": (
+        lambda api, w, role: api.post("/teams", json={"slug": f"t-{role}", "name": "T"}),
+        LOGGED,
+    ),
+    "read a team one is not in": (
+        lambda api, w, role: api.get(f"/teams/{_others_team(w)}"),
+        NON_MEMBER,
+    ),
+    "add a member to a team one is not in": (
+        lambda api, w, role: api.post(
+            f"/teams/{_others_team(w)}/members", json={"username": "the-admin"}
+        ),
+        NON_MEMBER,
+    ),
+    "remove a member of a team one is not in": (
+        lambda api, w, role: api.delete(f"/teams/{_others_team(w)}/members/team-owner"),
+        NON_MEMBER,
+    ),
+    "add a member to one's own team": (
+        lambda api, w, role: api.post(
+            f"/teams/{_own_team(api, role)}/members",
+            json={"username": "the-organizer"}
+            if role != "organizer"
+            else {"username": "the-admin"},
+        ),
+        {"anonymous": 401, "forecaster": 201, "organizer": 201, "leader": 201, "admin": 201},
+    ),
+    "create a private tournament in one's own team": (
+        lambda api, w, role: api.post(
+            "/tournaments",
+            json={"slug": f"p-{role}", "title": "P", "team": _own_team(api, role)},
+        ),
+        {"anonymous": 401, "forecaster": 403, "organizer": 201, "leader": 403, "admin": 201},
+    ),
     "propose or create a question": (
         lambda api, w, role: api.post("/questions", json=question_data()),
         {"anonymous": 401, "forecaster": 201, "organizer": 201, "leader": 201, "admin": 201},

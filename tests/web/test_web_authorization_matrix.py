@@ -278,6 +278,37 @@ def pair_forecast(world: WebWorld) -> Request:
 EVERYONE = {role: 302 for role in ROLES}
 
 
+def a_team(world: WebWorld, owner: User) -> str:
+    """A new team owned by owner, with the proposer as a member; its slug."""
+    from forecast.services.teams import membership
+
+    slug = unique("team")
+    with world.app.app_context(), session_scope() as session:
+        membership.create_team(session=session, actor=owner, slug=slug, name="A team")
+        if owner.id != world.proposer.id:
+            membership.add_member(session=session, actor=owner, slug=slug, username="prop")
+    return slug
+
+
+def own_team(world: WebWorld) -> str:
+    """A team of the acting user (of the forecaster for an anonymous visitor)."""
+    return a_team(world, world.me or world.users["forecaster"])
+
+
+def team_invitation(world: WebWorld) -> Request:
+    """The live invitation link of someone else's team."""
+    from forecast.services.teams import invitations
+
+    slug = a_team(world, world.proposer)
+    with world.app.app_context(), session_scope() as session:
+        token = invitations.create_invite_link(session=session, actor=world.proposer, slug=slug)
+    return f"/teams/join/{token}", {}
+
+
+# Someone else's team answers 404 to a non-member whatever their role (it stays unconfirmed).
+NOT_A_MEMBER = {"anonymous": 302, **{role: 404 for role in LOGGED_IN}}
+
+
 def own_notification(world: WebWorld) -> Request:
     """A notification of the acting user (of the forecaster for an anonymous visitor)."""
     owner = world.me or world.users["forecaster"]
@@ -305,6 +336,21 @@ def email_confirmation(world: WebWorld) -> Request:
         {"user": owner.id, "email": "fc@example.org"}
     )
     return f"/settings/notifications/confirm/{token}", {}
+
+
+def a_comment(world: WebWorld, author: User) -> int:
+    """A new comment of author on a new open question; its id."""
+    question = world.open_question()
+    with world.app.app_context(), session_scope() as session:
+        comment = create_comment(
+            session=session, actor=author, question_id=question.id, body="A point."
+        )
+    return comment.id  # type: ignore[return-value]
+
+
+def own_comment(world: WebWorld) -> int:
+    """A comment of the acting user (of the forecaster for an anonymous visitor)."""
+    return a_comment(world, world.me or world.users["forecaster"])
 
 
 CASES: dict[str, Case] = {
@@ -432,7 +478,76 @@ CASES: dict[str, Case] = {
     "confirm an e-mail address": Case(
         "notification_settings.confirm", email_confirmation, EVERYONE
     ),
+    "create a team": Case(
+        "teams.index",
+        lambda w: ("/teams", {"slug": unique("team"), "name": "A team"}),
+        allowed(*LOGGED_IN),
+    ),
+    "add a member to one's own team": Case(
+        "teams.add_member",
+        lambda w: (f"/teams/{own_team(w)}/members", {"username": "prop", "role": "leader"}),
+        allowed(*LOGGED_IN),
+    ),
+    "add a member to someone else's team": Case(
+        "teams.add_member",
+        lambda w: (f"/teams/{a_team(w, w.proposer)}/members", {"username": "the-admin"}),
+        NOT_A_MEMBER,
+    ),
+    "remove a member of one's own team": Case(
+        "teams.remove_member",
+        lambda w: (f"/teams/{own_team(w)}/members/prop/remove", {}),
+        allowed(*LOGGED_IN),
+    ),
+    "remove a member of someone else's team": Case(
+        "teams.remove_member",
+        lambda w: (f"/teams/{a_team(w, w.proposer)}/members/prop/remove", {}),
+        NOT_A_MEMBER,
+    ),
+    "make an invitation link for one's own team": Case(
+        "teams.invite", lambda w: (f"/teams/{own_team(w)}/invite", {}), allowed(*LOGGED_IN)
+    ),
+    "make an invitation link for someone else's team": Case(
+        "teams.invite", lambda w: (f"/teams/{a_team(w, w.proposer)}/invite", {}), NOT_A_MEMBER
+    ),
+    "join a team by its invitation link": Case(
+        "teams.join", team_invitation, allowed(*LOGGED_IN)
+    ),
     # The account forms themselves: open to everyone, logged in or not.
+    "post a comment": Case(
+        "comments.create",
+        lambda w: (f"/questions/{w.open_question().id}/comments", {"body": "Why?"}),
+        allowed(*LOGGED_IN),
+    ),
+    "edit one's own comment": Case(
+        "comments.edit",
+        lambda w: (f"/comments/{own_comment(w)}/edit", {"body": "Edited."}),
+        allowed(*LOGGED_IN),
+    ),
+    "edit someone else's comment": Case(
+        "comments.edit",
+        lambda w: (f"/comments/{a_comment(w, w.proposer)}/edit", {"body": "Mine now."}),
+        allowed(),
+    ),
+    "delete one's own comment": Case(
+        "comments.delete",
+        lambda w: (f"/comments/{own_comment(w)}/delete", {"confirmed": "yes"}),
+        allowed(*LOGGED_IN),
+    ),
+    "delete someone else's comment": Case(
+        "comments.delete",
+        lambda w: (f"/comments/{a_comment(w, w.proposer)}/delete", {"confirmed": "yes"}),
+        allowed(),
+    ),
+    "hide a comment": Case(
+        "comments.hide",
+        lambda w: (f"/comments/{a_comment(w, w.proposer)}/hide", {"reason": "Off topic"}),
+        allowed("organizer", "admin"),
+    ),
+    "follow a question": Case(
+        "comments.follow",
+        lambda w: (f"/questions/{w.open_question().id}/follow", {"threshold": "5"}),
+        allowed(*LOGGED_IN),
+    ),
     "log in": Case("auth.login", login_as_someone, EVERYONE),
     "log in with a wrong password": Case(
         "auth.login",
