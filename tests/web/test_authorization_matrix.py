@@ -34,6 +34,12 @@ def _setup(app: Flask, client: Any) -> dict[str, Any]:
     return {"api": apis, "open": open_q, "pending": pending.get_json()["id"], "app": app}
 
 
+def _comment(w: dict[str, Any]) -> int:
+    """A new comment of the forecaster's on the open question; its id."""
+    made = w["api"]["forecaster"].post(f"/questions/{w['open']}/comments", json={"body": "Hm."})
+    return made.get_json()["id"]  # type: ignore[no-any-return]
+
+
 BOUNDARY = {"action": "Act", "event": {"kind": "yes"}, "comparator": ">=", "threshold": 0.1}
 SET = {
     "format": "forecast-calibration/1",
@@ -206,6 +212,36 @@ CASES: dict[str, tuple[Callable[[Api, dict[str, Any], str], Any], dict[str, int]
     "mark someone else's notification read": (
         lambda api, w, role: api.post(f"/me/notifications/{_others_notification(w)}/read"),
         {"anonymous": 401, "forecaster": 404, "organizer": 404, "leader": 404, "admin": 404},
+    ),
+    "comment on a question": (
+        lambda api, w, role: api.post(f"/questions/{w['open']}/comments", json={"body": "Why?"}),
+        {"anonymous": 401, "forecaster": 201, "organizer": 201, "leader": 201, "admin": 201},
+    ),
+    "list a question's comments": (
+        lambda api, w, role: api.get(f"/questions/{w['open']}/comments"),
+        {"anonymous": 200, "forecaster": 200, "organizer": 200, "leader": 200, "admin": 200},
+    ),
+    "edit the forecaster's comment": (
+        lambda api, w, role: api.patch(f"/comments/{_comment(w)}", json={"body": "Mine"}),
+        {"anonymous": 401, "forecaster": 200, "organizer": 403, "leader": 403, "admin": 403},
+    ),
+    "delete the forecaster's comment": (
+        lambda api, w, role: api.delete(f"/comments/{_comment(w)}"),
+        {"anonymous": 401, "forecaster": 200, "organizer": 403, "leader": 403, "admin": 403},
+    ),
+    "hide a comment": (
+        lambda api, w, role: api.post(f"/comments/{_comment(w)}/hide", json={"reason": "Spam"}),
+        {"anonymous": 401, "forecaster": 403, "organizer": 200, "leader": 403, "admin": 200},
+    ),
+    "read a comment's moderation log": (
+        lambda api, w, role: api.get(f"/comments/{_comment(w)}/moderation"),
+        {"anonymous": 401, "forecaster": 403, "organizer": 200, "leader": 403, "admin": 200},
+    ),
+    "follow a question": (
+        lambda api, w, role: api.client.put(
+            f"/api/v1/questions/{w['open']}/follow", json={}, headers=api._headers()
+        ),
+        {"anonymous": 401, "forecaster": 200, "organizer": 200, "leader": 200, "admin": 200},
     ),
     "create a tournament": (
         lambda api, w, role: api.post("/tournaments", json={"slug": f"t-{role}", "title": "T"}),

@@ -29,9 +29,10 @@ from sqlmodel import select
 
 from forecast.infra.clock import format_iso, utcnow
 from forecast.infra.db import session_scope
-from forecast.models import Role, User
+from forecast.models import CommentKind, Role, User
 from forecast.services.boundaries import alerts
 from forecast.services.boundaries import lifecycle as boundary_service
+from forecast.services.discussion.comments import create_comment
 from forecast.services.forecasts import submit_forecast
 from forecast.services.questions.lifecycle import create_question
 from tests.conftest import PASSWORD, Api, make_token, make_user
@@ -86,6 +87,22 @@ def world(any_app: Flask) -> dict[str, Any]:
         for user in forecasters:
             for qid in questions.values():
                 submit_forecast(session=session, actor=user, question_id=qid, probability=SECRET)
+        for qid in questions.values():
+            # Comments that state a forecast: one carrying it, one publishing a rationale.
+            create_comment(
+                session=session,
+                actor=forecasters[0],
+                question_id=qid,
+                body="Where I stand.",
+                with_forecast=True,
+            )
+            create_comment(
+                session=session,
+                actor=forecasters[1],
+                question_id=qid,
+                body="I say 83.77%, as the trend does.",
+                kind=CommentKind.RATIONALE,
+            )
     reader = make_user(any_app, "reader", Role.LEADER)
     other = world.user("other-leader", Role.LEADER)
     shared = {rule: _boundary(world, other, qid, shared=True) for rule, qid in questions.items()}
@@ -106,6 +123,7 @@ def _api_paths(w: dict[str, Any], rule: str) -> list[str]:
         f"/questions/{qid}/aggregate",
         f"/questions/{qid}/aggregate?method=mean",
         f"/questions/{qid}/aggregate/history",
+        f"/questions/{qid}/comments",
         f"/boundaries/{w['shared'][rule]}",
         f"/boundaries/{w['shared'][rule]}/events",
     ]
@@ -120,6 +138,8 @@ def _page_paths(w: dict[str, Any], rule: str) -> list[str]:
         f"/questions/{qid}",
         f"/questions/{qid}?method=median",
         f"/questions/{qid}/aggregate.csv",
+        f"/questions/{qid}/comments.csv",
+        f"/questions/{qid}/comments.json",
         f"/boundaries/{w['shared'][rule]}",
     ]
     if rule in w["own"]:
@@ -427,3 +447,19 @@ def test_conditional_pairs_and_signposts_carry_no_hidden_value(
         page = client.get(path).get_data(as_text=True)
         section = page.split(f'id="signposts-{own_leaders}"')[1].split("</section>")[0]
         assert "hidden from you" in section and not LEAKS.search(section), path
+
+
+def test_comments_stating_a_forecast_show_where_the_prediction_shows(
+    any_app: Flask, world: dict[str, Any]
+) -> None:
+    api = Api(any_app.test_client(), make_token(any_app, world["reader"]))
+    # The control: on the question opened to leaders the reader reads both comments in full.
+    shown = api.get(f"/questions/{world['questions']['leaders']}/comments").get_json()["items"]
+    assert [c["forecast"] for c in shown] == [{"probability": SECRET}, None]
+    assert "83.77%" in shown[1]["body"] and not any(c["withheld"] for c in shown)
+    # Where the prediction is hidden they are withheld whole: their place and author only.
+    hidden = api.get(f"/questions/{world['questions']['until']}/comments").get_json()["items"]
+    assert [(c["author"], c["withheld"], c["body"], c["forecast"]) for c in hidden] == [
+        ("fc0", True, None, None),
+        ("fc1", True, None, None),
+    ]
