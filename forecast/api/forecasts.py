@@ -60,10 +60,15 @@ class Forecasts(MethodView):
             probability=body.get("probability"),
             cdf=body.get("cdf"),
             quantiles=body.get("quantiles"),
+            probabilities=body.get("probabilities"),
             rationale=body.get("rationale"),
         )
         assert user is not None
-        answer = forecast_json(forecast, question_key=forecast.question_key, username=user.username)
+        # Only a multiple-choice question accepts probabilities.
+        qtype = "multiple_choice" if body.get("probabilities") is not None else None
+        answer = forecast_json(
+            forecast, question_key=forecast.question_key, username=user.username, qtype=qtype
+        )
         if publish:
             comment = published.publish_rationale(session=session, actor=user, forecast=forecast)
             answer["comment"] = comment.id
@@ -83,7 +88,11 @@ class Forecasts(MethodView):
             session=session, viewer=user, question_id=question_id
         )
         assert user is not None
-        return jsonify(forecast_json(forecast, question_key=question.key, username=user.username))
+        return jsonify(
+            forecast_json(
+                forecast, question_key=question.key, username=user.username, qtype=question.type
+            )
+        )
 
 
 @bp.route("/<int:question_id>/forecasts/mine")
@@ -106,6 +115,9 @@ class MyForecasts(MethodView):
         )
         return jsonify(
             items=[
-                forecast_json(f, question_key=question.key, username=user.username) for f in rows
+                forecast_json(
+                    f, question_key=question.key, username=user.username, qtype=question.type
+                )
+                for f in rows
             ]
         )

@@ -1,4 +1,5 @@
-// Small enhancements: slider and number stay in step; quantiles preview their density.
+// Small enhancements: slider and number stay in step; quantiles preview their density;
+// multiple-choice sliders keep their sum at 100%.
 (function () {
   "use strict";
 
@@ -87,11 +88,86 @@
     update();
   }
 
+  // Multiple choice: the option percentages always sum to 100 (kept in tenths of a percent).
+  // Moving one option shares the difference among the unlocked others in proportion to what
+  // they hold, none going below 0.1%; a locked option stays where it is.
+  function shareOut(tenths, free, remaining) {
+    var held = free.reduce(function (sum, i) { return sum + tenths[i]; }, 0);
+    var parts = free.map(function (i) {
+      var exact = held > 0 ? remaining * tenths[i] / held : remaining / free.length;
+      return {i: i, whole: Math.max(1, Math.floor(exact)), rest: exact - Math.floor(exact)};
+    });
+    var total = parts.reduce(function (sum, p) { return sum + p.whole; }, 0);
+    parts.sort(function (a, b) { return b.rest - a.rest; });
+    for (var k = 0; total < remaining; k = (k + 1) % parts.length) { parts[k].whole += 1; total += 1; }
+    parts.sort(function (a, b) { return b.whole - a.whole; });
+    for (var m = 0; total > remaining; m = (m + 1) % parts.length) {
+      if (parts[m].whole > 1) { parts[m].whole -= 1; total -= 1; }
+    }
+    parts.forEach(function (p) { tenths[p.i] = p.whole; });
+  }
+
+  function choiceSliders() {
+    var form = document.getElementById("choice-form");
+    if (!form) { return; }
+    var numbers = Array.prototype.slice.call(form.querySelectorAll("input.choice-number"));
+    var sliders = Array.prototype.slice.call(form.querySelectorAll("input.choice-slider"));
+    var locks = Array.prototype.slice.call(form.querySelectorAll("input.choice-lock"));
+    var total = document.getElementById("choice-total");
+    var totalRow = document.getElementById("choice-total-row");
+    function read(input) {
+      var value = Math.round(parseFloat(input.value) * 10);
+      return isNaN(value) ? null : value;
+    }
+    var tenths = numbers.map(read);
+    function show(skip) {
+      tenths.forEach(function (t, i) {
+        var text = (t / 10).toFixed(1).replace(/\.0$/, "");
+        if (numbers[i] !== skip) { numbers[i].value = text; }
+        if (sliders[i] !== skip) { sliders[i].value = text; }
+      });
+      var sum = tenths.reduce(function (a, b) { return a + b; }, 0);
+      total.textContent = (sum / 10).toFixed(1).replace(/\.0$/, "") + "%";
+      totalRow.hidden = false;
+    }
+    function move(index, source) {
+      var wanted = read(source);
+      if (wanted === null || tenths.indexOf(null) >= 0) { return; }
+      var free = [], lockedSum = 0;
+      tenths.forEach(function (t, i) {
+        if (i === index) { return; }
+        if (locks[i].checked) { lockedSum += t; } else { free.push(i); }
+      });
+      if (!free.length) { show(null); return; }  // everything else is locked: nothing can give
+      var most = 1000 - lockedSum - free.length;
+      var value = Math.min(Math.max(wanted, 1), most);
+      tenths[index] = value;
+      shareOut(tenths, free, 1000 - lockedSum - value);
+      show(value === wanted ? source : null);
+    }
+    numbers.concat(sliders).forEach(function (input) {
+      var index = parseInt(input.dataset.index, 10);
+      input.addEventListener("input", function () { move(index, input); });
+      input.addEventListener("change", function () { show(null); });
+    });
+    locks.forEach(function (lock, i) {
+      lock.addEventListener("change", function () {
+        numbers[i].readOnly = lock.checked;
+        sliders[i].disabled = lock.checked;
+      });
+    });
+    if (tenths.indexOf(null) < 0) { show(null); }
+  }
+
   function toggleRange() {
     var select = document.getElementById("question-type");
     var fields = document.getElementById("range-fields");
+    var options = document.getElementById("option-fields");
     if (!select || !fields) { return; }
-    function apply() { fields.hidden = select.value === "binary"; }
+    function apply() {
+      fields.hidden = select.value === "binary" || select.value === "multiple_choice";
+      if (options) { options.hidden = select.value !== "multiple_choice"; }
+    }
     select.addEventListener("change", apply);
     apply();
   }
@@ -112,6 +188,7 @@
     confirmForms();
     syncPairs();
     previewQuantiles();
+    choiceSliders();
     toggleRange();
   });
 })();

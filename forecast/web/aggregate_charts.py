@@ -314,3 +314,38 @@ def median_history_chart(
         )
     body += _time_ticks(frame)
     return _svg(body, "community median over time")
+
+
+SERIES_COLOURS = 10  # series-0..series-9 in style.css; options past ten repeat them dashed
+
+
+def series_class(index: int) -> str:
+    """Return the CSS classes of option index's line and swatch."""
+    dashed = " dashed" if index >= SERIES_COLOURS else ""
+    return f"series-{index % SERIES_COLOURS}{dashed}"
+
+
+def choice_history_chart(
+    *,
+    starts: Floats,
+    values: Floats,
+    labels: Sequence[str],
+    t_from: float,
+    t_to: float,
+) -> Markup:
+    """Draw a multiple-choice aggregate over time: one line per option, named on hover."""
+    frame = Frame(t_from, max(t_to, t_from + 1.0), 0.0, 1.0)
+    times = np.linspace(frame.x0, frame.x1, SAMPLES)
+    body = _y_grid(frame, [(v, f"{v:.0%}") for v in (0.0, 0.25, 0.5, 0.75, 1.0)])
+    xs = frame.x(times)
+    sampled = sample_steps(starts, values, times)
+    for k, label in enumerate(labels):
+        line = sampled[:, k]
+        now = float(line[-1])
+        title = f"{label}: {now:.1%} now" if np.isfinite(now) else str(label)
+        body.append(
+            f'<polyline class="line {series_class(k)}" points="{_points(xs, frame.y(line))}">'
+            f"<title>{escape(title)}</title></polyline>"
+        )
+    body += _time_ticks(frame)
+    return _svg(body, "community probability of each option over time")

@@ -21,6 +21,7 @@ from forecast.infra.clock import parse_iso
 from forecast.models import Forecast, Question
 from forecast.services.forecasts import QuantileFailed
 from forecast.services.questions.input import question_scale
+from forecast.web import choice_form
 
 QUANTILE_LEVELS = (0.05, 0.25, 0.5, 0.75, 0.95)
 REQUIRED_LEVELS = (0.05, 0.5, 0.95)
@@ -74,9 +75,15 @@ class FormState:
             for level in QUANTILE_LEVELS
         ]
 
+    def options(self, question: Question) -> list[choice_form.OptionBox]:
+        """Return a multiple-choice question's option boxes in order."""
+        return choice_form.option_boxes(question, self.values, self.errors)
+
 
 def starting_state(question: Question, standing: Forecast | None) -> FormState:
     """Return the form as a visit shows it: your standing forecast, else a broad bell."""
+    if question.option_labels:
+        return FormState({**choice_form.starting_values(question, standing), "rationale": ""})
     if not question.is_continuous:
         p = standing.probability if standing and standing.probability is not None else 0.5
         return FormState({"probability": number_text(round(100 * p, 1)), "rationale": ""})
@@ -87,7 +94,12 @@ def starting_state(question: Question, standing: Forecast | None) -> FormState:
 def typed_state(question: Question, form: Mapping[str, str]) -> FormState:
     """Return the form holding what was sent, as typed."""
     names = ["rationale", "publish_rationale"]
-    names += [box_name(q) for q in QUANTILE_LEVELS] if question.is_continuous else ["probability"]
+    if question.option_labels:
+        names += choice_form.field_names(question)
+    elif question.is_continuous:
+        names += [box_name(q) for q in QUANTILE_LEVELS]
+    else:
+        names += ["probability"]
     return FormState({name: form.get(name) or "" for name in names})
 
 
@@ -117,6 +129,8 @@ def refused(question: Question, state: FormState, error: DomainError, sent: list
         name = sent[error.index]
         state.errors[name] = _unreadable(question, state.values[name]) or error.message
         said = f"{name[1:]}th percentile: {state.errors[name]}"  # the service names no level
+    elif error.field == "probabilities":
+        said = choice_form.refused_option(error, state.errors, state.values)
     elif error.field in ("probability", "rationale"):
         state.errors[error.field] = error.message
     elif error.field == "quantiles":  # too few: the boxes the form asks for at least

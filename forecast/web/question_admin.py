@@ -50,6 +50,7 @@ FORM_FIELDS = {
     "open_upper": "range",
     "log_scale": "range",
     "zero_point": "range",
+    "options": "options",
     "hide_aggregate_until_forecast": "hide_aggregate_until_forecast",
     "aggregate_reveal_time": "aggregate_reveal_time",
     "aggregate_open_to_leaders": "aggregate_open_to_leaders",
@@ -134,7 +135,7 @@ def edit_scheduled(question: Question) -> str | Response:
             else:
                 flash("Nothing changed.", "info")
             return redirect(url_for("questions.detail", question_id=question.id))
-    tournaments = list_tournaments(session=session)
+    tournaments = list_tournaments(session=session, viewer=me())
     return render_template(
         "questions/form.html",
         form=form,

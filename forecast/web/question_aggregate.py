@@ -29,6 +29,7 @@ from forecast.web.aggregate_charts import (
     density_chart,
     median_history_chart,
 )
+from forecast.web.choice_panel import choice_context, choice_csv
 from forecast.web.formatting import axis_value
 
 DAY_S = 86400.0
@@ -64,6 +65,9 @@ def panel(
         to_epoch(question.open_time),
         min(to_epoch(utcnow()), to_epoch(question.close_time)),
     )
+    if question.option_labels:
+        context.update(choice_context(question, value, h, (t_from, t_to), history))
+        return context
     if not question.is_continuous:
         mine = [
             (f.start_time.timestamp(), f.probability) for f in history if f.probability is not None
@@ -159,7 +163,9 @@ def download(question_id: int) -> Response:
     method = aggregation.parse_method(request.args.get("method"))
     records = history_records(cached.history, question)
     bands = zip(records, cached.history.lower, cached.history.upper, strict=True)
-    if question.is_continuous:
+    if question.option_labels:
+        columns, rows = choice_csv(question, records)
+    elif question.is_continuous:
         scale = question_scale(question)
         columns = ["start", "end", "forecaster_count", "median", "lower_quartile", "upper_quartile"]
         rows = []

@@ -30,10 +30,14 @@ def form_to_input(form: Mapping[str, str]) -> dict[str, Any]:
         "close_time": _time(form.get("close_time", "")),
         "resolve_time": _time(form.get("resolve_time", "")) or None,
         "range": None,
+        "options": None,
         "hide_aggregate_until_forecast": bool(form.get("hide_aggregate_until_forecast")),
         "aggregate_reveal_time": _time(form.get("aggregate_reveal_time", "")) or None,
         "aggregate_open_to_leaders": bool(form.get("aggregate_open_to_leaders")),
     }
+    if qtype == "multiple_choice":
+        lines = (form.get("options") or "").splitlines()
+        data["options"] = [line.strip() for line in lines if line.strip()]
     if qtype in ("numeric", "date"):
         convert = (lambda v: _time(v)) if qtype == "date" else _number_or_text
         data["range"] = {
@@ -84,6 +88,7 @@ def question_to_form(data: Mapping[str, Any]) -> dict[str, Any]:
         form[name] = value[:16]
     for name in ("hide_aggregate_until_forecast", "aggregate_open_to_leaders"):
         form[name] = "on" if data.get(name) else ""
+    form["options"] = "\n".join(str(label) for label in data.get("options") or [])
     r = data.get("range") or {}
     if r:
         for name in ("min", "max"):

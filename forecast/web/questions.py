@@ -22,6 +22,7 @@ from forecast.services.questions.serialize import name_maps
 from forecast.services.discussion import rationale as published
 from forecast.services.questions.views import forecaster_counts, question_events
 from forecast.services.tournaments.catalog import list_tournaments
+from forecast.web.choice_form import sent_probabilities
 from forecast.web.comments import comments_panel
 from forecast.web.common import flash_error, login_required, me
 from forecast.web.forecast_form import (
@@ -177,7 +178,9 @@ def submit(question_id: int) -> Response | tuple[str, int]:
     form = typed_state(question, request.form)
     sent: list[str] = []
     value: dict[str, Any] = {}
-    if question.is_continuous:
+    if question.option_labels:
+        value["probabilities"] = sent_probabilities(question, form.values)
+    elif question.is_continuous:
         value["quantiles"], sent = quantile_pairs(question, form)
     else:
         percent = to_number(form.values["probability"].strip().rstrip("%"))

@@ -6,20 +6,24 @@ from marshmallow import EXCLUDE, Schema, fields, validate
 
 from forecast.api.schemas.common import ISO, PageOut
 from forecast.api.schemas.shapes import NUMBER_OR_NUMBERS
-from forecast.core.aggregation.aggregate import METHODS
+from forecast.core.aggregation.methods import METHODS
 
 
 class AggregateOut(Schema):
     method = fields.String(required=True)
     probability = fields.Float(allow_none=True)
     cdf = fields.List(fields.Float(), allow_none=True)
+    probabilities = fields.List(
+        fields.Float(), allow_none=True, metadata={"description": "multiple choice: per option"}
+    )
     forecaster_count = fields.Integer(required=True)
     at = fields.String(required=True, metadata=ISO)
     interval = fields.List(
         fields.Raw(metadata=NUMBER_OR_NUMBERS),
         allow_none=True,
         metadata={
-            "description": "bootstrap 90% interval [low, high] (pointwise CDFs when continuous)"
+            "description": "bootstrap 90% interval [low, high] (pointwise CDFs when "
+            "continuous, per option for multiple choice)"
         },
     )
     x = fields.Float()
@@ -66,6 +70,7 @@ class HistoryEntry(Schema):
     forecaster_count = fields.Integer(required=True)
     probability = fields.Float(allow_none=True)
     cdf = fields.List(fields.Float(), allow_none=True)
+    probabilities = fields.List(fields.Float(), allow_none=True)
 
 
 class HistoryPage(PageOut):

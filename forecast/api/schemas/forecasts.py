@@ -17,6 +17,14 @@ class ForecastIn(StrictSchema):
         validate=validate.Length(min=3, max=50),
         metadata={"description": "[[probability level, value], ...]; at least 3 pairs"},
     )
+    probabilities = fields.List(
+        JsonNumber(allow_nan=False),
+        validate=validate.Length(min=2, max=20),
+        metadata={
+            "description": "multiple-choice questions: one probability per option, in order, "
+            "each in [0.001, 0.999], summing to 1"
+        },
+    )
     rationale = fields.String(allow_none=True, validate=validate.Length(max=MAX_RATIONALE))
     publish_rationale = fields.Boolean(
         truthy={True},
@@ -33,6 +41,9 @@ class ForecastOut(Schema):
     end_time = fields.String(allow_none=True, metadata=ISO)
     probability = fields.Float(allow_none=True)
     cdf = fields.List(fields.Float(), allow_none=True)
+    probabilities = fields.List(
+        fields.Float(), allow_none=True, metadata={"description": "multiple-choice questions"}
+    )
     rationale = fields.String(allow_none=True)
     comment = fields.Integer(metadata={"description": "the comment the rationale became"})
 

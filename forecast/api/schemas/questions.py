@@ -43,6 +43,12 @@ class QuestionIn(StrictSchema):
     close_time = fields.String(required=True, metadata=ISO)
     resolve_time = fields.String(metadata=ISO)
     range = fields.Nested(RangeSchema, allow_none=True, load_default=None)
+    options = fields.List(
+        fields.String(validate=validate.Length(min=1, max=200)),
+        allow_none=True,
+        validate=validate.Length(min=2, max=20),
+        metadata={"description": "multiple-choice questions: the option labels, in order"},
+    )
     resolution = fields.Constant(
         None,
         metadata={
@@ -96,6 +102,7 @@ class ResolutionOut(Schema):
     outcome = fields.String()
     value = fields.Float()
     date = fields.String(metadata=ISO)
+    option = fields.String(metadata={"description": "multiple-choice questions"})
     resolved_at = fields.String(required=True, metadata=ISO)
 
 
@@ -103,6 +110,11 @@ class CommunityOut(Schema):
     method = fields.String(required=True)
     forecaster_count = fields.Integer(required=True)
     probability = fields.Float(allow_none=True, metadata={"description": "binary questions"})
+    probabilities = fields.List(
+        fields.Float(),
+        allow_none=True,
+        metadata={"description": "multiple-choice questions: one per option"},
+    )
     median = fields.Raw(
         allow_none=True,
         metadata={
@@ -132,6 +144,9 @@ class QuestionOut(Schema):
     close_time = fields.String(required=True, metadata=ISO)
     resolve_time = fields.String(required=True, metadata=ISO)
     range = fields.Nested(RangeOut, allow_none=True)
+    options = fields.List(
+        fields.String(), metadata={"description": "multiple-choice questions: option labels"}
+    )
     resolution = fields.Nested(ResolutionOut, allow_none=True)
     proposer = fields.String(allow_none=True)
     review_comment = fields.String(allow_none=True)

@@ -14,6 +14,9 @@ class ResolutionIn(StrictSchema):
     outcome = fields.String(validate=validate.OneOf(OUTCOMES))
     value = JsonNumber(allow_nan=False, metadata={"description": "numeric questions"})
     date = fields.String(metadata={**ISO, "description": "date questions"})
+    option = fields.String(
+        metadata={"description": "multiple-choice questions: the label of the option"}
+    )
     resolved_at = fields.String(metadata={**ISO, "description": "default: now"})
     reason = fields.String(
         allow_none=True,

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
@@ -66,14 +66,15 @@ from forecast.core.boundaries.verdicts import verdicts as verdicts
 from forecast.core.distributions import CDF_POINTS, Scale
 from forecast.core.instants import format_iso, from_epoch, parse_iso
 
-EventKind = Literal["yes", "before", "within", "at_least", "at_most"]
+EventKind = Literal["yes", "before", "within", "at_least", "at_most", "option"]
 
 KINDS_BY_TYPE: dict[str, tuple[EventKind, ...]] = {
     "binary": ("yes",),
     "date": ("before", "within"),
     "numeric": ("at_least", "at_most"),
+    "multiple_choice": ("option",),
 }
-_FIELD_OF_KIND = {"yes": None, "before": "date", "within": "years"}
+_FIELD_OF_KIND = {"yes": None, "before": "date", "within": "years", "option": "option"}
 _FIELD_OF_KIND |= {"at_least": "value", "at_most": "value"}
 COMPARATORS = (">=", "<=")
 MAX_YEARS = 100.0
@@ -88,10 +89,12 @@ class Event:
     date: float | None = None  # Unix seconds, for "before"
     years: float | None = None  # for "within"
     value: float | None = None  # for "at_least" and "at_most"
+    option: str | None = None  # for "option": the option's label
+    index: int | None = None  # and its place among the question's options
 
 
-def parse_event(obj: Any, question_type: str) -> Event:
-    """Validate an event against its question's type and return it."""
+def parse_event(obj: Any, question_type: str, options: Sequence[str] = ()) -> Event:
+    """Validate an event against its question's type (and options) and return it."""
     if question_type not in KINDS_BY_TYPE:
         raise BoundaryError(f"unknown question type {question_type!r}", "question.type")
     allowed = KINDS_BY_TYPE[question_type]
@@ -120,6 +123,13 @@ def parse_event(obj: Any, question_type: str) -> Event:
         return Event("within", years=years)
     if kind in ("at_least", "at_most"):
         return Event(kind, value=number_field(obj.get("value"), "event.value", "the value"))
+    if kind == "option":
+        label = obj.get("option")
+        if not isinstance(label, str) or label not in options:
+            raise BoundaryError(
+                "the option must be one of the question's: " + ", ".join(options), "event.option"
+            )
+        return Event("option", option=label, index=list(options).index(label))
     return Event("yes")
 
 
@@ -146,6 +156,8 @@ def event_to_json(event: Event) -> dict[str, Any]:
         return {"kind": "within", "years": int(years) if years.is_integer() else years}
     if event.kind in ("at_least", "at_most"):
         return {"kind": event.kind, "value": event.value}
+    if event.kind == "option":
+        return {"kind": "option", "option": event.option}
     return {"kind": "yes"}
 
 
@@ -157,6 +169,8 @@ def describe_event(
         raise BoundaryError(f'a "{event.kind}" event does not fit a {question_type} question')
     if event.kind == "yes":
         return "the question resolves yes"
+    if event.kind == "option":
+        return f"the option {event.option!r} happens"
     if event.kind == "within":
         assert event.years is not None
         unit = "year" if event.years == 1 else "years"
@@ -258,6 +272,9 @@ def event_probabilities(
     v = np.asarray(values, dtype=np.float64)
     if event.kind == "yes":
         return v.copy()
+    if event.kind == "option":
+        assert event.index is not None
+        return np.asarray(v[..., event.index], dtype=np.float64)
     if scale is None:
         raise BoundaryError("a continuous event needs the question's scale", "scale")
     if v.ndim == 0 or v.shape[-1] != CDF_POINTS:

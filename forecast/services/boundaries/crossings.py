@@ -137,7 +137,9 @@ def crossing_events(
         begin = to_epoch(version.committed_at)
         following = committed[k + 1].committed_at if k + 1 < len(committed) else None
         finish = to_epoch(following) if following is not None else np.inf
-        event = rules.parse_event(json.loads(version.event), subject.question.type)
+        event = rules.parse_event(
+            json.loads(version.event), subject.question.type, subject.question.option_labels
+        )
         found = _changes(subject, version, event, history(version.method), begin, stop)
         for t, state, prob in found.as_tuples():
             if t >= finish or t > stop or state == last_state:

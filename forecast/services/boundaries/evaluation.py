@@ -29,7 +29,7 @@ def _event_probability(
     if value.forecaster_count == 0:
         return None
     scale = question_scale(question) if question.is_continuous else None
-    payload = value.cdf if question.is_continuous else value.probability
+    payload = value.raw
     return float(
         rules.event_probability(
             subject.event, payload, question_type=question.type, scale=scale, t=t
@@ -43,6 +43,9 @@ def _interval(
     if value.interval is None:
         return None
     question = subject.question
+    if subject.event.kind == "option":
+        low, high = (np.asarray(end)[subject.event.index] for end in value.interval)
+        return float(low), float(high)
     if not question.is_continuous:
         low, high = value.interval
         return float(low), float(high)
@@ -161,6 +164,9 @@ def outcome(subject: Subject) -> str | None:
     happened: bool | None = None
     if question.type == QuestionType.BINARY.value:
         happened = question.resolution_outcome == "yes"
+    elif kind == "option":
+        index = question.resolution_value
+        happened = index is not None and int(index) == subject.event.index
     elif question.resolution_outcome == "below_lower_bound":
         happened = kind in ("at_most", "before", "within")
     elif question.resolution_outcome == "above_upper_bound":

@@ -72,7 +72,9 @@ def parse_boundary(session: Session, data: Mapping[str, Any]) -> BoundaryInput:
         raise ValidationFailed("a boundary must be a JSON object")
     question = _question(session, data.get("question"))
     try:
-        event = rules.parse_event(data.get("event") or {}, question.type)
+        event = rules.parse_event(
+            data.get("event") or {}, question.type, question.option_labels
+        )
         comparator = rules.parse_comparator(data.get("comparator", ">="))
         threshold = rules.parse_threshold(data.get("threshold"))
     except rules.BoundaryError as exc:

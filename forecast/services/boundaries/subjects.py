@@ -44,6 +44,8 @@ def subjects(
     for boundary, version, question in session.exec(query):
         if not can_view(boundary, viewer):
             continue
-        event = rules.parse_event(json.loads(version.event), question.type)
+        event = rules.parse_event(
+            json.loads(version.event), question.type, question.option_labels
+        )
         found.append(Subject(boundary, version, question, event))
     return found

@@ -45,6 +45,7 @@ def export_forecasts(
 ) -> list[dict[str, Any]]:
     """Return forecast records (withdrawals included) ordered by question, user and time."""
     key_of = {q.id: q.key for q in questions}
+    choice_ids = {q.id for q in questions if q.options}
     name_of = {u.id: u.username for u in users}
     rows = list(
         session.execute(
@@ -67,7 +68,9 @@ def export_forecasts(
             "user": name_of[uid],
             "time": format_iso(start),
         }
-        if cdf is not None:
+        if cdf is not None and qid in choice_ids:
+            record["probabilities"] = np.asarray(cdf).tolist()
+        elif cdf is not None:
             record["cdf"] = np.asarray(cdf).tolist()
         else:
             record["probability"] = probability

@@ -8,7 +8,7 @@ user on a question must come after everything stored, since forecasts are append
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -17,6 +17,7 @@ from sqlalchemy import insert, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
+from forecast.core.choices import validate_probabilities
 from forecast.core.distributions import (
     BINARY_MAX,
     BINARY_MIN,
@@ -27,6 +28,7 @@ from forecast.core.distributions import (
 )
 from forecast.infra.clock import from_epoch, parse_iso, to_epoch
 from forecast.models import Forecast, Question, QuestionType
+from forecast.models.questions import option_list
 from forecast.services.interchange.import_report import BATCH, ImportReport, Progress, bad
 from forecast.services.questions.input import QuestionDraft
 
@@ -44,6 +46,7 @@ class QuestionInfo:
     close_time: float
     open_lower: bool
     open_upper: bool
+    options: int = 0  # multiple choice: K
 
 
 def question_infos(session: Session, new: Iterable[QuestionDraft]) -> dict[str, QuestionInfo]:
@@ -58,11 +61,19 @@ def question_infos(session: Session, new: Iterable[QuestionDraft]) -> dict[str, 
             col(Question.close_time),
             col(Question.open_lower),
             col(Question.open_upper),
+            col(Question.options),
         )
     ).all()
-    for key, qid, qtype, open_time, close_time, lower, upper in rows:
+    for key, qid, qtype, open_time, close_time, lower, upper, options in rows:
         infos[key] = QuestionInfo(
-            len(infos), qid, qtype, to_epoch(open_time), to_epoch(close_time), lower, upper
+            len(infos),
+            qid,
+            qtype,
+            to_epoch(open_time),
+            to_epoch(close_time),
+            lower,
+            upper,
+            len(option_list(options)),
         )
     for draft in new:
         assert draft.key is not None
@@ -75,6 +86,7 @@ def question_infos(session: Session, new: Iterable[QuestionDraft]) -> dict[str, 
             to_epoch(draft.close_time),
             bool(r and r.open_lower),
             bool(r and r.open_upper),
+            len(draft.options),
         )
     return infos
 
@@ -92,6 +104,8 @@ class ForecastBatch:
     cdfs: np.ndarray
     rationale: list[str | None]
     where: list[str]
+    # Multiple-choice records: their validated option probabilities, by record index.
+    choices: dict[int, np.ndarray] = field(default_factory=dict)
 
 
 def parse_forecasts(
@@ -110,6 +124,7 @@ def parse_forecasts(
     cdf_row = np.full(n, -1, dtype=np.int64)
     cdf_lists: list[Any] = []
     rationale: list[str | None] = [None] * n
+    choices: dict[int, np.ndarray] = {}
     binary = QuestionType.BINARY.value
     for i, record in enumerate(records):
         if not isinstance(record, dict):
@@ -127,9 +142,11 @@ def parse_forecasts(
         except (KeyError, TypeError, ValueError, AttributeError):
             raise bad(f"forecasts[{i}]", "time must be an ISO 8601 timestamp") from None
         if record.get("withdraw"):
-            if "probability" in record or "cdf" in record:
+            if "probability" in record or "cdf" in record or "probabilities" in record:
                 raise bad(f"forecasts[{i}]", "a withdrawal carries no probability or cdf")
             withdraw[i] = True
+        elif info.options:
+            choices[i] = _choice(record, info, i)
         elif info.type == binary:
             if record.get("cdf") is not None:
                 raise bad(f"forecasts[{i}]", "a binary forecast takes a probability, not a cdf")
@@ -165,7 +182,22 @@ def parse_forecasts(
             i for i in range(n) if cdf_row[i] >= 0 and not _numeric(cdf_lists[cdf_row[i]])
         )
         raise bad(f"forecasts[{culprit}]", "cdf must contain only numbers") from None
-    return ForecastBatch(question, user, times, withdraw, probability, cdf_row, cdfs, rationale, [])
+    return ForecastBatch(
+        question, user, times, withdraw, probability, cdf_row, cdfs, rationale, [], choices
+    )
+
+
+def _choice(record: dict[str, Any], info: QuestionInfo, i: int) -> np.ndarray:
+    """Validate a multiple-choice record's probabilities, one per option."""
+    if record.get("probability") is not None or record.get("cdf") is not None:
+        raise bad(f"forecasts[{i}]", "a multiple-choice forecast takes probabilities")
+    values = record.get("probabilities")
+    if not isinstance(values, list):
+        raise bad(f"forecasts[{i}]", f"probabilities must be a list of {info.options} numbers")
+    try:
+        return validate_probabilities(values, info.options)
+    except DistributionError as exc:
+        raise bad(f"forecasts[{i}]", exc.message) from None
 
 
 def _numeric(values: list[Any]) -> bool:
@@ -307,7 +339,8 @@ def write_forecasts(
     ends = next_time[rows_to_insert].tolist()
     probabilities = [None if p != p else p for p in batch.probability[source].tolist()]
     cdf_rows = batch.cdf_row[source].tolist()
-    rationales = [batch.rationale[i] for i in source.tolist()]
+    sources = source.tolist()
+    rationales = [batch.rationale[i] for i in sources]
     table = Forecast.__table__  # type: ignore[attr-defined]
     for begin in range(0, len(question_ids), BATCH):
         stop = min(begin + BATCH, len(question_ids))
@@ -318,7 +351,9 @@ def write_forecasts(
                 "start_time": _EPOCH + timedelta(microseconds=starts[j]),
                 "end_time": _EPOCH + timedelta(microseconds=ends[j]) if ends[j] >= 0 else None,
                 "probability": probabilities[j],
-                "cdf": batch.cdfs[cdf_rows[j]] if cdf_rows[j] >= 0 else None,
+                "cdf": batch.cdfs[cdf_rows[j]]
+                if cdf_rows[j] >= 0
+                else batch.choices.get(sources[j]),
                 "rationale": rationales[j],
             }
             for j in range(begin, stop)

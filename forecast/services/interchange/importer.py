@@ -42,7 +42,13 @@ from forecast.services.interchange.import_forecasts import (
     write_forecasts,
 )
 from forecast.services.interchange.import_report import ImportReport, Progress, bad
-from forecast.services.questions.input import QuestionDraft, parse_question, scale_of_range
+from forecast.services.interchange.teams import import_teams
+from forecast.services.questions.input import (
+    QuestionDraft,
+    parse_question,
+    scale_of_range,
+    stored_options,
+)
 from forecast.services.questions.lifecycle import scheduled_status
 from forecast.services.resolution.input import Resolution, parse_resolution
 
@@ -243,6 +249,9 @@ def _import(
     for draft, resolution in plan.questions:
         session.add(_question_row(draft, resolution, slug_ids, now))
     session.flush()
+    teams = import_teams(session, document)
+    if teams:
+        report.created["teams"] = teams
     report.created.update(
         users=len(plan.users), tournaments=len(plan.tournaments), questions=len(plan.questions)
     )
@@ -283,6 +292,7 @@ def _question_row(
         open_lower=r.open_lower if r else False,
         open_upper=r.open_upper if r else False,
         zero_point=r.zero_point if r else None,
+        options=stored_options(draft.options),
         hide_aggregate_until_forecast=draft.hide_aggregate_until_forecast,
         aggregate_reveal_time=draft.aggregate_reveal_time,
         aggregate_open_to_leaders=draft.aggregate_open_to_leaders,

@@ -30,7 +30,13 @@ from forecast.models import (
     User,
 )
 from forecast.services.accounts.permissions import require_organizer_for, require_role
-from forecast.services.questions.input import QuestionDraft, field_words, parse_question, words
+from forecast.services.questions.input import (
+    QuestionDraft,
+    field_words,
+    parse_question,
+    stored_options,
+    words,
+)
 from forecast.services.questions.lifecycle import (
     can_view,
     effective_status,
@@ -53,12 +59,20 @@ EDITABLE = (
     "close_time",
     "resolve_time",
     "range",
+    "options",
     "hide_aggregate_until_forecast",
     "aggregate_reveal_time",
     "aggregate_open_to_leaders",
 )
 # What changes the meaning of forecasts already made.
-FIXED_ONCE_FORECAST = ("type", "range", "open_time", "tournament", "resolution_criteria")
+FIXED_ONCE_FORECAST = (
+    "type",
+    "range",
+    "options",
+    "open_time",
+    "tournament",
+    "resolution_criteria",
+)
 MAX_REASON = 5_000
 
 
@@ -152,6 +166,8 @@ def _shown(value: Any) -> Any:
         return format_iso(value)
     if hasattr(value, "value"):
         return value.value
+    if isinstance(value, tuple):
+        return list(value)
     if value is not None and not isinstance(value, str | bool | int | float):
         return {f.name: getattr(value, f.name) for f in fields(value)}
     return value
@@ -195,6 +211,8 @@ def _write(
             question.open_lower = r.open_lower if r else False
             question.open_upper = r.open_upper if r else False
             question.zero_point = r.zero_point if r else None
+        elif name == "options":
+            question.options = stored_options(draft.options)
         else:
             setattr(question, name, getattr(draft, name))
 

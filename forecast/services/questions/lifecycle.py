@@ -29,7 +29,13 @@ from forecast.services.accounts.permissions import (
     require_user,
 )
 from forecast.services.notifications import notify, notify_role
-from forecast.services.questions.input import QuestionDraft, new_key, parse_question, range_to_json
+from forecast.services.questions.input import (
+    QuestionDraft,
+    new_key,
+    parse_question,
+    range_to_json,
+    stored_options,
+)
 from forecast.services.teams.items import TEAM_TOURNAMENT_RULE, item_team, team_organizer_ids
 from forecast.services.teams.visibility import sees_team
 from forecast.services.tournaments.catalog import find_tournament
@@ -110,6 +116,7 @@ def _apply_draft(question: Question, draft: QuestionDraft, tournament: Tournamen
     question.open_lower = r.open_lower if r else False
     question.open_upper = r.open_upper if r else False
     question.zero_point = r.zero_point if r else None
+    question.options = stored_options(draft.options)
     question.hide_aggregate_until_forecast = draft.hide_aggregate_until_forecast
     question.aggregate_reveal_time = draft.aggregate_reveal_time
     question.aggregate_open_to_leaders = draft.aggregate_open_to_leaders
@@ -309,6 +316,7 @@ def question_as_input(session: Session, question: Question) -> dict[str, Any]:
         "close_time": format_iso(question.close_time),
         "resolve_time": format_iso(question.resolve_time),
         "range": range_to_json(question),
+        "options": question.option_labels or None,
     }
 
 
