@@ -17,8 +17,10 @@ from forecast.api.schemas import (
     CalibrationSetOut,
     CalibrationSummaryOut,
 )
+from forecast.api.schemas.pastcasts import PastcastAnswerIn, PastcastOut
 from forecast.infra.db import get_session
 from forecast.services import calibration as training
+from forecast.services.pastcasting import answers as pastcasts
 
 bp = Blueprint(
     "api_calibration",
@@ -87,3 +89,47 @@ class Me(MethodView):
     def get(self) -> Response:
         """Your training record: calibration bins, hit rates, scores, the badge."""
         return jsonify(training.summary(session=get_session(), user=caller(required=True)))
+
+
+@bp.route("/pastcasts/next")
+class NextPastcast(MethodView):
+    @bp.response(200, PastcastOut)
+    @bp.alt_response(204, description="no resolved question is left that you have not forecast")
+    @bp.doc(security=BEARER)
+    @document_errors(bp, 401)
+    def get(self) -> Response:
+        """Return your next pastcast: a resolved question as of its vantage date (204: none)."""
+        item = pastcasts.next_pastcast(session=get_session(), user=caller(required=True))
+        if item is None:
+            return Response(status=204)
+        return jsonify(item)
+
+
+@bp.route("/pastcasts/<int:question_id>")
+class Pastcast(MethodView):
+    @bp.response(200, PastcastOut)
+    @bp.doc(security=BEARER)
+    @document_errors(bp, 401, 404)
+    def get(self, question_id: int) -> Response:
+        """Return one pastcast as of its vantage date; once answered, with the reveal."""
+        item = pastcasts.pastcast(
+            session=get_session(), user=caller(required=True), question_id=question_id
+        )
+        return jsonify(item)
+
+
+@bp.route("/pastcasts/<int:question_id>/answers")
+class PastcastAnswers(MethodView):
+    @bp.arguments(PastcastAnswerIn())
+    @bp.response(201, PastcastOut)
+    @bp.doc(security=BEARER)
+    @document_errors(bp, 400, 401, 404, 409, 422)
+    def post(self, body: dict[str, Any], question_id: int) -> Response:
+        """Answer a pastcast with {probability} of yes; get the outcome and the reveal back."""
+        result = pastcasts.answer(
+            session=get_session(),
+            user=caller(required=True),
+            question_id=question_id,
+            data=body,
+        )
+        return created(result)

@@ -21,6 +21,7 @@ from forecast.models.notifications import (
     NotificationSettings,
     OutboxMessage,
 )
+from forecast.models.pastcasts import PastcastAnswer
 from forecast.models.questions import (
     HIDDEN_STATUSES,
     REVIEW_STATUSES,
@@ -63,6 +64,7 @@ __all__ = [
     "Notification",
     "NotificationSettings",
     "OutboxMessage",
+    "PastcastAnswer",
     "Question",
     "QuestionEvent",
     "QuestionFollow",

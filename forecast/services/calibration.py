@@ -30,8 +30,17 @@ from forecast.core.text import find_nul
 from forecast.errors import Conflict, NotFound, ValidationFailed
 from forecast.infra.clock import format_iso, from_epoch
 from forecast.infra.db import MAX_ROW_ID, write
-from forecast.models import CalibrationAnswer, CalibrationItem, CalibrationSet, Role, User
+from forecast.models import (
+    CalibrationAnswer,
+    CalibrationItem,
+    CalibrationSet,
+    PastcastAnswer,
+    Role,
+    User,
+)
 from forecast.services.accounts.permissions import require_role, require_user
+from forecast.services.pastcasting.answers import answered_rows
+from forecast.services.pastcasting.record import pastcast_record
 
 FORMAT = "forecast-calibration/1"
 TRUE_WORDS, FALSE_WORDS = ("true", "yes", "1"), ("false", "no", "0")
@@ -315,7 +324,11 @@ def summary(*, session: Session, user: User | None) -> dict[str, Any]:
     b = summarize_binary([a.confidence or 0.0 for a in binary], [a.correct for a in binary])
     i = summarize_interval([a.correct for a in intervals], [a.score for a in intervals])
     progress = certificate_progress(b, i)
-    ordered = sorted((a for a, _ in rows), key=lambda a: a.answered_at)
+    # Pastcasts join the history and have their own calibration; the badge counts only sets.
+    pastcasts = answered_rows(session, user)
+    ordered: list[CalibrationAnswer | PastcastAnswer] = sorted(
+        [*(a for a, _ in rows), *pastcasts], key=lambda a: a.answered_at
+    )
     sittings = sessions(
         [a.answered_at.timestamp() for a in ordered],
         [a.correct for a in ordered],
@@ -325,7 +338,8 @@ def summary(*, session: Session, user: User | None) -> dict[str, Any]:
         sitting["started"] = format_iso(from_epoch(float(sitting["started"] or 0)))  # type: ignore[assignment]
     return {
         "sessions": sittings,
-        "answered": len(rows),
+        "answered": len(rows) + len(pastcasts),
+        "pastcast": pastcast_record(session, user, pastcasts),
         "binary": {
             "answered": b.answered,
             "bins": b.bins,

@@ -619,6 +619,31 @@ def rows_0017() -> Rows:
     }
 
 
+def rows_0018() -> Rows:
+    # A forecaster's pastcast of the resolved question 1 as of day 3, graded as a training
+    # item: 0.7 on yes is "yes, 70% sure", right (Brier 0.09), the community said 0.55 then.
+    return {
+        "pastcast_answers": [
+            {
+                "id": 1,
+                "user_id": 2,
+                "question_id": 1,
+                "kind": "binary",
+                "vantage_at": _at(3),
+                "answered_at": _at(40),
+                "probability": 0.7,
+                "answer_bool": True,
+                "confidence": 0.7,
+                "correct": True,
+                "score": 0.09,
+                "log_score": -0.35667494393873245,
+                "community_then": 0.55,
+                "forecasters_then": 2,
+            }
+        ]
+    }
+
+
 ROWS_AT: dict[str, Callable[[], Rows]] = {
     "0001": rows_0001,
     "0002": rows_0002,
@@ -637,6 +662,7 @@ ROWS_AT: dict[str, Callable[[], Rows]] = {
     "0015": rows_0015,
     "0016": rows_0016,
     "0017": rows_0017,
+    "0018": rows_0018,
 }
 
 

@@ -6,6 +6,7 @@ from marshmallow import Schema, fields
 
 from forecast.api.json_fields import JsonNumber
 from forecast.api.schemas.common import StrictSchema
+from forecast.api.schemas.pastcasts import PastcastRecordOut
 from forecast.api.schemas.shapes import BinaryTrainingOut, IntervalTrainingOut, TrainingSessionOut
 
 
@@ -75,6 +76,11 @@ class CalibrationSummaryOut(Schema):
     sessions = fields.List(fields.Nested(TrainingSessionOut), required=True)
     answered = fields.Integer(required=True)
     binary = fields.Nested(BinaryTrainingOut, required=True)
+    pastcast = fields.Nested(
+        PastcastRecordOut,
+        required=True,
+        metadata={"description": "pastcasts: in the history, not toward the badge"},
+    )
     interval = fields.Nested(IntervalTrainingOut, required=True)
     certified = fields.Boolean(required=True)
     certificate = fields.Nested(

@@ -147,3 +147,35 @@ def require_visible(
     reason = hidden_reason(session, question, viewer, now)
     if reason:
         raise Forbidden(reason, "aggregate")
+
+
+def pastcast_hidden_reason(
+    session: Session,
+    question: Question,
+    viewer: User | None,
+    vantage: datetime,
+    *,
+    answered: bool,
+    now: datetime | None = None,
+) -> str | None:
+    """Return why a pastcast's viewer may not see the community prediction, or None.
+
+    The live rules at the vantage instant: a pastcast answer stands for the viewer's forecast
+    (hide-until-forecast lifts once they answer), a reveal time after the vantage hides it
+    until they answer, and what is still hidden now (a reveal to come, a blind draft) stays so.
+    """
+    if _drafting_blind(session, question, viewer):
+        return BLIND_REASON
+    if _exempt(question, viewer):
+        return None
+    now = now or utcnow()
+    reveal = question.aggregate_reveal_time
+    if reveal is not None and now < reveal:
+        return f"the community prediction is revealed on {reveal:%Y-%m-%d %H:%M} UTC"
+    if answered:
+        return None
+    if reveal is not None and vantage < reveal:
+        return "it was not yet revealed on that date; it appears after your answer"
+    if question.hide_aggregate_until_forecast:
+        return "forecasters saw it after their own forecast; it appears after your answer"
+    return None
