@@ -136,3 +136,21 @@ def test_a_multiple_choice_outcome_gives_branches_of_its_kind(organizer: Api, ap
     # Baseline 100 * ln(4 * 0.2) / ln(4) = -16.1 (SCORING.md), truncated coverage aside.
     assert len(scores) == 1 and scores[0]["baseline"] < 0
     assert organizer.get(f"/questions/{no['id']}").get_json()["status"] == "annulled"
+
+
+def test_a_boundary_on_a_branch_takes_the_outcomes_event_and_reads_if_condition(
+    organizer: Api, api_as: Any
+) -> None:
+    c, o = questions(organizer)
+    pair = organizer.post("/conditionals", json={"condition": c["id"], "outcome": o["id"]})
+    yes = pair.get_json()["yes"]
+    lea = api_as("lea", Role.LEADER)
+    body = {"question": yes["id"], "action": "Hire", "comparator": ">=", "threshold": 0.1}
+    wrong = lea.post("/boundaries", json={**body, "event": {"kind": "yes"}})
+    assert wrong.status_code == 422  # a date outcome's branch takes date events
+    made = lea.post("/boundaries", json={**body, "event": {"kind": "within", "years": 10}})
+    assert made.status_code == 201, made.get_json()
+    lea.post(f"/boundaries/{made.get_json()['id']}/commit")
+    (row,) = lea.get("/boundaries/report").get_json()
+    assert row["question"]["title"].startswith("If “A binary question?” resolves yes:")
+    assert row["signposts"] == []

@@ -14,6 +14,7 @@ from forecast.api.schemas.shapes import (
     ShapedDict,
     VerdictPointOut,
 )
+from forecast.api.schemas.signposts import SignpostOut
 from forecast.core.aggregation.aggregate import METHODS
 from forecast.core.boundaries.rules import COMPARATORS, VERDICT_ORDER
 from forecast.core.decisions import OUTCOMES
@@ -217,6 +218,14 @@ class ReportOut(Schema):
     lead_time_days = fields.Float(
         allow_none=True,
         metadata={"description": "days from the first crossing to the resolution"},
+    )
+    signposts = fields.List(
+        fields.Nested(SignpostOut),
+        metadata={
+            "description": "conditional pairs on the question: P(S), the event's probability "
+            "if S and if not S, decision relevance and the value of waiting; "
+            "decision-relevant first"
+        },
     )
     verdict_history = fields.List(
         fields.Nested(VerdictPointOut),

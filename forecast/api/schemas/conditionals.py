@@ -5,20 +5,15 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from forecast.api.schemas.common import StrictSchema
+from forecast.api.schemas.forecasts import ForecastIn, ForecastOut
+from forecast.api.schemas.questions import QuestionOut
+from forecast.api.schemas.shapes import ShapedDict
 from forecast.services.forecasts import MAX_RATIONALE
 
 QUESTION_REF = {
     "description": "a question's id or key",
     "oneOf": [{"type": "integer"}, {"type": "string"}],
 }
-
-
-class ConditionOut(Schema):
-    """A conditional question's link: the interchange `condition` object."""
-
-    if_ = fields.String(data_key="if", required=True, metadata={"description": "condition key"})
-    is_ = fields.String(data_key="is", required=True, validate=validate.OneOf(("yes", "no")))
-    then = fields.String(required=True, metadata={"description": "outcome key"})
 
 
 class PairIn(StrictSchema):
@@ -31,11 +26,13 @@ class ConditionIn(StrictSchema):
 
 
 class BothForecastsIn(StrictSchema):
-    yes = fields.Dict(
+    yes = ShapedDict(
+        ForecastIn,
         required=True,
         metadata={"description": "the forecast if the condition resolves yes, as on /forecasts"},
     )
-    no = fields.Dict(
+    no = ShapedDict(
+        ForecastIn,
         required=True,
         metadata={"description": "the forecast if the condition resolves no, as on /forecasts"},
     )
@@ -43,15 +40,23 @@ class BothForecastsIn(StrictSchema):
 
 
 class PairOut(Schema):
-    condition = fields.Dict(required=True, metadata={"description": "the condition question"})
-    outcome = fields.Dict(required=True, metadata={"description": "the outcome question"})
-    yes = fields.Dict(allow_none=True, metadata={"description": "the outcome if C = yes"})
-    no = fields.Dict(allow_none=True, metadata={"description": "the outcome if C = no"})
+    condition = fields.Nested(
+        QuestionOut, required=True, metadata={"description": "the condition question"}
+    )
+    outcome = fields.Nested(
+        QuestionOut, required=True, metadata={"description": "the outcome question"}
+    )
+    yes = fields.Nested(
+        QuestionOut, allow_none=True, metadata={"description": "the outcome if C = yes"}
+    )
+    no = fields.Nested(
+        QuestionOut, allow_none=True, metadata={"description": "the outcome if C = no"}
+    )
     p_condition = fields.Float(
         allow_none=True, metadata={"description": "P(C) now; null while hidden from you"}
     )
 
 
 class BothForecastsOut(Schema):
-    yes = fields.Dict(required=True)
-    no = fields.Dict(required=True)
+    yes = fields.Nested(ForecastOut, required=True)
+    no = fields.Nested(ForecastOut, required=True)

@@ -8,6 +8,7 @@ from forecast.api.json_fields import JsonNumber
 from forecast.api.schemas.aggregates import AggregateOut
 from forecast.api.schemas.common import ISO, NUMBER_OR_ISO, PageArgs, PageOut, StrictSchema
 from forecast.api.schemas.shapes import ShapedDict
+from forecast.api.schemas.signposts import ConditionOut
 from forecast.models import QuestionStatus, QuestionType
 from forecast.services.questions.lifecycle import REVIEW_DECISIONS
 from forecast.services.questions.lists import MINE, SORTS
@@ -160,6 +161,11 @@ class QuestionOut(Schema):
     hide_aggregate_until_forecast = fields.Boolean()
     aggregate_reveal_time = fields.String(allow_none=True, metadata=ISO)
     aggregate_open_to_leaders = fields.Boolean()
+    condition = fields.Nested(
+        ConditionOut,
+        allow_none=True,
+        metadata={"description": "a conditional question's condition and outcome; else null"},
+    )
 
 
 class QuestionListArgs(PageArgs):

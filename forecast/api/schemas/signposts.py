@@ -1,0 +1,50 @@
+"""Shapes of a conditional question's link and of a boundary's signposts (in question and
+report payloads)."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+
+class ConditionOut(Schema):
+    """A conditional question's link: the interchange `condition` object."""
+
+    if_ = fields.String(data_key="if", required=True, metadata={"description": "condition key"})
+    is_ = fields.String(data_key="is", required=True, validate=validate.OneOf(("yes", "no")))
+    then = fields.String(required=True, metadata={"description": "outcome key"})
+
+
+class QuestionRefOut(Schema):
+    id = fields.Integer(required=True)
+    key = fields.String(required=True)
+    title = fields.String()
+
+
+class ValueOfWaitingOut(Schema):
+    share_of_loss = fields.Float(
+        required=True,
+        metadata={"description": "expected loss saved by deciding after S, as a share of L"},
+    )
+    loss_now = fields.Float(required=True, metadata={"description": "min(t, p_now)"})
+    loss_after = fields.Float(required=True)
+    p_now = fields.Float(
+        required=True, metadata={"description": "P(S) p_if_yes + (1 - P(S)) p_if_no"}
+    )
+    incoherence = fields.Float(
+        required=True, metadata={"description": "the community's P(event) minus p_now"}
+    )
+
+
+class SignpostOut(Schema):
+    condition = fields.Nested(QuestionRefOut, required=True)
+    if_yes = fields.Nested(QuestionRefOut, required=True)
+    if_no = fields.Nested(QuestionRefOut, required=True)
+    hidden = fields.String(allow_none=True, metadata={"description": "why values are left out"})
+    p_signpost = fields.Float(allow_none=True)
+    p_if_yes = fields.Float(allow_none=True)
+    p_if_no = fields.Float(allow_none=True)
+    crossed_if_yes = fields.Boolean(allow_none=True)
+    crossed_if_no = fields.Boolean(allow_none=True)
+    reading = fields.String(allow_none=True)
+    decision_relevant = fields.Boolean(required=True)
+    value_of_waiting = fields.Nested(ValueOfWaitingOut, allow_none=True)
