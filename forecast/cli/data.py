@@ -175,7 +175,7 @@ def score_command(everything: bool) -> None:
 @with_appcontext
 def resolve_command(key: str, outcome: str, reason: str | None, resolved_at: str | None) -> None:
     """Resolve a question: yes/no/annulled/ambiguous/below_lower_bound/above_upper_bound,
-    a number (numeric questions) or an ISO date (date questions)."""
+    a number (numeric questions), an ISO date (date questions) or an option's label."""
     from forecast.infra.db import session_scope
     from forecast.models import Role, User
     from forecast.services.questions.lifecycle import get_question_by_key
@@ -190,6 +190,8 @@ def resolve_command(key: str, outcome: str, reason: str | None, resolved_at: str
             question = get_question_by_key(session=session, viewer=None, key=key)
             if outcome in OUTCOMES:
                 data["outcome"] = outcome
+            elif question.option_labels:
+                data["option"] = outcome
             elif question.type == "date":
                 data["date"] = outcome
             else:

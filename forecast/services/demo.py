@@ -150,9 +150,32 @@ def _truth(question: Question, rng: np.random.Generator) -> float:
     )
 
 
+def _choice_value(
+    question: Question, persona: Persona, truth: float, rng: np.random.Generator
+) -> dict[str, Any]:
+    """Return option probabilities scattered around a leaning derived from truth: the resolved
+    option (or, unresolved, one picked by truth) is favoured; three decimals summing to 1."""
+    k = len(question.option_labels)
+    favoured = (
+        int(question.resolution_value)
+        if question.resolution_outcome == "option" and question.resolution_value is not None
+        else min(k - 1, int(truth * k))
+    )
+    leaning = np.full(k, 0.0)
+    leaning[favoured] = 1.2
+    x = persona.stretch * (leaning + rng.normal(0, persona.noise, k))
+    p = np.exp(x - x.max())
+    p = 0.01 + (1 - 0.01 * k) * p / p.sum()
+    thousandths = np.round(p * 1000).astype(int)
+    thousandths[int(np.argmax(thousandths))] += 1000 - int(thousandths.sum())
+    return {"probabilities": [int(t) / 1000 for t in thousandths]}
+
+
 def _value(
     question: Question, persona: Persona, truth: float, rng: np.random.Generator
 ) -> dict[str, Any] | None:
+    if question.options:
+        return _choice_value(question, persona, truth, rng)
     if question.type == QuestionType.BINARY.value:
         x = persona.stretch * (_logit(truth) + rng.normal(0, persona.noise))
         return {"probability": round(min(0.97, max(0.03, _sigmoid(x))), 3)}

@@ -13,7 +13,7 @@ from forecast.infra.db import session_scope
 from forecast.services.boundaries.seeds import load_boundaries
 from forecast.services.interchange.importer import import_document
 
-INTERCHANGE_FILES = ("questions.json", "conditionals.json")
+INTERCHANGE_FILES = ("questions.json", "conditionals.json", "multiple_choice.json")
 BOUNDARY_FILE = "boundaries.json"
 
 

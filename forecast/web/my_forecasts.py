@@ -22,6 +22,10 @@ def my_forecasts(session: Session, viewer: User, questions: list[Any]) -> dict[i
         question = by_id[qid]
         if probability is not None:
             shown[qid] = percent(probability)
+        elif cdf is not None and question.options:
+            labels = question.option_labels
+            top = int(max(range(len(labels)), key=lambda i: float(cdf[i])))
+            shown[qid] = f"{labels[top]} {percent(float(cdf[top]))}"
         elif cdf is not None:
             median = quantile_of(cdf, question_scale(question), 0.5)
             shown[qid] = f"median {axis_value(median, question.type)}"

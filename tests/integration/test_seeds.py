@@ -41,3 +41,14 @@ def test_the_seeds_and_demo_load_and_loading_twice_changes_nothing(any_app: Flas
         again = list(load_seeds(str(SEEDS), demo=True))
     assert any("0 boundaries created" in line for line in again)
     assert snapshot(any_app) == first
+
+
+def test_the_multiple_choice_seeds_have_checkable_criteria_and_a_catch_all() -> None:
+    questions = json.loads((SEEDS / "multiple_choice.json").read_text())["questions"]
+    assert len([q for q in questions if q["tournament"] == "ai-milestones"]) >= 6
+    for question in questions:
+        assert question["type"] == "multiple_choice"
+        assert 2 <= len(question["options"]) <= 20
+        assert question["resolution_criteria"].strip() and question["source"].strip()
+        # Some option must always happen: each list ends with a catch-all.
+        assert any(word in question["options"][-1] for word in ("None", "Another", "No "))

@@ -35,6 +35,7 @@ class CommunityNow:
 
     forecaster_count: int
     probability: float | None = None  # binary
+    probabilities: tuple[float, ...] | None = None  # multiple choice: one per option
     # Continuous: the 25th, 50th and 75th percentiles on the question's axis (dates as Unix s).
     quartiles: tuple[float, float, float] | None = None
 
@@ -81,7 +82,7 @@ def _value(question: Question, rows: list[Any], now: datetime) -> CommunityNow:
         return CommunityNow(0)
     user = np.array([r[1] for r in rows], dtype=np.int64)[standing]
     picked = [r for r, keep in zip(rows, standing.tolist(), strict=True) if keep]
-    if question.is_continuous:
+    if question.is_continuous or question.options:
         values = np.vstack([np.asarray(r[4], dtype=np.float64) for r in picked])
     else:
         values = np.array([r[3] for r in picked], dtype=np.float64)
@@ -94,6 +95,8 @@ def _value(question: Question, rows: list[Any], now: datetime) -> CommunityNow:
         open_time=to_epoch(question.open_time),
         scheduled_close=to_epoch(question.close_time),
     )
+    if question.options:
+        return CommunityNow(count, probabilities=tuple(np.asarray(value).tolist()))
     if not question.is_continuous:
         return CommunityNow(count, probability=float(value))
     scale = question_scale(question)
@@ -107,7 +110,8 @@ def community_json(value: CommunityNow | None, question: Question) -> dict[str, 
         return None
     body: dict[str, Any] = {"method": DEFAULT_METHOD, "forecaster_count": value.forecaster_count}
     if not question.is_continuous:
-        body.update(kind_of(question).value_json(value.probability))
+        raw = value.probabilities if question.options else value.probability
+        body.update(kind_of(question).value_json(raw))
         return body
     quartiles: list[Any] | None = None
     if value.quartiles is not None:
