@@ -72,7 +72,7 @@ def index() -> str:
         filters = dict.fromkeys(names)
         page = list_questions(session=session, viewer=viewer, per_page=25)
     slugs, _ = name_maps(session, page.items)
-    tournaments = list_tournaments(session=session)
+    tournaments = list_tournaments(session=session, viewer=web_user())
     ids = [q.id for q in page.items if q.id]
     counts = forecaster_counts(session, ids)
     mine = my_forecasts(session, viewer, page.items) if viewer is not None else None
@@ -130,7 +130,7 @@ def _page(question_id: int, form: FormState | None = None) -> str:
             "open_lower": question.open_lower,
             "open_upper": question.open_upper,
         }
-    tournaments = list_tournaments(session=session)
+    tournaments = list_tournaments(session=session, viewer=web_user())
     community = aggregate_panel(session, question, user, history)
     from forecast.services.questions.serialize import resolution_json
     from forecast.services.resolution.resolve import scores_json
@@ -264,7 +264,7 @@ def new() -> str | Response:
             else:
                 flash("Question created.", "success")
             return redirect(url_for("questions.detail", question_id=question.id))
-    tournaments = list_tournaments(session=session)
+    tournaments = list_tournaments(session=session, viewer=web_user())
     return render_template(
         "questions/form.html",
         form=form,
@@ -304,7 +304,7 @@ def edit(question_id: int) -> str | Response:
             return redirect(url_for("questions.detail", question_id=question_id))
     else:
         form = question_to_form(question_service.question_as_input(session, question))
-    tournaments = list_tournaments(session=session)
+    tournaments = list_tournaments(session=session, viewer=web_user())
     return render_template(
         "questions/form.html",
         form=form,

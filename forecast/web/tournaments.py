@@ -13,6 +13,7 @@ from forecast.services.aggregation.now import community_now
 from forecast.services.questions import lifecycle as question_service
 from forecast.services.questions.lists import list_questions
 from forecast.services.questions.views import forecaster_counts
+from forecast.services.teams.membership import organizing_teams, team_of
 from forecast.services.tournaments import catalog as tournament_service
 from forecast.services.tournaments.summaries import TournamentSummary, tournament_summaries
 from forecast.web.common import login_required, me
@@ -48,6 +49,7 @@ def detail(slug: str) -> str:
     return render_template(
         "tournaments/detail.html",
         tournament=tournament,
+        team=team_of(session=session, viewer=viewer, team_id=tournament.team_id),
         questions=page.items,
         counts=counts,
         mine=my_forecasts(session, viewer, page.items) if viewer is not None else None,
@@ -80,6 +82,7 @@ def new() -> str | Response:
         else:
             flash("Tournament created.", "success")
             return redirect(url_for("tournaments.detail", slug=tournament.slug))
+    teams = organizing_teams(session=get_session(), viewer=me())
     return render_template(
-        "tournaments/form.html", error=error, form=request.form
+        "tournaments/form.html", error=error, form=request.form, teams=teams
     ), 422 if error else 200  # type: ignore[return-value]

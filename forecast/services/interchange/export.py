@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 from forecast.infra.clock import format_iso
 from forecast.models import Forecast, Question, Tournament, User
 from forecast.services.conditionals.interchange import with_conditions
+from forecast.services.interchange.teams import export_teams, team_slug_map
 from forecast.services.questions.serialize import interchange_question
 
 FORMAT = "forecast-interchange/1"
@@ -22,17 +23,26 @@ def export_all(*, session: Session) -> dict[str, Any]:
     tournaments = session.exec(select(Tournament).order_by(col(Tournament.slug))).all()
     questions = session.exec(select(Question).order_by(col(Question.key))).all()
     slug_of = {t.id: t.slug for t in tournaments}
+    team_of = team_slug_map(session)
+    teams = {"teams": export_teams(session)} if team_of else {}
     return {
         "format": FORMAT,
         "users": [{"username": u.username, "role": u.role} for u in users],
+        **teams,
         "tournaments": [
-            {"slug": t.slug, "title": t.title, "description": t.description} for t in tournaments
+            {"slug": t.slug, "title": t.title, "description": t.description}
+            | ({"team": team_of[t.team_id]} if t.team_id else {})
+            for t in tournaments
         ],
         "questions": with_conditions(
             session,
             questions,
             [
-                interchange_question(q, slug_of.get(q.tournament_id) if q.tournament_id else None)
+                interchange_question(
+                    q,
+                    slug_of.get(q.tournament_id) if q.tournament_id else None,
+                    team_of.get(q.team_id) if q.team_id else None,
+                )
                 for q in questions
             ],
         ),
