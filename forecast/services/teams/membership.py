@@ -192,3 +192,22 @@ def team_slugs(session: Session, team_ids: set[int | None]) -> dict[int, str]:
         return {}
     rows = session.execute(sa_select(col(Team.id), col(Team.slug)).where(col(Team.id).in_(wanted)))
     return {int(i): str(s) for i, s in rows}
+
+
+def organizing_teams(*, session: Session, viewer: User | None) -> list[Team]:
+    """Return the teams in which viewer may run tournaments (team organizer or owner)."""
+    return [
+        team
+        for team, role in my_teams(session=session, viewer=viewer)
+        if role in (TeamRole.OWNER.value, TeamRole.ORGANIZER.value)
+    ]
+
+
+def team_of(*, session: Session, viewer: User | None, team_id: int | None) -> Team | None:
+    """Return the team of an item viewer already sees (None for a public item)."""
+    if team_id is None:
+        return None
+    team = session.get(Team, team_id)
+    if team is None or team_role(session, viewer, team_id) is None:
+        return None
+    return team
