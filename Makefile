@@ -6,13 +6,27 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install run test test-all lint e2e clean
+.PHONY: install run test test-all lint e2e clean lock
 
-$(STAMP): pyproject.toml
+LOCK := requirements/dev.txt
+PIP_COMPILE = $(BIN)/pip-compile --quiet --strip-extras --generate-hashes --allow-unsafe \
+	--no-emit-index-url --no-emit-find-links
+
+# The pinned versions with their hashes (requirements/dev.txt), then the package itself.
+$(STAMP): pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(STAMP)
+
+# Re-resolve the lock files to the newest versions pyproject.toml allows (PACKAGE=name: only it).
+lock: install
+	$(BIN)/pip install --quiet pip-tools
+	$(PIP_COMPILE) $(if $(PACKAGE),--upgrade-package $(PACKAGE),--upgrade) --extra dev \
+		-o requirements/dev.txt pyproject.toml
+	$(PIP_COMPILE) $(if $(PACKAGE),--upgrade-package $(PACKAGE),--upgrade) \
+		-c requirements/dev.txt -o requirements/app.txt pyproject.toml
 
 install: $(STAMP)
 
