@@ -463,3 +463,60 @@ def test_comments_stating_a_forecast_show_where_the_prediction_shows(
         ("fc0", True, None, None),
         ("fc1", True, None, None),
     ]
+
+
+@pytest.mark.parametrize("rule", ["until", "reveal"])
+def test_a_hidden_multiple_choice_aggregate_reaches_no_path(any_app: Flask, rule: str) -> None:
+    """Multiple choice goes through the same hiding rules: per-option values never leak."""
+    world = World(any_app)
+    extra: dict[str, Any] = {"title": f"Which lab, hidden by {rule}?", "options": ["A", "B", "C"]}
+    if rule == "until":
+        extra["hide_aggregate_until_forecast"] = True
+    else:
+        extra["aggregate_reveal_time"] = format_iso(utcnow() + timedelta(days=10))
+    with any_app.app_context(), session_scope() as session:
+        question = create_question(
+            session=session,
+            actor=world.organizer,
+            data=question_data("multiple_choice", **extra),
+        )
+    qid = question.id
+    forecasters = [world.user(f"fc{i}") for i in range(2)]
+    with any_app.app_context(), session_scope() as session:
+        for user in forecasters:
+            submit_forecast(
+                session=session, actor=user, question_id=qid, probabilities=[SECRET, 0.1, 0.0623]
+            )
+    reader = make_user(any_app, "reader", Role.LEADER)
+    other = world.user("other-leader", Role.LEADER)
+    _boundary(
+        world, other, qid, shared=True, event={"kind": "option", "option": "A"}, threshold=0.5
+    )
+    api = Api(any_app.test_client(), make_token(any_app, reader))
+    for path in (
+        f"/questions/{qid}",
+        f"/questions/{qid}/aggregate",
+        f"/questions/{qid}/aggregate?method=mean",
+        f"/questions/{qid}/aggregate/history",
+        "/questions?per_page=100",
+        "/boundaries/report",
+        "/boundaries/report?format=csv",
+    ):
+        response = api.get(path)
+        assert response.status_code in (200, 403), (path, response.status_code)
+        assert not LEAKS.search(response.get_data(as_text=True)), path
+    listed = {q["id"]: q for q in api.get("/questions?per_page=100").get_json()["items"]}
+    assert listed[qid]["community"] is None
+    client = any_app.test_client()
+    _login(client, "reader")
+    for path in (f"/questions/{qid}", f"/questions/{qid}/aggregate.csv", "/questions", "/"):
+        response = client.get(path)
+        assert response.status_code in (200, 403), (path, response.status_code)
+        assert not LEAKS.search(response.get_data(as_text=True)), path
+    # The control: a forecaster who stands on it reads the value (for `until`).
+    seen = Api(any_app.test_client(), make_token(any_app, forecasters[0]))
+    answer = seen.get(f"/questions/{qid}/aggregate")
+    if rule == "until":
+        assert answer.get_json()["probabilities"][0] == pytest.approx(SECRET)
+    else:
+        assert answer.status_code == 403
