@@ -1,13 +1,15 @@
 """forecast bench aggregate: aggregate histories, against plain recomputation, and page latency.
 
 Workload: one binary question with 100,000 forecasts from 20,000 users who each update a few
-times, and one date question with 20,000 forecasts (CDFs) from 5,000 users. Prints the time to
+times, one date question with 20,000 forecasts (CDFs) from 5,000 users, and one
+multiple-choice question (four options) with 30,000 forecasts from 7,500 users, a fifth of
+all the forecasts (`--choice-forecasts 0` leaves it out). Prints the time to
 build each full `recency_weighted` history (median of 3), the plain recomputation at every
 change point on a 2% prefix (the first 2% of forecasts) scaled up linearly, and, with the
 binary question stored in a fresh SQLite database, the latency of the question page and of
 GET /api/v1/questions/{id}/aggregate with the history cache warm, of the page built cold, and of
 the first page after each of 5 new forecasts (in-process requests).
-Usage: forecast bench aggregate [--forecasts N] [--users U] [--requests R]
+Usage: forecast bench aggregate [--forecasts N] [--users U] [--requests R] [--choice-forecasts C]
 """
 
 from __future__ import annotations
@@ -29,7 +31,9 @@ from _common import median_time, row
 DAY = 86_400.0
 
 
-def workload(n_forecasts: int, n_users: int, seed: int, continuous: bool) -> dict[str, np.ndarray]:
+def workload(
+    n_forecasts: int, n_users: int, seed: int, continuous: bool, options: int = 0
+) -> dict[str, np.ndarray]:
     """Draw forecasts with updates: each user forecasts a few times over 200 days."""
     from forecast.core.synth import GRID
 
@@ -42,7 +46,9 @@ def workload(n_forecasts: int, n_users: int, seed: int, continuous: bool) -> dic
     end = np.full(n_forecasts, np.inf)
     same = user[order][1:] == user[order][:-1]
     end[order[:-1][same]] = start[order[1:][same]]
-    if not continuous:
+    if options:
+        values = 0.001 + (1 - 0.001 * options) * rng.dirichlet(np.ones(options), n_forecasts)
+    elif not continuous:
         values = rng.beta(2, 5, n_forecasts).clip(0.001, 0.999)
     else:
         mu = rng.uniform(0.2, 0.8, n_forecasts)[:, None]
@@ -196,11 +202,16 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--users", type=int, default=20_000)
     parser.add_argument("--date-forecasts", type=int, default=20_000)
     parser.add_argument("--requests", type=int, default=30)
+    parser.add_argument("--choice-forecasts", type=int, default=30_000)
     args = parser.parse_args(argv)
     binary = workload(args.forecasts, args.users, seed=1, continuous=False)
     history_times("binary question, recency_weighted", binary)
     dated = workload(args.date_forecasts, max(1, args.date_forecasts // 4), seed=2, continuous=True)
     history_times("date question, recency_weighted", dated)
+    if args.choice_forecasts:
+        n = args.choice_forecasts
+        choice = workload(n, max(1, n // 4), seed=3, continuous=False, options=4)
+        history_times("multiple-choice question (4 options), recency_weighted", choice)
     print(f"question page with {args.forecasts:,} forecasts (SQLite, in-process requests)")
     page_latency(args.forecasts, args.users, args.requests)
     return 0

@@ -13,6 +13,8 @@ from forecast.core.instants import format_iso
 FORMAT = "forecast-interchange/1"
 DAY = 86_400.0
 GRID = np.linspace(0.0, 1.0, 201)
+CHOICES = 4
+CHOICE_LABELS = ("Option A", "Option B", "Option C", "Option D")
 
 
 def synthetic_cdf(mu: float, spread: float) -> np.ndarray:
@@ -28,12 +30,17 @@ def synthesize(
     n_forecasts: int,
     n_users: int,
     continuous_share: float = 0.3,
+    choice_share: float = 0.0,
     resolved: bool = False,
     seed: int = 0,
     now: datetime | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> dict[str, Any]:
-    """Build a document with questions, users and forecasts (with updates) drawn at random."""
+    """Build a document with questions, users and forecasts (with updates) drawn at random.
+
+    choice_share: the share of questions that are multiple choice (CHOICES options), drawn
+    among the non-continuous ones; 0 leaves the random stream as it always was.
+    """
     rng = np.random.default_rng(seed)
     now_s = (now or datetime.now(UTC)).timestamp()
     if resolved:
@@ -47,6 +54,12 @@ def synthesize(
     is_date = continuous & (rng.random(n_questions) < 0.5)
     truth_p = rng.beta(0.8, 0.8, n_questions)
     truth_u = rng.uniform(0.1, 0.9, n_questions)
+    choice = np.zeros(n_questions, dtype=bool)
+    truth_v = np.zeros((n_questions, CHOICES))
+    if choice_share > 0:
+        odds = choice_share / max(1e-9, 1.0 - continuous_share)
+        choice = ~continuous & (rng.random(n_questions) < odds)
+        truth_v = rng.dirichlet(np.ones(CHOICES), n_questions)
     questions = []
     for q in range(n_questions):
         record: dict[str, Any] = {
@@ -62,6 +75,8 @@ def synthesize(
             "range": None,
             "resolution": None,
         }
+        if choice[q]:
+            record.update(type="multiple_choice", options=list(CHOICE_LABELS))
         if is_date[q]:
             lo, hi = now_s - 100 * DAY, now_s + 3650 * DAY
             record.update(
@@ -87,7 +102,10 @@ def synthesize(
             )
         if resolved:
             resolved_at = format_iso(datetime.fromtimestamp(close_t[q], UTC))
-            if not continuous[q]:
+            if choice[q]:
+                happened = CHOICE_LABELS[int(rng.choice(CHOICES, p=truth_v[q]))]
+                record["resolution"] = {"option": happened, "resolved_at": resolved_at}
+            elif not continuous[q]:
                 outcome = "yes" if rng.random() < truth_p[q] else "no"
                 record["resolution"] = {"outcome": outcome, "resolved_at": resolved_at}
             elif is_date[q]:
@@ -107,6 +125,8 @@ def synthesize(
     forecasts = _forecasts(
         rng, n_forecasts, n_users, open_t, made_by, continuous, truth_p, truth_u, progress
     )
+    if choice.any():
+        _choice_values(rng, forecasts, choice, truth_v)
     return {
         "format": FORMAT,
         "users": users,
@@ -178,3 +198,26 @@ def _forecasts(
     if progress:
         progress(n_forecasts % 10_000)
     return records
+
+
+def _choice_values(
+    rng: np.random.Generator,
+    records: list[dict[str, Any]],
+    choice: np.ndarray,
+    truth_v: np.ndarray,
+) -> None:
+    """Turn the forecasts of multiple-choice questions into option probabilities: the truth's
+    log-odds plus noise, floored at 1% and rounded to four decimals summing to 1."""
+    picked = [r for r in records if choice[int(r["question"][6:])]]
+    if not picked:
+        return
+    q = np.array([int(r["question"][6:]) for r in picked])
+    x = np.log(truth_v[q]) + rng.normal(0.0, 1.0, (len(picked), CHOICES))
+    p = np.exp(x - x.max(axis=1, keepdims=True))
+    p = 0.01 + (1.0 - 0.01 * CHOICES) * p / p.sum(axis=1, keepdims=True)
+    units = np.round(p * 10_000).astype(np.int64)
+    top = np.argmax(units, axis=1)
+    units[np.arange(len(picked)), top] += 10_000 - units.sum(axis=1)
+    for record, row in zip(picked, (units / 10_000).tolist(), strict=True):
+        record.pop("probability", None)
+        record["probabilities"] = row
