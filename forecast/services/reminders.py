@@ -9,7 +9,8 @@ from sqlmodel import Session, col, or_, select
 from forecast.infra.clock import utcnow
 from forecast.infra.db import write
 from forecast.models import SCHEDULED_STATUSES, Question, Role
-from forecast.services.notifications import notify_role
+from forecast.services.notifications import notify, notify_role
+from forecast.services.teams.items import team_organizer_ids
 
 REMIND_EVERY = timedelta(days=7)
 
@@ -51,14 +52,19 @@ def remind(*, session: Session, now: datetime | None = None) -> int:
             )
         )
         for question in due:
-            notify_role(
-                session,
-                Role.ORGANIZER,
-                kind="resolution_overdue",
-                message=f"Past its resolve-by date ({question.resolve_time:%Y-%m-%d}) and "
-                f"unresolved: “{question.title}”",
-                link=f"/questions/{question.id}",
+            message = (
+                f"Past its resolve-by date ({question.resolve_time:%Y-%m-%d}) and "
+                f"unresolved: “{question.title}”"
             )
+            link = f"/questions/{question.id}"
+            if question.team_id is not None:
+                # A team's question: only the team's organizers, who alone may resolve it.
+                for user_id in team_organizer_ids(session, question.team_id):
+                    notify(session, user_id, kind="resolution_overdue", message=message, link=link)
+            else:
+                notify_role(
+                    session, Role.ORGANIZER, kind="resolution_overdue", message=message, link=link
+                )
             question.resolution_reminded_at = now
             session.add(question)
     return len(due)

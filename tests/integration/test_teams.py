@@ -9,6 +9,7 @@ from flask import Flask
 from sqlmodel import Session
 
 from forecast.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from forecast.infra.clock import utcnow
 from forecast.infra.db import session_scope
 from forecast.models import Role, User
 from forecast.services.questions.lifecycle import create_question, get_question
@@ -227,3 +228,30 @@ def _user(session: Session, name: str) -> User:
 def _all(fn: Any, session: Session, user: User) -> list[Any]:
     result = fn(session=session, user=user)
     return list(getattr(result, "items", result))
+
+
+def test_reminders_and_resolutions_of_a_team_question_reach_only_members(world: World) -> None:
+    from datetime import timedelta
+
+    from forecast.services.forecasts import submit_forecast
+    from forecast.services.notifications import list_notifications
+    from forecast.services.reminders import remind
+    from forecast.services.resolution.resolve import resolve
+
+    ann, _, qid = _private_world(world)
+    world.user("olga", Role.ORGANIZER)
+    with world.app.app_context(), session_scope() as session:
+        submit_forecast(session=session, actor=ann, question_id=qid, probability=0.4)
+    _do(world.app, membership.leave_team, actor=ann, slug="lab")
+    later = utcnow() + timedelta(days=60)
+    with world.app.app_context(), session_scope() as session:
+        assert remind(session=session, now=later) == 1
+        resolve(session=session, actor=world.organizer, question_id=qid, data={"outcome": "yes"})
+    with world.app.app_context(), session_scope() as session:
+        told = {
+            name: [n.message for n in _all(list_notifications, session, _user(session, name))]
+            for name in ("org", "olga", "out", "ann")
+        }
+    assert any("Private lab question" in m for m in told["org"])
+    for outsider in ("olga", "out", "ann"):
+        assert not any("Private lab question" in m for m in told[outsider]), outsider

@@ -40,6 +40,7 @@ from forecast.services.questions.serialize import resolution_json
 from forecast.services.records.score_views import all_scores
 from forecast.services.resolution.input import Resolution, parse_resolution
 from forecast.services.resolution.resolver import write_scores
+from forecast.services.teams.visibility import who_may_see
 
 RESOLVABLE = {s.value for s in SCHEDULED_STATUSES}
 
@@ -188,7 +189,8 @@ def _tell_forecasters(session: Session, question: Question, resolution: Resoluti
         .all()
     )
     what = "was annulled" if resolution.void else "resolved"
-    for user_id in users:
+    # A team's question tells only those still in the team.
+    for user_id in who_may_see(session, question.team_id, list(users)):
         notify(
             session,
             user_id,

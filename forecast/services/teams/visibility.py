@@ -60,3 +60,18 @@ def sees_team(row: Any, viewer: User | None, session: Session | None = None) -> 
     if session is None:
         return False
     return is_member(session, int(team_id), viewer)
+
+
+def who_may_see(session: Session, team_id: int | None, user_ids: list[int]) -> list[int]:
+    """Return those of user_ids who may see an item of the team (everyone, for no team): whom
+    a notification about it may reach."""
+    if team_id is None or not user_ids:
+        return list(user_ids)
+    members = set(
+        session.execute(
+            sa_select(col(TeamMember.user_id)).where(
+                col(TeamMember.team_id) == team_id, col(TeamMember.user_id).in_(user_ids)
+            )
+        ).scalars()
+    )
+    return [u for u in user_ids if u in members]
