@@ -12,6 +12,7 @@ from forecast.infra.db import get_session
 from forecast.models import CalibrationItem
 from forecast.services import calibration as training
 from forecast.services.accounts.permissions import is_organizer
+from forecast.services.pastcasting import answers as pastcasts
 from forecast.web.common import flash_error, login_required, me
 from forecast.web.record_charts import calibration_chart
 
@@ -62,10 +63,55 @@ def index() -> str | Response:
         return redirect(url_for("calibration.index"))
     return render_template(
         "calibration/index.html",
+        pastcasts_left=pastcasts.remaining_for(session=get_session(), user=me()),
         sets=training.list_sets(session=get_session(), user=me()),
         can_upload=is_organizer(me()),
         record=training.summary(session=get_session(), user=me()),
     )
+
+
+@bp.route("/pastcasts")
+@login_required
+def pastcast_next() -> str:
+    """Show the next pastcast: a resolved question as of its vantage date (or the empty state)."""
+    item = pastcasts.next_pastcast(session=get_session(), user=me())
+    return render_template("calibration/pastcast.html", item=item, typed=None, error=None)
+
+
+@bp.route("/pastcasts/<int:question_id>", methods=["GET", "POST"])
+@login_required
+def pastcast(question_id: int) -> str | Response | tuple[str, int]:
+    """Show one pastcast; on answer, grade it and show the reveal (a bad value stays typed)."""
+    db = get_session()
+    if request.method == "POST":
+        typed = request.form.get("probability", "").strip()
+        try:
+            try:
+                percent = float(typed.rstrip("%"))
+            except ValueError:
+                raise ValidationFailed(
+                    "give your probability as a number from 1 to 99", "probability"
+                ) from None
+            pastcasts.answer(
+                session=db, user=me(), question_id=question_id, data={"probability": percent / 100}
+            )
+        except NotFound:
+            abort(404)
+        except DomainError as exc:
+            if exc.status == 409:
+                flash(exc.message, "error")
+                return redirect(url_for("calibration.pastcast", question_id=question_id))
+            item = pastcasts.pastcast(session=db, user=me(), question_id=question_id)
+            page = render_template(
+                "calibration/pastcast.html", item=item, typed=typed, error=exc.message
+            )
+            return page, 422
+        return redirect(url_for("calibration.pastcast", question_id=question_id))
+    try:
+        item = pastcasts.pastcast(session=db, user=me(), question_id=question_id)
+    except NotFound:
+        abort(404)
+    return render_template("calibration/pastcast.html", item=item, typed=None, error=None)
 
 
 @bp.route("/<slug>", methods=["GET", "POST"])

@@ -106,7 +106,10 @@ def test_the_item_shows_only_the_history_at_the_vantage_instant(world: World) ->
         "community_then",
         "community_hidden",
         "remaining",
+        "answer",
+        "reveal",
     }
+    assert item["answer"] is None and item["reveal"] is None
     # The same item, at the same instant, on every visit; another person has their own.
     assert call(world, pastcasts.next_pastcast, user=pat) == item
     other = call(world, pastcasts.next_pastcast, user=world.user("quinn"))

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from sqlmodel import col, select
 
 from forecast.infra.db import session_scope
 from forecast.models import Role
@@ -98,6 +99,25 @@ def _own_team(api: Api, role: str) -> str:
     """A team the caller owns (none for an anonymous caller); its slug."""
     api.post("/teams", json={"slug": f"mine-{role}", "name": "Mine"})
     return f"mine-{role}"
+
+
+def _resolved(w: dict[str, Any], team: str | None = None) -> int:
+    """A question resolved yes after a life 40 to 10 days ago (in a team's private tournament
+    when team is given: nobody calling is a member); its id."""
+    from datetime import timedelta
+
+    data = question_data(opens=timedelta(days=-40), closes=timedelta(days=-10))
+    made = w["api"]["organizer"].post("/questions", json=data).get_json()["id"]
+    w["api"]["organizer"].post(f"/questions/{made}/resolution", json={"outcome": "yes"})
+    if team is not None:
+        from forecast.infra.db import write
+        from forecast.models import Question, Team
+
+        with w["app"].app_context(), session_scope() as session, write(session):
+            question = session.get(Question, made)
+            assert question is not None
+            question.team_id = session.exec(select(Team).where(col(Team.slug) == team)).one().id
+    return int(made)
 
 
 LOGGED = {"anonymous": 401, "forecaster": 201, "organizer": 201, "leader": 201, "admin": 201}
@@ -246,6 +266,23 @@ CASES: dict[str, tuple[Callable[[Api, dict[str, Any], str], Any], dict[str, int]
     "create a tournament": (
         lambda api, w, role: api.post("/tournaments", json={"slug": f"t-{role}", "title": "T"}),
         {"anonymous": 401, "forecaster": 403, "organizer": 201, "leader": 403, "admin": 201},
+    ),
+    "read one's next pastcast": (
+        lambda api, w, role: api.get("/calibration/pastcasts/next") if _resolved(w) else None,
+        {"anonymous": 401, "forecaster": 200, "organizer": 200, "leader": 200, "admin": 200},
+    ),
+    "answer a pastcast": (
+        lambda api, w, role: api.post(
+            f"/calibration/pastcasts/{_resolved(w)}/answers", json={"probability": 0.7}
+        ),
+        LOGGED,
+    ),
+    "answer a pastcast of a team's question one is not in": (
+        lambda api, w, role: api.post(
+            f"/calibration/pastcasts/{_resolved(w, _others_team(w))}/answers",
+            json={"probability": 0.7},
+        ),
+        NON_MEMBER,
     ),
     "add a calibration set": (
         lambda api, w, role: api.post("/calibration/sets", json={**SET, "slug": f"s-{role}"}),

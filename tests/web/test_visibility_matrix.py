@@ -465,6 +465,73 @@ def test_comments_stating_a_forecast_show_where_the_prediction_shows(
     ]
 
 
+def test_pastcasts_show_a_hidden_aggregate_only_as_the_live_rules_would(any_app: Flask) -> None:
+    # Resolved questions whose two forecasters said 83.77% an hour after the open, so every
+    # vantage date sees it. `until` hides it until the reader answers (their forecast, in a
+    # pastcast); `reveal` is still to be revealed, so it stays hidden after the answer too;
+    # `leaders` opens it to the reader, a leader (the control).
+    from forecast.services.resolution.resolve import resolve
+
+    world = World(any_app)
+    forecasters = [world.user(f"fc{i}") for i in range(2)]
+    questions: dict[str, int] = {}
+    for rule in ("until", "reveal", "leaders"):
+        extra: dict[str, Any] = {"title": f"Pastcast hidden by {rule}?"}
+        extra["hide_aggregate_until_forecast"] = rule != "reveal"
+        extra["aggregate_open_to_leaders"] = rule == "leaders"
+        if rule == "reveal":
+            extra["aggregate_reveal_time"] = format_iso(utcnow() + timedelta(days=10))
+        with any_app.app_context(), session_scope() as session:
+            q = create_question(
+                session=session,
+                actor=world.organizer,
+                data=question_data(opens=timedelta(days=-40), closes=timedelta(days=-10), **extra),
+            )
+            for user in forecasters:
+                submit_forecast(
+                    session=session,
+                    actor=user,
+                    question_id=q.id,  # type: ignore[arg-type]
+                    probability=SECRET,
+                    now=q.open_time + timedelta(hours=1),
+                )
+            resolve(
+                session=session,
+                actor=world.organizer,
+                question_id=q.id,  # type: ignore[arg-type]
+                data={"outcome": "yes"},
+            )
+            questions[rule] = q.id  # type: ignore[assignment]
+    reader = make_user(any_app, "reader", Role.LEADER)
+    api = Api(any_app.test_client(), make_token(any_app, reader))
+    client = any_app.test_client()
+    _login(client, "reader")
+
+    def seen(rule: str) -> list[str]:
+        qid = questions[rule]
+        return [
+            api.get(f"/calibration/pastcasts/{qid}").get_data(as_text=True),
+            api.get("/calibration/me").get_data(as_text=True),
+            client.get(f"/calibration/pastcasts/{qid}").get_data(as_text=True),
+            client.get("/calibration/me").get_data(as_text=True),
+        ]
+
+    for rule in ("until", "reveal"):
+        assert not any(LEAKS.search(body) for body in seen(rule)), rule
+    assert LEAKS.search(seen("leaders")[0])
+    next_item = api.get("/calibration/pastcasts/next").get_json()
+    assert next_item["question_id"] in questions.values()
+    assert (next_item["community_then"] is not None) == (
+        next_item["question_id"] == questions["leaders"]
+    )
+    for rule, qid in questions.items():
+        answered = api.post(f"/calibration/pastcasts/{qid}/answers", json={"probability": 0.6})
+        assert answered.status_code == 201
+        assert bool(LEAKS.search(answered.get_data(as_text=True))) == (rule != "reveal"), rule
+    assert not any(LEAKS.search(body) for body in seen("reveal"))
+    assert LEAKS.search(seen("until")[2])
+
+
 @pytest.mark.parametrize("rule", ["until", "reveal"])
 def test_a_hidden_multiple_choice_aggregate_reaches_no_path(any_app: Flask, rule: str) -> None:
     """Multiple choice goes through the same hiding rules: per-option values never leak."""

@@ -310,6 +310,33 @@ def team_invitation(world: WebWorld) -> Request:
 NOT_A_MEMBER = {"anonymous": 302, **{role: 404 for role in LOGGED_IN}}
 
 
+def resolved_pastcast(world: WebWorld, team_owner: User | None = None) -> Request:
+    """A question resolved yes after a life 40 to 10 days ago (in a team of team_owner's)."""
+    with world.app.app_context(), session_scope() as session:
+        question = create_question(
+            session=session,
+            actor=world.users["organizer"],
+            data=question_data(
+                title=unique("Did it happen"), opens=timedelta(days=-40), closes=timedelta(days=-10)
+            ),
+        )
+        resolve(
+            session=session,
+            actor=world.users["organizer"],
+            question_id=question.id,  # type: ignore[arg-type]
+            data={"outcome": "yes"},
+        )
+    if team_owner is not None:
+        from forecast.services.teams import membership
+
+        team = a_team(world, team_owner)
+        with world.app.app_context(), session_scope() as session, write(session):
+            stored = session.get(Question, question.id)
+            assert stored is not None
+            stored.team_id = membership.get_team(session=session, viewer=team_owner, slug=team).id
+    return f"/calibration/pastcasts/{question.id}", {"probability": "70"}
+
+
 def own_notification(world: WebWorld) -> Request:
     """A notification of the acting user (of the forecaster for an anonymous visitor)."""
     owner = world.me or world.users["forecaster"]
@@ -459,6 +486,10 @@ CASES: dict[str, Case] = {
         "calibration.index", calibration_upload, allowed("organizer", "admin")
     ),
     "answer a calibration item": Case("calibration.train", calibration_answer, allowed(*LOGGED_IN)),
+    "answer a pastcast": Case("calibration.pastcast", resolved_pastcast, allowed(*LOGGED_IN)),
+    "answer a pastcast of someone else's team's question": Case(
+        "calibration.pastcast", lambda w: resolved_pastcast(w, w.proposer), NOT_A_MEMBER
+    ),
     "create an API token": Case(
         "account.create_token",
         lambda w: ("/account/tokens", {"label": "laptop"}),

@@ -34,7 +34,13 @@ def next_pastcast(*, session: Session, user: User | None) -> dict[str, Any] | No
     question = next_question(session, user)
     if question is None:
         return None
-    return {**shown(session, user, question), "remaining": remaining(session, user)}
+    item = shown(session, user, question)
+    return {**item, "remaining": remaining(session, user), "answer": None, "reveal": None}
+
+
+def remaining_for(*, session: Session, user: User | None) -> int:
+    """Return how many pastcasts the user has left."""
+    return remaining(session, require_user(user))
 
 
 def pastcast(*, session: Session, user: User | None, question_id: int) -> dict[str, Any]:
