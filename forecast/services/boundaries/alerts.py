@@ -26,6 +26,7 @@ from forecast.services.aggregation.visibility import hidden_reason
 from forecast.services.boundaries.evaluation import current_probability, evaluate
 from forecast.services.boundaries.subjects import Subject
 from forecast.services.notifications import notify
+from forecast.services.questions.lifecycle import can_view as question_visible
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +76,11 @@ def run(
         # The change is recorded either way; its owner hears of it only if they may see the
         # question's aggregate (the boundary's page shows the changes once they may).
         owner = session.get(User, boundary.owner_id)
-        tell = owner is not None and hidden_reason(session, subject.question, owner, now) is None
+        tell = (
+            owner is not None
+            and question_visible(subject.question, owner)
+            and hidden_reason(session, subject.question, owner, now) is None
+        )
         if _record(session, subject, state, row, now, tell=tell):
             change = {
                 "boundary": boundary.id,
