@@ -1,0 +1,65 @@
+"""A pastcast in a real browser: from the training page to the reveal, on a desktop and a phone."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.conftest import make_user
+from tests.e2e.conftest import log_in, shot
+from tests.integration.factories import World
+from tests.integration.test_pastcasts import resolved
+
+pytestmark = pytest.mark.e2e
+PHONE = {"width": 375, "height": 740}
+
+
+def fits(page: Any) -> bool:
+    """Tell whether the page needs no sideways scrolling."""
+    return bool(page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"))
+
+
+def test_answer_a_pastcast_then_see_the_outcome_against_the_community(
+    live_app: Any, page: Any
+) -> None:
+    question = resolved(World(live_app))
+    make_user(live_app, "pat")
+    base = live_app.config["LIVE_URL"]
+    log_in(page, base, "pat")
+    page.goto(f"{base}/calibration")
+    assert "1 resolved question you have not forecast" in page.inner_text("#pastcasts")
+    page.click("#start-pastcasts")
+    page.wait_for_selector("#pastcast-form")
+    assert page.inner_text("#pastcast-title") == question.title
+    assert page.inner_text("#community-then") == "20.0%"
+    assert page.inner_text("#forecasters-then") == "1"
+    body = page.inner_text("main")
+    assert "It resolved" not in body and "92.5%" not in body and "right side" not in body
+    shot(page, "60-pastcast-desktop")
+    page.set_viewport_size(PHONE)
+    assert fits(page)
+    shot(page, "61-pastcast-phone")
+    # A value out of range is refused and stays typed.
+    page.fill("#probability", "100")
+    page.evaluate("document.getElementById('pastcast-form').noValidate = true")
+    page.click("#answer-pastcast")
+    page.wait_for_selector("#probability-error")
+    assert page.input_value("#probability") == "100"
+    page.fill("#probability", "80")
+    page.click("#answer-pastcast")
+    page.wait_for_selector("#reveal")
+    assert "It resolved Yes" in page.inner_text("#reveal")
+    assert "right side" in page.inner_text("#reveal")
+    assert page.inner_text("#your-brier") == "0.040"
+    assert page.inner_text("#community-brier") == "0.640"
+    assert page.inner_text("#versus") == "better by 0.600"
+    assert page.inner_text("#community-close").startswith("92.5%")
+    assert fits(page)
+    shot(page, "63-pastcast-reveal-phone")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    shot(page, "62-pastcast-reveal-desktop")
+    page.click("#next-pastcast")
+    page.wait_for_selector("#no-pastcasts")
+    page.goto(f"{base}/calibration/me")
+    assert "Pastcasts answered" in page.inner_text("#pastcast-record")
