@@ -41,6 +41,8 @@ def _event_from_form(form: Any) -> dict[str, Any]:
         event["years"] = _number(form.get("event_years"))
     elif kind in ("at_least", "at_most"):
         event["value"] = _number(form.get("event_value"))
+    elif kind == "option":
+        event["option"] = (form.get("event_option") or "").strip()
     return event
 
 

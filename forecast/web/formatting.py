@@ -34,6 +34,8 @@ def event_text(event: dict[str, Any]) -> str:
         value = event.get("value")
         shown = f"{value:.4g}" if isinstance(value, int | float) else str(value)
         return f"P(X {'>=' if kind == 'at_least' else '<='} {shown})"
+    if kind == "option":
+        return f"P({event.get('option')})"
     return "P(yes)"
 
 

@@ -181,3 +181,27 @@ def test_the_cli_resolves_to_a_label_and_exports_probabilities(
     exported = runner.invoke(args=["export", "aggregates", "--question", question["key"]])
     records = json.loads(exported.output)
     assert records[-1]["probabilities"] == pytest.approx([0.2, 0.2, 0.6])
+
+
+def test_a_leader_drafts_an_option_boundary_on_the_page(
+    client: FlaskClient, organizer: Api, api_as: Any
+) -> None:
+    qid = mc(organizer)["id"]
+    api_as("lea", Role.LEADER)
+    login(client, "lea")
+    form = {
+        "question": str(qid),
+        "event_kind": "option",
+        "event_option": "Nobody",
+        "comparator": ">=",
+        "threshold_1": "30",
+        "action_1": "Brief the board",
+    }
+    wrong = client.post("/boundaries", data=form)
+    assert wrong.status_code == 422
+    text = wrong.get_data(as_text=True)
+    assert "the option must be one of" in text and 'value="Nobody"' in text
+    made = client.post("/boundaries", data={**form, "event_option": "Anthropic"})
+    assert made.status_code == 302
+    page = client.get(made.headers["Location"]).get_data(as_text=True)
+    assert "P(Anthropic)" in page
