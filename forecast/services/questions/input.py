@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import secrets
 from collections.abc import Mapping
@@ -243,6 +244,11 @@ def parse_question(data: Mapping[str, Any]) -> QuestionDraft:
         aggregate_open_to_leaders=_flag(data, "aggregate_open_to_leaders"),
         options=parse_options(data.get("options"), qtype),
     )
+
+
+def stored_options(options: tuple[str, ...]) -> str | None:
+    """Return option labels as the questions table keeps them (JSON), None without options."""
+    return json.dumps(list(options), ensure_ascii=False) if options else None
 
 
 def parse_options(value: Any, qtype: QuestionType) -> tuple[str, ...]:
