@@ -14,6 +14,7 @@ from forecast.errors import ValidationFailed
 from forecast.http.times import parse_optional_time
 from forecast.infra.db import get_session
 from forecast.models import QuestionType
+from forecast.services import methods
 from forecast.services.aggregation import reads
 from forecast.services.aggregation import values as aggregation
 from forecast.services.aggregation.views import (
@@ -22,6 +23,7 @@ from forecast.services.aggregation.views import (
     history_records,
     value_json,
 )
+from forecast.services.questions.lifecycle import get_question
 
 bp = Blueprint("api_aggregates", __name__, url_prefix="/api/v1/questions", description="Aggregates")
 
@@ -35,13 +37,13 @@ class Aggregate(MethodView):
         """Return the aggregate at `at` under `method`; `x` (or `before`, dates) asks P(X <= x)."""
         session = get_session()
         viewer = caller()
-        question = reads.visible_question(session=session, viewer=viewer, question_id=question_id)
-        method = aggregation.parse_method(args.get("method"))
+        # The question's own visibility here; the method's source applies the aggregate's rules
+        # (the trend line is public data wherever its question is).
+        question = get_question(session=session, viewer=viewer, question_id=question_id)
+        method = methods.parse_question_method(args.get("method"))
         at = parse_optional_time(args.get("at"), "at")
-        value = reads.read_value(
-            session=session, viewer=viewer, question=question, method=method, at=at
-        )
-        body = value_json(value, question)
+        value, extra = methods.source(method).question_value(session, viewer, question, method, at)
+        body = value_json(value, question) | extra
         point = args.get("x") or args.get("before")
         if point is not None:
             if not question.is_continuous:

@@ -48,7 +48,7 @@ def panel(
     context: dict[str, Any] = {
         "hidden": view.hidden,
         "method": method,
-        "methods": METHOD_LABELS,
+        "methods": {m: METHOD_LABELS[m] for m in METHODS},
         "rules": hiding_rules(question),
     }
     if view.hidden:

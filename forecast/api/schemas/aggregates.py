@@ -6,7 +6,7 @@ from marshmallow import EXCLUDE, Schema, fields, validate
 
 from forecast.api.schemas.common import ISO, PageOut
 from forecast.api.schemas.shapes import NUMBER_OR_NUMBERS
-from forecast.core.aggregation.methods import METHODS
+from forecast.core.aggregation.methods import METHODS, QUESTION_METHODS
 
 
 class AggregateOut(Schema):
@@ -32,13 +32,26 @@ class AggregateOut(Schema):
     p_before = fields.Float(metadata={"description": "P(event before the given date)"})
     p_below_interval = fields.List(fields.Float())
     p_above_interval = fields.List(fields.Float())
+    trend = fields.Dict(
+        metadata={
+            "description": "method trend only: {fit, window, level, slope_per_year, "
+            "doubling_years, extrapolated: {at, value}, points, since}"
+        }
+    )
 
 
 class AggregateArgs(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    method = fields.String(validate=validate.OneOf(METHODS))
+    method = fields.String(
+        validate=validate.OneOf(QUESTION_METHODS),
+        metadata={
+            "description": "trend: the reference forecast of the question's trend series "
+            "(forecaster_count 0, and a trend block: fit, doubling time, the line at the "
+            "resolution date); a 422 where no series is attached"
+        },
+    )
     at = fields.String(metadata=ISO)
     x = fields.String(
         metadata={

@@ -15,7 +15,7 @@ from forecast.api.schemas.shapes import (
     VerdictPointOut,
 )
 from forecast.api.schemas.signposts import SignpostOut
-from forecast.core.aggregation.aggregate import METHODS
+from forecast.core.aggregation.methods import BOUNDARY_METHODS
 from forecast.core.boundaries.rules import COMPARATORS, VERDICT_ORDER
 from forecast.core.decisions import OUTCOMES
 from forecast.services.boundaries.input import MAX_MIN_FORECASTERS
@@ -62,7 +62,7 @@ class BoundaryFields(AlertSettings):
         # OpenAPI 3.0: the exclusive bounds are flags on minimum and maximum.
         metadata={"minimum": 0, "maximum": 1, "exclusiveMinimum": True, "exclusiveMaximum": True},
     )
-    method = fields.String(validate=validate.OneOf(METHODS))
+    method = fields.String(validate=validate.OneOf(BOUNDARY_METHODS))
     rationale = fields.String(allow_none=True, validate=validate.Length(max=5000))
     blind = fields.Boolean()
     shared = fields.Boolean()
@@ -84,7 +84,7 @@ class BoundaryPatch(AlertSettings):
     event = ShapedDict(EventShape, metadata=EVENT_DOC)
     comparator = fields.String(validate=validate.OneOf(COMPARATORS))
     threshold = JsonNumber(allow_nan=False)
-    method = fields.String(validate=validate.OneOf(METHODS))
+    method = fields.String(validate=validate.OneOf(BOUNDARY_METHODS))
     rationale = fields.String(allow_none=True, validate=validate.Length(max=5000))
     blind = fields.Boolean()
     shared = fields.Boolean()
@@ -104,7 +104,7 @@ class LadderIn(AlertSettings):
     question = fields.Raw(required=True, metadata=ID_OR_KEY)
     event = ShapedDict(EventShape, required=True, metadata=EVENT_DOC)
     comparator = fields.String(load_default=">=", validate=validate.OneOf(COMPARATORS))
-    method = fields.String(validate=validate.OneOf(METHODS))
+    method = fields.String(validate=validate.OneOf(BOUNDARY_METHODS))
     blind = fields.Boolean()
     shared = fields.Boolean()
     shared_team = fields.String(

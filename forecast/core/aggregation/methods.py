@@ -1,5 +1,12 @@
 """The aggregation methods: one table of names, labels, descriptions and the question kinds
-each applies to. The web selector, the API's enum, the CLI's help and the engines read it."""
+each applies to. The web selector, the API's enum, the CLI's help and the engines read it.
+
+A method's family says where its value comes from. ``community`` methods combine the standing
+forecasts at every instant (the engines of this package compute them). ``reference`` is the
+trend line's reference forecast: public data, not drawn from anyone's forecasts, and only where
+a trend series is attached. ``threshold`` is "best at your threshold": forecasts weighted by each
+forecaster's elementary score at a boundary's threshold, so it exists only for a boundary.
+"""
 
 from __future__ import annotations
 
@@ -18,6 +25,7 @@ class AggregationMethod:
     label: str
     description: str
     kinds: frozenset[str] = ALL_KINDS
+    family: str = "community"
 
     def applies_to(self, value_kind: str) -> bool:
         """Return whether the method aggregates forecasts of this value kind."""
@@ -48,9 +56,28 @@ METHOD_TABLE: tuple[AggregationMethod, ...] = (
         "Track-record weighted",
         "Weighted mean, forecasters weighing by their earlier Peer scores",
     ),
+    AggregationMethod(
+        "trend",
+        "Trend line (reference)",
+        "The reference forecast of the question's trend series (this line continues): public "
+        "data, not a combination of forecasts; numeric and date questions with a series",
+        frozenset({"continuous"}),
+        "reference",
+    ),
+    AggregationMethod(
+        "best_at_threshold",
+        "Best at your threshold",
+        "P(event) weighted by each forecaster's relative economic value at the boundary's "
+        "threshold, over questions resolved before the instant; boundaries only",
+        family="threshold",
+    ),
 )
 AGGREGATION_METHODS: dict[str, AggregationMethod] = {m.name: m for m in METHOD_TABLE}
-METHODS: tuple[str, ...] = tuple(m.name for m in METHOD_TABLE)
+# The engines' methods: what combines the standing forecasts at any instant.
+METHODS: tuple[str, ...] = tuple(m.name for m in METHOD_TABLE if m.family == "community")
+# What `?method=` on a question's aggregate accepts, and what a boundary may act on.
+QUESTION_METHODS: tuple[str, ...] = tuple(m.name for m in METHOD_TABLE if m.family != "threshold")
+BOUNDARY_METHODS: tuple[str, ...] = tuple(m.name for m in METHOD_TABLE)
 DEFAULT_METHOD = "recency_weighted"
 METHOD_LABELS: dict[str, str] = {m.name: m.label for m in METHOD_TABLE}
 

@@ -1,5 +1,6 @@
 """Since when: a boundary's changes of state since its first commit, each with the version then
-in force, and a sampled path of its event's probability, both from the cached aggregate history.
+in force, and a sampled path of its event's probability, both from the path over time of the
+boundary's method (`forecast.services.methods`).
 """
 
 from __future__ import annotations
@@ -14,22 +15,14 @@ from sqlmodel import Session
 from forecast.core.boundaries import rules
 from forecast.core.boundaries.paths import Crossings, rolling_probability, rolling_states, states
 from forecast.infra.clock import format_iso, from_epoch, to_epoch
-from forecast.models import BoundaryVersion, Question
-from forecast.services.aggregation import values as aggregation
+from forecast.models import BoundaryVersion
+from forecast.services.aggregation.arrays import QuestionForecasts, load_forecasts
 from forecast.services.boundaries.subjects import Subject
+from forecast.services.methods import Target, source
 from forecast.services.questions.input import question_scale
 
 PATH_POINTS = 80
 _History = tuple[np.ndarray, np.ndarray, np.ndarray]
-
-
-def _history(session: Session, question: Question, method: str, min_forecasters: int) -> _History:
-    """Return the question's aggregate history under method: (start, end, value) per entry,
-    value NaN (the state holds) where fewer than min_forecasters had a standing forecast."""
-    history = aggregation.cached_aggregate(session, question, method).history
-    values = np.array(history.value, dtype=np.float64)
-    values[np.asarray(history.forecaster_count) < max(1, min_forecasters)] = np.nan
-    return np.asarray(history.start), np.asarray(history.end), values
 
 
 def _changes(
@@ -110,7 +103,10 @@ def _sampled_path(
 
 
 def crossing_events(
-    session: Session, subject: Subject, until: datetime
+    session: Session,
+    subject: Subject,
+    until: datetime,
+    forecasts: QuestionForecasts | None = None,
 ) -> tuple[list[dict[str, Any]], list[list[Any]]]:
     """Return the changes of state since the first commit, each with the version then in force,
     and a sampled path of the event's probability under the current version."""
@@ -120,15 +116,20 @@ def crossing_events(
     if not committed:
         return [], []
     stop = to_epoch(until)
-    # Versions usually share a method: each method's history is read from the cache once.
-    histories: dict[str, _History] = {}
+    loaded = forecasts
+    # Versions usually share a method: each method's path is read once (the threshold matters
+    # only to "best at your threshold").
+    histories: dict[tuple[str, float], _History] = {}
 
-    def history(method: str) -> _History:
-        if method not in histories:
-            histories[method] = _history(
-                session, subject.question, method, subject.boundary.min_forecasters
+    def history_of(method: str, threshold: float) -> _History:
+        nonlocal loaded
+        if (method, threshold) not in histories:
+            loaded = loaded or load_forecasts(session, subject.question)
+            goal = Target(session, subject.question, subject.event, threshold, loaded)
+            histories[method, threshold] = source(method).event_path(
+                goal, method, subject.boundary.min_forecasters
             )
-        return histories[method]
+        return histories[method, threshold]
 
     events: list[dict[str, Any]] = []
     last_state: str | None = None
@@ -140,7 +141,9 @@ def crossing_events(
         event = rules.parse_event(
             json.loads(version.event), subject.question.type, subject.question.option_labels
         )
-        found = _changes(subject, version, event, history(version.method), begin, stop)
+        found = _changes(
+            subject, version, event, history_of(version.method, version.threshold), begin, stop
+        )
         for t, state, prob in found.as_tuples():
             if t >= finish or t > stop or state == last_state:
                 continue
@@ -154,5 +157,6 @@ def crossing_events(
             )
             last_state = state
     first_commit = to_epoch(committed[0].committed_at)  # type: ignore[arg-type]
-    path = _sampled_path(subject, history(subject.version.method), first_commit, stop)
+    current = history_of(subject.version.method, subject.version.threshold)
+    path = _sampled_path(subject, current, first_commit, stop)
     return events, path

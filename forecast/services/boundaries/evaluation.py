@@ -1,6 +1,7 @@
 """One boundary at one instant: the event's probability under the boundary's method and under
-every other method, a bootstrap interval, the verdict and the crossing events; and, once the
-question is resolved, whether the event happened."""
+every other registered method (each asked through `forecast.services.methods`), a bootstrap
+interval, the verdict and the crossing events; and, once the question is resolved, whether the
+event happened."""
 
 from __future__ import annotations
 
@@ -8,57 +9,25 @@ import json
 from datetime import datetime
 from typing import Any
 
-import numpy as np
 from sqlmodel import Session
 
-from forecast.core.aggregation.aggregate import METHODS
+from forecast.core.aggregation.methods import BOUNDARY_METHODS
 from forecast.core.boundaries import rules
 from forecast.infra.clock import format_iso, to_epoch, utcnow
 from forecast.models import QuestionType
+from forecast.services import methods
 from forecast.services.aggregation import values as aggregation
-from forecast.services.boundaries import trust
 from forecast.services.boundaries.crossings import crossing_events
 from forecast.services.boundaries.subjects import Subject
-from forecast.services.questions.input import question_scale
 
 
-def _event_probability(
-    subject: Subject, value: aggregation.AggregateValue, t: float
-) -> float | None:
-    question = subject.question
-    if value.forecaster_count == 0:
-        return None
-    scale = question_scale(question) if question.is_continuous else None
-    payload = value.raw
-    return float(
-        rules.event_probability(
-            subject.event, payload, question_type=question.type, scale=scale, t=t
-        )
+def target(
+    session: Session, subject: Subject, forecasts: aggregation.QuestionForecasts
+) -> methods.Target:
+    """Return what the methods are asked about: the boundary's event at its threshold."""
+    return methods.Target(
+        session, subject.question, subject.event, subject.version.threshold, forecasts
     )
-
-
-def _interval(
-    subject: Subject, value: aggregation.AggregateValue, t: float
-) -> tuple[float, float] | None:
-    if value.interval is None:
-        return None
-    question = subject.question
-    if subject.event.kind == "option":
-        low, high = (np.asarray(end)[subject.event.index] for end in value.interval)
-        return float(low), float(high)
-    if not question.is_continuous:
-        low, high = value.interval
-        return float(low), float(high)
-    scale = question_scale(question)
-    ends = [
-        float(
-            rules.event_probability(
-                subject.event, np.asarray(cdf), question_type=question.type, scale=scale, t=t
-            )
-        )
-        for cdf in value.interval
-    ]
-    return min(ends), max(ends)
 
 
 def current_probability(
@@ -66,40 +35,51 @@ def current_probability(
     subject: Subject,
     at: datetime,
     forecasts: aggregation.QuestionForecasts | None = None,
-) -> tuple[float | None, int]:
+) -> tuple[float | None, int | None]:
     """Return just the event's probability under the boundary's method and how many forecasters
-    it stands on (for the alert job)."""
-    moment = aggregation.evaluation_time(subject.question, at)
-    value = aggregation.value_at(
-        session,
-        subject.question,
-        method=subject.version.method,
-        at=at,
-        forecasts=forecasts,
-        with_interval=False,
+    it stands on (None for a reference line, which none stands behind), for the alert job."""
+    forecasts = forecasts or aggregation.load_forecasts(session, subject.question)
+    method = subject.version.method
+    value = methods.source(method).event_value(
+        target(session, subject, forecasts), method, at, with_interval=False
     )
-    return _event_probability(subject, value, to_epoch(moment)), value.forecaster_count
+    return value.probability, value.forecaster_count
+
+
+def by_method(
+    goal: methods.Target, at: datetime, own_method: str
+) -> tuple[methods.EventValue, dict[str, float | None], dict[str, float]]:
+    """Return the boundary's own method's value (with its interval), P(event) under every
+    registered method, and the values that judge the verdict: the own method's and those read
+    from the forecasts (a reference line is shown beside them, it does not vote)."""
+    own = methods.source(own_method).event_value(goal, own_method, at, with_interval=True)
+    found: dict[str, float | None] = {}
+    for method in BOUNDARY_METHODS:
+        if method == own_method:
+            found[method] = own.probability
+            continue
+        other = methods.source(method).event_value(goal, method, at, with_interval=False)
+        found[method] = other.probability
+    known = {
+        m: p
+        for m, p in found.items()
+        if p is not None and (m == own_method or not methods.is_reference(m))
+    }
+    return own, found, known
 
 
 def evaluate(session: Session, subject: Subject, at: datetime) -> dict[str, Any]:
     """Compute one report row at instant `at` from the question's stored forecasts."""
     question, version = subject.question, subject.version
     moment = aggregation.evaluation_time(question, at)
-    t = to_epoch(moment)
     forecasts = aggregation.load_forecasts(session, question)
-    own = aggregation.value_at(session, question, method=version.method, at=at, forecasts=forecasts)
-    probability = _event_probability(subject, own, t)
-    by_method = {}
-    for method in METHODS:
-        if method == version.method:
-            by_method[method] = probability
-            continue
-        other = aggregation.value_at(
-            session, question, method=method, at=at, forecasts=forecasts, with_interval=False
-        )
-        by_method[method] = _event_probability(subject, other, t)
-    interval = _interval(subject, own, t)
-    known = {m: p for m, p in by_method.items() if p is not None}
+    goal = target(session, subject, forecasts)
+    own, found, known = by_method(goal, at, version.method)
+    probability = own.probability
+    interval = own.interval
+    best = methods.source("best_at_threshold").event_value(
+        goal, "best_at_threshold", at, with_interval=True
+    )
     row: dict[str, Any] = {
         "id": subject.boundary.id,
         "version": version.version,
@@ -114,17 +94,21 @@ def evaluate(session: Session, subject: Subject, at: datetime) -> dict[str, Any]
         "committed_at": format_iso(version.committed_at) if version.committed_at else None,
         "version_committed_at": format_iso(version.committed_at) if version.committed_at else None,
         "probability": probability,
-        "forecaster_count": own.forecaster_count,
-        "by_method": by_method,
+        "forecaster_count": own.forecaster_count or 0,
+        "by_method": found,
         # How robust the verdict is: of the methods with a value, how many are past the line.
         "methods_known": len(known),
         "methods_crossed": sum(
             rules.is_crossed(p, version.comparator, version.threshold) for p in known.values()
         ),
         "interval": list(interval) if interval else None,
-        "best_at_threshold": trust.best_at_threshold(
-            session, question, subject.event, version.threshold, forecasts, t
-        ),
+        "best_at_threshold": None
+        if best.probability is None
+        else {
+            "probability": best.probability,
+            "interval": list(best.interval) if best.interval else None,
+            "forecasters": best.forecaster_count,
+        },
     }
     if probability is None:
         row.update(
@@ -144,7 +128,7 @@ def evaluate(session: Session, subject: Subject, at: datetime) -> dict[str, Any]
     row["verdict"] = rules.verdict(
         known, interval or (probability, probability), version.comparator, version.threshold
     )
-    events, path = crossing_events(session, subject, moment)
+    events, path = crossing_events(session, subject, moment, forecasts)
     row["events"] = events
     row["path"] = path
     row["first_crossed_at"] = next((e["at"] for e in events if e["state"] == "crossed"), None)

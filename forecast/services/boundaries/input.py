@@ -8,12 +8,14 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from forecast.core.aggregation.methods import AGGREGATION_METHODS
 from forecast.core.boundaries import rules
 from forecast.core.boundaries.states import default_hysteresis
 from forecast.errors import NotFound, ValidationFailed
 from forecast.infra.db import MAX_ROW_ID
 from forecast.models import Question, QuestionStatus
-from forecast.services.aggregation.values import parse_method
+from forecast.services.kinds import kind_of
+from forecast.services.methods import parse_boundary_method
 
 MAX_MIN_FORECASTERS = 1_000
 _TEXT_LIMIT = 5_000
@@ -72,9 +74,7 @@ def parse_boundary(session: Session, data: Mapping[str, Any]) -> BoundaryInput:
         raise ValidationFailed("a boundary must be a JSON object")
     question = _question(session, data.get("question"))
     try:
-        event = rules.parse_event(
-            data.get("event") or {}, question.type, question.option_labels
-        )
+        event = rules.parse_event(data.get("event") or {}, question.type, question.option_labels)
         comparator = rules.parse_comparator(data.get("comparator", ">="))
         threshold = rules.parse_threshold(data.get("threshold"))
     except rules.BoundaryError as exc:
@@ -98,13 +98,18 @@ def parse_boundary(session: Session, data: Mapping[str, Any]) -> BoundaryInput:
             f"min_forecasters must be a whole number from 1 to {MAX_MIN_FORECASTERS}",
             "min_forecasters",
         )
+    method = parse_boundary_method(data.get("method"))
+    if not AGGREGATION_METHODS[method].applies_to(kind_of(question).value_kind):
+        raise ValidationFailed(
+            f"method {method} applies to numeric and date questions with a trend series", "method"
+        )
     return BoundaryInput(
         question=question,
         action=text_field(data, "action", required=True),
         event=rules.event_to_json(event),
         comparator=comparator,
         threshold=threshold,
-        method=parse_method(data.get("method")),
+        method=method,
         rationale=text_field(data, "rationale", required=False),
         hysteresis=float(hysteresis),
         min_forecasters=min_forecasters,

@@ -2,10 +2,11 @@
 once its question resolved (`forecast.core.decisions` holds the rules).
 
 The verdict history is sampled at VERDICT_SAMPLES instants from the first commit to the
-question's close, each evaluated as the report evaluates now (every method, the bootstrap
-interval of the boundary's own method) with only the forecasts made before that instant. It is
-computed once the question has closed and cached with the report row; the decision outcome and
-lead time follow from that row and the resolution, so they are added outside the cache.
+question's close, each evaluated as the report evaluates now (every registered method, the
+bootstrap interval of the boundary's own method) with only the forecasts made before that
+instant. It is computed once the question has closed and cached with the report row; the
+decision outcome and lead time follow from that row and the resolution, so they are added
+outside the cache.
 """
 
 from __future__ import annotations
@@ -17,13 +18,12 @@ import numpy as np
 from sqlmodel import Session, col, select
 
 from forecast.core import decisions
-from forecast.core.aggregation.aggregate import METHODS
 from forecast.core.boundaries import rules
 from forecast.infra.clock import format_iso, from_epoch, parse_iso, to_epoch, utcnow
 from forecast.models import BoundaryEvaluation, Role, User
 from forecast.services.accounts.permissions import require_role
 from forecast.services.aggregation import values as aggregation
-from forecast.services.boundaries.evaluation import _event_probability, _interval, outcome
+from forecast.services.boundaries.evaluation import by_method, outcome, target
 from forecast.services.boundaries.subjects import Subject, subjects
 from forecast.services.boundaries.visibility import hidden_questions, redact_row
 
@@ -57,32 +57,17 @@ def verdict_history(
     begin, end = to_epoch(committed[0].committed_at), to_epoch(until)
     if end < begin:
         return []
-    question, version = subject.question, subject.version
+    version = subject.version
+    goal = target(session, subject, forecasts)
     samples: list[dict[str, Any]] = []
     for t in np.linspace(begin, end, VERDICT_SAMPLES).tolist():
         at = from_epoch(t)
-        own = aggregation.value_at(
-            session, question, method=version.method, at=at, forecasts=forecasts
-        )
-        p = _event_probability(subject, own, t)
+        own, _found, known = by_method(goal, at, version.method)
+        p = own.probability
         if p is None:
             samples.append({"at": format_iso(at), "verdict": "no_forecasts", "probability": None})
             continue
-        known: dict[str, float] = {version.method: p}
-        for method in METHODS:
-            if method != version.method:
-                other = aggregation.value_at(
-                    session,
-                    question,
-                    method=method,
-                    at=at,
-                    forecasts=forecasts,
-                    with_interval=False,
-                )
-                q = _event_probability(subject, other, t)
-                if q is not None:
-                    known[method] = q
-        interval = _interval(subject, own, t) or (p, p)
+        interval = own.interval or (p, p)
         verdict = rules.verdict(known, interval, version.comparator, version.threshold)
         samples.append({"at": format_iso(at), "verdict": verdict, "probability": p})
     return samples

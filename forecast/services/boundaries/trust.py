@@ -49,6 +49,7 @@ class Resolved:
     weight: np.ndarray  # (N,) seconds standing inside the window
     pair_user: np.ndarray  # (P,)
     pair_outcome: np.ndarray  # (P,)
+    pair_resolved: np.ndarray  # (P,) Unix seconds of the question's resolution
 
 
 def _happened(question: Question) -> float:
@@ -78,6 +79,7 @@ def _resolved(session: Session) -> Resolved:
     parts: list[tuple[np.ndarray, ...]] = []
     pair_user: list[np.ndarray] = []
     pair_outcome: list[float] = []
+    pair_resolved: list[float] = []
     offset = 0
     for question in questions:
         f = load_forecasts(session, question)
@@ -93,10 +95,13 @@ def _resolved(session: Session) -> Resolved:
         parts.append((index + offset, p, np.full(len(p), y), weight))
         pair_user.append(users)
         pair_outcome += [y] * len(users)
+        pair_resolved += [to_epoch(question.resolved_at or question.close_time)] * len(users)
         offset += len(users)
     if not parts:
         empty = np.zeros(0)
-        found = Resolved(empty.astype(np.int64), empty, empty, empty, empty.astype(np.int64), empty)
+        found = Resolved(
+            empty.astype(np.int64), empty, empty, empty, empty.astype(np.int64), empty, empty
+        )
     else:
         found = Resolved(
             np.concatenate([x[0] for x in parts]).astype(np.int64),
@@ -105,22 +110,32 @@ def _resolved(session: Session) -> Resolved:
             np.concatenate([x[3] for x in parts]),
             np.concatenate(pair_user).astype(np.int64),
             np.array(pair_outcome),
+            np.array(pair_resolved),
         )
     memo["resolved"] = found
     return found
 
 
-def skills(session: Session, theta: float) -> list[elementary.Skill]:
-    """Return every forecaster's record at theta with MIN_QUESTIONS or more, best first."""
+def skills(session: Session, theta: float, before: float | None = None) -> list[elementary.Skill]:
+    """Return every forecaster's record at theta with MIN_QUESTIONS or more, best first.
+
+    With `before` (Unix seconds) only the questions resolved before it count: a report as of
+    a past instant weighs forecasters by what was known then.
+    """
     memo: dict[Any, Any] = session.info.setdefault(_MEMO, {})
-    key = ("skills", round(theta, 9))
+    data = _resolved(session)
+    known = np.ones(len(data.pair_user), dtype=bool)
+    if before is not None:
+        known = data.pair_resolved < before
+    # The sets {resolved < before} are nested, so their size names one.
+    key = ("skills", round(theta, 9), int(known.sum()))
     if key in memo:
         return memo[key]
-    data = _resolved(session)
+    rows = known[data.pair]
     scores = elementary.question_scores(
-        data.pair, data.p, data.y, data.weight, theta, len(data.pair_user)
+        data.pair[rows], data.p[rows], data.y[rows], data.weight[rows], theta, len(data.pair_user)
     )
-    live = ~np.isnan(scores)
+    live = ~np.isnan(scores) & known
     found = elementary.skills(
         data.pair_user[live],
         scores[live],
@@ -168,12 +183,13 @@ def best_at_threshold(
     forecasts: QuestionForecasts,
     t: float,
 ) -> dict[str, Any] | None:
-    """Return P(event) weighted by each standing forecaster's skill at the threshold, with a
-    90% bootstrap interval over forecasters; None when nobody standing has a say."""
+    """Return P(event) weighted by each standing forecaster's skill at the threshold (over the
+    questions resolved before t), with a 90% bootstrap interval over forecasters; None when
+    nobody standing has a say."""
     active = forecasts.active_at(t)
     if not active.any():
         return None
-    weights = elementary.skill_weights(skills(session, threshold))
+    weights = elementary.skill_weights(skills(session, threshold, before=t))
     users = forecasts.user[active]
     w = np.array([weights.get(int(u), 0.0) for u in users.tolist()])
     if w.sum() <= 0:
