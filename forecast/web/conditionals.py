@@ -14,13 +14,15 @@ from forecast.models import QuestionType
 from forecast.services.accounts.permissions import is_organizer
 from forecast.services.conditionals.create import create_pair
 from forecast.services.conditionals.views import pair_view, submit_both
+from forecast.services.forecasts import standing_forecast
 from forecast.services.questions.views import boundary_questions
 from forecast.web.common import login_required, me
+from forecast.web.forecast_form import starting_state
 
 bp = Blueprint("conditionals", __name__)
 
 LEVELS = ("5", "50", "95")
-BRANCHES = ("yes", "no")
+CONTINUOUS = (QuestionType.NUMERIC.value, QuestionType.DATE.value)
 
 
 def _number(raw: str) -> Any:
@@ -44,11 +46,34 @@ def _value(question: Any, branch: str, form: Any) -> dict[str, Any]:
     return {"quantiles": pairs}
 
 
-def _render(question_id: int, form: dict[str, str], error: str | None = None) -> Any:
+def _standing(session: Any, view: Any) -> dict[str, str]:
+    """Return the form filled with the viewer's standing forecasts on the branches, as the
+    question page's own form would show each."""
+    user = web_user()
+    form: dict[str, str] = {}
+    if user is None or user.id is None:
+        return form
+    for branch, question in (("yes", view.pair.yes), ("no", view.pair.no)):
+        if question is None or question.type not in (*CONTINUOUS, QuestionType.BINARY.value):
+            continue
+        standing = standing_forecast(session=session, user_id=user.id, question_id=question.id)
+        if standing is None:
+            continue
+        values = starting_state(question, standing).values
+        if question.type == QuestionType.BINARY.value:
+            form[f"{branch}_probability"] = values["probability"]
+        else:
+            form.update({f"{branch}_p{level}": values.get(f"q{level}", "") for level in LEVELS})
+    return form
+
+
+def _render(question_id: int, form: dict[str, str] | None, error: str | None = None) -> Any:
     session = get_session()
     view = pair_view(session=session, viewer=web_user(), question_id=question_id)
     if view is None:
         abort(404)
+    if form is None:
+        form = _standing(session, view)
     return render_template(
         "questions/pair.html",
         view=view,
@@ -63,7 +88,7 @@ def _render(question_id: int, form: dict[str, str], error: str | None = None) ->
 @bp.route("/questions/<int:question_id>/pair")
 def pair(question_id: int) -> Any:
     """Show both branches of a conditional pair side by side with P(C) and the joint form."""
-    return _render(question_id, {})
+    return _render(question_id, None)
 
 
 @bp.route("/questions/<int:question_id>/pair", methods=["POST"])

@@ -62,5 +62,9 @@ def test_an_organizer_links_and_a_forecaster_forecasts_both_branches(
         for qid in (yes_id, yes_id + 1):
             standing = standing_forecast(session=session, user_id=fay.id or 0, question_id=qid)
             assert standing is not None and standing.rationale == "compute"
+    again = client.get(pair_url).get_data(as_text=True)  # the standing forecasts, as typed
+    assert (
+        'name="no_p5" required value="5"' in again and 'name="yes_p95" required value="90"' in again
+    )
     detail = client.get(f"/questions/{yes_id}").get_data(as_text=True)
     assert 'id="conditional-note"' in detail and "resolves yes" in detail
