@@ -449,6 +449,9 @@ def rows_0011() -> Rows:
 
 
 def rows_0012() -> Rows:
+    # The revision adds no table, only the questions' options column and a wider type. Its
+    # own rows, multiple-choice questions, cannot walk down: the downgrade deletes them, as its
+    # data_lost says (tests/integration/test_migration_0012.py takes one down).
     return {}
 
 
