@@ -79,9 +79,7 @@ def test_the_api_takes_forecasts_aggregates_and_resolves_to_an_option(
     assert all(row["brier"] is not None and row["log"] is not None for row in scores)
 
 
-def test_a_boundary_on_an_option_is_reported_like_any_other(
-    organizer: Api, api_as: Any
-) -> None:
+def test_a_boundary_on_an_option_is_reported_like_any_other(organizer: Api, api_as: Any) -> None:
     qid = mc(organizer)["id"]
     for i, p in enumerate(([0.6, 0.3, 0.1], [0.5, 0.3, 0.2], [0.7, 0.2, 0.1])):
         api_as(f"fc{i}").post(f"/questions/{qid}/forecasts", json={"probabilities": p})
