@@ -203,3 +203,22 @@ def test_a_leader_drafts_an_option_boundary_on_the_page(
     assert made.status_code == 302
     page = client.get(made.headers["Location"]).get_data(as_text=True)
     assert "P(Anthropic)" in page
+
+
+def test_an_organizer_resolves_to_an_option_from_the_page(
+    client: FlaskClient, organizer: Api, api_as: Any
+) -> None:
+    qid = mc(organizer)["id"]
+    api_as("ann").post(f"/questions/{qid}/forecasts", json={"probabilities": [0.2, 0.2, 0.6]})
+    login(client, "olga")
+    page = client.get(f"/questions/{qid}").get_data(as_text=True)
+    assert "<option>Google DeepMind</option>" in page
+    ask = client.post(f"/questions/{qid}/resolve", data={"answer": "Anthropic"})
+    assert ask.status_code == 200 and "Anthropic" in ask.get_data(as_text=True)
+    done = client.post(
+        f"/questions/{qid}/resolve",
+        data={"answer": "Anthropic", "action": "resolve", "confirm": "yes"},
+        follow_redirects=True,
+    )
+    assert "Resolved <strong>“Anthropic”</strong>" in done.get_data(as_text=True)
+    assert organizer.get(f"/questions/{qid}").get_json()["resolution"]["option"] == "Anthropic"
