@@ -26,6 +26,7 @@ from forecast.web import (
     records,
     teams,
     tournaments,
+    trends,
 )
 from forecast.web.formatting import FILTERS
 
@@ -36,6 +37,7 @@ BLUEPRINTS = (
     comments.bp,
     question_admin.bp,
     question_aggregate.bp,
+    trends.bp,
     conditionals.bp,
     tournaments.bp,
     teams.bp,

@@ -244,11 +244,15 @@ def density_chart(
     median_u: float,
     band_u: tuple[float, float],
     mine: Floats | None = None,
+    reference: Floats | None = None,
 ) -> Markup:
-    """Draw the density implied by a CDF on the internal axis, with its median and 50% interval."""
+    """Draw the density implied by a CDF on the internal axis, with its median and 50% interval
+    (and, as their own lines, the viewer's forecast and a trend line's reference forecast)."""
     u_mid = (np.arange(200) + 0.5) / 200
     dens = np.diff(cdf) * 200
     curves = [dens] + ([np.diff(mine) * 200] if mine is not None else [])
+    if reference is not None:
+        curves.append(np.diff(reference) * 200)
     top = max(float(np.nanmax(c)) for c in curves) * 1.1 or 1.0
     frame = Frame(0.0, 1.0, 0.0, top)
     body = [
@@ -266,6 +270,11 @@ def density_chart(
     body.append(f'<polyline class="line" points="{_points(xs, frame.y(dens))}"/>')
     if mine is not None:
         body.append(f'<polyline class="mine-line" points="{_points(xs, frame.y(curves[1]))}"/>')
+    if reference is not None:
+        body.append(
+            f'<polyline class="trend-line" points="{_points(xs, frame.y(curves[-1]))}">'
+            "<title>trend line (reference)</title></polyline>"
+        )
     mx = float(frame.x(median_u))
     body.append(
         f'<line class="median" x1="{mx:.1f}" x2="{mx:.1f}" y1="{TOP}" '

@@ -31,6 +31,7 @@ from forecast.web.aggregate_charts import (
 )
 from forecast.web.choice_panel import choice_context, choice_csv
 from forecast.web.formatting import axis_value
+from forecast.web.trend_panel import trend_panel
 
 DAY_S = 86400.0
 bp = Blueprint("question_aggregate", __name__, url_prefix="/questions")
@@ -50,6 +51,7 @@ def panel(
         "method": method,
         "methods": {m: METHOD_LABELS[m] for m in METHODS},
         "rules": hiding_rules(question),
+        **trend_panel(session, question, viewer),
     }
     if view.hidden:
         return context
@@ -109,6 +111,7 @@ def panel(
         median_u=median_u,
         band_u=band,
         mine=mine_cdf,
+        reference=np.asarray(context["trend"]["cdf"]) if context["trend"] else None,
     )
     context["median_chart"] = median_history_chart(
         starts=h.start,

@@ -86,6 +86,16 @@ SERIES = {
 }
 
 
+def _with_series(w: dict[str, Any]) -> int:
+    """Return a new numeric question carrying a trend series."""
+    qid = _numeric(w)
+    assert w["api"]["organizer"].post(f"/questions/{qid}/series", json=SERIES).status_code == 201
+    return qid
+
+
+TREND_BOUNDARY = {**BOUNDARY, "event": {"kind": "at_least", "value": 50}, "method": "trend"}
+
+
 def _others_team(w: dict[str, Any]) -> str:
     """A team that none of the callers belongs to; its slug."""
     from forecast.services.teams.membership import create_team
@@ -184,6 +194,16 @@ CASES: dict[str, tuple[Callable[[Api, dict[str, Any], str], Any], dict[str, int]
     "attach a trend series": (
         lambda api, w, role: api.post(f"/questions/{_numeric(w)}/series", json=SERIES),
         {"anonymous": 401, "forecaster": 403, "organizer": 201, "leader": 403, "admin": 201},
+    ),
+    "read the trend line's reference forecast": (
+        lambda api, w, role: api.get(f"/questions/{_with_series(w)}/aggregate?method=trend"),
+        {"anonymous": 200, "forecaster": 200, "organizer": 200, "leader": 200, "admin": 200},
+    ),
+    "draft a boundary that acts on the trend line": (
+        lambda api, w, role: api.post(
+            "/boundaries", json={**TREND_BOUNDARY, "question": _with_series(w)}
+        ),
+        {"anonymous": 401, "forecaster": 403, "organizer": 403, "leader": 201, "admin": 201},
     ),
     "draft a decision boundary": (
         lambda api, w, role: api.post("/boundaries", json={**BOUNDARY, "question": w["open"]}),

@@ -587,3 +587,72 @@ def test_a_hidden_multiple_choice_aggregate_reaches_no_path(any_app: Flask, rule
         assert answer.get_json()["probabilities"][0] == pytest.approx(SECRET)
     else:
         assert answer.status_code == 403
+
+
+@pytest.mark.parametrize("rule", ["until", "reveal"])
+def test_best_at_threshold_hides_with_the_aggregate_and_the_trend_line_does_not(
+    any_app: Flask, rule: str
+) -> None:
+    """"Best at your threshold" is drawn from the forecasts: hidden where the aggregate is, on
+    the report, its CSV and the boundary's page. The trend line is public data: its reference
+    forecast and series read wherever the question may be seen, and they carry no forecast."""
+    from forecast.services.trends.series import attach_series
+    from tests.integration.test_threshold_trust import track_records
+
+    world = World(any_app)
+    good, bad = track_records(world)  # both ranked at 10%: good weighs, bad does not
+    qid = _question(world, rule)
+    extra: dict[str, Any] = {"title": f"How much, hidden by {rule}?", "type": "numeric"}
+    extra["hide_aggregate_until_forecast"] = rule == "until"
+    if rule == "reveal":
+        extra["aggregate_reveal_time"] = format_iso(utcnow() + timedelta(days=10))
+    with any_app.app_context(), session_scope() as session:
+        numeric = create_question(
+            session=session, actor=world.organizer, data=question_data("numeric", **extra)
+        ).id
+        for user in (good, bad):
+            submit_forecast(session=session, actor=user, question_id=qid, probability=SECRET)
+        now = utcnow()
+        attach_series(
+            session=session,
+            actor=world.organizer,
+            question_id=numeric or 0,
+            data={
+                "fit": "linear",
+                "points": [
+                    {"date": format_iso(now - timedelta(days=365 * k)), "value": 40.0 - 10 * k}
+                    for k in range(4)
+                ],
+            },
+        )
+    reader = make_user(any_app, "reader", Role.LEADER)
+    best = _boundary(world, reader, qid, method="best_at_threshold")
+    api = Api(any_app.test_client(), make_token(any_app, reader))
+    for path in (
+        "/boundaries/report",
+        "/boundaries/report?format=csv",
+        f"/boundaries/{best}",
+        f"/questions/{qid}/aggregate?method=best_at_threshold",
+    ):
+        response = api.get(path)
+        assert response.status_code in (200, 403, 422), (path, response.status_code)
+        assert not LEAKS.search(response.get_data(as_text=True)), path
+    row = next(r for r in api.get("/boundaries/report").get_json() if r["id"] == best)
+    assert row["hidden"] and row["best_at_threshold"] is None and row["by_method"] == {}
+    client = any_app.test_client()
+    _login(client, "reader")
+    for path in (f"/boundaries/{best}", "/boundaries/report"):
+        assert not LEAKS.search(client.get(path).get_data(as_text=True)), path
+    # The trend: read from a question whose aggregate is hidden, and carrying no forecast.
+    assert api.get(f"/questions/{numeric}/aggregate").status_code == 403
+    trend = api.get(f"/questions/{numeric}/aggregate?method=trend")
+    assert trend.status_code == 200 and trend.get_json()["forecaster_count"] == 0
+    assert api.get(f"/questions/{numeric}/series").status_code == 200
+    page = client.get(f"/questions/{numeric}").get_data(as_text=True)
+    assert 'id="trend-numbers"' in page and 'class="trend-line"' not in page
+    # The control (`until`): the owner of the first track record forecast it and reads it.
+    own = Api(any_app.test_client(), make_token(any_app, good)).get(f"/questions/{qid}/aggregate")
+    if rule == "until":
+        assert own.get_json()["probability"] == pytest.approx(SECRET)
+    else:
+        assert own.status_code == 403

@@ -276,6 +276,17 @@ def pair_forecast(world: WebWorld) -> Request:
     return f"/questions/{pair.yes.id}/pair", {"yes_probability": "30", "no_probability": "5"}
 
 
+def trend_series(world: WebWorld) -> Request:
+    with world.app.app_context(), session_scope() as session:
+        question = create_question(
+            session=session,
+            actor=world.users["organizer"],
+            data=question_data("numeric", title=unique("How much")),
+        )
+    text = "date,value,source\n2021-01-01,10,a\n2022-01-01,20,b\n2023-01-01,30,c\n"
+    return f"/questions/{question.id}/series/edit", {"points_text": text, "fit": "linear"}
+
+
 EVERYONE = {role: 302 for role in ROLES}
 
 
@@ -426,6 +437,7 @@ CASES: dict[str, Case] = {
     "forecast both branches of a conditional pair": Case(
         "conditionals.forecast_both", pair_forecast, allowed(*LOGGED_IN)
     ),
+    "attach a trend series": Case("trends.edit", trend_series, allowed("organizer", "admin")),
     "resolve a question": Case(
         "questions.resolve_view",
         lambda w: (

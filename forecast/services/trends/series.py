@@ -22,6 +22,7 @@ from forecast.models import Question, QuestionType, Role, TrendSeries, User
 from forecast.services.accounts.permissions import require_role
 from forecast.services.aggregation.reads import visible_question
 from forecast.services.questions.input import question_scale
+from forecast.services.questions.lifecycle import get_question
 
 MAX_POINTS = 2_000
 MAX_SOURCE = 500
@@ -151,7 +152,8 @@ def read_series(*, session: Session, viewer: User | None, question_id: int) -> d
     """Return the series of a question the viewer may see (404 without a series)."""
     from forecast.errors import NotFound
 
-    question = visible_question(session=session, viewer=viewer, question_id=question_id)
+    # The question's own visibility: a series is public data, not the hidden aggregate.
+    question = get_question(session=session, viewer=viewer, question_id=question_id)
     found = trend_of(session, question)
     if found is None:
         raise NotFound("this question has no trend series")
