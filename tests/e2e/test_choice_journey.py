@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from forecast.infra.db import session_scope
+from forecast.models import Role
 from forecast.services.forecasts import submit_forecast
 from tests.conftest import make_user
 from tests.e2e.conftest import ARTIFACTS, log_in
@@ -79,3 +80,27 @@ def test_moving_one_option_rescales_the_others_and_a_locked_one_stays(
     expect(rows.nth(0)).to_contain_text("OpenAI")
     expect(rows.nth(0)).to_contain_text("47.1%")  # your own, beside the community's
     _screens(page, "choice-aggregate", "#community")
+
+
+def test_the_question_form_shows_the_options_editor_for_multiple_choice(
+    live_app: Any, page: Any
+) -> None:
+    expect = pytest.importorskip("playwright.sync_api").expect
+    World(live_app)
+    make_user(live_app, "olga", Role.ORGANIZER)
+    base = live_app.config["LIVE_URL"]
+    log_in(page, base, "olga")
+    page.goto(f"{base}/questions/new")
+    expect(page.locator("#option-fields")).to_be_hidden()
+    page.select_option("#question-type", "multiple_choice")
+    expect(page.locator("#option-fields")).to_be_visible()
+    expect(page.locator("#range-fields")).to_be_hidden()
+    page.fill("input[name=title]", "Which lab first?")
+    page.fill("textarea[name=resolution_criteria]", "Per the ARC Prize leaderboard.")
+    page.fill("input[name=open_time]", "2026-01-01T00:00")
+    page.fill("input[name=close_time]", "2040-01-01T00:00")
+    page.fill("textarea[name=options]", "OpenAI\nAnthropic\nAnother lab")
+    _screens(page, "choice-question-form", "#option-fields")
+    page.click("#question-form button[type=submit]")
+    expect(page.locator("h1")).to_have_text("Which lab first?")
+    expect(page.locator(".schedule")).to_contain_text("OpenAI · Anthropic · Another lab")
