@@ -80,6 +80,12 @@ def test_moving_one_option_rescales_the_others_and_a_locked_one_stays(
     expect(rows.nth(0)).to_contain_text("OpenAI")
     expect(rows.nth(0)).to_contain_text("47.1%")  # your own, beside the community's
     _screens(page, "choice-aggregate", "#community")
+    # The question list shows the most likely option and where you stand.
+    page.goto(f"{base}/questions")
+    row = page.locator("tr", has_text="Which lab first reaches 85% on ARC-AGI-2?")
+    expect(row.locator(".community-cell")).to_contain_text("OpenAI")
+    expect(row.locator(".mine-cell")).to_contain_text("OpenAI 47.1%")
+    _screens(page, "choice-list", "table")
 
 
 def test_the_question_form_shows_the_options_editor_for_multiple_choice(
