@@ -32,6 +32,7 @@ from forecast.models.questions import (
     QuestionType,
     Tournament,
 )
+from forecast.models.reference_scores import ReferenceScore
 from forecast.models.scheduler import SchedulerLease
 from forecast.models.scores import AggregateCache, DataVersion, Score
 from forecast.models.teams import Team, TeamMember, TeamRole
@@ -70,6 +71,7 @@ __all__ = [
     "QuestionFollow",
     "QuestionStatus",
     "QuestionType",
+    "ReferenceScore",
     "Role",
     "SchedulerLease",
     "Score",

@@ -11,6 +11,7 @@ from sqlmodel import Session
 from forecast.models import Question, User
 from forecast.services.accounts.permissions import is_organizer
 from forecast.services.methods.trend import reference
+from forecast.services.trends.scoring import reference_score
 from forecast.web.trend_charts import series_chart, short_number
 
 
@@ -22,6 +23,7 @@ def trend_panel(session: Session, question: Question, viewer: User | None) -> di
         "can_attach_series": question.is_continuous and is_organizer(viewer),
     }
     if trend is not None:
+        context["trend_score"] = reference_score(session, question, viewer)
         context["trend_chart"] = series_chart(trend)
         context["trend_extrapolated"] = short_number(float(trend["extrapolated"]["value"]))
     return context

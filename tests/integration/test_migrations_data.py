@@ -647,6 +647,24 @@ def rows_0018() -> Rows:
     }
 
 
+def rows_0019() -> Rows:
+    # The trend line scored on the numeric question 2 from day 12 (when its series was
+    # attached) to the close: behind the crowd's Baseline, so the crowd beat the line.
+    return {
+        "reference_scores": [
+            {
+                "question_id": 2,
+                "method": "trend",
+                "baseline": 21.5,
+                "peer": -8.25,
+                "coverage": 0.6,
+                "crowd_baseline": 37.75,
+                "computed_at": _at(60),
+            }
+        ]
+    }
+
+
 ROWS_AT: dict[str, Callable[[], Rows]] = {
     "0001": rows_0001,
     "0002": rows_0002,
@@ -666,6 +684,7 @@ ROWS_AT: dict[str, Callable[[], Rows]] = {
     "0016": rows_0016,
     "0017": rows_0017,
     "0018": rows_0018,
+    "0019": rows_0019,
 }
 
 

@@ -31,6 +31,7 @@ from forecast.infra.db import write
 from forecast.models import Forecast, Question, QuestionStatus, Score
 from forecast.services.aggregation.data_versions import SCORES, move_data_version
 from forecast.services.questions.input import question_scale
+from forecast.services.trends.scoring import write_reference_scores
 
 CHUNK = 2_000
 _F = Forecast.__table__  # type: ignore[attr-defined]
@@ -89,6 +90,7 @@ def write_scores(session: Session, questions: Sequence[Question]) -> int:
     if ids:
         session.execute(delete(_S).where(_S.c.question_id.in_(ids)))
         move_data_version(session, SCORES)
+        write_reference_scores(session, questions)  # the trend lines, apart from people
     targets = [q for q in questions if scoreable(q)]
     if not targets:
         return 0
