@@ -15,6 +15,7 @@ from forecast.services.interchange.importer import import_document
 
 INTERCHANGE_FILES = ("questions.json", "conditionals.json", "multiple_choice.json")
 BOUNDARY_FILE = "boundaries.json"
+TREND_FILE = "trends.json"
 
 
 def _read(path: str) -> Any:
@@ -57,6 +58,13 @@ def load_seeds(seeds_dir: str, *, demo: bool = False) -> Iterator[str]:
                         system=True,
                     )
                 yield f"calibration/{name}: {'created' if new else 'already present'}"
+    path = os.path.join(seeds_dir, TREND_FILE)
+    if os.path.exists(path):
+        from forecast.services.trends.series import load_series_seeds
+
+        with session_scope() as session:
+            attached, present = load_series_seeds(session, _read(path))
+        yield f"{TREND_FILE}: {attached} trend series attached, {present} already present"
     path = os.path.join(seeds_dir, BOUNDARY_FILE)
     if os.path.exists(path):
         with session_scope() as session:

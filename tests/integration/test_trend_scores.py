@@ -79,3 +79,20 @@ def test_the_question_page_says_whether_the_crowd_beat_the_line(app: Flask) -> N
     page = client.get("/questions/1").get_data(as_text=True)
     verdict = page[page.index('id="crowd-vs-line"') :]
     assert "Did the crowd beat the line?" in verdict and "<strong>No</strong>" in verdict
+
+
+def test_the_seeds_attach_five_sourced_series(app: Flask) -> None:
+    import os
+
+    from forecast.models import TrendSeries
+    from forecast.services.seeds import load_seeds
+
+    seeds = os.path.join(os.path.dirname(__file__), "..", "..", "seeds")
+    with app.app_context():
+        lines = list(load_seeds(seeds))
+        again = list(load_seeds(seeds))
+        with session_scope() as session:
+            series = session.exec(select(TrendSeries)).all()
+    assert "trends.json: 5 trend series attached, 0 already present" in lines
+    assert "trends.json: 0 trend series attached, 5 already present" in again
+    assert len(series) == 5 and all('"source": "' in s.points for s in series)

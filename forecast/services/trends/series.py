@@ -158,3 +158,29 @@ def read_series(*, session: Session, viewer: User | None, question_id: int) -> d
     if found is None:
         raise NotFound("this question has no trend series")
     return found
+
+
+def load_series_seeds(session: Session, document: Mapping[str, Any]) -> tuple[int, int]:
+    """Attach the seed file's series (each by its organizer) to questions that have none;
+    return (attached, already present)."""
+    from sqlmodel import col, select
+
+    from forecast.models import User
+
+    attached = present = 0
+    for i, record in enumerate(document.get("series") or []):
+        question = session.exec(
+            select(Question).where(col(Question.key) == record.get("question"))
+        ).first()
+        organizer = session.exec(
+            select(User).where(col(User.username) == record.get("organizer"))
+        ).first()
+        if question is None or organizer is None:
+            raise ValidationFailed(f"series[{i}]: unknown question or organizer", "series")
+        if session.get(TrendSeries, question.id) is not None:
+            present += 1
+            continue
+        data = {k: v for k, v in record.items() if k not in ("question", "organizer")}
+        attach_series(session=session, actor=organizer, question_id=question.id or 0, data=data)
+        attached += 1
+    return attached, present
