@@ -52,6 +52,10 @@ ROUTES: dict[str, list[str]] = {
         "/api/v1/boundaries/report?team=zq7team",
     ],
     "/api/v1/calibration/me": ["/api/v1/calibration/me"],
+    "/api/v1/calibration/pastcasts/<int:question_id>": [
+        "/api/v1/calibration/pastcasts/{question}"
+    ],
+    "/api/v1/calibration/pastcasts/next": ["/api/v1/calibration/pastcasts/next"],
     "/api/v1/calibration/sets": ["/api/v1/calibration/sets"],
     "/api/v1/calibration/sets/<slug>/next": ["/api/v1/calibration/sets/none/next"],
     "/api/v1/comments/<int:comment_id>": ["/api/v1/comments/{comment}"],
@@ -111,6 +115,8 @@ ROUTES: dict[str, list[str]] = {
     "/calibration": ["/calibration"],
     "/calibration/<slug>": ["/calibration/none"],
     "/calibration/me": ["/calibration/me"],
+    "/calibration/pastcasts": ["/calibration/pastcasts"],
+    "/calibration/pastcasts/<int:question_id>": ["/calibration/pastcasts/{question}"],
     "/comments/<int:comment_id>/edit": ["/comments/{comment}/edit"],
     "/conditionals/new": ["/conditionals/new"],
     "/favicon.ico": [],
@@ -134,6 +140,7 @@ ROUTES: dict[str, list[str]] = {
     ],
     "/questions/<int:question_id>/edit": ["/questions/{question}/edit"],
     "/questions/<int:question_id>/pair": ["/questions/{question}/pair"],
+    "/questions/<int:question_id>/series/edit": ["/questions/{question}/series/edit"],
     "/questions/new": ["/questions/new"],
     "/register": [],
     "/settings/notifications": ["/settings/notifications"],
