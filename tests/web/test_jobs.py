@@ -25,6 +25,7 @@ def test_configured_jobs_run_under_the_lock_and_twice_is_harmless(app: Flask) ->
         "score_resolved",
         "remind_overdue",
         "community_moves",
+        "deliver_notifications",
     }
     run = scheduler.get_job("advance_schedule").func
     assert run() == {"opened": 1, "closed": 0}
