@@ -27,13 +27,25 @@ _MEMO = "methods.trend"
 
 
 def reference(session: Session, question: Question) -> dict[str, Any] | None:
-    """Return the question's trend (series, fit, reference CDF), read once per session."""
+    """Return the question's trend (series, fit, reference CDF), read once per session.
+
+    None without a series, and for a stored series that no longer gives a reference forecast
+    on the question as it stands (its range or dates edited since): no line, not an error, for
+    every report row, crossing and verdict that reads it.
+    """
     memo: dict[Any, Any] = session.info.setdefault(_MEMO, {})
     key = (question.id, question.close_time, question.resolve_time)
     if key not in memo:
-        memo[key] = trend_of(session, question) if question.is_continuous else None
+        memo[key] = _read(session, question) if question.is_continuous else None
     found: dict[str, Any] | None = memo[key]
     return found
+
+
+def _read(session: Session, question: Question) -> dict[str, Any] | None:
+    try:
+        return trend_of(session, question)
+    except ValidationFailed:
+        return None
 
 
 def since(question: Question, trend: dict[str, Any]) -> float:
