@@ -33,12 +33,18 @@ class TournamentBoard(MethodView):
     @bp.doc(responses={200: CSV_DOC})
     @document_errors(bp, 401, 404, 422)
     def get(self, args: dict[str, Any], slug: str) -> Response:
-        """Ranked Peer sums with coverage, prize take and share, medals (format=csv: CSV)."""
+        """Ranked Peer sums with coverage, prize take and share, medals (format=csv: CSV);
+        the trend line's unranked totals apart, in `reference` (the CSV's last, rankless row)."""
         board = tournament_board(session=get_session(), slug=slug, viewer=caller())
         if args.get("format") == "csv":
-            return board_csv(board["entries"], BOARD_COLUMNS)
+            return board_csv(board["entries"], BOARD_COLUMNS, board["reference"])
         return jsonify(
-            {**paged(board["entries"], args), "tournament": slug, "prize_pool": board["prize_pool"]}
+            {
+                **paged(board["entries"], args),
+                "tournament": slug,
+                "prize_pool": board["prize_pool"],
+                "reference": board["reference"],
+            }
         )
 
 

@@ -29,7 +29,7 @@ def tournament_leaderboard(slug: str) -> str | Response:
     except NotFound:
         abort(404)
     if request.args.get("format") == "csv":
-        return board_csv(board["entries"], BOARD_COLUMNS)
+        return board_csv(board["entries"], BOARD_COLUMNS, board["reference"])
     return render_template("records/leaderboard.html", board=board, slug=slug)
 
 

@@ -30,9 +30,40 @@ class BoardPage(PageOut):
     items = fields.List(fields.Nested(BoardEntry), required=True)
 
 
+class ReferenceEntry(Schema):
+    method = fields.String(required=True, metadata={"description": "the reference line: trend"})
+    user = fields.String(required=True, metadata={"description": "Trend line (reference)"})
+    rank = fields.Integer(allow_none=True, required=True, metadata={"description": "always null"})
+    score = fields.Float(
+        required=True,
+        metadata={"description": "summed Peer against the community prediction, weighted"},
+    )
+    coverage = fields.Float(required=True)
+    questions = fields.Integer(required=True)
+    baseline = fields.Float(required=True, metadata={"description": "summed Baseline, weighted"})
+    crowd_baseline = fields.Float(
+        allow_none=True,
+        required=True,
+        metadata={"description": "the community prediction's summed Baseline on those questions"},
+    )
+    take = fields.Float(allow_none=True, required=True, metadata={"description": "always null"})
+    share = fields.Float(allow_none=True, required=True, metadata={"description": "always null"})
+    prize = fields.Float(allow_none=True, required=True, metadata={"description": "always null"})
+    medal = fields.String(allow_none=True, required=True, metadata={"description": "always null"})
+    note = fields.String(required=True)
+
+
 class TournamentBoardPage(BoardPage):
     tournament = fields.String(required=True)
     prize_pool = fields.Float(required=True)
+    reference = fields.List(
+        fields.Nested(ReferenceEntry),
+        required=True,
+        metadata={
+            "description": "the trend line's totals over the resolved questions with a series "
+            "whose community prediction the caller may see; unranked, no prize (empty: none)"
+        },
+    )
 
 
 class RecordArgs(Schema):

@@ -10,6 +10,7 @@ from sqlmodel import Session, col
 
 from forecast.core.leaderboard import global_leaderboard, tournament_leaderboard
 from forecast.models import Question, Score, User
+from forecast.services.records.reference_board import reference_rows
 from forecast.services.tournaments.catalog import find_tournament
 
 
@@ -24,8 +25,10 @@ def _usernames(session: Session, ids: list[int]) -> dict[int, tuple[str, bool]]:
 
 def tournament_board(*, session: Session, slug: str, viewer: User | None = None) -> dict[str, Any]:
     """Return a tournament's ranked entries with Peer sum, coverage, take, share and medal
-    (a team's tournament: for its members only)."""
+    (a team's tournament: for its members only), and apart from them the trend line's
+    unranked `reference` row."""
     tournament = find_tournament(session, slug, viewer)
+    reference = reference_rows(session, tournament, viewer)
     rows = session.execute(
         sa_select(col(Score.user_id), col(Score.peer), col(Score.coverage), col(Question.weight))
         .join(Question, col(Question.id) == col(Score.question_id))
@@ -40,6 +43,7 @@ def tournament_board(*, session: Session, slug: str, viewer: User | None = None)
             "title": tournament.title,
             "prize_pool": tournament.prize_pool,
             "entries": [],
+            "reference": reference,
         }
     user, peer, coverage, weight = (np.array(column) for column in zip(*rows, strict=True))
     questions = np.bincount(user.astype(np.int64))
@@ -74,6 +78,7 @@ def tournament_board(*, session: Session, slug: str, viewer: User | None = None)
         "title": tournament.title,
         "prize_pool": tournament.prize_pool,
         "entries": entries,
+        "reference": reference,
     }
 
 
