@@ -94,3 +94,32 @@ def test_without_resolved_questions_nobody_is_ranked(world: World) -> None:
     with world.app.app_context(), session_scope() as session:
         found = panel(session, 0.5)
     assert found["rows"] == [] and found["ranked"] == 0
+
+
+def test_a_resolved_multiple_choice_question_counts_for_nothing(world: World) -> None:
+    # Its forecasts are no single yes/no call: the panel (and the report's best-at-threshold,
+    # which reads the same records) leaves it out instead of failing on it.
+    good, bad = track_records(world)
+    question = world.question(
+        "multiple_choice",
+        opens=timedelta(days=-10),
+        closes=timedelta(days=10),
+        options=["Lab A", "Lab B", "Lab C"],
+    )
+    with world.app.app_context(), session_scope() as session:
+        for user in (good, bad):
+            submit_forecast(
+                session=session,
+                actor=user,
+                question_id=question.id,
+                probabilities=[0.6, 0.3, 0.1],
+                now=question.open_time + timedelta(days=1),
+            )
+        resolve(
+            session=session,
+            actor=world.organizer,
+            question_id=question.id,
+            data={"option": "Lab A"},
+        )
+        found = panel(session, 0.3)
+    assert [(r["user"], r["questions"]) for r in found["rows"]] == [("good", 3), ("bad", 3)]

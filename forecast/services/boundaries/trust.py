@@ -5,9 +5,9 @@ boundary's threshold over their resolved questions (`forecast.core.elementary`),
 A resolved binary question contributes its outcome; a resolved numeric or date question
 contributes one event, "above the middle of its range" (u = 0.5 on its axis: P = 1 - cdf[100],
 happened when the resolution falls in a bucket past 100), so every question asks the same kind of
-yes/no call of everyone. Annulled and ambiguous questions count for nothing, and so do a team's
-private questions (a public panel or diagram must not draw on them). A forecaster is
-ranked from MIN_QUESTIONS resolved questions on, and flagged below FEW_QUESTIONS.
+yes/no call of everyone. Multiple-choice, annulled and ambiguous questions count for nothing,
+and so do a team's private questions (a public panel or diagram must not draw on them). A
+forecaster is ranked from MIN_QUESTIONS resolved questions on, and flagged below FEW_QUESTIONS.
 
 The aggregate's weight for a forecaster is their relative economic value at the threshold,
 floored at 0 (no better than the better fixed policy: no say); forecasters without
@@ -30,6 +30,7 @@ from forecast.core.distributions import CDF_POINTS
 from forecast.infra.clock import to_epoch
 from forecast.models import Question, QuestionStatus, QuestionType, User
 from forecast.services.aggregation.arrays import QuestionForecasts, load_forecasts
+from forecast.services.kinds import kind_of
 from forecast.services.questions.input import question_scale
 
 MIN_QUESTIONS = 3
@@ -50,6 +51,10 @@ class Resolved:
     pair_user: np.ndarray  # (P,)
     pair_outcome: np.ndarray  # (P,)
     pair_resolved: np.ndarray  # (P,) Unix seconds of the question's resolution
+
+
+# Kinds whose forecasts read as P(yes): binary ones, and continuous ones above their middle.
+_YES_NO_KINDS = ("binary", "continuous")
 
 
 def _happened(question: Question) -> float:
@@ -82,6 +87,8 @@ def _resolved(session: Session) -> Resolved:
     pair_resolved: list[float] = []
     offset = 0
     for question in questions:
+        if kind_of(question).value_kind not in _YES_NO_KINDS:
+            continue  # a multiple-choice question is no single yes/no call at a threshold
         f = load_forecasts(session, question)
         if not len(f.start):
             continue
