@@ -6,6 +6,7 @@ from marshmallow import EXCLUDE, Schema, fields, validate
 
 from forecast.api.schemas.common import ISO, PageOut
 from forecast.api.schemas.shapes import NUMBER_OR_NUMBERS
+from forecast.api.schemas.trends import TrendBlockOut
 from forecast.core.aggregation.methods import METHODS, QUESTION_METHODS
 
 
@@ -32,11 +33,9 @@ class AggregateOut(Schema):
     p_before = fields.Float(metadata={"description": "P(event before the given date)"})
     p_below_interval = fields.List(fields.Float())
     p_above_interval = fields.List(fields.Float())
-    trend = fields.Dict(
-        metadata={
-            "description": "method trend only: {fit, window, level, slope_per_year, "
-            "doubling_years, extrapolated: {at, value}, points, since}"
-        }
+    trend = fields.Nested(
+        TrendBlockOut,
+        metadata={"description": "method trend only: the fit behind the reference forecast"},
     )
 
 

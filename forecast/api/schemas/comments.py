@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from forecast.api.schemas.common import ISO, PageOut, StrictSchema
+from forecast.api.schemas.common import ISO, NUMBER_OR_ISO, PageOut, StrictSchema
 from forecast.services.discussion.comments import MAX_BODY, MAX_REASON
 
 
@@ -56,7 +56,7 @@ class FollowOut(Schema):
 
 class CommentForecast(Schema):
     probability = fields.Float()
-    median = fields.Raw(metadata={"description": "a number, or an ISO date on date questions"})
+    median = fields.Raw(metadata=NUMBER_OR_ISO)
 
 
 class CommentOut(Schema):
