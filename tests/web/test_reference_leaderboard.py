@@ -4,6 +4,7 @@ nobody's rank moves because of it."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -26,7 +27,13 @@ def _scored(world: World, question: Question, people: list[tuple[Any, float]]) -
     with world.app.app_context(), session_scope() as session:
         for user, top in people:
             cdf = [top * k / 200 for k in range(201)]
-            submit_forecast(session=session, actor=user, question_id=question.id, cdf=cdf)
+            submit_forecast(
+                session=session,
+                actor=user,
+                question_id=question.id,
+                cdf=cdf,
+                now=question.open_time + timedelta(hours=1),
+            )
         resolve(
             session=session, actor=world.organizer, question_id=question.id or 0, data={"value": 50}
         )

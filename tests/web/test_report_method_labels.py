@@ -48,6 +48,8 @@ def test_the_report_labels_and_explains_the_trend_and_best_at_threshold(
     assert "<strong>Best at your threshold</strong>: the forecasters weighted" in notes
     # the crowd's six methods judge the verdict; the line is beside them
     assert "6 of 6</strong> methods cross" in page
+    # and the range is theirs: fran's uniform CDF gives P(X >= 45) = 1 - 0.998 * 0.45 = 55.1%
+    assert "range 55.1\u201355.1%" in page
 
 
 def test_an_empty_report_has_no_method_notes(app: Flask, client: FlaskClient) -> None:
