@@ -51,6 +51,10 @@ def validate_probabilities(
         raise DistributionError(
             f"the probabilities must sum to 1 (100%), they sum to {total:.6g}", "probabilities"
         )
+    # A sum already 1 up to float rounding is kept as given, so that storing, exporting and
+    # importing again leaves the numbers as they were.
+    if abs(total - 1.0) <= 8 * np.finfo(np.float64).eps * k:
+        return out
     return out / total
 
 

@@ -182,3 +182,10 @@ def test_a_forecast_summing_within_a_millionth_of_one_is_stored_renormalised() -
 def test_invalid_option_probabilities_are_refused(values: list[float], k: int) -> None:
     with pytest.raises(DistributionError):
         validate_probabilities(values, k)
+
+
+def test_renormalising_twice_changes_nothing() -> None:
+    once = validate_probabilities([0.4, 0.3, 0.2, 0.1000004], 4)
+    assert validate_probabilities(list(once), 4).tolist() == once.tolist()
+    kept = [0.4, 0.3, 0.2, 0.1]
+    assert validate_probabilities(kept, 4).tolist() == kept
