@@ -656,3 +656,41 @@ def test_best_at_threshold_hides_with_the_aggregate_and_the_trend_line_does_not(
         assert own.get_json()["probability"] == pytest.approx(SECRET)
     else:
         assert own.status_code == 403
+
+
+@pytest.mark.parametrize("rule", RULES)
+def test_the_trend_lines_leaderboard_row_counts_only_questions_the_reader_may_see(
+    any_app: Flask, world: dict[str, Any], rule: str
+) -> None:
+    """The line's Peer and the community's Baseline beside it come from the community
+    prediction: a question hidden from the reader stays out of the row on every path."""
+    from forecast.infra.db import write
+    from forecast.models import ReferenceScore
+
+    with any_app.app_context(), session_scope() as session, write(session):
+        session.add(
+            ReferenceScore(
+                question_id=world["questions"][rule],
+                method="trend",
+                baseline=SECRET * 100,
+                peer=SECRET * 100,
+                coverage=1.0,
+                crowd_baseline=SECRET * 100,
+            )
+        )
+    client = any_app.test_client()
+    _login(client, "reader")
+    api = Api(any_app.test_client(), make_token(any_app, world["reader"]))
+    reference = api.get("/tournaments/ai/leaderboard").get_json()["reference"]
+    bodies = [
+        client.get("/tournaments/ai/leaderboard").get_data(as_text=True),
+        client.get("/tournaments/ai/leaderboard?format=csv").get_data(as_text=True),
+        api.get("/tournaments/ai/leaderboard?format=csv").get_data(as_text=True),
+        str(reference),
+    ]
+    if rule == "leaders":  # the control: open to leaders, so the reader sees the row
+        assert reference[0]["crowd_baseline"] == pytest.approx(SECRET * 100)
+        assert all(LEAKS.search(body) for body in bodies)
+    else:
+        assert reference == []
+        assert not any(LEAKS.search(body) for body in bodies)
