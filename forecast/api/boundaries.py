@@ -77,7 +77,7 @@ class Report(MethodView):
     @bp.arguments(ReportArgs(), location="query")
     @bp.response(200, ReportOut(many=True))
     @bp.doc(security=BEARER, responses={200: CSV_DOC})
-    @document_errors(bp, 401, 403, 422)
+    @document_errors(bp, 401, 403, 404, 422)
     def get(self, args: dict[str, Any]) -> Response:
         """The threshold report: crossed boundaries first, then by distance to the threshold."""
         session = get_session()

@@ -67,7 +67,7 @@ class Tournaments(MethodView):
     @bp.arguments(TournamentIn())
     @bp.response(201, TournamentOut)
     @bp.doc(security=BEARER)
-    @document_errors(bp, 400, 401, 403, 409, 422)
+    @document_errors(bp, 400, 401, 403, 404, 409, 422)
     def post(self, body: dict[str, Any]) -> Response:
         """Create a tournament (organizers)."""
         session = get_session()

@@ -161,6 +161,19 @@ class ReportArgs(Schema):
     format = fields.String(validate=validate.OneOf(("json", "csv")))
 
 
+class BestAtThresholdOut(Schema):
+    probability = fields.Float(
+        required=True,
+        metadata={"description": "P(event) weighted by each forecaster's value at the threshold"},
+    )
+    interval = fields.List(
+        fields.Float(), allow_none=True, metadata={"description": "90% bootstrap interval"}
+    )
+    forecasters = fields.Integer(
+        required=True, metadata={"description": "forecasters with a weight above zero"}
+    )
+
+
 class ReportOut(Schema):
     id = fields.Integer(required=True)
     version = fields.Integer()
@@ -226,6 +239,11 @@ class ReportOut(Schema):
             "if S and if not S, decision relevance and the value of waiting; "
             "decision-relevant first"
         },
+    )
+    best_at_threshold = fields.Nested(
+        BestAtThresholdOut,
+        allow_none=True,
+        metadata={"description": "the forecasters best at this threshold, by their record"},
     )
     verdict_history = fields.List(
         fields.Nested(VerdictPointOut),
