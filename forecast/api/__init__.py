@@ -43,8 +43,8 @@ BLUEPRINTS = (
     tournaments.bp,
     teams.bp,
     notifications.bp,
-    notification_settings.bp,
     comments.bp,
+    notification_settings.bp,
     readiness.bp,
     trends.bp,
 )

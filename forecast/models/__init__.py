@@ -13,8 +13,8 @@ from forecast.models.calibration import (
     CalibrationSession,
     CalibrationSet,
 )
-from forecast.models.conditionals import Branch, Conditional
 from forecast.models.comments import Comment, CommentKind, CommentModeration, QuestionFollow
+from forecast.models.conditionals import Branch, Conditional
 from forecast.models.forecasts import Forecast
 from forecast.models.notifications import (
     DeliveryAttempt,

@@ -15,11 +15,11 @@ from forecast.models import QuestionStatus
 from forecast.services import forecasts as forecast_service
 from forecast.services.accounts.permissions import is_organizer
 from forecast.services.aggregation.now import community_now
+from forecast.services.discussion import rationale as published
 from forecast.services.paging import page_number
 from forecast.services.questions import lifecycle as question_service
 from forecast.services.questions.lists import list_questions
 from forecast.services.questions.serialize import name_maps
-from forecast.services.discussion import rationale as published
 from forecast.services.questions.views import forecaster_counts, question_events
 from forecast.services.tournaments.catalog import list_tournaments
 from forecast.web.choice_form import sent_probabilities

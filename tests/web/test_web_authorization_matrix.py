@@ -392,21 +392,6 @@ def own_comment(world: WebWorld) -> int:
     return a_comment(world, world.me or world.users["forecaster"])
 
 
-def a_comment(world: WebWorld, author: User) -> int:
-    """A new comment of author on a new open question; its id."""
-    question = world.open_question()
-    with world.app.app_context(), session_scope() as session:
-        comment = create_comment(
-            session=session, actor=author, question_id=question.id, body="A point."
-        )
-    return comment.id  # type: ignore[return-value]
-
-
-def own_comment(world: WebWorld) -> int:
-    """A comment of the acting user (of the forecaster for an anonymous visitor)."""
-    return a_comment(world, world.me or world.users["forecaster"])
-
-
 CASES: dict[str, Case] = {
     "propose or create a question": Case("questions.new", question_form, allowed(*LOGGED_IN)),
     "approve a proposal": Case(
@@ -572,41 +557,6 @@ CASES: dict[str, Case] = {
         "teams.join", team_invitation, allowed(*LOGGED_IN)
     ),
     # The account forms themselves: open to everyone, logged in or not.
-    "post a comment": Case(
-        "comments.create",
-        lambda w: (f"/questions/{w.open_question().id}/comments", {"body": "Why?"}),
-        allowed(*LOGGED_IN),
-    ),
-    "edit one's own comment": Case(
-        "comments.edit",
-        lambda w: (f"/comments/{own_comment(w)}/edit", {"body": "Edited."}),
-        allowed(*LOGGED_IN),
-    ),
-    "edit someone else's comment": Case(
-        "comments.edit",
-        lambda w: (f"/comments/{a_comment(w, w.proposer)}/edit", {"body": "Mine now."}),
-        allowed(),
-    ),
-    "delete one's own comment": Case(
-        "comments.delete",
-        lambda w: (f"/comments/{own_comment(w)}/delete", {"confirmed": "yes"}),
-        allowed(*LOGGED_IN),
-    ),
-    "delete someone else's comment": Case(
-        "comments.delete",
-        lambda w: (f"/comments/{a_comment(w, w.proposer)}/delete", {"confirmed": "yes"}),
-        allowed(),
-    ),
-    "hide a comment": Case(
-        "comments.hide",
-        lambda w: (f"/comments/{a_comment(w, w.proposer)}/hide", {"reason": "Off topic"}),
-        allowed("organizer", "admin"),
-    ),
-    "follow a question": Case(
-        "comments.follow",
-        lambda w: (f"/questions/{w.open_question().id}/follow", {"threshold": "5"}),
-        allowed(*LOGGED_IN),
-    ),
     "post a comment": Case(
         "comments.create",
         lambda w: (f"/questions/{w.open_question().id}/comments", {"body": "Why?"}),
