@@ -78,7 +78,7 @@ __all__ = [
     "Team",
     "TeamMember",
     "TeamRole",
-    "TrendSeries",
     "Tournament",
+    "TrendSeries",
     "User",
 ]
