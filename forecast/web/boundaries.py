@@ -20,6 +20,7 @@ from forecast.services.boundaries.retrospective import decision_record
 from forecast.services.boundaries.trust import panel as trust_panel
 from forecast.services.boundaries.views import boundary_json, recorded_events
 from forecast.services.questions.views import boundary_questions
+from forecast.services.teams.membership import my_teams
 from forecast.web.boundary_charts import probability_path_chart
 from forecast.web.common import flash_error, login_required, me
 
@@ -81,6 +82,7 @@ def _draft(form: Any) -> list[Any]:
         "method": form.get("method") or None,
         "blind": bool(form.get("blind")),
         "shared": bool(form.get("shared")),
+        "shared_team": form.get("shared_team") or None,
         "min_forecasters": _whole(form.get("min_forecasters") or "1"),
     }
     if (form.get("hysteresis") or "").strip():
@@ -154,6 +156,7 @@ def index() -> str | Response | tuple[str, int]:
         error=error,
         ladder_rows=LADDER_ROWS,
         record=decision_record(session=session, viewer=me()),
+        teams=[team for team, _role in my_teams(session=session, viewer=me())],
     ), (422 if error else 200)
 
 
