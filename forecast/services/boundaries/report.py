@@ -37,6 +37,7 @@ from forecast.services.boundaries.signposts import signposts
 from forecast.services.boundaries.subjects import Subject, subjects
 from forecast.services.boundaries.team_sharing import of_team, report_team
 from forecast.services.boundaries.visibility import hidden_questions, redact_row
+from forecast.services.conditionals.links import pairs_on_outcomes
 
 MAX_AGE = timedelta(minutes=5)
 _E = BoundaryEvaluation.__table__  # type: ignore[attr-defined]
@@ -68,7 +69,7 @@ def report(
     if team:
         team_id = report_team(session, viewer, team)
         found = [s for s in found if of_team(team_id, s.boundary, s.question)]
-    # Everything the rows need beyond their evaluation is read in three statements in all.
+    # Everything the rows need beyond their evaluation is read in a few statements in all.
     slugs = {t.id: t.slug for t in session.exec(select(Tournament))}
     owners = {u.id: u.username for u in session.exec(select(User))} if owner else {}
     cached: dict[int, BoundaryEvaluation] = {}
@@ -81,12 +82,13 @@ def report(
             )
         }
     hidden = hidden_questions(session, [s.question for s in found], viewer, utcnow())
+    pairs = pairs_on_outcomes(session, {s.question.id or 0 for s in found})
     rows = []
     for subject in found:
         row = _row(session, subject, at, cached.get(subject.boundary.id or 0))
         add_decision(row, subject)
         redact_row(row, hidden.get(subject.question.id or 0))
-        row["signposts"] = signposts(session, subject, row, viewer, at)
+        row["signposts"] = signposts(session, subject, row, viewer, at, pairs)
         row["owner_id"] = subject.boundary.owner_id
         row["tournament"] = slugs.get(subject.question.tournament_id or 0)
         row["outcome"] = outcome(subject)

@@ -79,10 +79,18 @@ def signposts(
     row: dict[str, Any],
     viewer: User | None,
     at: datetime | None = None,
+    pairs_by_outcome: dict[int, list[Pair]] | None = None,
 ) -> list[dict[str, Any]]:
     """Return the boundary's signposts for a report row the viewer may read (redacted as the
-    row is), decision-relevant first, then by the value of waiting, largest first."""
-    pairs = pairs_on_outcomes(session, [subject.question.id or 0]).get(subject.question.id or 0)
+    row is), decision-relevant first, then by the value of waiting, largest first.
+
+    pairs_by_outcome: the pairs on every question of a report, read once for all its rows
+    (`pairs_on_outcomes`); without it the row's own are read.
+    """
+    question_id = subject.question.id or 0
+    if pairs_by_outcome is None:
+        pairs_by_outcome = pairs_on_outcomes(session, [question_id])
+    pairs = pairs_by_outcome.get(question_id)
     complete = [p for p in pairs or [] if p.yes is not None and p.no is not None]
     if not complete:
         return []
