@@ -125,7 +125,7 @@ def create(question_id: int) -> Any:
             actor=me(),
             question_id=question_id,
             body=form.get("body", ""),
-            parent=int(parent) if parent and parent.isdigit() else parent,
+            parent=int(parent) if parent and parent.isdecimal() else parent,
             with_forecast=form.get("with_forecast") == "yes",
         )
     except DomainError as exc:

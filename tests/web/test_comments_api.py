@@ -8,8 +8,8 @@ import pytest
 from flask import Flask
 
 from forecast.models import Role
-from tests.conftest import Api
-from tests.integration.factories import question_data
+from tests.conftest import Api, make_token, make_user
+from tests.integration.factories import World, question_data
 
 XSS = "<script>alert(1)</script><img src=x onerror=alert(2)>[x](javascript:alert(3))"
 
@@ -167,3 +167,18 @@ def test_script_in_a_comment_never_reaches_the_api_as_markup(world: dict[str, An
     assert "<script" not in html and "<img" not in html and "href=" not in html
     assert html.startswith("<p>&lt;script&gt;")
     assert response.get_json()["body"] == XSS  # the text as typed, for editing; JSON, not HTML
+
+
+def test_a_reply_to_an_id_past_any_row_is_refused_not_a_crash(app: Flask) -> None:
+    world = World(app)
+    question = world.question()
+    token = make_token(app, make_user(app, "fran"))
+    client = app.test_client()
+    for parent in (2**63, 2**31):
+        response = client.post(
+            f"/api/v1/questions/{question.id}/comments",
+            json={"body": "A reply.", "parent": parent},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        assert response.status_code == 422, response.json
+        assert response.json["error"]["field"] == "parent"

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from flask import Flask
 
 from forecast.infra.db import session_scope
 from forecast.models import Role
-from tests.conftest import Api
+from tests.conftest import Api, make_token, make_user
 from tests.integration.factories import question_data
 
 
@@ -154,3 +155,14 @@ def test_a_boundary_on_a_branch_takes_the_outcomes_event_and_reads_if_condition(
     (row,) = lea.get("/boundaries/report").get_json()
     assert row["question"]["title"].startswith("If “A binary question?” resolves yes:")
     assert row["signposts"] == []
+
+
+def test_an_id_past_any_row_names_no_question(app: Flask) -> None:
+    organizer = make_user(app, "olga", Role.ORGANIZER)
+    headers = {"Authorization": f"Bearer {make_token(app, organizer)}"}
+    client = app.test_client()
+    for ref in (2**63, str(2**40)):
+        response = client.post(
+            "/api/v1/conditionals", json={"condition": ref, "outcome": ref}, headers=headers
+        )
+        assert response.status_code == 404, response.json

@@ -6,16 +6,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from forecast.core.aggregation.methods import AGGREGATION_METHODS
 from forecast.core.boundaries import rules
 from forecast.core.boundaries.states import default_hysteresis
 from forecast.errors import NotFound, ValidationFailed
-from forecast.infra.db import MAX_ROW_ID
 from forecast.models import Question, QuestionStatus
 from forecast.services.kinds import kind_of
 from forecast.services.methods import parse_boundary_method
+from forecast.services.questions.references import question_by_reference
 
 MAX_MIN_FORECASTERS = 1_000
 _TEXT_LIMIT = 5_000
@@ -50,13 +50,7 @@ def text_field(data: Mapping[str, Any], name: str, *, required: bool) -> str:
 
 
 def _question(session: Session, ref: Any) -> Question:
-    if isinstance(ref, bool) or not isinstance(ref, int | str) or ref == "":
-        raise ValidationFailed("question must be a question id or key", "question")
-    if isinstance(ref, int) or (isinstance(ref, str) and ref.isdecimal()):
-        number = int(ref)
-        question = session.get(Question, number) if 0 < number <= MAX_ROW_ID else None
-    else:
-        question = session.exec(select(Question).where(col(Question.key) == ref)).first()
+    question = question_by_reference(session, ref, "question", "question")
     public = {
         QuestionStatus.UPCOMING,
         QuestionStatus.OPEN,

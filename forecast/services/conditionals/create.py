@@ -26,6 +26,7 @@ from forecast.services.accounts.permissions import require_role
 from forecast.services.conditionals.follow import follow
 from forecast.services.conditionals.links import Pair, pair_of
 from forecast.services.questions.lifecycle import log_event, scheduled_status
+from forecast.services.questions.references import question_by_reference
 
 LINKABLE = {s.value for s in SCHEDULED_STATUSES} | {
     QuestionStatus.RESOLVED.value,
@@ -39,14 +40,9 @@ _OPTIONAL_FIELDS = ("options", "team_id")
 
 def find(session: Session, ref: Any, field: str) -> Question:
     """Return the question an id or a key names (the field named in the error)."""
-    if isinstance(ref, bool) or ref is None or ref == "":
+    if ref is None or ref == "":
         raise ValidationFailed(f"name the {field} question by id or key", field)
-    if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit()):
-        question = session.get(Question, int(ref))
-    elif isinstance(ref, str):
-        question = session.exec(select(Question).where(col(Question.key) == ref)).first()
-    else:
-        raise ValidationFailed(f"name the {field} question by id or key", field)
+    question = question_by_reference(session, ref, field, f"the {field}")
     if question is None or question.status not in LINKABLE:
         raise NotFound(f"no {field} question {ref!r}", field)
     return question

@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from forecast.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from forecast.infra.clock import utcnow
-from forecast.infra.db import write
+from forecast.infra.db import MAX_ROW_ID, write
 from forecast.models import Comment, CommentKind, CommentModeration, Question, Role, User
 from forecast.services.accounts.permissions import require_role, require_user
 from forecast.services.discussion.follows import follower_ids
@@ -60,7 +60,7 @@ def _parent(session: Session, question_id: int, parent_id: Any) -> Comment | Non
         return None
     if isinstance(parent_id, bool) or not isinstance(parent_id, int):
         raise ValidationFailed("parent must be a comment id", "parent")
-    parent = session.get(Comment, parent_id)
+    parent = session.get(Comment, parent_id) if 0 < parent_id <= MAX_ROW_ID else None
     if parent is None or parent.question_id != question_id:
         raise ValidationFailed(f"no comment {parent_id} on this question", "parent")
     if parent.parent_id is not None:
