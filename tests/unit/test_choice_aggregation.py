@@ -81,7 +81,12 @@ def test_history_matches_the_reference_sums_to_one_and_keeps_the_floor(
     np.testing.assert_allclose(fast.value, slow.value, rtol=1e-9, atol=1e-12)
     rows = fast.forecaster_count > 0
     np.testing.assert_allclose(fast.value[rows].sum(axis=1), 1.0, rtol=0, atol=1e-12)
-    assert np.all(fast.value[rows] >= 0.001 - 1e-12)
+    if method != "extremized":
+        # The medians renormalise with the floor kept; means of floored vectors and the
+        # normalised geometric mean (its normaliser is at most 1) stay above it. SCORING.md's
+        # extremized raises the geometric mean to the power d before normalising, with no
+        # floor, so a small option may fall below 0.001 there, as the independent definition has.
+        assert np.all(fast.value[rows] >= 0.001 - 1e-12)
 
 
 @settings(max_examples=30, deadline=None)
