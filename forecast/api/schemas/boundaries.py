@@ -51,6 +51,15 @@ class AlertSettings(StrictSchema):
     )
 
 
+def shared_team_field() -> fields.String:
+    """The team a new boundary or ladder is shared with (one field object per schema)."""
+    return fields.String(
+        allow_none=True,
+        validate=validate.Length(max=80),
+        metadata={"description": "a team's slug: shared with that team's leaders once committed"},
+    )
+
+
 class BoundaryFields(AlertSettings):
     question = fields.Raw(required=True, metadata=ID_OR_KEY)
     action = fields.String(required=True, validate=validate.Length(min=1, max=5000))
@@ -66,11 +75,7 @@ class BoundaryFields(AlertSettings):
     rationale = fields.String(allow_none=True, validate=validate.Length(max=5000))
     blind = fields.Boolean()
     shared = fields.Boolean()
-    shared_team = fields.String(
-        allow_none=True,
-        validate=validate.Length(max=80),
-        metadata={"description": "a team's slug: shared with that team's leaders once committed"},
-    )
+    shared_team = shared_team_field()
     ladder = fields.String(allow_none=True, validate=validate.Length(max=100))
     key = fields.String(validate=validate.Length(min=1, max=100))
 
@@ -107,11 +112,7 @@ class LadderIn(AlertSettings):
     method = fields.String(validate=validate.OneOf(BOUNDARY_METHODS))
     blind = fields.Boolean()
     shared = fields.Boolean()
-    shared_team = fields.String(
-        allow_none=True,
-        validate=validate.Length(max=80),
-        metadata={"description": "a team's slug: shared with that team's leaders once committed"},
-    )
+    shared_team = shared_team_field()
     ladder = fields.String(allow_none=True, validate=validate.Length(max=100))
     steps = fields.List(
         fields.Nested(LadderStep), required=True, validate=validate.Length(min=1, max=12)
