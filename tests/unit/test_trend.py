@@ -84,8 +84,10 @@ def test_a_date_question_gets_when_the_line_reaches_the_level() -> None:
     assert float(cdf_at(cdf, scale, reached)) == pytest.approx(0.5, abs=0.02)
 
 
+# A series is observed on calendar days (one value per day at most), as the
+# series form stores it; distinct days stay distinct instants in Unix seconds.
 series = st.lists(
-    st.tuples(st.floats(0, 30), st.floats(1e-3, 1e30)),
+    st.tuples(st.integers(0, 30 * 365).map(lambda day: day / 365.25), st.floats(1e-3, 1e30)),
     min_size=3,
     max_size=40,
     unique_by=lambda p: p[0],
