@@ -4,20 +4,16 @@ each kind accepts is its registry entry's business (forecast.services.kinds)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from forecast.models import Question
 from forecast.services.kinds import ForecastValue as ForecastValue
 from forecast.services.kinds import ProbabilityFailed as ProbabilityFailed
 from forecast.services.kinds import QuantileFailed as QuantileFailed
-from forecast.services.kinds import kind_of
-
-if TYPE_CHECKING:
-    from forecast.services.forecasts import QuestionFacts
+from forecast.services.kinds import QuestionShape, kind_of
 
 
 def parse_value(
-    question: Question | QuestionFacts,
+    question: QuestionShape,
     *,
     probability: Any = None,
     cdf: Any = None,
