@@ -41,6 +41,7 @@ from forecast.models import (
 from forecast.services.accounts.permissions import require_role, require_user
 from forecast.services.pastcasting.answers import answered_rows
 from forecast.services.pastcasting.record import pastcast_record
+from forecast.services.training_input import bounded, interval
 
 FORMAT = "forecast-calibration/1"
 TRUE_WORDS, FALSE_WORDS = ("true", "yes", "1"), ("false", "no", "0")
@@ -264,23 +265,19 @@ def answer(
         raise NotFound(f"no calibration item {item_id}")
     row = CalibrationAnswer(item_id=item_id, user_id=user.id, correct=False, score=0.0)  # type: ignore[arg-type]
     if item.kind == "binary":
-        given, confidence = data.get("answer"), data.get("confidence")
+        given = data.get("answer")
         if not isinstance(given, bool):
             raise ValidationFailed("answer must be true or false", "answer")
-        if (
-            isinstance(confidence, bool)
-            or not isinstance(confidence, int | float)
-            or not (CONFIDENCE_MIN <= confidence <= CONFIDENCE_MAX)
-        ):
-            raise ValidationFailed("confidence must be between 0.5 and 0.99", "confidence")
-        assert item.answer_bool is not None
-        right, brier, log = grade_binary(given, float(confidence), item.answer_bool)
-        row.answer_bool, row.confidence, row.correct, row.score = (
-            given,
-            float(confidence),
-            right,
-            brier,
+        confidence = bounded(
+            data.get("confidence"),
+            "confidence",
+            CONFIDENCE_MIN,
+            CONFIDENCE_MAX,
+            "confidence must be between 0.5 and 0.99",
         )
+        assert item.answer_bool is not None
+        right, brier, log = grade_binary(given, confidence, item.answer_bool)
+        row.answer_bool, row.confidence, row.correct, row.score = given, confidence, right, brier
         result: dict[str, Any] = {
             "correct": right,
             "truth": item.answer_bool,
@@ -288,19 +285,10 @@ def answer(
             "log_score": log,
         }
     else:
-        lower, upper = data.get("lower"), data.get("upper")
-        for name, value in (("lower", lower), ("upper", upper)):
-            if (
-                isinstance(value, bool)
-                or not isinstance(value, int | float)
-                or not math.isfinite(value)
-            ):
-                raise ValidationFailed(f"{name} must be a finite number", name)
-        if lower > upper:  # type: ignore[operator]
-            raise ValidationFailed("lower must not exceed upper", "lower")
+        lower, upper = interval(data.get("lower"), data.get("upper"))
         assert item.answer_value is not None
-        hit, score = grade_interval(float(lower), float(upper), item.answer_value)  # type: ignore[arg-type]
-        row.lower, row.upper, row.correct, row.score = float(lower), float(upper), hit, score  # type: ignore[arg-type]
+        hit, score = grade_interval(lower, upper, item.answer_value)
+        row.lower, row.upper, row.correct, row.score = lower, upper, hit, score
         result = {"correct": hit, "truth": item.answer_value, "score": score}
     try:
         with write(session):

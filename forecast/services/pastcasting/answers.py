@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 
 from forecast.core.calibration import grade_binary
 from forecast.core.pastcasts import PROBABILITY_MAX, PROBABILITY_MIN, as_training_answer, brier
-from forecast.errors import Conflict, ValidationFailed
+from forecast.errors import Conflict
 from forecast.infra.clock import format_iso
 from forecast.infra.db import write
 from forecast.models import PastcastAnswer, Question, User
@@ -24,6 +24,7 @@ from forecast.services.pastcasting.offer import (
     shown,
     vantage_of,
 )
+from forecast.services.training_input import bounded
 
 ALREADY = "you have already answered this pastcast"
 
@@ -53,14 +54,13 @@ def pastcast(*, session: Session, user: User | None, question_id: int) -> dict[s
 
 
 def _probability(data: Mapping[str, Any]) -> float:
-    value = data.get("probability")
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, int | float)
-        or not (PROBABILITY_MIN <= value <= PROBABILITY_MAX)
-    ):
-        raise ValidationFailed("probability must be between 0.01 and 0.99", "probability")
-    return float(value)
+    return bounded(
+        data.get("probability"),
+        "probability",
+        PROBABILITY_MIN,
+        PROBABILITY_MAX,
+        "probability must be between 0.01 and 0.99",
+    )
 
 
 def answer(

@@ -1,0 +1,39 @@
+"""Reading a training answer: one rule for the known-answer sets and for pastcasts.
+
+A confidence, a probability and a 90% interval are refused the same way wherever they are
+typed, so a person meets one message for one mistake, and the sets' items and the pastcasts
+graded like them cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from forecast.errors import ValidationFailed
+
+
+def bounded(value: Any, field: str, low: float, high: float, message: str) -> float:
+    """Return a number between low and high (both included); refuse anything else."""
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not (low <= value <= high)
+    ):
+        raise ValidationFailed(message, field)
+    return float(value)
+
+
+def finite(value: Any, field: str) -> float:
+    """Return a finite number; refuse text, booleans, nan and infinities."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise ValidationFailed(f"{field} must be a finite number", field)
+    return float(value)
+
+
+def interval(lower: Any, upper: Any) -> tuple[float, float]:
+    """Return a 90% interval's (lower, upper), both finite and lower <= upper."""
+    low, high = finite(lower, "lower"), finite(upper, "upper")
+    if low > high:
+        raise ValidationFailed("lower must not exceed upper", "lower")
+    return low, high
