@@ -33,6 +33,9 @@ def defaults(app: Flask) -> dict[str, Any]:
         "WTF_CSRF_TIME_LIMIT": None,
         "SEEDS_DIR": resource("seeds"),
         "SQL_ECHO": False,
+        # Seconds a new PostgreSQL connection may take: readiness answers 503 after this long
+        # when the server accepts connections but does not answer.
+        "DB_CONNECT_TIMEOUT": 5,
         # How long after posting a comment its author may still edit it.
         "COMMENT_EDIT_MINUTES": 15,
         "API_TITLE": "forecast",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -13,6 +14,7 @@ from sqlalchemy.orm import configure_mappers
 from sqlmodel import Session
 from werkzeug.routing import IntegerConverter, Map
 
+from forecast.infra.config import ConfigError
 from forecast.infra.sqlite.account_generation import watch_account_writes
 from forecast.infra.sqlite.checkpoints import BACKSTOP_PAGES, start_checkpoints
 from forecast.infra.sqlite.token_cache import keep_token_lookups
@@ -25,6 +27,10 @@ from forecast.infra.unit_of_work import write as write
 
 EXTENSION_KEY = "forecast_db"
 MAX_ROW_ID = 2**31 - 1  # ids are INTEGER columns: 32-bit signed on PostgreSQL
+# Seconds a new PostgreSQL connection may take (FORECAST_DB_CONNECT_TIMEOUT). Without a bound,
+# libpq waits as long as the kernel does on a server that accepts but never answers, and the
+# readiness check hangs with it instead of telling the load balancer 503.
+DEFAULT_CONNECT_TIMEOUT = 5
 
 
 class RowIdConverter(IntegerConverter):
@@ -35,8 +41,14 @@ class RowIdConverter(IntegerConverter):
         super().__init__(map, *args, **kwargs)
 
 
-def make_engine(url: str, *, echo: bool = False) -> Engine:
-    """Create an engine; SQLite gets WAL, foreign keys and explicit transaction control."""
+def make_engine(
+    url: str, *, echo: bool = False, connect_timeout: float = DEFAULT_CONNECT_TIMEOUT
+) -> Engine:
+    """Create an engine; SQLite gets WAL, foreign keys and explicit transaction control.
+
+    connect_timeout bounds each new PostgreSQL connection (libpq counts whole seconds, 2 at
+    least); SQLite opens a file and has no connection to wait for.
+    """
     if url.startswith("sqlite"):
         engine = create_engine(
             url,
@@ -51,7 +63,14 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         if on_disk and database:
             keep_token_lookups(engine, watch_account_writes(engine, database))
         return engine
-    return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    return create_engine(
+        url,
+        echo=echo,
+        connect_args={"connect_timeout": max(2, math.ceil(connect_timeout))},
+        pool_pre_ping=True,
+        pool_size=5,
+        max_overflow=10,
+    )
 
 
 def _configure_sqlite(engine: Engine, lock_path: str | None) -> None:
@@ -101,10 +120,29 @@ def init_app(app: Flask) -> None:
     # Configure the ORM now, not lazily on a worker's first query: the token lookup builds
     # users without a query (model_construct), which needs configured mappers.
     configure_mappers()
-    engine = make_engine(app.config["DATABASE_URL"], echo=app.config.get("SQL_ECHO", False))
+    engine = make_engine(
+        app.config["DATABASE_URL"],
+        echo=app.config.get("SQL_ECHO", False),
+        connect_timeout=_connect_timeout(app.config.get("DB_CONNECT_TIMEOUT")),
+    )
     app.extensions[EXTENSION_KEY] = engine
     app.teardown_appcontext(_close_session)
     app.url_map.converters["int"] = RowIdConverter
+
+
+def _connect_timeout(value: object) -> float:
+    """Read DB_CONNECT_TIMEOUT: a positive number of seconds (a bad value stops the start)."""
+    if value is None:
+        return DEFAULT_CONNECT_TIMEOUT
+    try:
+        seconds = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        seconds = 0.0
+    if not seconds > 0 or not math.isfinite(seconds):
+        raise ConfigError(
+            f"FORECAST_DB_CONNECT_TIMEOUT must be a positive number of seconds, not {value!r}"
+        )
+    return seconds
 
 
 def get_engine(app: Flask | None = None) -> Engine:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import socket
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from alembic import command
 from flask import Flask
 
 from forecast.infra.clock import utcnow
+from forecast.infra.config import ConfigError
 from forecast.infra.db import get_engine
 from forecast.infra.migrate import alembic_config, head_revision, known_revisions
 from forecast.infra.readiness import check
@@ -88,3 +91,37 @@ def test_the_scheduler_lock_holder_and_its_age_are_reported(any_app: Flask) -> N
     finally:
         lock.release()
     assert check(engine).checks["scheduler"]["state"] == "absent"
+
+
+@pytest.mark.timeout(60)  # without the connect timeout the request would wait for ever
+def test_not_ready_soon_when_the_database_accepts_but_never_answers(tmp_path: Path) -> None:
+    # A listener that completes the TCP handshake and then says nothing: as a PostgreSQL host
+    # looks whose server hangs (or whose packets a firewall swallows after the handshake).
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(16)
+        port = silent.getsockname()[1]
+        app = build_app(
+            f"postgresql+psycopg://postgres@127.0.0.1:{port}/forecast",
+            tmp_path,
+            DB_CONNECT_TIMEOUT=2,
+        )
+        response = app.test_client().get("/api/v1/ready")
+    assert response.status_code == 503
+    assert response.get_json()["problems"] == ["database: unreachable (OperationalError)"]
+
+
+@pytest.mark.parametrize("value", [0, -1, "soon", float("nan")])
+def test_a_connect_timeout_that_is_not_a_positive_number_stops_the_start(
+    tmp_path: Path, value: object
+) -> None:
+    with pytest.raises(ConfigError, match="FORECAST_DB_CONNECT_TIMEOUT"):
+        build_app(f"sqlite:///{tmp_path / 'x.db'}", tmp_path, DB_CONNECT_TIMEOUT=value)
+
+
+def test_the_connect_timeout_comes_from_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FORECAST_DB_CONNECT_TIMEOUT", "7")
+    app = build_app(f"sqlite:///{tmp_path / 'x.db'}", tmp_path)
+    assert app.config["DB_CONNECT_TIMEOUT"] == 7
