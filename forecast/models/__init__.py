@@ -35,6 +35,7 @@ from forecast.models.questions import (
 from forecast.models.reference_scores import ReferenceScore
 from forecast.models.scheduler import SchedulerLease
 from forecast.models.scores import AggregateCache, DataVersion, Score
+from forecast.models.signposts import BoundarySignpost
 from forecast.models.teams import Team, TeamMember, TeamRole
 from forecast.models.trends import TrendSeries
 from forecast.models.users import ApiToken, Notification, Role, User
@@ -48,6 +49,7 @@ __all__ = [
     "Boundary",
     "BoundaryEvaluation",
     "BoundaryEvent",
+    "BoundarySignpost",
     "BoundaryStatus",
     "BoundaryVersion",
     "Branch",

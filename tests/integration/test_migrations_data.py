@@ -665,6 +665,25 @@ def rows_0019() -> Rows:
     }
 
 
+def rows_0020() -> Rows:
+    # Boundary 1 (on question 2) names the pair "question 2 if question 1" as a signpost; an
+    # earlier naming of it was removed the next day and stays as the record.
+    named = {
+        "boundary_id": 1,
+        "condition_id": 1,
+        "outcome_id": 2,
+        "named_by": 3,
+        "removed_by": None,
+        "removed_at": None,
+    }
+    return {
+        "boundary_signposts": [
+            {**named, "id": 1, "named_at": _at(10), "removed_by": 3, "removed_at": _at(11)},
+            {**named, "id": 2, "named_at": _at(12)},
+        ]
+    }
+
+
 ROWS_AT: dict[str, Callable[[], Rows]] = {
     "0001": rows_0001,
     "0002": rows_0002,
@@ -685,6 +704,7 @@ ROWS_AT: dict[str, Callable[[], Rows]] = {
     "0017": rows_0017,
     "0018": rows_0018,
     "0019": rows_0019,
+    "0020": rows_0020,
 }
 
 
