@@ -10,7 +10,7 @@ from typing import Any, ClassVar, Protocol
 import numpy as np
 
 from forecast.errors import ValidationFailed
-from forecast.services.questions.input import QuestionRange
+from forecast.services.kinds.ranges import QuestionRange
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from forecast.core.distributions import DistributionError, validate_probability
 from forecast.errors import ValidationFailed
 from forecast.services.kinds.base import ForecastValue, QuestionKind, QuestionShape
 from forecast.services.kinds.numbers import NO_RESOLUTION, number
-from forecast.services.questions.input import QuestionRange
+from forecast.services.kinds.ranges import QuestionRange
 
 
 class BinaryKind(QuestionKind):

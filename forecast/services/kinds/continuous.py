@@ -13,7 +13,7 @@ from forecast.errors import ValidationFailed
 from forecast.infra.clock import format_iso, from_epoch, parse_iso, to_epoch
 from forecast.services.kinds.base import ForecastValue, QuestionKind, QuestionShape
 from forecast.services.kinds.numbers import NO_RESOLUTION, number
-from forecast.services.questions.input import QuestionRange, question_scale
+from forecast.services.kinds.ranges import QuestionRange, question_scale
 
 BOUND_OUTCOMES = ("below_lower_bound", "above_upper_bound")
 

@@ -12,7 +12,7 @@ from forecast.core.distributions import DistributionError
 from forecast.errors import ValidationFailed
 from forecast.models.questions import option_list
 from forecast.services.kinds.base import ForecastValue, Partials, QuestionKind, QuestionShape
-from forecast.services.questions.input import QuestionRange
+from forecast.services.kinds.ranges import QuestionRange
 
 OPTION_OUTCOME = "option"
 

@@ -11,10 +11,14 @@ from datetime import datetime
 from typing import Any
 
 from forecast.core.choices import validate_options
-from forecast.core.distributions import DistributionError, Scale
+from forecast.core.distributions import DistributionError
 from forecast.errors import ValidationFailed
 from forecast.infra.clock import format_iso, from_epoch, parse_iso, to_epoch
 from forecast.models import Question, QuestionType
+from forecast.services.kinds.ranges import QuestionRange as QuestionRange
+from forecast.services.kinds.ranges import question_range as question_range
+from forecast.services.kinds.ranges import question_scale as question_scale
+from forecast.services.kinds.ranges import scale_of_range as scale_of_range
 
 KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
 TEXT_LIMITS = {"title": 300, "description": 20_000, "resolution_criteria": 20_000, "source": 2_000}
@@ -48,17 +52,6 @@ def words(field: str) -> str:
 
 def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
-
-
-@dataclass(frozen=True)
-class QuestionRange:
-    """Bounds of a continuous question on its own axis (dates as Unix seconds)."""
-
-    min: float
-    max: float
-    open_lower: bool
-    open_upper: bool
-    zero_point: float | None
 
 
 @dataclass(frozen=True)
@@ -173,17 +166,6 @@ def parse_range(value: Any, qtype: QuestionType) -> QuestionRange | None:
     return parsed
 
 
-def scale_of_range(r: QuestionRange) -> Scale:
-    """Return the internal-axis scale of a range."""
-    return Scale(
-        min=r.min,
-        max=r.max,
-        open_lower=r.open_lower,
-        open_upper=r.open_upper,
-        zero_point=r.zero_point,
-    )
-
-
 def parse_type(value: Any) -> QuestionType:
     """Return the question type named, or refuse it."""
     try:
@@ -276,27 +258,6 @@ def new_key(title: str) -> str:
     """Make a key from a title plus a short random suffix."""
     stem = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:60] or "question"
     return f"{stem}-{secrets.token_hex(3)}"
-
-
-def question_range(question: Question | Any) -> QuestionRange | None:
-    """Return the stored range of a question (None for binary)."""
-    if not question.is_continuous or question.range_min is None or question.range_max is None:
-        return None
-    return QuestionRange(
-        min=question.range_min,
-        max=question.range_max,
-        open_lower=question.open_lower,
-        open_upper=question.open_upper,
-        zero_point=question.zero_point,
-    )
-
-
-def question_scale(question: Question | Any) -> Scale:
-    """Return the internal-axis scale of a continuous question."""
-    r = question_range(question)
-    if r is None:
-        raise ValidationFailed("binary questions have no scale", "type")
-    return scale_of_range(r)
 
 
 def range_to_json(question: Question) -> dict[str, Any] | None:
