@@ -14,7 +14,6 @@ from forecast.infra.clock import format_iso, utcnow
 from forecast.infra.db import write
 from forecast.models import (
     HIDDEN_STATUSES,
-    SCHEDULED_STATUSES,
     Question,
     QuestionEvent,
     QuestionStatus,
@@ -22,6 +21,7 @@ from forecast.models import (
     Tournament,
     User,
 )
+from forecast.models.schedule import scheduled_status, status_now
 from forecast.services.accounts.permissions import (
     is_organizer,
     require_organizer_for,
@@ -41,28 +41,6 @@ from forecast.services.teams.visibility import sees_team
 from forecast.services.tournaments.catalog import find_tournament
 
 REVIEW_DECISIONS = ("approve", "return", "reject")
-
-
-def _by_schedule(open_time: datetime, close_time: datetime, now: datetime) -> QuestionStatus:
-    if now < open_time:
-        return QuestionStatus.UPCOMING
-    if now < close_time:
-        return QuestionStatus.OPEN
-    return QuestionStatus.CLOSED
-
-
-def scheduled_status(question: Question, now: datetime) -> QuestionStatus:
-    """Return upcoming, open or closed for a scheduled question at instant now."""
-    return _by_schedule(question.open_time, question.close_time, now)
-
-
-def status_now(
-    status: str, open_time: datetime, close_time: datetime, now: datetime
-) -> QuestionStatus:
-    """Return the status a question stored as `status` with that schedule has at instant now
-    (for callers holding the columns, not the Question)."""
-    stored = QuestionStatus(status)
-    return _by_schedule(open_time, close_time, now) if stored in SCHEDULED_STATUSES else stored
 
 
 def effective_status(question: Question, now: datetime | None = None) -> QuestionStatus:

@@ -12,7 +12,7 @@ from sqlmodel import Session, col
 
 from forecast.infra.clock import utcnow
 from forecast.models import HIDDEN_STATUSES, Forecast, Question, QuestionStatus
-from forecast.services.questions.lifecycle import status_now
+from forecast.models.schedule import status_now
 
 _HIDDEN = [s.value for s in HIDDEN_STATUSES]
 
