@@ -40,8 +40,9 @@ class Boundaries(MethodView):
     def get(self) -> Response:
         """List the boundaries you own or that are shared with you."""
         session = get_session()
-        rows = service.list_boundaries(session=session, viewer=caller(required=True))
-        return jsonify([boundary_json(session, b) for b in rows])
+        viewer = caller(required=True)
+        rows = service.list_boundaries(session=session, viewer=viewer)
+        return jsonify([boundary_json(session, b, viewer) for b in rows])
 
     @bp.arguments(BoundaryIn())
     @bp.response(201, BoundaryOut)
@@ -102,8 +103,9 @@ class BoundaryDetail(MethodView):
     def get(self, boundary_id: int) -> Response:
         """Read a boundary with all its versions."""
         session = get_session()
-        boundary = service.get_boundary(session, caller(required=True), boundary_id)
-        return jsonify(boundary_json(session, boundary))
+        viewer = caller(required=True)
+        boundary = service.get_boundary(session, viewer, boundary_id)
+        return jsonify(boundary_json(session, boundary, viewer))
 
     @bp.response(204)
     @bp.doc(security=BEARER)

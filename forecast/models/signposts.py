@@ -53,6 +53,4 @@ class BoundarySignpost(SQLModel, table=True):
     removed_by: int | None = Field(
         default=None, sa_column=Column(Integer, ForeignKey("users.id"), nullable=True)
     )
-    removed_at: datetime | None = Field(
-        default=None, sa_column=Column(UTCDateTime, nullable=True)
-    )
+    removed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))

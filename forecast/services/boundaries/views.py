@@ -10,6 +10,7 @@ from forecast.infra.clock import format_iso
 from forecast.models import Boundary, BoundaryEvent, BoundaryVersion, Question, User
 from forecast.services.aggregation.visibility import hidden_reason
 from forecast.services.boundaries.lifecycle import version_content, versions
+from forecast.services.boundaries.named_signposts import signposts_json
 from forecast.services.teams.membership import team_slugs
 
 
@@ -24,8 +25,11 @@ def version_json(version: BoundaryVersion) -> dict[str, Any]:
     }
 
 
-def boundary_json(session: Session, boundary: Boundary) -> dict[str, Any]:
-    """Render a boundary: its status, the version in force, and every version."""
+def boundary_json(
+    session: Session, boundary: Boundary, viewer: User | None = None
+) -> dict[str, Any]:
+    """Render a boundary: its status, the version in force, every version, and the signposts
+    its owner named (with their record), as the viewer may see them."""
     question = session.get(Question, boundary.question_id)
     owner = session.get(User, boundary.owner_id)
     history = versions(session, boundary.id)  # type: ignore[arg-type]
@@ -49,6 +53,7 @@ def boundary_json(session: Session, boundary: Boundary) -> dict[str, Any]:
         "created_at": format_iso(boundary.created_at),
         **version_json(current),
         "versions": [version_json(v) for v in history],
+        **signposts_json(session, boundary, viewer),
     }
     return body
 
