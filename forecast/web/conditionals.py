@@ -153,6 +153,6 @@ def new() -> Any:
 @bp.app_template_global("conditional_of")
 def conditional_of(question: Any) -> Any:
     """Return a question's conditional link for its page (None for other questions)."""
-    from forecast.services.conditionals.links import link_of
+    from forecast.services.questions.conditions import link_of
 
     return link_of(get_session(), question.id) if question.id is not None else None

@@ -15,7 +15,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from forecast.models import Conditional, Question, QuestionType
-from forecast.services.conditionals.links import links_of
+from forecast.services.questions.conditions import links_of
 
 # What a conditional takes from its outcome when the record leaves it out.
 INHERITED = ("type", "range", "open_time", "close_time", "resolve_time", "options")

@@ -1,30 +1,16 @@
 """Which questions are conditional, on what: reading the links between a conditional question,
-its condition (a binary question) and its outcome."""
+its condition (a binary question) and its outcome, by pair (one question's own link, as its
+payload shows it, is read by forecast.services.questions.conditions)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from forecast.models import Conditional, Question
-
-
-@dataclass(frozen=True)
-class Link:
-    """One conditional question with the keys and titles of what it is conditional on."""
-
-    question_id: int
-    branch: str
-    condition: Question
-    outcome: Question
-
-    def as_json(self) -> dict[str, Any]:
-        """Return the interchange `condition` object: {"if", "is", "then"}."""
-        return {"if": self.condition.key, "is": self.branch, "then": self.outcome.key}
 
 
 @dataclass(frozen=True)
@@ -36,31 +22,6 @@ class Pair:
     outcome: Question
     yes: Question | None
     no: Question | None
-
-
-def links_of(session: Session, question_ids: Iterable[int]) -> dict[int, Link]:
-    """Return the link of each of the questions that is conditional (two statements in all)."""
-    ids = [i for i in question_ids if i is not None]
-    if not ids:
-        return {}
-    rows = list(session.exec(select(Conditional).where(col(Conditional.question_id).in_(ids))))
-    if not rows:
-        return {}
-    linked = {r.condition_id for r in rows} | {r.outcome_id for r in rows}
-    questions = {
-        q.id: q for q in session.exec(select(Question).where(col(Question.id).in_(linked)))
-    }
-    return {
-        r.question_id: Link(
-            r.question_id, r.branch, questions[r.condition_id], questions[r.outcome_id]
-        )
-        for r in rows
-    }
-
-
-def link_of(session: Session, question_id: int) -> Link | None:
-    """Return the question's link if it is a conditional question."""
-    return links_of(session, [question_id]).get(question_id)
 
 
 def is_conditional(session: Session, question_id: int) -> bool:

@@ -12,12 +12,13 @@ from sqlmodel import Session
 from forecast.errors import NotFound, ValidationFailed
 from forecast.models import Question, User
 from forecast.services.accounts.permissions import require_user
-from forecast.services.aggregation.now import CommunityNow, community_now
+from forecast.services.aggregation.now import CommunityNow, community_json, community_now
 from forecast.services.conditionals.links import Pair, pair_of
 from forecast.services.forecast_input import parse_value
 from forecast.services.forecasts import ForecastRecord, submit_forecast
 from forecast.services.kinds import kind_of
 from forecast.services.questions.lifecycle import can_view
+from forecast.services.questions.views import question_payloads
 
 
 @dataclass(frozen=True)
@@ -118,9 +119,6 @@ def submit_both(
 def pair_json(session: Session, view: PairView) -> dict[str, Any]:
     """Render a pair for the API: the four questions, each with its community value now (null
     where hidden from the viewer), and P(C)."""
-    from forecast.services.aggregation.now import community_json
-    from forecast.services.questions.views import question_payloads
-
     pair = view.pair
     named = {"condition": pair.condition, "outcome": pair.outcome, "yes": pair.yes, "no": pair.no}
     present = {name: q for name, q in named.items() if q is not None}

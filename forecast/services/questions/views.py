@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 
 from forecast.infra.clock import utcnow
 from forecast.models import Forecast, Question, QuestionEvent, QuestionStatus, User
-from forecast.services.conditionals.links import links_of
+from forecast.services.questions.conditions import links_of
 from forecast.services.questions.lifecycle import can_view, effective_status, get_question
 from forecast.services.questions.serialize import api_question, name_maps
 from forecast.services.teams.membership import team_slugs
