@@ -16,9 +16,9 @@ from forecast.infra.db import get_session
 from forecast.models import Role
 from forecast.services.boundaries import lifecycle as service
 from forecast.services.boundaries import report as threshold_report
-from forecast.services.boundaries.retrospective import decision_record
-from forecast.services.boundaries.trust import panel as trust_panel
+from forecast.services.boundaries.decision_record import decision_record
 from forecast.services.boundaries.views import boundary_json, recorded_events
+from forecast.services.methods.trust import panel as trust_panel
 from forecast.services.questions.views import boundary_questions
 from forecast.services.teams.membership import my_teams
 from forecast.web.boundary_charts import probability_path_chart

@@ -14,7 +14,8 @@ from forecast.infra.db import session_scope
 from forecast.models import Role
 from forecast.services.boundaries import lifecycle as service
 from forecast.services.boundaries import report as threshold_report
-from forecast.services.boundaries.retrospective import VERDICT_SAMPLES, decision_record
+from forecast.services.boundaries.decision_record import decision_record
+from forecast.services.boundaries.retrospective import VERDICT_SAMPLES
 from forecast.services.forecasts import submit_forecast
 from forecast.services.resolution.resolve import resolve
 from tests.integration.factories import World

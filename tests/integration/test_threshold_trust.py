@@ -12,8 +12,8 @@ from forecast.infra.db import session_scope
 from forecast.models import Role
 from forecast.services.boundaries import lifecycle as service
 from forecast.services.boundaries import report as threshold_report
-from forecast.services.boundaries.trust import panel
 from forecast.services.forecasts import submit_forecast
+from forecast.services.methods.trust import panel
 from forecast.services.resolution.resolve import resolve
 from tests.integration.factories import World
 

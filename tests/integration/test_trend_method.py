@@ -17,8 +17,8 @@ from forecast.infra.db import session_scope
 from forecast.models import Question, Role, User
 from forecast.services.boundaries import lifecycle as service
 from forecast.services.boundaries import report as threshold_report
-from forecast.services.boundaries.trust import skills
 from forecast.services.forecasts import submit_forecast
+from forecast.services.methods.trust import skills
 from forecast.services.questions.input import question_scale
 from forecast.services.resolution.resolve import resolve
 from forecast.services.trends.series import attach_series, trend_of

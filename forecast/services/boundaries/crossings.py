@@ -17,6 +17,7 @@ from forecast.core.boundaries.paths import Crossings, rolling_probability, rolli
 from forecast.infra.clock import format_iso, from_epoch, to_epoch
 from forecast.models import BoundaryVersion
 from forecast.services.aggregation.arrays import QuestionForecasts, load_forecasts
+from forecast.services.boundaries.lifecycle import versions
 from forecast.services.boundaries.subjects import Subject
 from forecast.services.methods import Target, source
 from forecast.services.questions.input import question_scale
@@ -110,8 +111,6 @@ def crossing_events(
 ) -> tuple[list[dict[str, Any]], list[list[Any]]]:
     """Return the changes of state since the first commit, each with the version then in force,
     and a sampled path of the event's probability under the current version."""
-    from forecast.services.boundaries.lifecycle import versions
-
     committed = [v for v in versions(session, subject.boundary.id or 0) if v.committed_at]
     if not committed:
         return [], []

@@ -15,17 +15,15 @@ from datetime import datetime
 from typing import Any
 
 import numpy as np
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from forecast.core import decisions
 from forecast.core.boundaries import rules
-from forecast.infra.clock import format_iso, from_epoch, parse_iso, to_epoch, utcnow
-from forecast.models import BoundaryEvaluation, Role, User
-from forecast.services.accounts.permissions import require_role
+from forecast.infra.clock import format_iso, from_epoch, parse_iso, to_epoch
 from forecast.services.aggregation import values as aggregation
 from forecast.services.boundaries.evaluation import by_method, outcome, target
-from forecast.services.boundaries.subjects import Subject, subjects
-from forecast.services.boundaries.visibility import hidden_questions, redact_row
+from forecast.services.boundaries.lifecycle import versions
+from forecast.services.boundaries.subjects import Subject
 
 VERDICT_SAMPLES = 8
 
@@ -49,8 +47,6 @@ def verdict_history(
     until: datetime,
 ) -> list[dict[str, Any]]:
     """Return the verdict at VERDICT_SAMPLES instants from the first commit to `until`."""
-    from forecast.services.boundaries.lifecycle import versions
-
     committed = [v for v in versions(session, subject.boundary.id or 0) if v.committed_at]
     if not committed or committed[0].committed_at is None:
         return []
@@ -101,67 +97,3 @@ def add_decision(row: dict[str, Any], subject: Subject) -> dict[str, Any]:
         to_epoch(parse_iso(first)) if first else None, to_epoch(question.resolved_at)
     )
     return row
-
-
-def decision_record(*, session: Session, viewer: User | None) -> dict[str, Any]:
-    """Return the viewer's decision track record over their resolved, committed boundaries."""
-    from forecast.services.boundaries.report import row_now
-
-    viewer = require_role(viewer, Role.LEADER)
-    found = [
-        s
-        for s in subjects(session, viewer)
-        if s.boundary.owner_id == viewer.id and outcome(s) is not None
-    ]
-    cached = {
-        e.boundary_id: e
-        for e in session.exec(
-            select(BoundaryEvaluation).where(
-                col(BoundaryEvaluation.boundary_id).in_([s.boundary.id for s in found])
-            )
-        )
-    }
-    hidden = hidden_questions(session, [s.question for s in found], viewer, utcnow())
-    rows = []
-    for subject in found:
-        row = row_now(session, subject, cached.get(subject.boundary.id or 0))
-        add_decision(row, subject)
-        redact_row(row, hidden.get(subject.question.id or 0))
-        if row.get("decision_outcome"):
-            rows.append(row)
-    record = decisions.decision_record(
-        [r["decision_outcome"] for r in rows],
-        [r["lead_time_days"] for r in rows],
-        [r["comparator"] for r in rows],
-        [r["threshold"] for r in rows],
-    )
-    value = record.value
-    return {
-        "total": record.total,
-        "counts": record.counts,
-        "few": record.few,
-        "few_below": decisions.FEW_CASES,
-        "hit_rate": record.hit_rate,
-        "false_alarm_ratio": record.false_alarm_ratio,
-        "mean_lead_time_days": record.mean_lead_time_days,
-        "expense": {
-            "boundaries": value.boundaries,
-            "never": value.never,
-            "always": value.always,
-            "perfect": value.perfect,
-        },
-        "saving": value.saving,
-        "relative_value": value.relative_value,
-        "rows": [
-            {
-                "id": r["id"],
-                "action": r["action"],
-                "question": r["question"],
-                "comparator": r["comparator"],
-                "threshold": r["threshold"],
-                "decision_outcome": r["decision_outcome"],
-                "lead_time_days": r["lead_time_days"],
-            }
-            for r in rows
-        ],
-    }

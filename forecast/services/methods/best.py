@@ -1,5 +1,5 @@
 """ "Best at your threshold": the standing forecasts weighted by each forecaster's relative
-economic value at the boundary's threshold (`forecast.services.boundaries.trust`), over the
+economic value at the boundary's threshold (`forecast.services.methods.trust`), over the
 questions resolved before the instant asked about. It is drawn from the forecasts, so wherever
 it appears it is hidden with the question's aggregate; it needs a threshold, so it exists only
 for a boundary (the report, a boundary's page, its alerts)."""
@@ -17,7 +17,7 @@ from forecast.errors import ValidationFailed
 from forecast.infra.clock import to_epoch
 from forecast.models import Question, User
 from forecast.services.aggregation import values as aggregation
-from forecast.services.boundaries import trust
+from forecast.services.methods import trust
 from forecast.services.methods.base import NO_VALUE, EventValue, Path, Target
 
 
