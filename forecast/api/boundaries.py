@@ -20,10 +20,12 @@ from forecast.api.schemas import (
     ReportOut,
     RevisionIn,
 )
+from forecast.api.schemas.signposts import SignpostIn, SignpostsIn
 from forecast.http.report_files import report_file
 from forecast.http.times import parse_optional_time
 from forecast.infra.db import get_session
 from forecast.services.boundaries import lifecycle as service
+from forecast.services.boundaries import named_signposts
 from forecast.services.boundaries import report as threshold_report
 from forecast.services.boundaries.views import boundary_json, recorded_events
 
@@ -158,6 +160,67 @@ class Revisions(MethodView):
             session=session, actor=caller(required=True), boundary_id=boundary_id, data=body
         )
         return created(boundary_json(session, boundary))
+
+
+@bp.route("/<int:boundary_id>/signposts")
+class Signposts(MethodView):
+    @bp.arguments(SignpostsIn())
+    @bp.response(200, BoundaryOut)
+    @bp.doc(security=BEARER)
+    @document_errors(bp, 400, 401, 403, 404, 409, 422)
+    def put(self, body: dict[str, Any], boundary_id: int) -> Response:
+        """Name exactly these conditional pairs as the boundary's signposts (its owner; all or
+        none). Not part of the committed content: it changes at any time, on record."""
+        session = get_session()
+        viewer = caller(required=True)
+        named_signposts.set_signposts(
+            session=session, actor=viewer, boundary_id=boundary_id, items=body["signposts"]
+        )
+        boundary = service.get_boundary(session, viewer, boundary_id)
+        return jsonify(boundary_json(session, boundary, viewer))
+
+    @bp.arguments(SignpostIn())
+    @bp.response(200, BoundaryOut)
+    @bp.doc(security=BEARER)
+    @document_errors(bp, 400, 401, 403, 404, 409, 422)
+    def post(self, body: dict[str, Any], boundary_id: int) -> Response:
+        """Name one more conditional pair as a signpost (its owner)."""
+        session = get_session()
+        viewer = caller(required=True)
+        named_signposts.add_signpost(
+            session=session, actor=viewer, boundary_id=boundary_id, item=body
+        )
+        boundary = service.get_boundary(session, viewer, boundary_id)
+        return jsonify(boundary_json(session, boundary, viewer))
+
+
+@bp.route("/<int:boundary_id>/signposts/<string:condition>")
+class Signpost(MethodView):
+    @bp.response(200, BoundaryOut)
+    @bp.doc(
+        security=BEARER,
+        parameters=[
+            {
+                "in": "query",
+                "name": "outcome",
+                "schema": {"type": "string"},
+                "description": "the pair's outcome, id or key, when not the boundary's question",
+            }
+        ],
+    )
+    @document_errors(bp, 401, 403, 404, 409, 422)
+    def delete(self, boundary_id: int, condition: str) -> Response:
+        """Stop naming a pair as a signpost (its owner); the record of it stays."""
+        session = get_session()
+        viewer = caller(required=True)
+        named_signposts.remove_signpost(
+            session=session,
+            actor=viewer,
+            boundary_id=boundary_id,
+            item={"condition": condition, "outcome": request.args.get("outcome")},
+        )
+        boundary = service.get_boundary(session, viewer, boundary_id)
+        return jsonify(boundary_json(session, boundary, viewer))
 
 
 @bp.route("/<int:boundary_id>/events")

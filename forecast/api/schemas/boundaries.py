@@ -14,7 +14,7 @@ from forecast.api.schemas.shapes import (
     ShapedDict,
     VerdictPointOut,
 )
-from forecast.api.schemas.signposts import SignpostOut
+from forecast.api.schemas.signposts import NamedSignpostOut, SignpostOut, SignpostRecordOut
 from forecast.core.aggregation.methods import BOUNDARY_METHODS
 from forecast.core.boundaries.rules import COMPARATORS, VERDICT_ORDER
 from forecast.core.decisions import OUTCOMES
@@ -146,6 +146,17 @@ class BoundaryOut(BoundaryVersionOut):
     min_forecasters = fields.Integer()
     created_at = fields.String(metadata=ISO)
     versions = fields.List(fields.Nested(BoundaryVersionOut))
+    named_signposts = fields.List(
+        fields.Nested(NamedSignpostOut),
+        metadata={
+            "description": "the conditional pairs the owner named as signposts (not part of the "
+            "committed content: they change at any time)"
+        },
+    )
+    signpost_history = fields.List(
+        fields.Nested(SignpostRecordOut),
+        metadata={"description": "every naming and removal of a signpost, oldest first"},
+    )
 
 
 class ReportArgs(Schema):
@@ -236,9 +247,9 @@ class ReportOut(Schema):
     signposts = fields.List(
         fields.Nested(SignpostOut),
         metadata={
-            "description": "conditional pairs on the question: P(S), the event's probability "
-            "if S and if not S, decision relevance and the value of waiting; "
-            "decision-relevant first"
+            "description": "the signposts the owner named, then the other conditional pairs on "
+            "the question (suggested): P(S), the event's probability if S and if not S, "
+            "decision relevance and the value of waiting; in each group decision-relevant first"
         },
     )
     best_at_threshold = fields.Nested(
