@@ -30,7 +30,7 @@ class PastcastAnswer(SQLModel, table=True):
             Integer, ForeignKey("questions.id", ondelete="CASCADE"), nullable=False, index=True
         )
     )
-    kind: str = Field(sa_column=Column(String(10), nullable=False))  # binary (interval later)
+    kind: str = Field(sa_column=Column(String(10), nullable=False))  # binary or interval
     vantage_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
     answered_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
@@ -40,9 +40,16 @@ class PastcastAnswer(SQLModel, table=True):
     probability: float | None = Field(default=None, sa_column=Column(Float, nullable=True))
     answer_bool: bool | None = Field(default=None, nullable=True)
     confidence: float | None = Field(default=None, sa_column=Column(Float, nullable=True))
-    correct: bool = Field(nullable=False)
-    score: float = Field(sa_column=Column(Float, nullable=False))  # Brier, lower is better
+    # Interval (numeric and date questions): the 90% interval given, on the question's axis.
+    lower: float | None = Field(default=None, sa_column=Column(Float, nullable=True))
+    upper: float | None = Field(default=None, sa_column=Column(Float, nullable=True))
+    correct: bool = Field(nullable=False)  # binary: the right side; interval: a hit
+    # Binary: Brier; interval: the interval score in the question's unit (dates: days).
+    score: float = Field(sa_column=Column(Float, nullable=False))  # lower is better
     log_score: float | None = Field(default=None, sa_column=Column(Float, nullable=True))
-    # The community prediction (default method) and forecasters standing at the vantage instant.
+    # The community prediction (default method) and forecasters standing at the vantage instant:
+    # binary, its probability of yes; interval, its median with its 5th and 95th percentiles.
     community_then: float | None = Field(default=None, sa_column=Column(Float, nullable=True))
+    community_lower: float | None = Field(default=None, sa_column=Column(Float, nullable=True))
+    community_upper: float | None = Field(default=None, sa_column=Column(Float, nullable=True))
     forecasters_then: int = Field(default=0, sa_column=Column(Integer, nullable=False))

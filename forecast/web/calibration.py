@@ -75,43 +75,61 @@ def index() -> str | Response:
 def pastcast_next() -> str:
     """Show the next pastcast: a resolved question as of its vantage date (or the empty state)."""
     item = pastcasts.next_pastcast(session=get_session(), user=me())
-    return render_template("calibration/pastcast.html", item=item, typed=None, error=None)
+    return render_template("calibration/pastcast.html", item=item, typed={}, error=None)
+
+
+def _answer_data(item: dict[str, Any], typed: dict[str, str]) -> dict[str, Any]:
+    """Read the form as the service takes it: a percent of yes, or an interval's two ends
+    (numbers, or on a date question the dates as typed)."""
+    if item["kind"] != "interval":
+        try:
+            percent = float(typed["probability"].rstrip("%"))
+        except ValueError:
+            raise ValidationFailed(
+                "give your probability as a number from 1 to 99", "probability"
+            ) from None
+        return {"probability": percent / 100}
+    if item["is_date"]:
+        return {"lower": typed["lower"], "upper": typed["upper"]}
+    ends: dict[str, Any] = {}
+    for end in ("lower", "upper"):
+        try:
+            ends[end] = float(typed[end].replace(",", "").replace(" ", ""))
+        except ValueError:
+            raise ValidationFailed(f"give the {end} end as a number", end) from None
+    return ends
 
 
 @bp.route("/pastcasts/<int:question_id>", methods=["GET", "POST"])
 @login_required
 def pastcast(question_id: int) -> str | Response | tuple[str, int]:
-    """Show one pastcast; on answer, grade it and show the reveal (a bad value stays typed)."""
+    """Show one pastcast; on answer, grade it and show the reveal (bad values stay typed)."""
     db = get_session()
+    try:
+        item = pastcasts.pastcast(session=db, user=me(), question_id=question_id)
+    except NotFound:
+        abort(404)
     if request.method == "POST":
-        typed = request.form.get("probability", "").strip()
+        typed = {k: request.form.get(k, "").strip() for k in ("probability", "lower", "upper")}
         try:
-            try:
-                percent = float(typed.rstrip("%"))
-            except ValueError:
-                raise ValidationFailed(
-                    "give your probability as a number from 1 to 99", "probability"
-                ) from None
-            pastcasts.answer(
-                session=db, user=me(), question_id=question_id, data={"probability": percent / 100}
-            )
+            data = _answer_data(item, typed)
+            pastcasts.answer(session=db, user=me(), question_id=question_id, data=data)
         except NotFound:
             abort(404)
         except DomainError as exc:
             if exc.status == 409:
                 flash(exc.message, "error")
                 return redirect(url_for("calibration.pastcast", question_id=question_id))
-            item = pastcasts.pastcast(session=db, user=me(), question_id=question_id)
             page = render_template(
-                "calibration/pastcast.html", item=item, typed=typed, error=exc.message
+                "calibration/pastcast.html",
+                item=item,
+                typed=typed,
+                error=exc.message,
+                error_field=exc.field,
             )
             return page, 422
         return redirect(url_for("calibration.pastcast", question_id=question_id))
-    try:
-        item = pastcasts.pastcast(session=db, user=me(), question_id=question_id)
-    except NotFound:
-        abort(404)
-    return render_template("calibration/pastcast.html", item=item, typed=None, error=None)
+    return render_template("calibration/pastcast.html", item=item, typed={}, error=None)
 
 
 @bp.route("/<slug>", methods=["GET", "POST"])

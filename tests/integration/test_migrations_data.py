@@ -684,6 +684,15 @@ def rows_0020() -> Rows:
     }
 
 
+def rows_0021() -> Rows:
+    # A yes/no pastcast made at this revision: the interval columns stay empty, so it walks
+    # down and up whole. An interval pastcast cannot walk down (the downgrade deletes it, as
+    # its data_lost says; tests/integration/test_migration_0021.py takes one down).
+    answer = {**rows_0018()["pastcast_answers"][0], "id": 2, "user_id": 3}
+    answer.update(lower=None, upper=None, community_lower=None, community_upper=None)
+    return {"pastcast_answers": [answer]}
+
+
 ROWS_AT: dict[str, Callable[[], Rows]] = {
     "0001": rows_0001,
     "0002": rows_0002,
@@ -705,6 +714,7 @@ ROWS_AT: dict[str, Callable[[], Rows]] = {
     "0018": rows_0018,
     "0019": rows_0019,
     "0020": rows_0020,
+    "0021": rows_0021,
 }
 
 

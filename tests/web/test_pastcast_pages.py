@@ -10,6 +10,7 @@ from flask.testing import FlaskClient
 from forecast.models import Role
 from tests.conftest import Api, make_token, make_user
 from tests.integration.factories import World
+from tests.integration.test_pastcast_intervals import resolved_continuous
 from tests.integration.test_pastcasts import resolved
 from tests.web.test_pages import login
 
@@ -69,3 +70,66 @@ def test_the_api_answers_once_with_the_reveal(app: Flask, client: FlaskClient) -
     assert api.get(f"/calibration/pastcasts/{q.id}").get_json()["answer"]["probability"] == 0.3
     assert api.get("/calibration/me").get_json()["pastcast"]["answered"] == 1
     assert api.get("/calibration/pastcasts/999999").status_code == 404
+
+
+def test_a_numeric_pastcast_takes_an_interval_and_keeps_a_wrong_one_typed(
+    app: Flask, client: FlaskClient
+) -> None:
+    q = resolved_continuous(World(app))
+    make_user(app, "pat")
+    login(client, "pat")
+    page = client.get("/calibration/pastcasts").data.decode()
+    assert q.title in page and 'id="interval-prompt"' in page and 'name="lower"' in page
+    assert 'id="community-interval-then"' in page and "20 to 40" in page
+    assert 'name="probability"' not in page and "It resolved" not in page
+    for typed, field, message in (
+        ({"lower": "eighty", "upper": "90"}, "lower", "give the lower end as a number"),
+        ({"lower": "90", "upper": "80"}, "lower", "lower must not exceed upper"),
+        ({"lower": "10", "upper": ""}, "upper", "give the upper end as a number"),
+    ):
+        refused = client.post(f"/calibration/pastcasts/{q.id}", data=typed)
+        assert refused.status_code == 422
+        body = refused.data.decode()
+        assert message in body and 'id="pastcast-form"' in body
+        assert f'id="{field}" name="{field}" inputmode="decimal" value="{typed[field]}"' in body
+        assert 'aria-invalid="true"' in body
+    # Separators are read as typed: 1,000 is a thousand. Width 950: worse than the
+    # community's missed interval then (about 20 to 40: 20 + 20 * 32 = 660).
+    done = client.post(f"/calibration/pastcasts/{q.id}", data={"lower": "50", "upper": "1,000"})
+    assert done.status_code == 302
+    reveal = client.get(f"/calibration/pastcasts/{q.id}").data.decode()
+    assert "It resolved 72" in reveal and "a hit" in reveal
+    assert '<td class="value" id="your-score">950.00</td>' in reveal and "worse by 29" in reveal
+    record = client.get("/calibration/me").data.decode()
+    assert 'id="pastcast-interval-hits"' in record and "100.0%" in record
+
+
+def test_a_date_pastcast_takes_dates(app: Flask, client: FlaskClient) -> None:
+    q = resolved_continuous(World(app), "date")
+    make_user(app, "pat")
+    login(client, "pat")
+    page = client.get(f"/calibration/pastcasts/{q.id}").data.decode()
+    assert 'type="date"' in page and "(that whole day)" in page
+    refused = client.post(f"/calibration/pastcasts/{q.id}", data={"lower": "", "upper": ""})
+    assert refused.status_code == 422 and "lower must be a date" in refused.data.decode()
+    done = client.post(
+        f"/calibration/pastcasts/{q.id}", data={"lower": "2030-06-01", "upper": "2030-06-15"}
+    )
+    assert done.status_code == 302
+    reveal = client.get(f"/calibration/pastcasts/{q.id}").data.decode()
+    assert "It resolved 2030-06-15" in reveal and "a hit" in reveal and "in days" in reveal
+
+
+def test_the_api_answers_an_interval_pastcast(app: Flask, client: FlaskClient) -> None:
+    q = resolved_continuous(World(app))
+    api = Api(client, make_token(app, make_user(app, "pat", Role.FORECASTER)))
+    item = api.get("/calibration/pastcasts/next").get_json()
+    assert item["kind"] == "interval" and item["community_interval_then"]["median"] == 30
+    url = f"/calibration/pastcasts/{q.id}/answers"
+    for bad in ({}, {"lower": 80, "upper": 50}, {"lower": "a", "upper": 5}, {"low": 1}):
+        assert api.post(url, json=bad).status_code == 422
+    first = api.post(url, json={"lower": 60, "upper": 75})
+    assert first.status_code == 201
+    assert first.get_json()["reveal"]["score"] == 15 and first.get_json()["reveal"]["correct"]
+    assert api.post(url, json={"lower": 0, "upper": 100}).status_code == 409
+    assert api.get("/calibration/me").get_json()["pastcast"]["interval"]["answered"] == 1

@@ -1,4 +1,4 @@
-"""Answering a pastcast, graded as a true/false training item, and its reveal."""
+"""Answering a pastcast, graded as a training item (true/false or 90% interval), and its reveal."""
 
 from __future__ import annotations
 
@@ -16,14 +16,9 @@ from forecast.infra.db import write
 from forecast.models import PastcastAnswer, Question, User
 from forecast.services.accounts.permissions import require_user
 from forecast.services.aggregation.visibility import pastcast_hidden_reason
-from forecast.services.pastcasting.offer import (
-    community_at,
-    load,
-    next_question,
-    remaining,
-    shown,
-    vantage_of,
-)
+from forecast.services.pastcasting.community import community_at
+from forecast.services.pastcasting.interval import interval_reveal, interval_row
+from forecast.services.pastcasting.offer import load, next_question, remaining, shown, vantage_of
 from forecast.services.training_input import bounded
 
 ALREADY = "you have already answered this pastcast"
@@ -66,20 +61,40 @@ def _probability(data: Mapping[str, Any]) -> float:
 def answer(
     *, session: Session, user: User | None, question_id: int, data: Mapping[str, Any]
 ) -> dict[str, Any]:
-    """Grade and store a pastcast; a second answer to the same question is a conflict."""
+    """Grade and store a pastcast; a second answer to the same question is a conflict.
+
+    A binary question takes {probability} of yes; a numeric or date question {lower, upper},
+    a 90% interval (dates as ISO 8601), graded as interval.py says.
+    """
     user = require_user(user)
     question, done = load(session, user, question_id)
     if done is not None:
         raise Conflict(ALREADY, "question")
+    if question.is_continuous:
+        row = interval_row(session, user, question, vantage_of(question, user), data)
+    else:
+        row = _binary_row(session, user, question, data)
+    try:
+        with write(session):
+            session.add(row)
+    except IntegrityError:
+        raise Conflict(ALREADY, "question") from None
+    return _with_reveal(session, user, question, row)
+
+
+def _binary_row(
+    session: Session, user: User, question: Question, data: Mapping[str, Any]
+) -> PastcastAnswer:
+    """Grade a probability of yes as a true/false training item; return its row, not stored."""
     probability = _probability(data)
     truth = question.resolution_outcome == "yes"
     given, confidence = as_training_answer(probability)
     right, score, log = grade_binary(given, confidence, truth)
     vantage = vantage_of(question, user)
     then = community_at(session, question, vantage)
-    row = PastcastAnswer(
+    return PastcastAnswer(
         user_id=user.id,  # type: ignore[arg-type]
-        question_id=question_id,
+        question_id=question.id,  # type: ignore[arg-type]
         kind="binary",
         vantage_at=vantage,
         probability=probability,
@@ -91,12 +106,6 @@ def answer(
         community_then=then.probability,
         forecasters_then=then.forecasters,
     )
-    try:
-        with write(session):
-            session.add(row)
-    except IntegrityError:
-        raise Conflict(ALREADY, "question") from None
-    return _with_reveal(session, user, question, row)
 
 
 def _with_reveal(
@@ -104,18 +113,22 @@ def _with_reveal(
 ) -> dict[str, Any]:
     """Return the item as shown, the answer as graded, and what happened after the vantage."""
     hidden = pastcast_hidden_reason(session, question, user, done.vantage_at, answered=True)
+    item = shown(session, user, question)
+    item.update(
+        vantage=format_iso(done.vantage_at),
+        forecasters_then=done.forecasters_then,
+        community_hidden=hidden,
+    )
+    if done.kind == "interval":
+        given, reveal, then = interval_reveal(session, question, done, hidden)
+        item.update(community_interval_then=then)
+        return {**item, "answer": given, "reveal": reveal}
     truth = question.resolution_outcome == "yes"
     at_close = community_at(session, question, question.close_time)
     community_then = None if hidden else done.community_then
     probability = float(done.probability or 0.0)
     then_score = None if community_then is None else brier(community_then, truth)
-    item = shown(session, user, question)
-    item.update(
-        vantage=format_iso(done.vantage_at),
-        forecasters_then=done.forecasters_then,
-        community_then=community_then,
-        community_hidden=hidden,
-    )
+    item.update(community_then=community_then)
     return {
         **item,
         "answer": {

@@ -1,6 +1,7 @@
 """Which resolved questions a person may pastcast, the next one, and what it shows.
 
-A question is offered when it is resolved yes or no (binary), the person may see it (the
+A question is offered when it is resolved yes or no (binary) or to a value (numeric and
+date: an interval item, see interval.py), the person may see it (the
 question list's own visibility condition: teams' private questions only for members), they
 never forecast on it (a withdrawn forecast counts: they knew more) and have not pastcast it.
 What is shown is only what was known at the vantage instant: the texts, the forecasters then
@@ -9,34 +10,42 @@ and the community prediction then, under pastcast_hidden_reason.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import numpy as np
-from sqlalchemy import exists
+from sqlalchemy import and_, exists, or_
 from sqlmodel import Session, col, func, select
 
-from forecast.core.aggregation.aggregate import DEFAULT_METHOD
 from forecast.core.pastcasts import order_key, vantage_epoch
 from forecast.errors import NotFound
 from forecast.infra.clock import format_iso, from_epoch, to_epoch
 from forecast.infra.db import MAX_ROW_ID
 from forecast.models import Forecast, PastcastAnswer, Question, QuestionStatus, QuestionType, User
-from forecast.services.aggregation.values import cached_aggregate, evaluation_time
 from forecast.services.aggregation.visibility import pastcast_hidden_reason
+from forecast.services.pastcasting.community import community_at, community_interval_at
+from forecast.services.pastcasting.interval import interval_shown
 from forecast.services.questions.lifecycle import can_view
 from forecast.services.questions.lists import visibility_condition
 
 OUTCOMES = ("yes", "no")
+CONTINUOUS = (QuestionType.NUMERIC.value, QuestionType.DATE.value)
 
 
 def _offered(user: User) -> Any:
     """Return the SQL condition of a question being a pastcast the user may still answer."""
     return (
         col(Question.status) == QuestionStatus.RESOLVED.value,
-        col(Question.type) == QuestionType.BINARY.value,
-        col(Question.resolution_outcome).in_(OUTCOMES),
+        or_(
+            and_(
+                col(Question.type) == QuestionType.BINARY.value,
+                col(Question.resolution_outcome).in_(OUTCOMES),
+            ),
+            and_(
+                col(Question.type).in_(CONTINUOUS),
+                col(Question.resolution_outcome) == "value",
+                col(Question.resolution_value).is_not(None),
+            ),
+        ),
         col(Question.close_time) > col(Question.open_time),
         visibility_condition(user),
         ~exists().where(
@@ -72,23 +81,6 @@ def vantage_of(question: Question, user: User) -> datetime:
     return from_epoch(at)
 
 
-@dataclass(frozen=True)
-class Community:
-    """The community prediction (default method) and forecasters standing at an instant."""
-
-    probability: float | None
-    forecasters: int
-
-
-def community_at(session: Session, question: Question, at: datetime) -> Community:
-    """Read the aggregate history at an instant: the entry standing then, none before the first."""
-    h = cached_aggregate(session, question, DEFAULT_METHOD).history
-    i = int(np.searchsorted(h.start, to_epoch(evaluation_time(question, at)), side="right")) - 1
-    if i < 0 or int(h.forecaster_count[i]) == 0:
-        return Community(None, 0)
-    return Community(float(h.value[i]), int(h.forecaster_count[i]))
-
-
 def load(session: Session, user: User, question_id: int) -> tuple[Question, PastcastAnswer | None]:
     """Return a question the user may pastcast or has pastcast, and their answer if any."""
     question = session.get(Question, question_id) if 0 < question_id <= MAX_ROW_ID else None
@@ -109,11 +101,14 @@ def load(session: Session, user: User, question_id: int) -> tuple[Question, Past
 
 
 def shown(session: Session, user: User, question: Question) -> dict[str, Any]:
-    """Return the item as of the vantage instant, before any answer."""
+    """Return the item as of the vantage instant, before any answer.
+
+    A binary item shows the community probability then; an interval item (numeric, date) the
+    question's range and the community's median and 90% interval then.
+    """
     vantage = vantage_of(question, user)
-    then = community_at(session, question, vantage)
     hidden = pastcast_hidden_reason(session, question, user, vantage, answered=False)
-    return {
+    item: dict[str, Any] = {
         "question_id": question.id,
         "kind": "binary",
         "title": question.title,
@@ -121,7 +116,16 @@ def shown(session: Session, user: User, question: Question) -> dict[str, Any]:
         "resolution_criteria": question.resolution_criteria,
         "opened": format_iso(question.open_time),
         "vantage": format_iso(vantage),
-        "forecasters_then": then.forecasters,
-        "community_then": None if hidden else then.probability,
         "community_hidden": hidden,
     }
+    if question.is_continuous:
+        then = community_interval_at(session, question, vantage)
+        item.update(kind="interval", forecasters_then=then.forecasters)
+        item.update(interval_shown(then, question, hidden))
+        return item
+    binary = community_at(session, question, vantage)
+    item.update(
+        forecasters_then=binary.forecasters,
+        community_then=None if hidden else binary.probability,
+    )
+    return item

@@ -1,0 +1,189 @@
+"""Numeric and date pastcasts, answered and graded as 90% interval training items.
+
+The person gives the range they are 90% sure the outcome falls in, as of the vantage date. It
+is graded exactly like an interval item of a training set (forecast.core.calibration):
+
+- a hit when lower <= x <= upper, so over many items about 90% should be hits;
+- the interval score (u - l) + (2/a)(l - x)[x < l] + (2/a)(x - u)[x > u] with a = 0.1
+  (SCORING.md; Gneiting and Raftery 2007): the width of the range plus twenty times the
+  miss, lower is better. It is a proper score for the 5th and 95th percentiles, so the best
+  expected score comes from giving one's honest 5% and 95% points: too narrow is punished by
+  the misses, too wide by the width.
+
+The score is in the question's own unit; on a date question in days (an axis kept in seconds
+would make a one-day miss read as 1,728,000). A plain date as the upper end means the end of
+that day, as a person typing "by 31 May" means it.
+
+The community's own 90% interval then is the 5th and 95th percentile of its aggregate CDF at
+the vantage instant (and its median the 50th), shown under the same hiding rules as a binary
+pastcast's probability (pastcast_hidden_reason) and scored the same way after the answer, so
+"you against the community" compares like with like. Only questions resolved to a value are
+offered: one resolved below or above an open bound has no number to grade an interval against.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Any
+
+from forecast.core.calibration import grade_interval
+from forecast.errors import ValidationFailed
+from forecast.infra.clock import format_iso, from_epoch, parse_iso, to_epoch
+from forecast.models import PastcastAnswer, Question, QuestionType, User
+from forecast.services.kinds.ranges import question_range
+from forecast.services.pastcasting.community import CommunityInterval, community_interval_at
+from forecast.services.training_input import interval
+
+DAY = 86_400.0
+DATE_ONLY = 10  # len("2026-05-31")
+
+
+def is_date(question: Question) -> bool:
+    """Tell whether the question's axis holds dates (Unix seconds)."""
+    return question.type == QuestionType.DATE.value
+
+
+def unit(question: Question) -> float:
+    """Return how many axis units make one unit of the score: a day on a date axis."""
+    return DAY if is_date(question) else 1.0
+
+
+def render(question: Question, x: float | None) -> Any:
+    """Give an axis value as the API gives the question's: a date as ISO 8601, else a number."""
+    if x is None:
+        return None
+    return format_iso(from_epoch(x)) if is_date(question) else x
+
+
+def _point(question: Question, value: Any, field: str) -> Any:
+    """Read one end as typed or sent: a number, or on a date question an ISO 8601 date."""
+    if not is_date(question):
+        return value
+    if not isinstance(value, str):
+        raise ValidationFailed(f"{field} must be a date such as 2026-05-31", field)
+    try:
+        instant = parse_iso(value)
+    except ValueError:
+        raise ValidationFailed(f"{field} must be a date such as 2026-05-31", field) from None
+    if field == "upper" and len(value.strip()) == DATE_ONLY:
+        instant += timedelta(days=1, seconds=-1)  # the whole of the day named
+    return to_epoch(instant)
+
+
+def parse_interval(question: Question, data: Mapping[str, Any]) -> tuple[float, float]:
+    """Return the person's (lower, upper) on the question's axis, or refuse them."""
+    return interval(
+        _point(question, data.get("lower"), "lower"), _point(question, data.get("upper"), "upper")
+    )
+
+
+def truth_of(question: Question) -> float:
+    """Return the value the question resolved to (offered questions always have one)."""
+    assert question.resolution_value is not None
+    return float(question.resolution_value)
+
+
+def grade(question: Question, lower: float, upper: float) -> tuple[bool, float]:
+    """Return (hit, interval score in the question's unit) of a 90% interval."""
+    per = unit(question)
+    return grade_interval(lower / per, upper / per, truth_of(question) / per)
+
+
+def interval_row(
+    session: Any, user: User, question: Question, vantage: datetime, data: Mapping[str, Any]
+) -> PastcastAnswer:
+    """Grade an interval answer; return its row (not yet stored) with the community then."""
+    lower, upper = parse_interval(question, data)
+    hit, score = grade(question, lower, upper)
+    then = community_interval_at(session, question, vantage)
+    return PastcastAnswer(
+        user_id=user.id,  # type: ignore[arg-type]
+        question_id=question.id,  # type: ignore[arg-type]
+        kind="interval",
+        vantage_at=vantage,
+        lower=lower,
+        upper=upper,
+        correct=hit,
+        score=score,
+        community_then=then.median,
+        community_lower=then.lower,
+        community_upper=then.upper,
+        forecasters_then=then.forecasters,
+    )
+
+
+def range_shown(question: Question) -> dict[str, Any]:
+    """Return the question's range as the item shows it (known from the start)."""
+    r = question_range(question)
+    assert r is not None
+    return {
+        "min": render(question, r.min),
+        "max": render(question, r.max),
+        "open_lower": r.open_lower,
+        "open_upper": r.open_upper,
+        "log_scale": r.zero_point is not None,
+    }
+
+
+def interval_shown(
+    then: CommunityInterval, question: Question, hidden: str | None
+) -> dict[str, Any]:
+    """Return an interval item's own fields as of the vantage instant, before any answer."""
+    community = None
+    if not hidden and then.median is not None:
+        community = {
+            "lower": render(question, then.lower),
+            "median": render(question, then.median),
+            "upper": render(question, then.upper),
+        }
+    return {
+        "is_date": is_date(question),
+        "score_unit": "days" if is_date(question) else None,
+        "range": range_shown(question),
+        "community_then": None,
+        "community_interval_then": community,
+    }
+
+
+def interval_reveal(
+    session: Any, question: Question, done: PastcastAnswer, hidden: str | None
+) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any] | None]:
+    """Return (the answer, the reveal, the community interval then as shown) of an interval."""
+    assert done.lower is not None and done.upper is not None
+    then = None
+    then_score = None
+    if not hidden and done.community_lower is not None and done.community_upper is not None:
+        then = {
+            "lower": render(question, done.community_lower),
+            "median": render(question, done.community_then),
+            "upper": render(question, done.community_upper),
+        }
+        then_score = grade(question, done.community_lower, done.community_upper)[1]
+    close = community_interval_at(session, question, question.close_time)
+    at_close = None
+    if not hidden and close.median is not None:
+        at_close = {
+            "lower": render(question, close.lower),
+            "median": render(question, close.median),
+            "upper": render(question, close.upper),
+        }
+    answer = {
+        "lower": render(question, done.lower),
+        "upper": render(question, done.upper),
+        "answered_at": format_iso(done.answered_at),
+    }
+    reveal = {
+        "key": question.key,
+        "outcome": question.resolution_outcome,
+        "value": render(question, truth_of(question)),
+        "resolved_at": format_iso(question.resolved_at) if question.resolved_at else None,
+        "correct": done.correct,
+        "score": done.score,
+        "community_then_score": then_score,
+        # Positive: the person's interval score beat the community's at the vantage date.
+        "beat_community_by": None if then_score is None else then_score - done.score,
+        "community_interval_at_close": at_close,
+        "forecasters_at_close": close.forecasters,
+    }
+    return answer, reveal, then
