@@ -1,4 +1,5 @@
-"""The question page's discussion: post, reply, edit, delete, hide; follow; download."""
+"""The question page's discussion: post, reply, edit, delete, hide, the moderation log; follow;
+download."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from flask import (
     url_for,
 )
 
-from forecast.errors import DomainError, NotFound
+from forecast.errors import DomainError, Forbidden, NotFound
 from forecast.http.auth import web_user
 from forecast.http.comment_window import edit_window
 from forecast.http.csv_files import csv_response
@@ -32,6 +33,7 @@ from forecast.services.discussion.thread import (
     Thread,
     comment_json,
     comment_page,
+    moderation_log,
     one_comment,
     thread_page,
 )
@@ -199,6 +201,26 @@ def hide(comment_id: int) -> Any:
         )
     flash("Comment shown again." if showing else "Comment hidden.", "success")
     return _to_thread(view.question_id, comment_id)
+
+
+@bp.route("/comments/<int:comment_id>/moderation")
+@login_required
+def moderation(comment_id: int) -> str:
+    """Show a comment's moderation log, oldest first (organizers; others get 403).
+
+    The role is checked before the comment is looked up, so the answer to a non-organizer says
+    nothing of which comments exist; a comment the organizer may not see answers 404.
+    """
+    try:
+        entries = moderation_log(session=get_session(), viewer=me(), comment_id=comment_id)
+    except Forbidden:
+        abort(403)
+    except NotFound:
+        abort(404)
+    view = _comment(comment_id)
+    return render_template(
+        "comments/moderation.html", q=_question(view.question_id), c=view, entries=entries
+    )
 
 
 @bp.route("/questions/<int:question_id>/follow", methods=["POST"])

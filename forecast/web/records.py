@@ -11,7 +11,7 @@ from forecast.http.boards import BOARD_COLUMNS, GLOBAL_BOARD_COLUMNS, board_csv
 from forecast.http.csv_files import csv_response
 from forecast.http.times import parse_optional_time
 from forecast.infra.db import get_session
-from forecast.services.boundaries.trust import murphy_diagram
+from forecast.services.methods.trust import murphy_diagram
 from forecast.services.records.leaderboards import global_board, tournament_board
 from forecast.services.records.track_record import track_record
 from forecast.web.common import login_required, me
@@ -80,15 +80,16 @@ def profile(name: str) -> str:
 @bp.route("/account/download/<what>.<fmt>")
 @login_required
 def download(what: str, fmt: str) -> Response:
-    """Download all my forecasts or all my scores, as CSV or JSON."""
+    """Download all my forecasts, scores or comments, as CSV or JSON."""
     import orjson
 
-    from forecast.services.records.my_data import my_forecasts, my_scores
+    from forecast.services.records.my_data import my_comments, my_forecasts, my_scores
 
-    if what not in ("forecasts", "scores") or fmt not in ("csv", "json"):
+    export = {"forecasts": my_forecasts, "scores": my_scores, "comments": my_comments}
+    if what not in export or fmt not in ("csv", "json"):
         abort(404)
     session = get_session()
-    rows = (my_forecasts if what == "forecasts" else my_scores)(session=session, user=me())
+    rows = export[what](session=session, user=me())
     name = f"{me().username}-{what}.{fmt}"
     headers = {"Content-Disposition": f'attachment; filename="{name}"'}
     if fmt == "json":

@@ -40,6 +40,8 @@ ROUTES: dict[str, list[str]] = {
     "/account/download/<what>.<fmt>": [
         "/account/download/forecasts.csv",
         "/account/download/scores.json",
+        "/account/download/comments.csv",
+        "/account/download/comments.json",
     ],
     "/admin/users": ["/admin/users", "/admin/users?q=m"],
     "/api/v1/boundaries": ["/api/v1/boundaries"],
@@ -118,6 +120,7 @@ ROUTES: dict[str, list[str]] = {
     "/calibration/pastcasts": ["/calibration/pastcasts"],
     "/calibration/pastcasts/<int:question_id>": ["/calibration/pastcasts/{question}"],
     "/comments/<int:comment_id>/edit": ["/comments/{comment}/edit"],
+    "/comments/<int:comment_id>/moderation": ["/comments/{comment}/moderation"],
     "/conditionals/new": ["/conditionals/new"],
     "/favicon.ico": [],
     "/leaderboard": ["/leaderboard", "/leaderboard?format=csv"],

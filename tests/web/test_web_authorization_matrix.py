@@ -722,6 +722,9 @@ def test_a_forecaster_never_sees_another_users_hidden_data(app: Flask) -> None:
             rationale="ann-private-reasoning",
         )
         withdraw_forecast(session=session, actor=ann, question_id=question.id)  # type: ignore[arg-type]
+        create_comment(
+            session=session, actor=ann, question_id=question.id, body="ann-comment-words"
+        )
     ann_web = _login(app, "ann")
     ann_token_page = ann_web.post("/account/tokens", data={"label": "ann"}).data.decode()
     ann_secret = ann_token_page.split('id="new-token">')[1].split("<")[0]
@@ -730,6 +733,7 @@ def test_a_forecaster_never_sees_another_users_hidden_data(app: Flask) -> None:
     assert "ann-private-reasoning" in ann_web.get(f"/questions/{question.id}").data.decode()
     assert ann_web.get(f"/questions/{pending.id}").status_code == 200
     assert len(json.loads(ann_web.get("/account/download/forecasts.json").data)) == 1
+    assert "ann-comment-words" in ann_web.get("/account/download/comments.csv").data.decode()
 
     ben = _login(app, "ben")
     assert ben.get(f"/questions/{pending.id}").status_code == 404
@@ -740,7 +744,7 @@ def test_a_forecaster_never_sees_another_users_hidden_data(app: Flask) -> None:
         assert "ann-private-reasoning" not in body, page
         assert ann_secret not in body, page
     # Ben's downloads are his own, whatever he asks for.
-    for what in ("forecasts", "scores"):
+    for what in ("forecasts", "scores", "comments"):
         assert json.loads(ben.get(f"/account/download/{what}.json").data) == []
         csv_text = ben.get(f"/account/download/{what}.csv").data.decode()
         assert "ann" not in csv_text and "0.42" not in csv_text
