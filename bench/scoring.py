@@ -155,7 +155,7 @@ def main(argv: list[str]) -> int:
     from forecast.infra.db import session_scope
     from forecast.infra.migrate import alembic_config
     from forecast.services.interchange.importer import import_document
-    from forecast.services.resolution.resolver import score_all
+    from forecast.services.scoring.resolver import score_all
 
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{tmp}/bench.db"

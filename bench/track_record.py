@@ -58,7 +58,7 @@ def build(url: str, n_forecasts: int, n_users: int, n_resolved: int = 1_500) -> 
     from forecast.infra.db import session_scope
     from forecast.infra.migrate import alembic_config
     from forecast.services.interchange.importer import import_document
-    from forecast.services.resolution.resolver import score_all
+    from forecast.services.scoring.resolver import score_all
 
     now = datetime.now(UTC)
     parts = [int(n_forecasts * share) for share in SHARES]

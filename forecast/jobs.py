@@ -34,7 +34,7 @@ def advance_schedule() -> dict[str, int]:
 
 def score_resolved() -> int:
     """Score every resolved question that has no scores yet (idempotent)."""
-    from forecast.services.resolution.resolver import score_all
+    from forecast.services.scoring.resolver import score_all
 
     assert _app is not None, "jobs run inside a scheduler bound to an app"
     with _app.app_context(), session_scope() as session:

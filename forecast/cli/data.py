@@ -153,7 +153,7 @@ def score_command(everything: bool) -> None:
 
     from forecast.infra.db import session_scope
     from forecast.models import Question
-    from forecast.services.resolution.resolver import score_all
+    from forecast.services.scoring.resolver import score_all
 
     with session_scope() as session:
         count = session.exec(

@@ -38,7 +38,7 @@ def load_seeds(seeds_dir: str, *, demo: bool = False) -> Iterator[str]:
         yield f"{name}: {report.summary()}"
     if demo:
         from forecast.services.demo import load_demo
-        from forecast.services.resolution.resolver import score_all
+        from forecast.services.scoring.resolver import score_all
 
         with session_scope() as session:
             report = load_demo(session)

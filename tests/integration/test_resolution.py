@@ -18,7 +18,7 @@ from forecast.infra.db import session_scope
 from forecast.models import Question, QuestionEvent, Role, Score
 from forecast.services.forecasts import submit_forecast
 from forecast.services.resolution.resolve import resolve, scores_json, unresolve
-from forecast.services.resolution.resolver import score_all
+from forecast.services.scoring.resolver import score_all
 from tests.integration.factories import World
 
 

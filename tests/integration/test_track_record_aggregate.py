@@ -24,7 +24,7 @@ from forecast.services.aggregation import values as aggregation
 from forecast.services.aggregation.data_versions import data_version
 from forecast.services.forecasts import submit_forecast
 from forecast.services.resolution.resolve import resolve, unresolve
-from forecast.services.resolution.resolver import score_all
+from forecast.services.scoring.resolver import score_all
 from tests.integration.factories import World
 
 FIELDS = ("start", "end", "forecaster_count", "value", "lower", "upper")

@@ -9,7 +9,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from forecast.infra.db import session_scope
-from forecast.services.resolution.resolver import score_all
+from forecast.services.scoring.resolver import score_all
 from forecast.services.seeds import load_seeds
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"

@@ -19,7 +19,7 @@ from forecast.models import Question, QuestionStatus, User
 from forecast.services.conditionals.links import links_touching
 from forecast.services.questions.lifecycle import log_event, scheduled_status
 from forecast.services.questions.serialize import resolution_json
-from forecast.services.resolution.resolver import write_scores
+from forecast.services.scoring.resolver import write_scores
 
 
 def resolved(question: Question) -> Resolved | None:

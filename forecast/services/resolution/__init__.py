@@ -1,1 +1,2 @@
-"""Resolving questions and scoring them."""
+"""Resolving questions: parsing a resolution, resolving and un-resolving (their scores are
+written by forecast.services.scoring)."""

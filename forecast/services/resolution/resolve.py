@@ -39,7 +39,7 @@ from forecast.services.questions.lifecycle import can_view, log_event, scheduled
 from forecast.services.questions.serialize import resolution_json
 from forecast.services.records.score_views import all_scores
 from forecast.services.resolution.input import Resolution, parse_resolution
-from forecast.services.resolution.resolver import write_scores
+from forecast.services.scoring.resolver import write_scores
 from forecast.services.teams.visibility import who_may_see
 
 RESOLVABLE = {s.value for s in SCHEDULED_STATUSES}

@@ -30,7 +30,7 @@ from forecast.infra.clock import to_epoch, utcnow
 from forecast.infra.db import write
 from forecast.models import Forecast, Question, QuestionStatus, Score
 from forecast.services.aggregation.data_versions import SCORES, move_data_version
-from forecast.services.questions.input import question_scale
+from forecast.services.kinds.ranges import question_scale
 from forecast.services.trends.scoring import write_reference_scores
 
 CHUNK = 2_000
