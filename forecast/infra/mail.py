@@ -26,6 +26,9 @@ class MailSettings:
     password: str | None = None
     starttls: bool = False
     timeout: float = 10.0
+    # A CA bundle to check the server's certificate against instead of the system's (a relay
+    # with an internal or self-signed certificate). The certificate is always checked.
+    ca_file: str | None = None
 
 
 def mail_settings(config: Mapping[str, Any]) -> MailSettings | None:
@@ -43,6 +46,7 @@ def mail_settings(config: Mapping[str, Any]) -> MailSettings | None:
         user=user,
         password=config.get("SMTP_PASSWORD") or None,
         starttls=bool(user) if starttls is None else _flag(starttls),
+        ca_file=config.get("SMTP_CA_FILE") or None,
     )
 
 
@@ -64,7 +68,7 @@ def send_mail(settings: MailSettings, *, to: str, subject: str, body: str) -> st
     try:
         with smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout) as smtp:
             if settings.starttls:
-                smtp.starttls(context=ssl.create_default_context())
+                smtp.starttls(context=ssl.create_default_context(cafile=settings.ca_file))
             if settings.user:
                 smtp.login(settings.user, settings.password or "")
             smtp.send_message(message)
