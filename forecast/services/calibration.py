@@ -9,7 +9,6 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
 from forecast.core.calibration import (
@@ -41,7 +40,7 @@ from forecast.models import (
 from forecast.services.accounts.permissions import require_role, require_user
 from forecast.services.pastcasting.answers import answered_rows
 from forecast.services.pastcasting.record import pastcast_record
-from forecast.services.training_input import bounded, interval
+from forecast.services.training_answers import bounded, interval, store_once
 
 FORMAT = "forecast-calibration/1"
 TRUE_WORDS, FALSE_WORDS = ("true", "yes", "1"), ("false", "no", "0")
@@ -290,11 +289,7 @@ def answer(
         hit, score = grade_interval(lower, upper, item.answer_value)
         row.lower, row.upper, row.correct, row.score = lower, upper, hit, score
         result = {"correct": hit, "truth": item.answer_value, "score": score}
-    try:
-        with write(session):
-            session.add(row)
-    except IntegrityError:
-        raise Conflict("you have already answered this item", "item") from None
+    store_once(session, row, "you have already answered this item", "item")
     result.update(source=item.source, unit=item.unit)
     return result
 

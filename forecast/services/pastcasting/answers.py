@@ -5,21 +5,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from forecast.core.calibration import grade_binary
 from forecast.core.pastcasts import PROBABILITY_MAX, PROBABILITY_MIN, as_training_answer, brier
 from forecast.errors import Conflict
 from forecast.infra.clock import format_iso
-from forecast.infra.db import write
 from forecast.models import PastcastAnswer, Question, User
 from forecast.services.accounts.permissions import require_user
 from forecast.services.aggregation.visibility import pastcast_hidden_reason
 from forecast.services.pastcasting.community import community_at
 from forecast.services.pastcasting.interval import interval_reveal, interval_row
 from forecast.services.pastcasting.offer import load, next_question, remaining, shown, vantage_of
-from forecast.services.training_input import bounded
+from forecast.services.training_answers import bounded, store_once
 
 ALREADY = "you have already answered this pastcast"
 
@@ -74,11 +72,7 @@ def answer(
         row = interval_row(session, user, question, vantage_of(question, user), data)
     else:
         row = _binary_row(session, user, question, data)
-    try:
-        with write(session):
-            session.add(row)
-    except IntegrityError:
-        raise Conflict(ALREADY, "question") from None
+    store_once(session, row, ALREADY, "question")
     return _with_reveal(session, user, question, row)
 
 

@@ -33,7 +33,7 @@ from forecast.infra.clock import format_iso, from_epoch, parse_iso, to_epoch
 from forecast.models import PastcastAnswer, Question, QuestionType, User
 from forecast.services.kinds.ranges import question_range
 from forecast.services.pastcasting.community import CommunityInterval, community_interval_at
-from forecast.services.training_input import interval
+from forecast.services.training_answers import interval
 
 DAY = 86_400.0
 DATE_ONLY = 10  # len("2026-05-31")
@@ -69,6 +69,19 @@ def _point(question: Question, value: Any, field: str) -> Any:
     if field == "upper" and len(value.strip()) == DATE_ONLY:
         instant += timedelta(days=1, seconds=-1)  # the whole of the day named
     return to_epoch(instant)
+
+
+def spread(
+    question: Question, lower: float | None, median: float | None, upper: float | None
+) -> dict[str, Any] | None:
+    """Return a community interval as shown: its ends and median (None when nobody stood)."""
+    if lower is None or median is None or upper is None:
+        return None
+    return {
+        "lower": render(question, lower),
+        "median": render(question, median),
+        "upper": render(question, upper),
+    }
 
 
 def parse_interval(question: Question, data: Mapping[str, Any]) -> tuple[float, float]:
@@ -130,13 +143,7 @@ def interval_shown(
     then: CommunityInterval, question: Question, hidden: str | None
 ) -> dict[str, Any]:
     """Return an interval item's own fields as of the vantage instant, before any answer."""
-    community = None
-    if not hidden and then.median is not None:
-        community = {
-            "lower": render(question, then.lower),
-            "median": render(question, then.median),
-            "upper": render(question, then.upper),
-        }
+    community = None if hidden else spread(question, then.lower, then.median, then.upper)
     return {
         "is_date": is_date(question),
         "score_unit": "days" if is_date(question) else None,
@@ -151,23 +158,13 @@ def interval_reveal(
 ) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any] | None]:
     """Return (the answer, the reveal, the community interval then as shown) of an interval."""
     assert done.lower is not None and done.upper is not None
-    then = None
-    then_score = None
-    if not hidden and done.community_lower is not None and done.community_upper is not None:
-        then = {
-            "lower": render(question, done.community_lower),
-            "median": render(question, done.community_then),
-            "upper": render(question, done.community_upper),
-        }
-        then_score = grade(question, done.community_lower, done.community_upper)[1]
+    then = then_score = at_close = None
     close = community_interval_at(session, question, question.close_time)
-    at_close = None
-    if not hidden and close.median is not None:
-        at_close = {
-            "lower": render(question, close.lower),
-            "median": render(question, close.median),
-            "upper": render(question, close.upper),
-        }
+    if not hidden:
+        low, high = done.community_lower, done.community_upper
+        then = spread(question, low, done.community_then, high)
+        then_score = None if low is None or high is None else grade(question, low, high)[1]
+        at_close = spread(question, close.lower, close.median, close.upper)
     answer = {
         "lower": render(question, done.lower),
         "upper": render(question, done.upper),
