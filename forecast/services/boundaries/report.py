@@ -26,7 +26,9 @@ from forecast.infra.db import session_engine, session_scope, write
 from forecast.models import BoundaryEvaluation, Role, User
 from forecast.services.accounts.permissions import require_role
 from forecast.services.aggregation.arrays import load_forecasts
+from forecast.services.boundaries.decoded import decoded
 from forecast.services.boundaries.evaluation import evaluate, outcome
+from forecast.services.boundaries.named_signposts import named_pairs
 from forecast.services.boundaries.retrospective import (
     add_decision,
     closed,
@@ -83,12 +85,13 @@ def report(
         }
     hidden = hidden_questions(session, [s.question for s in found], viewer, utcnow())
     pairs = pairs_on_outcomes(session, {s.question.id or 0 for s in found})
+    named = named_pairs(session, [s.boundary.id or 0 for s in found])
     rows = []
     for subject in found:
         row = _row(session, subject, at, cached.get(subject.boundary.id or 0))
         add_decision(row, subject)
         redact_row(row, hidden.get(subject.question.id or 0))
-        row["signposts"] = signposts(session, subject, row, viewer, at, pairs)
+        row["signposts"] = signposts(session, subject, row, viewer, at, pairs, named)
         row["owner_id"] = subject.boundary.owner_id
         row["tournament"] = slugs.get(subject.question.tournament_id or 0)
         row["outcome"] = outcome(subject)
@@ -178,8 +181,7 @@ def _fresh(row: BoundaryEvaluation | None, subject: Subject) -> dict[str, Any] |
         or utcnow() - row.evaluated_at > MAX_AGE
     ):
         return None
-    data: dict[str, Any] = orjson.loads(row.payload)
-    return data
+    return decoded(row.boundary_id, row.payload)
 
 
 def _store(session: Session, subject: Subject, row: dict[str, Any]) -> None:

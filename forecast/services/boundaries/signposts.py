@@ -28,7 +28,7 @@ from forecast.core.conditionals import decision_relevant, signpost_reading, valu
 from forecast.infra.clock import utcnow
 from forecast.models import Question, QuestionType, User
 from forecast.services.boundaries.evaluation import current_probability
-from forecast.services.boundaries.named_signposts import named_pairs
+from forecast.services.boundaries.named_signposts import PairKey, named_pairs
 from forecast.services.boundaries.subjects import Subject
 from forecast.services.boundaries.visibility import hidden_questions
 from forecast.services.conditionals.links import Pair, pairs_on_outcomes
@@ -86,12 +86,16 @@ def _key(pair: Pair) -> tuple[int, int]:
 
 
 def _chosen(
-    session: Session, subject: Subject, pairs_by_outcome: dict[int, list[Pair]], viewer: User | None
+    session: Session,
+    subject: Subject,
+    pairs_by_outcome: dict[int, list[Pair]],
+    viewer: User | None,
+    named_by_boundary: dict[int, list[PairKey]],
 ) -> list[tuple[Pair, bool]]:
     """Return the complete pairs to show, each with whether it is named: the named ones in the
     order named, then the unnamed pairs on the boundary's question (suggested)."""
     question_id = subject.question.id or 0
-    named = named_pairs(session, [subject.boundary.id or 0]).get(subject.boundary.id or 0, [])
+    named = named_by_boundary.get(subject.boundary.id or 0, [])
     own = pairs_by_outcome.get(question_id) or []
     elsewhere = {o for _c, o in named if o != question_id}
     candidates = {_key(p): p for p in own}
@@ -127,18 +131,22 @@ def signposts(
     viewer: User | None,
     at: datetime | None = None,
     pairs_by_outcome: dict[int, list[Pair]] | None = None,
+    named_by_boundary: dict[int, list[PairKey]] | None = None,
 ) -> list[dict[str, Any]]:
     """Return the boundary's signposts for a report row the viewer may read (redacted as the
     row is): the named ones first, then the suggested ones (`named` false); in each group
     decision-relevant first, then by the value of waiting, largest first.
 
     pairs_by_outcome: the pairs on every question of a report, read once for all its rows
-    (`pairs_on_outcomes`); without it the row's own are read.
+    (`pairs_on_outcomes`); without it the row's own are read. named_by_boundary likewise: the
+    signposts named on every boundary of a report (`named_pairs`), read once for all its rows.
     """
     question_id = subject.question.id or 0
     if pairs_by_outcome is None:
         pairs_by_outcome = pairs_on_outcomes(session, [question_id])
-    complete = _chosen(session, subject, pairs_by_outcome, viewer)
+    if named_by_boundary is None:
+        named_by_boundary = named_pairs(session, [subject.boundary.id or 0])
+    complete = _chosen(session, subject, pairs_by_outcome, viewer, named_by_boundary)
     if not complete:
         return []
     moment = at or utcnow()
