@@ -532,6 +532,83 @@ def test_pastcasts_show_a_hidden_aggregate_only_as_the_live_rules_would(any_app:
     assert LEAKS.search(seen("until")[2])
 
 
+# The community interval of a numeric pastcast: both forecasters' 5th, 50th and 95th percentiles.
+SECRET_QUANTILES = [[0.05, 23.77], [0.5, 33.77], [0.95, 43.77]]
+INTERVAL_LEAKS = re.compile(r"[234]3\.7|[234]3\.8")
+
+
+def test_numeric_pastcasts_show_a_hidden_interval_only_as_the_live_rules_would(
+    any_app: Flask,
+) -> None:
+    # The same rules as a yes/no pastcast's probability, for the community's median and 90%
+    # interval then (and at close): `until` shows them after the answer, `reveal` (still to
+    # come) never, `leaders` opens them to the reader, a leader (the control).
+    from forecast.services.resolution.resolve import resolve
+
+    world = World(any_app)
+    forecasters = [world.user(f"fc{i}") for i in range(2)]
+    questions: dict[str, int] = {}
+    for rule in ("until", "reveal", "leaders"):
+        extra: dict[str, Any] = {"title": f"Numeric pastcast hidden by {rule}?"}
+        extra["hide_aggregate_until_forecast"] = rule != "reveal"
+        extra["aggregate_open_to_leaders"] = rule == "leaders"
+        if rule == "reveal":
+            extra["aggregate_reveal_time"] = format_iso(utcnow() + timedelta(days=10))
+        with any_app.app_context(), session_scope() as session:
+            q = create_question(
+                session=session,
+                actor=world.organizer,
+                data=question_data(
+                    "numeric", opens=timedelta(days=-40), closes=timedelta(days=-10), **extra
+                ),
+            )
+            for user in forecasters:
+                submit_forecast(
+                    session=session,
+                    actor=user,
+                    question_id=q.id,  # type: ignore[arg-type]
+                    quantiles=SECRET_QUANTILES,
+                    now=q.open_time + timedelta(hours=1),
+                )
+            resolve(
+                session=session,
+                actor=world.organizer,
+                question_id=q.id,  # type: ignore[arg-type]
+                data={"value": 50},
+            )
+            questions[rule] = q.id  # type: ignore[assignment]
+    reader = make_user(any_app, "reader", Role.LEADER)
+    api = Api(any_app.test_client(), make_token(any_app, reader))
+    client = any_app.test_client()
+    _login(client, "reader")
+
+    def seen(rule: str) -> list[str]:
+        qid = questions[rule]
+        return [
+            api.get(f"/calibration/pastcasts/{qid}").get_data(as_text=True),
+            api.get("/calibration/me").get_data(as_text=True),
+            client.get(f"/calibration/pastcasts/{qid}").get_data(as_text=True),
+            client.get("/calibration/me").get_data(as_text=True),
+        ]
+
+    for rule in ("until", "reveal"):
+        assert not any(INTERVAL_LEAKS.search(body) for body in seen(rule)), rule
+    assert INTERVAL_LEAKS.search(seen("leaders")[0])
+    assert INTERVAL_LEAKS.search(seen("leaders")[2])
+    for rule, qid in questions.items():
+        answered = api.post(
+            f"/calibration/pastcasts/{qid}/answers", json={"lower": 30, "upper": 60}
+        )
+        assert answered.status_code == 201
+        leaked = bool(INTERVAL_LEAKS.search(answered.get_data(as_text=True)))
+        assert leaked == (rule != "reveal"), rule
+    assert not any(INTERVAL_LEAKS.search(body) for body in seen("reveal"))
+    assert INTERVAL_LEAKS.search(seen("until")[2])
+    # The record compares only where the community's interval may be seen now.
+    record = api.get("/calibration/me").get_json()["pastcast"]["interval"]
+    assert record["answered"] == 3 and record["compared"] == 2
+
+
 @pytest.mark.parametrize("rule", ["until", "reveal"])
 def test_a_hidden_multiple_choice_aggregate_reaches_no_path(any_app: Flask, rule: str) -> None:
     """Multiple choice goes through the same hiding rules: per-option values never leak."""
