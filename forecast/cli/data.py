@@ -178,6 +178,7 @@ def resolve_command(key: str, outcome: str, reason: str | None, resolved_at: str
     a number (numeric questions), an ISO date (date questions) or an option's label."""
     from forecast.infra.db import session_scope
     from forecast.models import Role, User
+    from forecast.services.kinds import kind_of
     from forecast.services.questions.lifecycle import get_question_by_key
     from forecast.services.resolution.input import OUTCOMES
     from forecast.services.resolution.resolve import resolve
@@ -190,15 +191,8 @@ def resolve_command(key: str, outcome: str, reason: str | None, resolved_at: str
             question = get_question_by_key(session=session, viewer=None, key=key)
             if outcome in OUTCOMES:
                 data["outcome"] = outcome
-            elif question.option_labels:
-                data["option"] = outcome
-            elif question.type == "date":
-                data["date"] = outcome
             else:
-                try:
-                    data["value"] = float(outcome)
-                except ValueError:
-                    fail(f"{outcome!r} is not an outcome or a number")
+                data.update(kind_of(question).typed_resolution(outcome))
             operator = User.model_construct(id=None, username="cli", role=Role.ADMIN.value)
             _, written = resolve(
                 session=session,

@@ -13,6 +13,7 @@ from forecast.infra.clock import utcnow
 from forecast.infra.db import get_session
 from forecast.models import SCHEDULED_STATUSES, Question, QuestionStatus, QuestionType
 from forecast.services.accounts.permissions import is_organizer
+from forecast.services.kinds import kind_of
 from forecast.services.questions import lifecycle as question_service
 from forecast.services.questions.changes import (
     FIXED_ONCE_FORECAST,
@@ -184,15 +185,8 @@ def resolution_data(question: Question, form: Mapping[str, str]) -> dict[str, An
     answer = (form.get("answer") or "").strip()
     if answer in OUTCOMES:
         data["outcome"] = answer
-    elif question.type == QuestionType.MULTIPLE_CHOICE.value:
-        data["option"] = answer
-    elif question.type == QuestionType.DATE.value:
-        data["date"] = f"{answer}T00:00:00Z" if len(answer) == 10 else answer
     else:
-        try:
-            data["value"] = float(answer.replace(",", ""))
-        except ValueError:
-            data["value"] = answer  # the service names the bad field
+        data.update(kind_of(question).typed_resolution(answer))
     return data
 
 

@@ -16,6 +16,7 @@ from forecast.services import forecasts as forecast_service
 from forecast.services.accounts.permissions import is_organizer
 from forecast.services.aggregation.now import community_now
 from forecast.services.discussion import rationale as published
+from forecast.services.kinds import kind_of
 from forecast.services.paging import page_number
 from forecast.services.questions import lifecycle as question_service
 from forecast.services.questions.lists import list_questions
@@ -144,6 +145,7 @@ def _page(question_id: int, form: FormState | None = None) -> str:
         resolution=resolution_json(question),
         can_resolve=is_organizer(user),
         q=question,
+        kind=kind_of(question),
         status=question_service.effective_status(question).value,
         history=history,
         standing=standing,

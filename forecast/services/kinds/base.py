@@ -52,10 +52,15 @@ class QuestionShape(Protocol):
 
 @dataclass(frozen=True)
 class Partials:
-    """The templates a kind draws itself with (under templates/questions/kinds/)."""
+    """The templates a kind draws itself with on the question page (templates/questions/kinds/).
+
+    form: the forecast editor; aggregate: the community prediction; answer: the resolve form's
+    answer field (its value is read back by QuestionKind.typed_resolution).
+    """
 
     form: str
     aggregate: str
+    answer: str
 
 
 class QuestionKind(ABC):
@@ -78,9 +83,9 @@ class QuestionKind(ABC):
     resolution_outcomes: ClassVar[tuple[str, ...]] = ()
     boundary_events: ClassVar[tuple[str, ...]]
     has_brier: ClassVar[bool] = True
-    # The kind's own template partials; binary and continuous questions are still drawn by
-    # templates/questions/detail.html's branches on `q.is_continuous` (None here).
-    partials: ClassVar[Partials | None] = None
+    # The templates that draw the kind on the question page (templates/questions/detail.html
+    # includes them by name, with no branch on the type).
+    partials: ClassVar[Partials]
 
     def expected_fields(self) -> str:
         """Name the forecast fields in words: 'probability', 'cdf or quantiles'."""
@@ -119,6 +124,15 @@ class QuestionKind(ABC):
     @abstractmethod
     def forecast_json(self, probability: float | None, vector: Any) -> dict[str, Any]:
         """Render a stored forecast's value as the interchange and API give it."""
+
+    def typed_resolution(self, answer: str) -> dict[str, Any]:
+        """Read a typed answer that names no outcome (the resolve form's, the CLI's) into the
+        resolution object's own field, for parse_resolution to validate: here a number
+        (thousands separators allowed); text that is not one is passed on for it to refuse."""
+        try:
+            return {"value": float(answer.replace(",", ""))}
+        except ValueError:
+            return {"value": answer}
 
     def options_of(self, question: QuestionShape) -> list[str]:
         """Return the question's option labels ([] for kinds without options)."""

@@ -9,7 +9,7 @@ import numpy as np
 
 from forecast.core.distributions import DistributionError, validate_probability
 from forecast.errors import ValidationFailed
-from forecast.services.kinds.base import ForecastValue, QuestionKind, QuestionShape
+from forecast.services.kinds.base import ForecastValue, Partials, QuestionKind, QuestionShape
 from forecast.services.kinds.numbers import NO_RESOLUTION, number
 from forecast.services.kinds.ranges import QuestionRange
 
@@ -23,6 +23,11 @@ class BinaryKind(QuestionKind):
     forecast_fields = ("probability",)
     resolution_outcomes = ("yes", "no")
     boundary_events = ("yes",)
+    partials = Partials(
+        form="questions/kinds/binary_form.html",
+        aggregate="questions/kinds/binary_aggregate.html",
+        answer="questions/kinds/binary_answer.html",
+    )
 
     def parse_field(self, question: QuestionShape, field: str, value: Any) -> ForecastValue:
         try:

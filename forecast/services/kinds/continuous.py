@@ -11,7 +11,7 @@ from forecast.core.distributions import DistributionError, cdf_from_quantiles, v
 from forecast.core.percentiles import stored_text
 from forecast.errors import ValidationFailed
 from forecast.infra.clock import format_iso, from_epoch, parse_iso, to_epoch
-from forecast.services.kinds.base import ForecastValue, QuestionKind, QuestionShape
+from forecast.services.kinds.base import ForecastValue, Partials, QuestionKind, QuestionShape
 from forecast.services.kinds.numbers import NO_RESOLUTION, number
 from forecast.services.kinds.ranges import QuestionRange, question_scale
 
@@ -37,6 +37,11 @@ class ContinuousKind(QuestionKind):
     has_brier = False
     is_date = False
     value_field = "value"
+    partials = Partials(
+        form="questions/kinds/continuous_form.html",
+        aggregate="questions/kinds/continuous_aggregate.html",
+        answer="questions/kinds/continuous_answer.html",
+    )
 
     def parse_field(self, question: QuestionShape, field: str, value: Any) -> ForecastValue:
         scale = question_scale(question)
@@ -136,6 +141,10 @@ class DateKind(ContinuousKind):
     label = "Date"
     is_date = True
     value_field = "date"
+
+    def typed_resolution(self, answer: str) -> dict[str, Any]:
+        """A date as YYYY-MM-DD (midnight UTC) or a full ISO 8601 timestamp."""
+        return {"date": f"{answer}T00:00:00Z" if len(answer) == 10 else answer}
 
     def axis_value(self, value: Any) -> float:
         if isinstance(value, str):

@@ -36,7 +36,12 @@ class MultipleChoiceKind(QuestionKind):
     partials = Partials(
         form="questions/kinds/multiple_choice_form.html",
         aggregate="questions/kinds/multiple_choice_aggregate.html",
+        answer="questions/kinds/multiple_choice_answer.html",
     )
+
+    def typed_resolution(self, answer: str) -> dict[str, Any]:
+        """The option's label, as typed or chosen."""
+        return {"option": answer}
 
     def options_of(self, question: QuestionShape) -> list[str]:
         return option_list(question.options)
