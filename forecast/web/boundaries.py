@@ -15,6 +15,7 @@ from forecast.http.times import parse_optional_time
 from forecast.infra.db import get_session
 from forecast.models import Role
 from forecast.services.boundaries import lifecycle as service
+from forecast.services.boundaries import named_signposts
 from forecast.services.boundaries import report as threshold_report
 from forecast.services.boundaries.decision_record import decision_record
 from forecast.services.boundaries.views import boundary_json, recorded_events
@@ -174,6 +175,13 @@ def _suggest(cost: str | None, loss: str | None) -> tuple[Any, str | None]:
 @login_required
 def detail(boundary_id: int) -> str:
     """Show a boundary, its versions, its crossings, and the commit or revise form."""
+    return _detail_page(boundary_id)
+
+
+def _detail_page(
+    boundary_id: int, signpost_error: dict[str, str] | None = None, signpost_form: Any = None
+) -> str:
+    """Render the boundary page; a refused signpost change shows its message by the form."""
     _leader()
     session = get_session()
     try:
@@ -187,13 +195,44 @@ def detail(boundary_id: int) -> str:
         )
     return render_template(
         "boundaries/detail.html",
-        b=boundary_json(session, boundary),
+        b=boundary_json(session, boundary, me()),
         now=status,
         events=recorded_events(session, boundary, me())[0],
         trust=trust_panel(session, status["threshold"]) if status else None,
         mine=boundary.owner_id == me().id,
         methods=METHOD_LABELS,
+        signpost_error=signpost_error,
+        signpost_form=signpost_form or {},
     )
+
+
+@bp.route("/<int:boundary_id>/signposts", methods=["POST"])
+@login_required
+def change_signposts(boundary_id: int) -> Response | tuple[str, int]:
+    """Name a conditional pair as a signpost, or stop naming one (the boundary's owner).
+
+    A refused change answers its 4xx with the page and the message by the form, the input
+    kept; nothing stored changes.
+    """
+    _leader()
+    form = request.form
+    item = {
+        "condition": (form.get("condition") or "").strip(),
+        "outcome": (form.get("outcome") or "").strip() or None,
+    }
+    remove = form.get("act") == "remove"
+    change = named_signposts.remove_signpost if remove else named_signposts.add_signpost
+    try:
+        change(session=get_session(), actor=me(), boundary_id=boundary_id, item=item)
+    except DomainError as exc:
+        if exc.status == 403:
+            abort(403)
+        if exc.status == 404 and exc.field is None:
+            abort(404)  # the boundary itself is out of sight
+        error = {"field": exc.field or "condition", "message": exc.message}
+        return _detail_page(boundary_id, error, {} if remove else form.to_dict()), exc.status
+    flash("Signpost removed." if remove else "Signpost named.", "success")
+    return redirect(url_for("boundaries.detail", boundary_id=boundary_id) + "#named-signposts")
 
 
 @bp.route("/<int:boundary_id>/commit", methods=["GET", "POST"])
