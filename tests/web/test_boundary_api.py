@@ -103,6 +103,7 @@ def test_the_report_lists_committed_boundaries_in_the_contract_shape(
     assert csv_text.splitlines()[0].startswith("id,action")
     assert csv_text.splitlines()[0].endswith(
         ",methods_crossed,methods_known,decision_outcome,lead_time_days"
+        ",named_signposts,decision_relevant_signposts"
     )
     assert api_as("fran").get("/boundaries/report").status_code == 403
 

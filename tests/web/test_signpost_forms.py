@@ -4,6 +4,9 @@ and changes nothing; nobody else sees the form or may post it."""
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 from datetime import timedelta
 from typing import Any
 
@@ -16,6 +19,7 @@ from forecast.infra.db import session_scope
 from forecast.models import Boundary, BoundarySignpost, Role
 from forecast.services.boundaries import lifecycle as boundaries
 from forecast.services.conditionals.create import create_pair
+from forecast.services.forecasts import submit_forecast
 from tests.conftest import make_user
 from tests.integration.factories import World
 from tests.web.test_signpost_pages import login
@@ -32,8 +36,10 @@ def setting(app: Flask) -> dict[str, Any]:
     owner = make_user(app, "lea", Role.LEADER)
     make_user(app, "leo", Role.LEADER)
     with app.app_context(), session_scope() as session:
-        for c, o in ((on_o, outcome), (on_related, related)):
+        pairs = [
             create_pair(session=session, actor=world.organizer, condition=c.id, outcome=o.id)
+            for c, o in ((on_o, outcome), (on_related, related))
+        ]
         b = boundaries.create_boundary(
             session=session,
             actor=owner,
@@ -52,6 +58,7 @@ def setting(app: Flask) -> dict[str, Any]:
         "on_o": on_o,
         "on_related": on_related,
         "lone": lone,
+        "pair": pairs[0],
     }
 
 
@@ -179,3 +186,35 @@ def test_nobody_else_sees_the_form_or_may_post_it(
         client.post("/boundaries/999999/signposts", data={"condition": "flop"}).status_code == 404
     )
     assert _stored(app) == []
+
+
+def test_the_report_files_name_the_signposts(
+    app: Flask, client: FlaskClient, setting: dict[str, Any]
+) -> None:
+    """CSV and JSON carry the titles of the named and of the decision-relevant signposts."""
+    with app.app_context(), session_scope() as session:
+        ann = make_user(app, "ann")
+        pair = setting["pair"]
+        assert pair.yes is not None and pair.no is not None
+        outcome = pair.outcome
+        for q, p in ((outcome, 0.2), (setting["on_o"], 0.5), (pair.yes, 0.3), (pair.no, 0.02)):
+            submit_forecast(session=session, actor=ann, question_id=q.id or 0, probability=p)
+    login(client, "lea")
+    bid = setting["bid"]
+    assert (
+        client.post(
+            f"/boundaries/{bid}/signposts",
+            data={
+                "condition": str(setting["on_related"].id),
+                "outcome": str(setting["related"].id),
+            },
+        ).status_code
+        == 302
+    )
+    text = client.get("/boundaries/report?format=csv").get_data(as_text=True)
+    (row,) = list(csv.DictReader(io.StringIO(text)))
+    assert json.loads(row["named_signposts"]) == ["An AI lab IPO by 2029?"]
+    assert json.loads(row["decision_relevant_signposts"]) == ["A 1e27 FLOP run by 2028?"]
+    (body,) = client.get("/boundaries/report?format=json").get_json()
+    assert body["named_signposts"] == ["An AI lab IPO by 2029?"]
+    assert body["decision_relevant_signposts"] == ["A 1e27 FLOP run by 2028?"]

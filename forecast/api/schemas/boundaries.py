@@ -252,6 +252,14 @@ class ReportOut(Schema):
             "decision relevance and the value of waiting; in each group decision-relevant first"
         },
     )
+    named_signposts = fields.List(
+        fields.String(),
+        metadata={"description": "the titles of the signposts the owner named"},
+    )
+    decision_relevant_signposts = fields.List(
+        fields.String(),
+        metadata={"description": "the titles of the decision-relevant signposts, named or not"},
+    )
     best_at_threshold = fields.Nested(
         BestAtThresholdOut,
         allow_none=True,
