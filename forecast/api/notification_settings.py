@@ -1,4 +1,5 @@
-"""One's notification settings and delivery log through the API (GET and PUT, any user)."""
+"""One's notification settings and delivery log through the API (GET and PUT, any user), and
+sending a message again that the outbox gave up on."""
 
 from __future__ import annotations
 
@@ -10,11 +11,12 @@ from flask_smorest import Blueprint
 
 from forecast.api.common import BEARER, caller, document_errors
 from forecast.api.schemas import PageArgs
-from forecast.api.schemas.notifications import DeliveryPage, SettingsIn, SettingsOut
+from forecast.api.schemas.notifications import DeliveryPage, ResendOut, SettingsIn, SettingsOut
 from forecast.infra.clock import format_iso
 from forecast.infra.db import get_session
 from forecast.services.accounts.permissions import require_user
 from forecast.services.notifications.deliveries import list_deliveries
+from forecast.services.notifications.resend import resend
 from forecast.services.notifications.settings import SettingsView, read_settings, update_settings
 
 bp = Blueprint(
@@ -98,4 +100,24 @@ class Deliveries(MethodView):
             page=page.page,
             per_page=page.per_page,
             total=page.total,
+        )
+
+
+@bp.route("/notification-deliveries/<delivery_id>/resend")
+class Resend(MethodView):
+    @bp.response(200, ResendOut)
+    @bp.doc(security=BEARER)
+    @document_errors(bp, 401, 404, 409)
+    def post(self, delivery_id: str) -> Response:
+        """Send a message again that was given up on (status dead), under the same delivery id
+        (receivers drop a repeat). Yours only; an admin may name anyone's. 409 when it is
+        still being tried, was delivered, or had nowhere to go."""
+        done = resend(session=get_session(), actor=caller(required=True), delivery_id=delivery_id)
+        return jsonify(
+            delivery_id=done.delivery_id,
+            user=done.username,
+            channel=done.channel,
+            kind=done.kind,
+            status=done.status,
+            next_attempt_at=format_iso(done.next_attempt_at),
         )

@@ -11,6 +11,7 @@ from flask.cli import FlaskGroup
 from forecast.cli import data as cli_data
 from forecast.cli import serve as cli_serve
 from forecast.cli.database import db_group
+from forecast.cli.notifications import notifications_group
 from forecast.cli.tokens import tokens_group
 from forecast.cli.users import users_group
 
@@ -60,7 +61,14 @@ def main() -> None:
     """Forecasting tournaments with decision boundaries."""
 
 
-COMMANDS = (db_group, users_group, tokens_group, *cli_data.COMMANDS, *cli_serve.COMMANDS)
+COMMANDS = (
+    db_group,
+    users_group,
+    tokens_group,
+    notifications_group,
+    *cli_data.COMMANDS,
+    *cli_serve.COMMANDS,
+)
 
 
 def init_app(app: Flask) -> None:

@@ -1,17 +1,28 @@
-"""The notification settings page: address, webhook, which events go where, the delivery log."""
+"""The notification settings page: address, webhook, which events go where, the delivery log
+(with a button to send again a message the outbox gave up on)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from werkzeug.wrappers import Response
 
-from forecast.errors import ValidationFailed
+from forecast.errors import Conflict, NotFound, ValidationFailed
 from forecast.http.auth import web_user
 from forecast.infra.db import get_session
 from forecast.services.notifications.deliveries import list_deliveries, pending_count
 from forecast.services.notifications.events import CHANNELS, EVENTS, WEBHOOK_FORMATS
+from forecast.services.notifications.resend import resend
 from forecast.services.notifications.settings import (
     SettingsView,
     confirm_email,
@@ -100,6 +111,22 @@ def save() -> tuple[str, int]:
         )
     # Rendered, not redirected: the new webhook secret is shown on this page only.
     return _page(view)
+
+
+@bp.route("/deliveries/<delivery_id>/resend", methods=["POST"])
+@login_required
+def resend_delivery(delivery_id: str) -> Response:
+    """Send a given-up message again (one's own; an admin's too), back to the delivery log."""
+    try:
+        done = resend(session=get_session(), actor=me(), delivery_id=delivery_id)
+    except NotFound:
+        abort(404)
+    except Conflict as error:
+        flash(f"Not sent again: {error.message}.", "error")
+    else:
+        channel = "e-mail" if done.channel == "email" else "webhook"
+        flash(f"The {channel} {done.delivery_id} is queued to be sent again.", "success")
+    return redirect(url_for("notification_settings.index", _anchor="delivery-log"))
 
 
 @bp.route("/confirm/<token>")

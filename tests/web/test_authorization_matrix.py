@@ -60,6 +60,34 @@ def _others_notification(w: dict[str, Any]) -> int:
     return int(note.id)  # type: ignore[arg-type]
 
 
+def _dead_delivery(w: dict[str, Any], username: str) -> str:
+    """A webhook message the outbox gave up on, of username (made when missing); its id."""
+    from forecast.infra.clock import utcnow
+    from forecast.infra.db import write
+    from forecast.models import OutboxMessage, User
+
+    with w["app"].app_context(), session_scope() as session, write(session):
+        owner = session.exec(select(User).where(col(User.username) == username)).first()
+        owner = owner or create_user(session=session, username=username, password=None)
+        message = OutboxMessage(
+            user_id=owner.id,  # type: ignore[arg-type]
+            channel="webhook",
+            kind="boundary_crossed",
+            delivery_id=f"msg_dead_{username}",
+            payload="{}",
+            status="dead",
+            attempts=12,
+            finished_at=utcnow(),
+        )
+        session.add(message)
+    return message.delivery_id
+
+
+def _own_dead_delivery(w: dict[str, Any], role: str) -> str:
+    """A dead message of the caller's (of the forecaster's for an anonymous caller)."""
+    return _dead_delivery(w, f"the-{role if role != 'anonymous' else 'forecaster'}")
+
+
 def _outcome(w: dict[str, Any]) -> int:
     """Return a new question the organizer made, to be the outcome of a conditional pair."""
     created = w["api"]["organizer"].post("/questions", json=question_data())
@@ -248,6 +276,18 @@ CASES: dict[str, tuple[Callable[[Api, dict[str, Any], str], Any], dict[str, int]
     "read one's delivery log": (
         lambda api, w, role: api.get("/me/notification-deliveries"),
         {"anonymous": 401, "forecaster": 200, "organizer": 200, "leader": 200, "admin": 200},
+    ),
+    "send one's own dead delivery again": (
+        lambda api, w, role: api.post(
+            f"/me/notification-deliveries/{_own_dead_delivery(w, role)}/resend"
+        ),
+        {"anonymous": 401, "forecaster": 200, "organizer": 200, "leader": 200, "admin": 200},
+    ),
+    "send someone else's dead delivery again": (
+        lambda api, w, role: api.post(
+            f"/me/notification-deliveries/{_dead_delivery(w, 'someone-dead')}/resend"
+        ),
+        {"anonymous": 401, "forecaster": 404, "organizer": 404, "leader": 404, "admin": 200},
     ),
     "mark someone else's notification read": (
         lambda api, w, role: api.post(f"/me/notifications/{_others_notification(w)}/read"),

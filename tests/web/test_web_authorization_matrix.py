@@ -317,6 +317,31 @@ def team_invitation(world: WebWorld) -> Request:
     return f"/teams/join/{token}", {}
 
 
+def dead_delivery(world: WebWorld, owner: User) -> str:
+    """A webhook message of owner's that the outbox gave up on; its delivery id."""
+    from forecast.models import OutboxMessage
+
+    delivery_id = unique("msg_dead")
+    with world.app.app_context(), session_scope() as session, write(session):
+        session.add(
+            OutboxMessage(
+                user_id=owner.id,  # type: ignore[arg-type]
+                channel="webhook",
+                kind="boundary_crossed",
+                delivery_id=delivery_id,
+                payload="{}",
+                status="dead",
+                attempts=12,
+                finished_at=utcnow(),
+            )
+        )
+    return delivery_id
+
+
+def resend_form(world: WebWorld, owner: User) -> Request:
+    return f"/settings/notifications/deliveries/{dead_delivery(world, owner)}/resend", {}
+
+
 # Someone else's team answers 404 to a non-member whatever their role (it stays unconfirmed).
 NOT_A_MEMBER = {"anonymous": 302, **{role: 404 for role in LOGGED_IN}}
 
@@ -591,6 +616,17 @@ CASES: dict[str, Case] = {
         "comments.follow",
         lambda w: (f"/questions/{w.open_question().id}/follow", {"threshold": "5"}),
         allowed(*LOGGED_IN),
+    ),
+    "send one's own dead delivery again": Case(
+        "notification_settings.resend_delivery",
+        lambda w: resend_form(w, w.me or w.users["forecaster"]),
+        allowed(*LOGGED_IN),
+    ),
+    # Someone else's answers as if it did not exist; an admin may send anyone's again.
+    "send someone else's dead delivery again": Case(
+        "notification_settings.resend_delivery",
+        lambda w: resend_form(w, w.proposer),
+        {"anonymous": 302, **{r: 302 if r == "admin" else 404 for r in LOGGED_IN}},
     ),
     "log in": Case("auth.login", login_as_someone, EVERYONE),
     "log in with a wrong password": Case(

@@ -66,3 +66,12 @@ class DeliveryOut(StrictSchema):
 
 class DeliveryPage(PageOut):
     items = fields.List(fields.Nested(DeliveryOut), required=True)
+
+
+class ResendOut(StrictSchema):
+    delivery_id = fields.String(required=True, metadata={"description": "the same webhook-id"})
+    user = fields.String(required=True, metadata={"description": "whose message it is"})
+    channel = fields.String(required=True, metadata={"enum": list(CHANNELS)})
+    kind = fields.String(required=True)
+    status = fields.String(required=True, metadata={"enum": ["pending"]})
+    next_attempt_at = fields.String(required=True, metadata=ISO)
