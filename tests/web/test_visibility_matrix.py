@@ -449,6 +449,71 @@ def test_conditional_pairs_and_signposts_carry_no_hidden_value(
         assert "hidden from you" in section and not LEAKS.search(section), path
 
 
+def test_named_signposts_carry_no_hidden_value(any_app: Flask, world: dict[str, Any]) -> None:
+    """The reader names, on their own boundary on the leaders' (visible) question, a pair whose
+    condition is hidden and a pair linked on another outcome that is hidden: named, they carry
+    no more than suggested ones would, in the report, its files and both pages."""
+    from forecast.services.boundaries.named_signposts import add_signpost
+    from forecast.services.conditionals.create import create_pair
+
+    questions, own_leaders = world["questions"], world["own"]["leaders"]
+    with any_app.app_context(), session_scope() as session:
+        organizer = session.exec(select(User).where(User.username == "org")).one()
+        forecasters = [
+            session.exec(select(User).where(User.username == f"fc{i}")).one() for i in (0, 1)
+        ]
+        hidden_condition = create_pair(
+            session=session,
+            actor=organizer,
+            condition=questions["until"],
+            outcome=questions["leaders"],
+        )
+        hidden_outcome = create_pair(
+            session=session,
+            actor=organizer,
+            condition=questions["leaders"],
+            outcome=questions["reveal"],
+        )
+        for pair in (hidden_condition, hidden_outcome):
+            for branch in (pair.yes, pair.no):
+                assert branch is not None
+                for user in forecasters:
+                    submit_forecast(
+                        session=session, actor=user, question_id=branch.id, probability=SECRET
+                    )
+        reader = session.exec(select(User).where(User.username == "reader")).one()
+        add_signpost(
+            session=session,
+            actor=reader,
+            boundary_id=own_leaders,
+            item={"condition": questions["until"]},
+        )
+        add_signpost(
+            session=session,
+            actor=reader,
+            boundary_id=own_leaders,
+            item={"condition": questions["leaders"], "outcome": questions["reveal"]},
+        )
+    api = Api(any_app.test_client(), make_token(any_app, world["reader"]))
+    row = next(r for r in api.get("/boundaries/report").get_json() if r["id"] == own_leaders)
+    named = [s for s in row["signposts"] if s["named"]]
+    assert [s["condition"]["id"] for s in named] == [questions["until"], questions["leaders"]]
+    for entry in named:
+        assert entry["hidden"] and entry["p_signpost"] is None and entry["p_if_yes"] is None
+        assert entry["value_of_waiting"] is None and not entry["decision_relevant"]
+        assert not LEAKS.search(str(entry)), entry
+    assert row["decision_relevant_signposts"] == []
+    detail = api.get(f"/boundaries/{own_leaders}").get_json()
+    assert len(detail["named_signposts"]) == 2
+    assert not LEAKS.search(str(detail["named_signposts"]))
+    client = any_app.test_client()
+    _login(client, "reader")
+    page = client.get(f"/boundaries/{own_leaders}").get_data(as_text=True)
+    section = page.split(f'id="signposts-{own_leaders}"')[1].split("</section>")[0]
+    assert section.count("signpost-kind named") == 2 and not LEAKS.search(section)
+    assert not LEAKS.search(page.split('id="named-signposts"')[1].split("</section>")[0])
+
+
 def test_comments_stating_a_forecast_show_where_the_prediction_shows(
     any_app: Flask, world: dict[str, Any]
 ) -> None:
@@ -670,7 +735,7 @@ def test_a_hidden_multiple_choice_aggregate_reaches_no_path(any_app: Flask, rule
 def test_best_at_threshold_hides_with_the_aggregate_and_the_trend_line_does_not(
     any_app: Flask, rule: str
 ) -> None:
-    """"Best at your threshold" is drawn from the forecasts: hidden where the aggregate is, on
+    """ "Best at your threshold" is drawn from the forecasts: hidden where the aggregate is, on
     the report, its CSV and the boundary's page. The trend line is public data: its reference
     forecast and series read wherever the question may be seen, and they carry no forecast."""
     from forecast.services.trends.series import attach_series
