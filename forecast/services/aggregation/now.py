@@ -19,8 +19,8 @@ from sqlmodel import Session, col
 
 from forecast.core.aggregation.aggregate import DEFAULT_METHOD, aggregate_now
 from forecast.core.distributions import quantile_of
-from forecast.infra.clock import format_iso, from_epoch, to_epoch, utcnow
-from forecast.models import Forecast, Question, QuestionType, User
+from forecast.infra.clock import to_epoch, utcnow
+from forecast.models import Forecast, Question, User
 from forecast.services.aggregation.values import evaluation_time
 from forecast.services.aggregation.visibility import hidden_among
 from forecast.services.kinds import kind_of
@@ -115,10 +115,7 @@ def community_json(value: CommunityNow | None, question: Question) -> dict[str, 
         return body
     quartiles: list[Any] | None = None
     if value.quartiles is not None:
-        if question.type == QuestionType.DATE.value:
-            quartiles = [format_iso(from_epoch(v)) for v in value.quartiles]
-        else:
-            quartiles = list(value.quartiles)
+        quartiles = [kind_of(question).render_point(v) for v in value.quartiles]
     body["median"] = None if quartiles is None else quartiles[1]
     body["quartiles"] = None if quartiles is None else [quartiles[0], quartiles[2]]
     return body

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
 
 from forecast.core.aggregation.aggregate import History
 from forecast.core.distributions import cdf_at
-from forecast.errors import ValidationFailed
-from forecast.infra.clock import format_iso, from_epoch, parse_iso, to_epoch
-from forecast.models import Question, QuestionType
+from forecast.infra.clock import format_iso, from_epoch
+from forecast.models import Question
 from forecast.services.aggregation.values import AggregateValue
 from forecast.services.kinds import kind_named, kind_of
 from forecast.services.questions.input import question_scale
@@ -38,16 +36,7 @@ def value_json(value: AggregateValue, question: Question) -> dict[str, Any]:
 
 def axis_point(question: Question, raw: str, field: str) -> float:
     """Read a value on the question's axis from a query string (ISO dates on date questions)."""
-    try:
-        if question.type == QuestionType.DATE.value:
-            return to_epoch(parse_iso(raw))
-        number = float(raw)
-        if not math.isfinite(number):  # nan, inf and 1e400 have no place on the axis
-            raise ValueError(raw)
-        return number
-    except ValueError:
-        kind = "an ISO 8601 date" if question.type == QuestionType.DATE.value else "a finite number"
-        raise ValidationFailed(f"{field} must be {kind}", field) from None
+    return kind_of(question).read_point(raw, field)
 
 
 def event_probabilities(value: AggregateValue, question: Question, x: float) -> dict[str, Any]:

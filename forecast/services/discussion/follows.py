@@ -15,14 +15,15 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from forecast.core.formatting import number, percent
+from forecast.core.formatting import percent
 from forecast.errors import NotFound, ValidationFailed
-from forecast.infra.clock import from_epoch, utcnow
+from forecast.infra.clock import utcnow
 from forecast.infra.db import write
 from forecast.models import SCHEDULED_STATUSES, Forecast, Question, QuestionFollow, User
 from forecast.services.accounts.permissions import require_user
 from forecast.services.aggregation.now import CommunityNow, community_now
 from forecast.services.aggregation.visibility import hidden_reason
+from forecast.services.kinds import kind_of
 from forecast.services.notifications import notify
 from forecast.services.questions.input import question_scale
 from forecast.services.questions.lifecycle import get_question
@@ -191,7 +192,6 @@ def _move_message(
     median = value.median if value is not None else None
     shown = "—"
     if median is not None:
-        is_date = question.type == "date"
-        shown = from_epoch(median).strftime("%Y-%m-%d") if is_date else number(median)
+        shown = kind_of(question).point_words(median)
     moved = percent(abs(after - before), 0)
     return f"The community median on {title} moved by {moved} of its range, to {shown}"

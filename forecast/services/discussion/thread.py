@@ -21,12 +21,13 @@ from sqlmodel import Session, col, select
 
 from forecast.core.distributions import quantile_of
 from forecast.errors import Forbidden
-from forecast.infra.clock import format_iso, from_epoch, utcnow
+from forecast.infra.clock import format_iso, utcnow
 from forecast.models import Comment, CommentKind, CommentModeration, Forecast, Question, User
 from forecast.services.accounts.permissions import is_organizer
 from forecast.services.aggregation.visibility import hidden_reason
 from forecast.services.discussion.comments import DEFAULT_EDIT_WINDOW, get_comment
 from forecast.services.discussion.markdown import render
+from forecast.services.kinds import kind_of
 from forecast.services.paging import Page, check_page
 from forecast.services.questions.input import question_scale
 from forecast.services.questions.lifecycle import get_question
@@ -161,8 +162,7 @@ def _forecast_values(
             values[f.id] = {"probability": f.probability}  # type: ignore[index]
         elif f.cdf is not None and question.is_continuous:
             median = quantile_of(f.cdf, question_scale(question), 0.5)
-            shown: Any = format_iso(from_epoch(median)) if question.type == "date" else median
-            values[f.id] = {"median": shown}  # type: ignore[index]
+            values[f.id] = {"median": kind_of(question).render_point(median)}  # type: ignore[index]
     return values
 
 

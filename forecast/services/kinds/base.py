@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -9,6 +10,7 @@ from typing import Any, ClassVar, Protocol
 
 import numpy as np
 
+from forecast.core.formatting import number
 from forecast.errors import ValidationFailed
 from forecast.services.kinds.ranges import QuestionRange
 
@@ -124,6 +126,24 @@ class QuestionKind(ABC):
     @abstractmethod
     def forecast_json(self, probability: float | None, vector: Any) -> dict[str, Any]:
         """Render a stored forecast's value as the interchange and API give it."""
+
+    def render_point(self, x: float) -> Any:
+        """Render a point on the question's axis as the contract gives it (a number here)."""
+        return x
+
+    def point_words(self, x: float) -> str:
+        """Write a point on the question's axis as a message reads it ('1,204', '2031-06-01')."""
+        return number(x)
+
+    def read_point(self, raw: str, field: str) -> float:
+        """Read a point on the question's axis from a query string (a finite number here)."""
+        try:
+            value = float(raw)
+        except ValueError:
+            value = math.nan
+        if not math.isfinite(value):  # nan, inf and 1e400 have no place on the axis
+            raise ValidationFailed(f"{field} must be a finite number", field)
+        return value
 
     def typed_resolution(self, answer: str) -> dict[str, Any]:
         """Read a typed answer that names no outcome (the resolve form's, the CLI's) into the

@@ -113,10 +113,6 @@ class ContinuousKind(QuestionKind):
             return {"outcome": question.resolution_outcome}
         return {self.value_field: self.render_point(question.resolution_value)}
 
-    def render_point(self, x: float) -> Any:
-        """Render a point on the axis as the contract gives it."""
-        return x
-
     def value_json(self, value: Any) -> dict[str, Any]:
         if value is None:
             return {"cdf": None}
@@ -162,3 +158,12 @@ class DateKind(ContinuousKind):
 
     def render_point(self, x: float) -> Any:
         return format_iso(from_epoch(x))
+
+    def point_words(self, x: float) -> str:
+        return from_epoch(x).strftime("%Y-%m-%d")
+
+    def read_point(self, raw: str, field: str) -> float:
+        try:
+            return to_epoch(parse_iso(raw))
+        except ValueError:
+            raise ValidationFailed(f"{field} must be an ISO 8601 date", field) from None
