@@ -66,6 +66,14 @@ def test_answer_a_pastcast_then_see_the_outcome_against_the_community(
     assert "Pastcasts answered" in page.inner_text("#pastcast-record")
 
 
+def serious_violations(page: Any) -> list[str]:
+    """Return the serious accessibility findings on the page (axe-core), as the pages' check."""
+    pytest.importorskip("axe_playwright_python.sync_playwright")
+    from tests.e2e.test_accessibility import _violations
+
+    return _violations(page)
+
+
 def test_answer_a_numeric_pastcast_with_a_90_percent_interval(live_app: Any, page: Any) -> None:
     question = resolved_continuous(World(live_app))
     make_user(live_app, "pia")
@@ -91,7 +99,7 @@ def test_answer_a_numeric_pastcast_with_a_90_percent_interval(live_app: Any, pag
     assert "lower must not exceed upper" in page.inner_text("#interval-error")
     assert page.input_value("#lower") == "90" and page.input_value("#upper") == "55"
     assert page.get_attribute("#lower", "aria-invalid") == "true"
-    assert fits(page)
+    assert fits(page) and not serious_violations(page)
     shot(page, "66-pastcast-interval-refused-phone")
     page.fill("#lower", "55")
     page.fill("#upper", "90")
@@ -101,7 +109,7 @@ def test_answer_a_numeric_pastcast_with_a_90_percent_interval(live_app: Any, pag
     assert "a hit" in page.inner_text("#reveal")
     assert page.inner_text("#your-score") == "35"
     assert page.inner_text("#versus").startswith("better by 62")
-    assert fits(page)
+    assert fits(page) and not serious_violations(page)
     shot(page, "67-pastcast-interval-reveal-phone")
     page.set_viewport_size({"width": 1280, "height": 900})
     shot(page, "68-pastcast-interval-reveal-desktop")
@@ -124,7 +132,7 @@ def test_answer_a_date_pastcast_with_dates_on_a_phone(live_app: Any, page: Any) 
     assert "(that whole day)" in page.inner_text("#pastcast-form")
     page.fill("#lower", "2030-06-01")
     page.fill("#upper", "2030-06-15")
-    assert fits(page)
+    assert fits(page) and not serious_violations(page)
     shot(page, "70-pastcast-date-phone")
     page.click("#answer-pastcast")
     page.wait_for_selector("#reveal")
