@@ -15,11 +15,10 @@ import numpy as np
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from forecast.core.distributions import DistributionError, cdf_from_quantiles
 from forecast.infra.clock import format_iso
-from forecast.models import Question, QuestionType, User
+from forecast.models import Question, User
 from forecast.services.interchange.importer import ImportReport, import_document
-from forecast.services.questions.input import question_scale
+from forecast.services.kinds import kind_of
 
 FORMAT = "forecast-interchange/1"
 SEED = 20_261_123
@@ -115,14 +114,6 @@ def personas() -> list[Persona]:
     return cast
 
 
-def _logit(p: float) -> float:
-    return float(np.log(p / (1 - p)))
-
-
-def _sigmoid(x: float) -> float:
-    return float(1 / (1 + np.exp(-x)))
-
-
 def _times(rng: np.random.Generator, question: Question, count: int) -> list[datetime]:
     first = question.open_time
     last = min(question.close_time - timedelta(hours=1), ANCHOR)
@@ -134,61 +125,16 @@ def _times(rng: np.random.Generator, question: Question, count: int) -> list[dat
 
 
 def _truth(question: Question, rng: np.random.Generator) -> float:
-    """Return the latent 'right answer' demo forecasters scatter around (a probability or u)."""
+    """Return the latent 'right answer' demo forecasters scatter around (a probability or u):
+    the resolution where the kind can read one, else a draw from the kind's plausible range."""
     if question.key in PLAUSIBLE:
         return PLAUSIBLE[question.key]
-    if question.resolution_outcome == "yes":
-        return 0.85
-    if question.resolution_outcome == "no":
-        return 0.15
-    if question.resolution_value is not None and question.is_continuous:
-        return float(question_scale(question).to_u(question.resolution_value))
-    return (
-        float(rng.uniform(0.1, 0.8))
-        if not question.is_continuous
-        else float(rng.uniform(0.25, 0.65))
-    )
-
-
-def _choice_value(
-    question: Question, persona: Persona, truth: float, rng: np.random.Generator
-) -> dict[str, Any]:
-    """Return option probabilities scattered around a leaning derived from truth: the resolved
-    option (or, unresolved, one picked by truth) is favoured; three decimals summing to 1."""
-    k = len(question.option_labels)
-    favoured = (
-        int(question.resolution_value)
-        if question.resolution_outcome == "option" and question.resolution_value is not None
-        else min(k - 1, int(truth * k))
-    )
-    leaning = np.full(k, 0.0)
-    leaning[favoured] = 1.2
-    x = persona.stretch * (leaning + rng.normal(0, persona.noise, k))
-    p = np.exp(x - x.max())
-    p = 0.01 + (1 - 0.01 * k) * p / p.sum()
-    thousandths = np.round(p * 1000).astype(int)
-    thousandths[int(np.argmax(thousandths))] += 1000 - int(thousandths.sum())
-    return {"probabilities": [int(t) / 1000 for t in thousandths]}
-
-
-def _value(
-    question: Question, persona: Persona, truth: float, rng: np.random.Generator
-) -> dict[str, Any] | None:
-    if question.options:
-        return _choice_value(question, persona, truth, rng)
-    if question.type == QuestionType.BINARY.value:
-        x = persona.stretch * (_logit(truth) + rng.normal(0, persona.noise))
-        return {"probability": round(min(0.97, max(0.03, _sigmoid(x))), 3)}
-    scale = question_scale(question)
-    center = min(0.9, max(0.1, truth + rng.normal(0, 0.08 * persona.noise)))
-    width = 0.18 / persona.stretch
-    us = [max(0.01, center - width), center, min(0.99, center + width)]
-    values = [float(scale.from_u(u)) for u in us]
-    try:
-        cdf = cdf_from_quantiles([(0.05, values[0]), (0.5, values[1]), (0.95, values[2])], scale)
-    except DistributionError:
-        return None
-    return {"cdf": [float(v) for v in cdf]}
+    kind = kind_of(question)
+    resolved = kind.synthetic_truth(question)
+    if resolved is not None:
+        return resolved
+    low, high = kind.synthetic_truth_range
+    return float(rng.uniform(low, high))
 
 
 def demo_document(session: Session) -> dict[str, Any]:
@@ -205,7 +151,9 @@ def demo_document(session: Session) -> dict[str, Any]:
             if rng.random() > persona.activity:
                 continue
             for moment in _times(rng, question, int(rng.integers(1, 4))):
-                value = _value(question, persona, truth, rng)
+                value = kind_of(question).synthetic_forecast(
+                    question, truth, persona.stretch, persona.noise, rng
+                )
                 if value is None:
                     continue
                 records.append(

@@ -154,6 +154,21 @@ class QuestionKind(ABC):
         except ValueError:
             return {"value": answer}
 
+    # Where a demo forecaster's latent truth is drawn from on a question that gives none.
+    synthetic_truth_range: ClassVar[tuple[float, float]] = (0.1, 0.8)
+
+    def synthetic_truth(self, question: Any) -> float | None:
+        """Return the latent truth (a probability or u) a resolved question gives the demo
+        forecasters (forecast.services.demo), or None to draw one."""
+        return None
+
+    @abstractmethod
+    def synthetic_forecast(
+        self, question: Any, truth: float, stretch: float, noise: float, rng: np.random.Generator
+    ) -> dict[str, Any] | None:
+        """Draw one demo forecaster's forecast scattered around truth, as interchange fields
+        (None: no forecast). noise: the spread of their error; stretch > 1: overconfident."""
+
     def options_of(self, question: QuestionShape) -> list[str]:
         """Return the question's option labels ([] for kinds without options)."""
         return []

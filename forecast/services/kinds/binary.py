@@ -45,6 +45,15 @@ class BinaryKind(QuestionKind):
             raise ValidationFailed(f"a binary question cannot resolve {outcome}", "outcome")
         raise ValidationFailed(NO_RESOLUTION, "outcome")
 
+    def synthetic_truth(self, question: Any) -> float | None:
+        return {"yes": 0.85, "no": 0.15}.get(question.resolution_outcome)
+
+    def synthetic_forecast(
+        self, question: Any, truth: float, stretch: float, noise: float, rng: np.random.Generator
+    ) -> dict[str, Any] | None:
+        x = stretch * (_logit(truth) + rng.normal(0, noise))
+        return {"probability": round(min(0.97, max(0.03, _sigmoid(x))), 3)}
+
     def resolution_json(self, question: Any) -> dict[str, Any]:
         return {"outcome": question.resolution_outcome}
 
@@ -54,3 +63,11 @@ class BinaryKind(QuestionKind):
 
     def forecast_json(self, probability: float | None, vector: Any) -> dict[str, Any]:
         return {"probability": probability}
+
+
+def _logit(p: float) -> float:
+    return float(np.log(p / (1 - p)))
+
+
+def _sigmoid(x: float) -> float:
+    return float(1 / (1 + np.exp(-x)))

@@ -37,6 +37,7 @@ class ContinuousKind(QuestionKind):
     has_brier = False
     is_date = False
     value_field = "value"
+    synthetic_truth_range = (0.25, 0.65)
     partials = Partials(
         form="questions/kinds/continuous_form.html",
         aggregate="questions/kinds/continuous_aggregate.html",
@@ -107,6 +108,27 @@ class ContinuousKind(QuestionKind):
         if isinstance(raw, bool) or not isinstance(raw, int | float) or raw != raw:
             raise ValidationFailed("value must be a number", "value")
         return float(raw)
+
+    def synthetic_truth(self, question: Any) -> float | None:
+        if question.resolution_value is None:
+            return None
+        return float(question_scale(question).to_u(question.resolution_value))
+
+    def synthetic_forecast(
+        self, question: Any, truth: float, stretch: float, noise: float, rng: np.random.Generator
+    ) -> dict[str, Any] | None:
+        scale = question_scale(question)
+        center = min(0.9, max(0.1, truth + rng.normal(0, 0.08 * noise)))
+        width = 0.18 / stretch
+        us = [max(0.01, center - width), center, min(0.99, center + width)]
+        values = [float(scale.from_u(u)) for u in us]
+        try:
+            cdf = cdf_from_quantiles(
+                [(0.05, values[0]), (0.5, values[1]), (0.95, values[2])], scale
+            )
+        except DistributionError:
+            return None
+        return {"cdf": [float(v) for v in cdf]}
 
     def resolution_json(self, question: Any) -> dict[str, Any]:
         if question.resolution_value is None:

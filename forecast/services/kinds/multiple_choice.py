@@ -73,6 +73,27 @@ class MultipleChoiceKind(QuestionKind):
             )
         return OPTION_OUTCOME, float(list(options).index(label))
 
+    def synthetic_forecast(
+        self, question: Any, truth: float, stretch: float, noise: float, rng: np.random.Generator
+    ) -> dict[str, Any] | None:
+        """Option probabilities scattered around a leaning derived from truth: the resolved
+        option (or, unresolved, one picked by truth) is favoured; three decimals summing to 1."""
+        k = len(option_list(question.options))
+        favoured = (
+            int(question.resolution_value)
+            if question.resolution_outcome == OPTION_OUTCOME
+            and question.resolution_value is not None
+            else min(k - 1, int(truth * k))
+        )
+        leaning = np.full(k, 0.0)
+        leaning[favoured] = 1.2
+        x = stretch * (leaning + rng.normal(0, noise, k))
+        p = np.exp(x - x.max())
+        p = 0.01 + (1 - 0.01 * k) * p / p.sum()
+        thousandths = np.round(p * 1000).astype(int)
+        thousandths[int(np.argmax(thousandths))] += 1000 - int(thousandths.sum())
+        return {"probabilities": [int(t) / 1000 for t in thousandths]}
+
     def resolution_json(self, question: Any) -> dict[str, Any]:
         labels = option_list(question.options)
         index = question.resolution_value
