@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from forecast.core import decisions
 from forecast.infra.clock import utcnow
-from forecast.models import BoundaryEvaluation, Role, User
+from forecast.models import Role, User
 from forecast.services.accounts.permissions import require_role
 from forecast.services.boundaries.evaluation import outcome
-from forecast.services.boundaries.report import row_now
+from forecast.services.boundaries.report import row_now, stored
 from forecast.services.boundaries.retrospective import add_decision
 from forecast.services.boundaries.subjects import subjects
 from forecast.services.boundaries.visibility import hidden_questions, redact_row
@@ -30,14 +30,7 @@ def decision_record(*, session: Session, viewer: User | None) -> dict[str, Any]:
         for s in subjects(session, viewer)
         if s.boundary.owner_id == viewer.id and outcome(s) is not None
     ]
-    cached = {
-        e.boundary_id: e
-        for e in session.exec(
-            select(BoundaryEvaluation).where(
-                col(BoundaryEvaluation.boundary_id).in_([s.boundary.id for s in found])
-            )
-        )
-    }
+    cached = stored(session, [s.boundary.id or 0 for s in found])
     hidden = hidden_questions(session, [s.question for s in found], viewer, utcnow())
     rows = []
     for subject in found:

@@ -6,6 +6,7 @@ event happened."""
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -19,6 +20,8 @@ from forecast.services import methods
 from forecast.services.aggregation import values as aggregation
 from forecast.services.boundaries.crossings import crossing_events
 from forecast.services.boundaries.subjects import Subject
+
+_BEST = "best_at_threshold"
 
 
 def target(
@@ -47,18 +50,29 @@ def current_probability(
 
 
 def by_method(
-    goal: methods.Target, at: datetime, own_method: str
+    goal: methods.Target,
+    at: datetime,
+    own_method: str,
+    given: Mapping[str, methods.EventValue] | None = None,
 ) -> tuple[methods.EventValue, dict[str, float | None], dict[str, float]]:
     """Return the boundary's own method's value (with its interval), P(event) under every
     registered method, and the values that judge the verdict: the own method's and those read
-    from the forecasts (a reference line is shown beside them, it does not vote)."""
-    own = methods.source(own_method).event_value(goal, own_method, at, with_interval=True)
+    from the forecasts (a reference line is shown beside them, it does not vote).
+
+    given: values the caller already has at `at`, with their intervals, asked again of no one.
+    """
+    given = given or {}
+    own = given.get(own_method) or methods.source(own_method).event_value(
+        goal, own_method, at, with_interval=True
+    )
     found: dict[str, float | None] = {}
     for method in BOUNDARY_METHODS:
         if method == own_method:
             found[method] = own.probability
             continue
-        other = methods.source(method).event_value(goal, method, at, with_interval=False)
+        other = given.get(method) or methods.source(method).event_value(
+            goal, method, at, with_interval=False
+        )
         found[method] = other.probability
     known = {
         m: p
@@ -74,12 +88,12 @@ def evaluate(session: Session, subject: Subject, at: datetime) -> dict[str, Any]
     moment = aggregation.evaluation_time(question, at)
     forecasts = aggregation.load_forecasts(session, question)
     goal = target(session, subject, forecasts)
-    own, found, known = by_method(goal, at, version.method)
+    # The row shows best at your threshold with its interval whatever the boundary's method:
+    # asked once, it also gives that method's value in by_method.
+    best = methods.source(_BEST).event_value(goal, _BEST, at, with_interval=True)
+    own, found, known = by_method(goal, at, version.method, {_BEST: best})
     probability = own.probability
     interval = own.interval
-    best = methods.source("best_at_threshold").event_value(
-        goal, "best_at_threshold", at, with_interval=True
-    )
     row: dict[str, Any] = {
         "id": subject.boundary.id,
         "version": version.version,

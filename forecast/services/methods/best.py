@@ -12,7 +12,6 @@ from typing import Any
 import numpy as np
 from sqlmodel import Session
 
-from forecast.core import elementary
 from forecast.errors import ValidationFailed
 from forecast.infra.clock import to_epoch
 from forecast.models import Question, User
@@ -30,11 +29,17 @@ class BestAtThreshold:
         """Return the weighted P(event) with its bootstrap interval over forecasters."""
         t = to_epoch(aggregation.evaluation_time(target.question, at))
         found = trust.best_at_threshold(
-            target.session, target.question, target.event, target.threshold, target.forecasts, t
+            target.session,
+            target.question,
+            target.event,
+            target.threshold,
+            target.forecasts,
+            t,
+            with_interval=with_interval,
         )
         if found is None:
             return NO_VALUE
-        interval = tuple(found["interval"]) if with_interval and found["interval"] else None
+        interval = tuple(found["interval"]) if found["interval"] else None
         return EventValue(found["probability"], interval, found["forecasters"])
 
     def event_path(self, target: Target, method: str, min_forecasters: int) -> Path:
@@ -48,9 +53,7 @@ class BestAtThreshold:
             active = f.active_at(t)
             if not active.any():
                 continue
-            weights = elementary.skill_weights(
-                trust.skills(target.session, target.threshold, before=t)
-            )
+            weights = trust.weights(target.session, target.threshold, before=t)
             w = np.array([weights.get(int(u), 0.0) for u in f.user[active].tolist()])
             if (w > 0).sum() < max(1, min_forecasters):
                 continue

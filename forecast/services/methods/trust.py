@@ -121,6 +121,16 @@ def _resolved(session: Session) -> Resolved:
     return found
 
 
+def _known(data: Resolved, theta: float, before: float | None) -> tuple[Any, np.ndarray]:
+    """Return the memo key of theta over the questions resolved before `before` (all without
+    it), and which (question, user) pairs those are."""
+    known = np.ones(len(data.pair_user), dtype=bool)
+    if before is not None:
+        known = data.pair_resolved < before
+    # The sets {resolved < before} are nested, so their size names one.
+    return (round(theta, 9), int(known.sum())), known
+
+
 def skills(session: Session, theta: float, before: float | None = None) -> list[elementary.Skill]:
     """Return every forecaster's record at theta with MIN_QUESTIONS or more, best first.
 
@@ -129,13 +139,9 @@ def skills(session: Session, theta: float, before: float | None = None) -> list[
     """
     memo: dict[Any, Any] = session.info.setdefault(_MEMO, {})
     data = _resolved(session)
-    known = np.ones(len(data.pair_user), dtype=bool)
-    if before is not None:
-        known = data.pair_resolved < before
-    # The sets {resolved < before} are nested, so their size names one.
-    key = ("skills", round(theta, 9), int(known.sum()))
-    if key in memo:
-        return memo[key]
+    key, known = _known(data, theta, before)
+    if ("skills", key) in memo:
+        return memo[("skills", key)]
     rows = known[data.pair]
     scores = elementary.question_scores(
         data.pair[rows], data.p[rows], data.y[rows], data.weight[rows], theta, len(data.pair_user)
@@ -148,7 +154,19 @@ def skills(session: Session, theta: float, before: float | None = None) -> list[
         theta,
         min_questions=MIN_QUESTIONS,
     )
-    memo[key] = found
+    memo[("skills", key)] = found
+    return found
+
+
+def weights(session: Session, theta: float, before: float | None = None) -> dict[int, float]:
+    """Return each ranked forecaster's aggregation weight at theta (`elementary.skill_weights`
+    of `skills`), built once per threshold and set of known questions in a session: every row
+    and every instant of a path at that threshold reads the same weights."""
+    memo: dict[Any, Any] = session.info.setdefault(_MEMO, {})
+    key, _known_pairs = _known(_resolved(session), theta, before)
+    if ("weights", key) not in memo:
+        memo[("weights", key)] = elementary.skill_weights(skills(session, theta, before))
+    found: dict[int, float] = memo[("weights", key)]
     return found
 
 
@@ -187,16 +205,18 @@ def best_at_threshold(
     threshold: float,
     forecasts: QuestionForecasts,
     t: float,
+    *,
+    with_interval: bool = True,
 ) -> dict[str, Any] | None:
     """Return P(event) weighted by each standing forecaster's skill at the threshold (over the
-    questions resolved before t), with a 90% bootstrap interval over forecasters; None when
-    nobody standing has a say."""
+    questions resolved before t), with a 90% bootstrap interval over forecasters when asked
+    (None otherwise); None when nobody standing has a say."""
     active = forecasts.active_at(t)
     if not active.any():
         return None
-    weights = elementary.skill_weights(skills(session, threshold, before=t))
+    by_user = weights(session, threshold, before=t)
     users = forecasts.user[active]
-    w = np.array([weights.get(int(u), 0.0) for u in users.tolist()])
+    w = np.array([by_user.get(int(u), 0.0) for u in users.tolist()])
     if w.sum() <= 0:
         return None
     scale = question_scale(question) if question.is_continuous else None
@@ -208,7 +228,7 @@ def best_at_threshold(
         dtype=np.float64,
     )
     probability = elementary.weighted_probability(p, w)
-    interval = elementary.weighted_interval(p, w)
+    interval = elementary.weighted_interval(p, w) if with_interval else None
     return {
         "probability": probability,
         "interval": list(interval) if interval else None,
