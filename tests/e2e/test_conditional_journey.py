@@ -114,7 +114,26 @@ def test_a_leader_sees_a_decision_relevant_signpost(live_app: Any, page: Any) ->
     # t = 10%: now min(.1, .4 * .35 + .6 * .05 = .17) = .1; after .4 * .1 + .6 * .05 = .07.
     assert "3.0% of L" in page.inner_text(f"#signposts-{b.id}")
     shot(page, "64-boundary-signposts")
+    # The leader names the quiet pair (a suggestion, one click away): it is listed first, named.
+    page.get_by_role("button", name="Name Will a new chip export rule pass? as a signpost").click()
+    assert "Signpost named." in page.inner_text("body")
+    first = page.locator(f"#signposts-{b.id} tr.signpost").nth(0)
+    assert "Will a new chip export rule pass?" in first.inner_text()
+    assert "named" in first.locator(".signpost-kind").inner_text()
+    # A question in no pair is refused by the form, with the message and the input kept.
+    page.get_by_label("Condition question (id or key)").fill(str(outcome.id))
+    page.get_by_role("button", name="Name as a signpost").click()
+    assert "No conditional pair has" in page.inner_text("#signpost-error")
+    assert page.get_by_label("Condition question (id or key)").input_value() == str(outcome.id)
+    assert page.locator("#named-signposts li").count() == 2  # one named, one suggested
+    shot(page, "80-boundary-name-signposts")
     page.set_viewport_size(PHONE)
+    page.goto(f"{base}/boundaries/{b.id}#named-signposts")
+    _fits(page, PHONE["width"])
+    shot(page, "81-boundary-name-signposts-phone")
+    page.get_by_role("button", name="Remove the signpost Will a new chip export rule pass?").click()
+    assert "Signpost removed." in page.inner_text("body")
+    assert page.locator("#no-named-signposts").count() == 1
     page.goto(f"{base}/boundaries/report")
     _fits(page, PHONE["width"])
     shot(page, "65-report-signposts-phone")

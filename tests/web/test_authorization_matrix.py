@@ -162,6 +162,38 @@ LOGGED = {"anonymous": 401, "forecaster": 201, "organizer": 201, "leader": 201, 
 NON_MEMBER = {"anonymous": 401, "forecaster": 404, "organizer": 404, "leader": 404, "admin": 404}
 
 
+def _signposted(w: dict[str, Any], role: str, owner: str = "own", shared: bool = False) -> str:
+    """A committed boundary on a new question with a conditional pair on it, and the pair's
+    condition: "/boundaries/{id}/signposts" and the condition id, as "path|condition".
+
+    owner "own": the caller's (the leader's for a caller who may not draft one); "other": a
+    leader's that none of the callers is, shared with every leader when shared says so.
+    """
+    from forecast.services.accounts.users import find_user
+    from forecast.services.boundaries import lifecycle
+
+    organizer = w["api"]["organizer"]
+    outcome = _outcome(w)
+    condition = _outcome(w)
+    made = organizer.post("/conditionals", json={"condition": condition, "outcome": outcome})
+    assert made.status_code == 201
+    drafter = role if owner == "own" and role in ("leader", "admin") else "leader"
+    with w["app"].app_context(), session_scope() as session:
+        name = f"the-{drafter}" if owner == "own" else "other-leader"
+        actor = find_user(session, name) or create_user(
+            session=session, username=name, password=None, role=Role.LEADER
+        )
+        data = {**BOUNDARY, "question": outcome, "shared": shared}
+        boundary = lifecycle.create_boundary(session=session, actor=actor, data=data)
+        lifecycle.commit_boundary(session=session, actor=actor, boundary_id=boundary.id or 0)
+    return f"/boundaries/{boundary.id}/signposts|{condition}"
+
+
+def _name_signpost(api: Api, w: dict[str, Any], role: str, **kwargs: Any) -> Any:
+    path, condition = _signposted(w, role, **kwargs).split("|")
+    return api.post(path, json={"condition": int(condition)})
+
+
 CASES: dict[str, tuple[Callable[[Api, dict[str, Any], str], Any], dict[str, int]]] = {
     "create a team": (
         lambda api, w, role: api.post("/teams", json={"slug": f"t-{role}", "name": "T"}),
@@ -240,6 +272,32 @@ CASES: dict[str, tuple[Callable[[Api, dict[str, Any], str], Any], dict[str, int]
     "read the threshold report": (
         lambda api, w, role: api.get("/boundaries/report"),
         {"anonymous": 401, "forecaster": 403, "organizer": 403, "leader": 200, "admin": 200},
+    ),
+    "name a signpost on one's own boundary": (
+        lambda api, w, role: _name_signpost(api, w, role),
+        {"anonymous": 401, "forecaster": 403, "organizer": 403, "leader": 200, "admin": 200},
+    ),
+    "replace the signposts of one's own boundary": (
+        lambda api, w, role: api.client.put(
+            f"/api/v1{_signposted(w, role).split('|')[0]}",
+            json={"signposts": []},
+            headers=api._headers(),
+        ),
+        {"anonymous": 401, "forecaster": 403, "organizer": 403, "leader": 200, "admin": 200},
+    ),
+    "name a signpost on another leader's shared boundary": (
+        lambda api, w, role: _name_signpost(api, w, role, owner="other", shared=True),
+        {"anonymous": 401, "forecaster": 403, "organizer": 403, "leader": 403, "admin": 403},
+    ),
+    "name a signpost on another leader's private boundary": (
+        lambda api, w, role: _name_signpost(api, w, role, owner="other"),
+        {"anonymous": 401, "forecaster": 403, "organizer": 403, "leader": 404, "admin": 403},
+    ),
+    "remove a signpost of another leader's shared boundary": (
+        lambda api, w, role: api.delete(
+            "/".join(_signposted(w, role, owner="other", shared=True).split("|"))
+        ),
+        {"anonymous": 401, "forecaster": 403, "organizer": 403, "leader": 403, "admin": 403},
     ),
     "list one's API tokens": (
         lambda api, w, role: api.get("/tokens"),

@@ -131,11 +131,11 @@ def _outcome_of(app: Flask, bid: int) -> int:
 @pytest.mark.parametrize(
     ("form", "status", "message"),
     [
-        ({"condition": "lone"}, 422, "no conditional pair on"),
+        ({"condition": "lone"}, 422, "no conditional pair has"),
         ({"condition": "999999"}, 404, "no question"),
         ({"condition": "no-such-key"}, 404, "no question"),
         ({"condition": ""}, 422, "must be a question id or key"),
-        ({"condition": "related-pair", "outcome": "lone"}, 422, "no conditional pair on"),
+        ({"condition": "related-pair", "outcome": "lone"}, 422, "no conditional pair has"),
         ({"act": "remove", "condition": "flop"}, 404, "is not a named signpost"),
     ],
 )

@@ -150,6 +150,23 @@ def allowed(*roles: str, ok: int = 302) -> dict[str, int]:
     return {"anonymous": 302, **{r: ok if r in roles else 403 for r in LOGGED_IN}}
 
 
+def signpost_form(world: WebWorld) -> Request:
+    """Name, on a committed boundary of the acting leader's, a pair on its question."""
+    from forecast.services.conditionals.create import create_pair
+
+    boundary_id = world.boundary(committed=True)
+    condition = world.open_question()
+    with world.app.app_context(), session_scope() as session:
+        boundary = boundary_service.get_boundary(session, world.leaderish, boundary_id)
+        create_pair(
+            session=session,
+            actor=world.users["organizer"],
+            condition=condition.id,
+            outcome=boundary.question_id,
+        )
+    return f"/boundaries/{boundary_id}/signposts", {"condition": str(condition.id)}
+
+
 def question_form(world: WebWorld) -> Request:
     now = utcnow()
     return "/questions/new", {
@@ -498,6 +515,9 @@ CASES: dict[str, Case] = {
         ),
         allowed("leader", "admin"),
     ),
+    "name a signpost of a boundary": Case(
+        "boundaries.change_signposts", signpost_form, allowed("leader", "admin")
+    ),
     "change a user's role": Case("admin.set_role", set_role, allowed("admin")),
     "revoke a user's API tokens": Case(
         "admin.revoke_tokens",
@@ -578,9 +598,7 @@ CASES: dict[str, Case] = {
     "make an invitation link for someone else's team": Case(
         "teams.invite", lambda w: (f"/teams/{a_team(w, w.proposer)}/invite", {}), NOT_A_MEMBER
     ),
-    "join a team by its invitation link": Case(
-        "teams.join", team_invitation, allowed(*LOGGED_IN)
-    ),
+    "join a team by its invitation link": Case("teams.join", team_invitation, allowed(*LOGGED_IN)),
     # The account forms themselves: open to everyone, logged in or not.
     "post a comment": Case(
         "comments.create",

@@ -114,8 +114,9 @@ def _pair_key(session: Session, actor: User, boundary: Boundary, item: Any) -> P
     if branches != {"yes", "no"}:
         outcome_q = session.get(Question, outcome_id)
         raise ValidationFailed(
-            f"no conditional pair on {outcome_q.key if outcome_q else outcome_id!r} with "
-            f"condition {condition.key!r}: an organizer links the two questions first",
+            f"no conditional pair has “{condition.title}” as its condition and "
+            f"“{outcome_q.title if outcome_q else outcome_id}” as its outcome: an organizer "
+            "links the two questions first",
             "condition",
         )
     return (condition.id or 0, outcome_id)
