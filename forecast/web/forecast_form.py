@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +20,7 @@ from forecast.errors import DomainError
 from forecast.infra.clock import parse_iso
 from forecast.models import Forecast, Question
 from forecast.services.forecasts import QuantileFailed
+from forecast.services.kinds import kind_of
 from forecast.services.questions.input import question_scale
 from forecast.web import choice_form
 
@@ -80,27 +81,72 @@ class FormState:
         return choice_form.option_boxes(question, self.values, self.errors)
 
 
+@dataclass(frozen=True)
+class KindForm:
+    """How the page's form shows and reads the forecast of one value kind (a kind's
+    `value_kind`, forecast.services.kinds); the kind's form partial draws its fields.
+
+    starting: the fields as a visit shows them; fields: the names it sends; sent: the
+    service's forecast fields read from what was sent, with the boxes sent in order (for
+    naming the one at fault)."""
+
+    starting: Callable[[Question, Forecast | None], dict[str, str]]
+    fields: Callable[[Question], list[str]]
+    sent: Callable[[Question, FormState], tuple[dict[str, Any], list[str]]]
+
+
+def _probability_starting(question: Question, standing: Forecast | None) -> dict[str, str]:
+    p = standing.probability if standing and standing.probability is not None else 0.5
+    return {"probability": number_text(round(100 * p, 1))}
+
+
+def _probability_sent(question: Question, state: FormState) -> tuple[dict[str, Any], list[str]]:
+    percent = to_number(state.values["probability"].strip().rstrip("%"))
+    return {"probability": percent / 100.0 if isinstance(percent, float) else percent}, []
+
+
+def _quantile_starting(question: Question, standing: Forecast | None) -> dict[str, str]:
+    """Your standing forecast as typed, else its percentiles read back, else a broad bell."""
+    return _typed(question, standing) or _read_back(question, standing) or _bell(question)
+
+
+def _quantile_sent(question: Question, state: FormState) -> tuple[dict[str, Any], list[str]]:
+    pairs, names = quantile_pairs(question, state)
+    return {"quantiles": pairs}, names
+
+
+def _choice_sent(question: Question, state: FormState) -> tuple[dict[str, Any], list[str]]:
+    return {"probabilities": choice_form.sent_probabilities(question, state.values)}, []
+
+
+KIND_FORMS = {
+    "binary": KindForm(_probability_starting, lambda _q: ["probability"], _probability_sent),
+    "continuous": KindForm(
+        _quantile_starting, lambda _q: [box_name(q) for q in QUANTILE_LEVELS], _quantile_sent
+    ),
+    "multiple_choice": KindForm(choice_form.starting_values, choice_form.field_names, _choice_sent),
+}
+
+
+def kind_form(question: Question) -> KindForm:
+    """Return how the form shows and reads the question's kind of forecast."""
+    return KIND_FORMS[kind_of(question).value_kind]
+
+
 def starting_state(question: Question, standing: Forecast | None) -> FormState:
-    """Return the form as a visit shows it: your standing forecast, else a broad bell."""
-    if question.option_labels:
-        return FormState({**choice_form.starting_values(question, standing), "rationale": ""})
-    if not question.is_continuous:
-        p = standing.probability if standing and standing.probability is not None else 0.5
-        return FormState({"probability": number_text(round(100 * p, 1)), "rationale": ""})
-    values = _typed(question, standing) or _read_back(question, standing) or _bell(question)
-    return FormState({**values, "rationale": ""})
+    """Return the form as a visit shows it: your standing forecast, else the kind's start."""
+    return FormState({**kind_form(question).starting(question, standing), "rationale": ""})
 
 
 def typed_state(question: Question, form: Mapping[str, str]) -> FormState:
     """Return the form holding what was sent, as typed."""
-    names = ["rationale", "publish_rationale"]
-    if question.option_labels:
-        names += choice_form.field_names(question)
-    elif question.is_continuous:
-        names += [box_name(q) for q in QUANTILE_LEVELS]
-    else:
-        names += ["probability"]
+    names = ["rationale", "publish_rationale", *kind_form(question).fields(question)]
     return FormState({name: form.get(name) or "" for name in names})
+
+
+def sent_value(question: Question, state: FormState) -> tuple[dict[str, Any], list[str]]:
+    """Return the forecast fields for the service and the boxes sent, in order."""
+    return kind_form(question).sent(question, state)
 
 
 def quantile_pairs(question: Question, state: FormState) -> tuple[list[list[Any]], list[str]]:

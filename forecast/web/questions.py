@@ -23,15 +23,13 @@ from forecast.services.questions.lists import list_questions
 from forecast.services.questions.serialize import name_maps
 from forecast.services.questions.views import forecaster_counts, question_events
 from forecast.services.tournaments.catalog import list_tournaments
-from forecast.web.choice_form import sent_probabilities
 from forecast.web.comments import comments_panel
 from forecast.web.common import flash_error, login_required, me
 from forecast.web.forecast_form import (
     FormState,
-    quantile_pairs,
     refused,
+    sent_value,
     starting_state,
-    to_number,
     typed_state,
 )
 from forecast.web.my_forecasts import my_forecasts
@@ -178,15 +176,7 @@ def submit(question_id: int) -> Response | tuple[str, int]:
     """Record the forecast from the question page's editor; a refusal shows it again as typed."""
     question = _load(question_id)
     form = typed_state(question, request.form)
-    sent: list[str] = []
-    value: dict[str, Any] = {}
-    if question.option_labels:
-        value["probabilities"] = sent_probabilities(question, form.values)
-    elif question.is_continuous:
-        value["quantiles"], sent = quantile_pairs(question, form)
-    else:
-        percent = to_number(form.values["probability"].strip().rstrip("%"))
-        value["probability"] = percent / 100.0 if isinstance(percent, float) else percent
+    value, sent = sent_value(question, form)
     publish = form.values.get("publish_rationale") == "yes"
     try:
         if publish:
