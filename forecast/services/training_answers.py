@@ -25,6 +25,11 @@ def bounded(value: Any, field: str, low: float, high: float, message: str) -> fl
     return float(value)
 
 
+# An interval end this large still leaves the interval score (width plus twenty times a miss)
+# a finite number; near the largest double it would overflow to infinity, which no JSON holds.
+MAX_END = 1e300
+
+
 def finite(value: Any, field: str) -> float:
     """Return a finite number; refuse text, booleans, nan and infinities."""
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
@@ -33,8 +38,11 @@ def finite(value: Any, field: str) -> float:
 
 
 def interval(lower: Any, upper: Any) -> tuple[float, float]:
-    """Return a 90% interval's (lower, upper), both finite and lower <= upper."""
+    """Return a 90% interval's (lower, upper): finite, at most 1e300 in size, lower <= upper."""
     low, high = finite(lower, "lower"), finite(upper, "upper")
+    for field, end in (("lower", low), ("upper", high)):
+        if abs(end) > MAX_END:
+            raise ValidationFailed(f"{field} must be at most 1e300 in size", field)
     if low > high:
         raise ValidationFailed("lower must not exceed upper", "lower")
     return low, high

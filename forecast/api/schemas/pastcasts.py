@@ -134,8 +134,17 @@ class PastcastOut(Schema):
 
 class PastcastIntervalRecordOut(Schema):
     answered = fields.Integer(required=True)
-    hit_rate = fields.Float(allow_none=True, required=True)
-    mean_interval_score = fields.Float(allow_none=True, required=True)
+    hit_rate = fields.Float(
+        allow_none=True, required=True, metadata={"description": "about 0.9 is calibrated"}
+    )
+    mean_interval_score = fields.Float(
+        allow_none=True,
+        required=True,
+        metadata={
+            "description": "the mean of scores each in its own question's unit (as a set's "
+            "intervals): compare question by question, as beat_community does"
+        },
+    )
     compared = fields.Integer(
         required=True, metadata={"description": "interval pastcasts with a community shown"}
     )
