@@ -9,15 +9,10 @@ from typing import Any
 
 from forecast.core.distributions import quantile_of
 from forecast.core.percentiles import (
-    DATE_UNITS,
-    date_text,
     number_text,
-    round_dates,
-    round_numbers,
     stored_pairs,
 )
 from forecast.errors import DomainError
-from forecast.infra.clock import parse_iso
 from forecast.models import Forecast, Question
 from forecast.services.forecasts import QuantileFailed
 from forecast.services.kinds import kind_of
@@ -155,7 +150,7 @@ def quantile_pairs(question: Question, state: FormState) -> tuple[list[list[Any]
     for level in QUANTILE_LEVELS:
         raw = state.values[box_name(level)].strip()
         if raw:
-            pairs.append([level, raw if question.type == "date" else to_number(raw)])
+            pairs.append([level, kind_of(question).typed_point(raw)])
             names.append(box_name(level))
     return pairs, names
 
@@ -189,22 +184,12 @@ def refused(question: Question, state: FormState, error: DomainError, sent: list
 
 def _unreadable(question: Question, raw: str) -> str | None:
     """Say that a box holds no number (or no date) at all, in the form's own words."""
-    raw = raw.strip()
-    if question.type != "date":
-        return f"“{raw}” is not a number." if isinstance(to_number(raw), str) else None
-    try:
-        parse_iso(raw)
-    except ValueError:
-        return f"“{raw}” is not a date (YYYY-MM-DD)."
-    return None
+    return kind_of(question).unreadable(raw.strip())
 
 
 def _shown(question: Question, level_values: Mapping[float, Any]) -> dict[str, str]:
-    is_date = question.type == "date"
-    return {
-        box_name(level): date_text(v) if is_date else number_text(float(v))
-        for level, v in level_values.items()
-    }
+    kind = kind_of(question)
+    return {box_name(level): kind.point_text(v) for level, v in level_values.items()}
 
 
 def _typed(question: Question, standing: Forecast | None) -> dict[str, str] | None:
@@ -225,10 +210,7 @@ def _read_back(question: Question, standing: Forecast | None) -> dict[str, str] 
     # A percentile clamped to a bound is not a value the form can send back as typed.
     if not all(scale.min < v < scale.max for v in own):
         return None
-    if question.type == "date":
-        own = round_dates(own, scale, tolerance=READ_BACK_TOLERANCE)
-    else:
-        own = round_numbers(own, scale, tolerance=READ_BACK_TOLERANCE)
+    own = kind_of(question).round_points(own, scale, tolerance=READ_BACK_TOLERANCE)
     return _shown(question, dict(zip(QUANTILE_LEVELS, own, strict=True)))
 
 
@@ -242,8 +224,7 @@ def _bell(question: Question) -> dict[str, str]:
     """
     scale = question_scale(question)
     values = [float(scale.from_u(u)) for u in STARTING_POSITIONS]
-    if question.type == "date":
-        values = round_dates(values, scale, tolerance=STARTING_TOLERANCE, units=DATE_UNITS)
-    else:
-        values = round_numbers(values, scale, tolerance=STARTING_TOLERANCE)
+    values = kind_of(question).round_points(
+        values, scale, tolerance=STARTING_TOLERANCE, coarse=True
+    )
     return _shown(question, dict(zip(QUANTILE_LEVELS, values, strict=True)))

@@ -55,3 +55,14 @@ def test_points_on_a_numeric_axis_are_finite_numbers() -> None:
     for bad in ("nan", "inf", "1e400", "twelve"):
         with pytest.raises(ValidationFailed, match="x must be a finite number"):
             numeric.read_point(bad, "x")
+
+
+def test_quantile_boxes_read_and_write_points_per_kind() -> None:
+    numeric, date = KINDS["numeric"], KINDS["date"]
+    assert numeric.typed_point("1,250") == 1250.0 and numeric.typed_point("ten") == "ten"
+    assert numeric.unreadable("ten") == "“ten” is not a number." and numeric.unreadable("1") is None
+    assert numeric.point_text(30.5) == "30.5"
+    assert date.typed_point("2031-06-01") == "2031-06-01"
+    assert date.unreadable("June") == "“June” is not a date (YYYY-MM-DD)."
+    assert date.unreadable("2031-06-01") is None
+    assert date.point_text(JUNE_1 + 3600) == "2031-06-01"

@@ -10,7 +10,9 @@ from typing import Any, ClassVar, Protocol
 
 import numpy as np
 
+from forecast.core.distributions import Scale
 from forecast.core.formatting import number
+from forecast.core.percentiles import number_text, round_numbers
 from forecast.errors import ValidationFailed
 from forecast.services.kinds.ranges import QuestionRange
 
@@ -144,6 +146,29 @@ class QuestionKind(ABC):
         if not math.isfinite(value):  # nan, inf and 1e400 have no place on the axis
             raise ValidationFailed(f"{field} must be a finite number", field)
         return value
+
+    def typed_point(self, raw: str) -> Any:
+        """Read a point as a form's box holds it, for the service to validate: a number
+        (thousands separators allowed) here; text that is none is passed on for it to name."""
+        try:
+            return float(raw.replace(",", ""))
+        except ValueError:
+            return raw
+
+    def unreadable(self, raw: str) -> str | None:
+        """Say, in a form's words, that a box holds no point at all (None when it holds one)."""
+        return f"“{raw}” is not a number." if isinstance(self.typed_point(raw), str) else None
+
+    def point_text(self, x: float | str) -> str:
+        """Write a point as a form's box holds it: as short as reads back to the same double."""
+        return number_text(float(x))
+
+    def round_points(
+        self, values: Sequence[float], scale: Scale, *, tolerance: float, coarse: bool = False
+    ) -> list[float]:
+        """Round increasing points as coarsely as tolerance allows, to show them in boxes
+        (coarse: the starting bell, which may round to whole years or months)."""
+        return round_numbers(values, scale, tolerance=tolerance)
 
     def typed_resolution(self, answer: str) -> dict[str, Any]:
         """Read a typed answer that names no outcome (the resolve form's, the CLI's) into the

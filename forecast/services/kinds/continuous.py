@@ -7,8 +7,13 @@ from typing import Any
 
 import numpy as np
 
-from forecast.core.distributions import DistributionError, cdf_from_quantiles, validate_cdf
-from forecast.core.percentiles import stored_text
+from forecast.core.distributions import (
+    DistributionError,
+    Scale,
+    cdf_from_quantiles,
+    validate_cdf,
+)
+from forecast.core.percentiles import DATE_UNITS, date_text, round_dates, stored_text
 from forecast.errors import ValidationFailed
 from forecast.infra.clock import format_iso, from_epoch, parse_iso, to_epoch
 from forecast.services.kinds.base import ForecastValue, Partials, QuestionKind, QuestionShape
@@ -189,3 +194,22 @@ class DateKind(ContinuousKind):
             return to_epoch(parse_iso(raw))
         except ValueError:
             raise ValidationFailed(f"{field} must be an ISO 8601 date", field) from None
+
+    def typed_point(self, raw: str) -> Any:
+        return raw
+
+    def unreadable(self, raw: str) -> str | None:
+        try:
+            parse_iso(raw)
+        except ValueError:
+            return f"“{raw}” is not a date (YYYY-MM-DD)."
+        return None
+
+    def point_text(self, x: float | str) -> str:
+        return date_text(x)
+
+    def round_points(
+        self, values: Sequence[float], scale: Scale, *, tolerance: float, coarse: bool = False
+    ) -> list[float]:
+        units = DATE_UNITS if coarse else ("day",)
+        return round_dates(values, scale, tolerance=tolerance, units=units)
