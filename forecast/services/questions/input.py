@@ -13,8 +13,9 @@ from typing import Any
 from forecast.core.choices import validate_options
 from forecast.core.distributions import DistributionError
 from forecast.errors import ValidationFailed
-from forecast.infra.clock import format_iso, from_epoch, parse_iso, to_epoch
+from forecast.infra.clock import parse_iso, to_epoch
 from forecast.models import Question, QuestionType
+from forecast.services.kinds import kind_of
 from forecast.services.kinds.ranges import QuestionRange as QuestionRange
 from forecast.services.kinds.ranges import question_range as question_range
 from forecast.services.kinds.ranges import question_scale as question_scale
@@ -265,18 +266,11 @@ def range_to_json(question: Question) -> dict[str, Any] | None:
     r = question_range(question)
     if r is None:
         return None
-    if question.type == QuestionType.DATE.value:
-        return {
-            "min": format_iso(from_epoch(r.min)),
-            "max": format_iso(from_epoch(r.max)),
-            "open_lower": r.open_lower,
-            "open_upper": r.open_upper,
-            "zero_point": None,
-        }
+    kind = kind_of(question)
     return {
-        "min": r.min,
-        "max": r.max,
+        "min": kind.render_point(r.min),
+        "max": kind.render_point(r.max),
         "open_lower": r.open_lower,
         "open_upper": r.open_upper,
-        "zero_point": r.zero_point,
+        "zero_point": None if r.zero_point is None else kind.render_point(r.zero_point),
     }
