@@ -10,8 +10,9 @@ under a boundary has a trend series, and a share of the boundaries (--new-method
 the two methods (trend where a series is attached, best at your threshold otherwise).
 `--resolved 0 --new-methods 0` gives the workload of the report before those methods.
 Prints the latency of GET /api/v1/boundaries/report and of the HTML report, cold (every row
-evaluated) and warm (rows cached; median of R requests, with the process's CPU time, which a
-loaded machine disturbs less than the wall clock), and the time of one full alert pass.
+evaluated) and warm (every row read from the stored evaluations, held fresh past MAX_AGE for
+the purpose; median of R requests, with the process's CPU time, which a loaded machine disturbs
+less than the wall clock), and the time of one full alert pass.
 Usage: forecast bench report [--questions N] [--forecasts M] [--boundaries B] [--requests R]
        [--resolved N] [--resolved-forecasts M] [--new-methods SHARE]
 """
@@ -25,6 +26,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from datetime import timedelta
 
 import numpy as np
 
@@ -112,6 +114,7 @@ def main(argv: list[str]) -> int:
     from forecast.services.accounts.users import create_user
     from forecast.services.boundaries import alerts
     from forecast.services.boundaries import lifecycle as service
+    from forecast.services.boundaries import report as threshold_report
     from forecast.services.interchange.importer import import_document
     from forecast.services.trends.series import attach_series
 
@@ -182,6 +185,9 @@ def main(argv: list[str]) -> int:
         cold = time.perf_counter() - t0
         assert response.status_code == 200 and len(response.get_json()) == len(picks)
         row("GET /api/v1/boundaries/report, cold", f"{cold:.2f} s")
+        # Warm means every row read from the stored evaluations: a cold request longer than the
+        # report's MAX_AGE would leave its first rows to be evaluated again by the warm ones.
+        max_age, threshold_report.MAX_AGE = threshold_report.MAX_AGE, timedelta(days=1)
         warm, cpu = [], []
         for _ in range(args.requests):
             t0, c0 = time.perf_counter(), time.process_time()
@@ -201,6 +207,7 @@ def main(argv: list[str]) -> int:
             assert client.get("/boundaries/report").status_code == 200
             page.append(time.perf_counter() - t0)
         row("HTML report, warm p50", f"{statistics.median(page) * 1000:.0f} ms")
+        threshold_report.MAX_AGE = max_age
         passes = []
         for _ in range(2):
             with app.app_context(), session_scope() as session:
