@@ -237,3 +237,51 @@ def test_a_draft_names_signposts_too(world: World) -> None:
         question = session.get(Question, outcome.id)
         assert question is not None
     assert [e["named"] for e in _status(world, leader, draft.id or 0)["signposts"]] == [True]
+
+
+def test_a_report_reads_the_named_signposts_once_for_all_its_rows(world: World) -> None:
+    from sqlalchemy import event
+
+    from forecast.infra.db import get_engine
+
+    leader = world.user("lea", Role.LEADER)
+    ids = []
+    for _ in range(4):
+        outcome = world.question(opens=timedelta(days=-5))
+        pair = pair_on(world, outcome)
+        ids.append(committed(world, leader, outcome))
+        _name(world, leader, ids[-1], condition=pair.condition.id)
+    statements: list[str] = []
+
+    def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if "boundary_signposts" in statement:
+            statements.append(statement)
+
+    with world.app.app_context():
+        engine = get_engine(world.app)
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            with session_scope() as session:
+                rows = threshold_report.report(session=session, viewer=leader)
+                assert len(statements) == 1
+                again = threshold_report.report(session=session, viewer=leader)
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+    assert len(statements) == 2  # the next report reads them afresh
+    for found in (rows, again):
+        assert sorted(r["id"] for r in found) == sorted(ids)
+        assert all([s["named"] for s in r["signposts"]] == [True] for r in found)
+
+
+def test_deleting_a_draft_deletes_its_named_signposts(world: World) -> None:
+    outcome = world.question(opens=timedelta(days=-5))
+    leader = world.user("lea", Role.LEADER)
+    pair = pair_on(world, outcome)
+    data = {"question": outcome.id, "action": "Act", "event": {"kind": "yes"}, "threshold": 0.1}
+    with world.app.app_context(), session_scope() as session:
+        draft = boundaries.create_boundary(session=session, actor=leader, data=data)
+    _name(world, leader, draft.id or 0, condition=pair.condition.id)
+    assert len(_stored(world)) == 1
+    with world.app.app_context(), session_scope() as session:
+        boundaries.delete_draft(session=session, actor=leader, boundary_id=draft.id or 0)
+    assert _stored(world) == []

@@ -33,19 +33,16 @@ MAX_SIGNPOSTS = 20
 PairKey = tuple[int, int]  # (condition id, outcome id)
 
 
-def named_pairs(session: Session, boundary_ids: Iterable[int]) -> dict[int, list[PairKey]]:
-    """Return, per boundary, the pairs named as its signposts now, in the order named."""
-    ids = list(boundary_ids)
-    if not ids:
-        return {}
-    rows = session.exec(
-        select(BoundarySignpost)
-        .where(
-            col(BoundarySignpost.boundary_id).in_(ids),
-            col(BoundarySignpost.removed_at).is_(None),
-        )
-        .order_by(col(BoundarySignpost.named_at), col(BoundarySignpost.id))
-    )
+def named_pairs(session: Session, boundary_ids: Iterable[int] | None) -> dict[int, list[PairKey]]:
+    """Return, per boundary, the pairs named as its signposts now, in the order named (of
+    every boundary when boundary_ids is None: one statement for a whole report)."""
+    query = select(BoundarySignpost).where(col(BoundarySignpost.removed_at).is_(None))
+    if boundary_ids is not None:
+        ids = list(boundary_ids)
+        if not ids:
+            return {}
+        query = query.where(col(BoundarySignpost.boundary_id).in_(ids))
+    rows = session.exec(query.order_by(col(BoundarySignpost.named_at), col(BoundarySignpost.id)))
     found: dict[int, list[PairKey]] = {}
     for row in rows:
         found.setdefault(row.boundary_id, []).append((row.condition_id, row.outcome_id))
