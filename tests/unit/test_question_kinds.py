@@ -15,10 +15,11 @@ TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 JUNE_1 = to_epoch(parse_iso("2031-06-01T00:00:00Z"))
 
 
-def test_every_kind_names_three_partials_that_exist() -> None:
+def test_every_kind_names_four_partials_that_exist() -> None:
     for kind in KINDS.values():
-        names = [kind.partials.form, kind.partials.aggregate, kind.partials.answer]
-        assert len(set(names)) == 3, kind.name
+        partials = kind.partials
+        names = [partials.form, partials.aggregate, partials.answer, partials.facts]
+        assert len(set(names)) == 4, kind.name
         for name in names:
             assert (TEMPLATES / name).is_file(), name
 

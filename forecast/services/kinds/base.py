@@ -59,12 +59,14 @@ class Partials:
     """The templates a kind draws itself with on the question page (templates/questions/kinds/).
 
     form: the forecast editor; aggregate: the community prediction; answer: the resolve form's
-    answer field (its value is read back by QuestionKind.typed_resolution).
+    answer field (its value is read back by QuestionKind.typed_resolution); facts: what the
+    page's list of facts says of this kind (its options, its range).
     """
 
     form: str
     aggregate: str
     answer: str
+    facts: str
 
 
 class QuestionKind(ABC):

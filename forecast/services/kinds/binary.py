@@ -27,6 +27,7 @@ class BinaryKind(QuestionKind):
         form="questions/kinds/binary_form.html",
         aggregate="questions/kinds/binary_aggregate.html",
         answer="questions/kinds/binary_answer.html",
+        facts="questions/kinds/binary_facts.html",
     )
 
     def parse_field(self, question: QuestionShape, field: str, value: Any) -> ForecastValue:

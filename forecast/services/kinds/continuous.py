@@ -47,6 +47,7 @@ class ContinuousKind(QuestionKind):
         form="questions/kinds/continuous_form.html",
         aggregate="questions/kinds/continuous_aggregate.html",
         answer="questions/kinds/continuous_answer.html",
+        facts="questions/kinds/continuous_facts.html",
     )
 
     def parse_field(self, question: QuestionShape, field: str, value: Any) -> ForecastValue:

@@ -37,6 +37,7 @@ class MultipleChoiceKind(QuestionKind):
         form="questions/kinds/multiple_choice_form.html",
         aggregate="questions/kinds/multiple_choice_aggregate.html",
         answer="questions/kinds/multiple_choice_answer.html",
+        facts="questions/kinds/multiple_choice_facts.html",
     )
 
     def typed_resolution(self, answer: str) -> dict[str, Any]:
