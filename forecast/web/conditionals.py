@@ -15,6 +15,7 @@ from forecast.services.accounts.permissions import is_organizer
 from forecast.services.conditionals.create import create_pair
 from forecast.services.conditionals.views import pair_view, submit_both
 from forecast.services.forecasts import standing_forecast
+from forecast.services.kinds import kind_of
 from forecast.services.questions.views import boundary_questions
 from forecast.web.common import login_required, me
 from forecast.web.forecast_form import starting_state
@@ -41,8 +42,7 @@ def _value(question: Any, branch: str, form: Any) -> dict[str, Any]:
     pairs = []
     for level in LEVELS:
         raw = form.get(f"{branch}_p{level}", "").strip()
-        value = raw if question.type == QuestionType.DATE.value else _number(raw)
-        pairs.append([int(level) / 100.0, value])
+        pairs.append([int(level) / 100.0, kind_of(question).typed_point(raw)])
     return {"quantiles": pairs}
 
 

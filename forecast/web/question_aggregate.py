@@ -15,11 +15,12 @@ from forecast.http.auth import web_user
 from forecast.http.csv_files import csv_response
 from forecast.infra.clock import to_epoch, utcnow
 from forecast.infra.db import get_session
-from forecast.models import Forecast, Question, QuestionType, User
+from forecast.models import Forecast, Question, User
 from forecast.services.aggregation import values as aggregation
 from forecast.services.aggregation.reads import aggregate_view, read_history
 from forecast.services.aggregation.views import axis_point, history_records
 from forecast.services.aggregation.visibility import hiding_rules
+from forecast.services.kinds import kind_of
 from forecast.services.questions import lifecycle as question_service
 from forecast.services.questions.input import question_scale
 from forecast.web.aggregate_charts import (
@@ -35,7 +36,6 @@ from forecast.web.trend_panel import trend_panel
 
 DAY_S = 86400.0
 bp = Blueprint("question_aggregate", __name__, url_prefix="/questions")
-
 
 
 def panel(
@@ -94,7 +94,7 @@ def panel(
     def tick(x: float) -> str:
         # An evenly spaced tick falls between days by a rounding error (2040-12-31T23:59):
         # its label names the nearest day, which is where it is drawn to the pixel.
-        return label(round(x / DAY_S) * DAY_S if question.type == "date" else x)
+        return label(round(x / DAY_S) * DAY_S if kind_of(question).is_date else x)
 
     assert value.cdf is not None
     mine_cdf = next((f.cdf for f in history if f.end_time is None and f.cdf is not None), None)
@@ -141,7 +141,7 @@ def panel(
                 "raw": raw_x,
                 "below": below,
                 "above": 1.0 - below,
-                "is_date": question.type == QuestionType.DATE.value,
+                "is_date": kind_of(question).is_date,
             }
     return context
 

@@ -89,6 +89,8 @@ class QuestionKind(ABC):
     resolution_outcomes: ClassVar[tuple[str, ...]] = ()
     boundary_events: ClassVar[tuple[str, ...]]
     has_brier: ClassVar[bool] = True
+    # Whether points on its axis are instants (shown as dates) rather than numbers.
+    is_date: ClassVar[bool] = False
     # The templates that draw the kind on the question page (templates/questions/detail.html
     # includes them by name, with no branch on the type).
     partials: ClassVar[Partials]

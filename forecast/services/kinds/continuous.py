@@ -40,7 +40,6 @@ class ContinuousKind(QuestionKind):
     resolution_outcomes = BOUND_OUTCOMES
     boundary_events = ("below", "above")
     has_brier = False
-    is_date = False
     value_field = "value"
     synthetic_truth_range = (0.25, 0.65)
     partials = Partials(
