@@ -1,11 +1,16 @@
 """The registry of question kinds: how each kind of question behaves, in one module per kind.
 
 `kind_of(question)` answers a question's kind; `KINDS[name]` a kind by its stored type name.
-A kind parses and validates a forecast payload (API, interchange, web form) and a resolution,
-names what its forecasts keep (a probability, a CDF, option probabilities), what the scoring
-and aggregation engines see it as (`value_kind`), which boundary events it supports, how its
-forecasts, resolutions and aggregates are rendered, and which template partials draw it. A
-new kind is one module here plus its templates. Aggregation methods have their own table:
+A kind parses and validates a forecast payload (API, interchange, web form) and a resolution
+(`parse_resolution`, and `typed_resolution` for an answer typed in the resolve form or the
+CLI), names what its forecasts keep (a probability, a CDF, option probabilities), what the
+scoring and aggregation engines see it as (`value_kind`), which boundary events it supports,
+how its forecasts, resolutions, aggregates and points on its axis are rendered and read
+(`render_point`, `point_words`, `read_point`, `typed_point`, `point_text`), how demo
+forecasters forecast on it (`synthetic_forecast`), and which template partials draw it on the
+question page (`partials`: form, aggregate, answer, facts under templates/questions/kinds/).
+A new kind is one module here plus its templates (and, if its `value_kind` is new, an entry
+in forecast.web.forecast_form.KIND_FORMS). Aggregation methods have their own table:
 forecast.core.aggregation.methods.
 """
 
