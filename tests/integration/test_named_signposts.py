@@ -285,3 +285,59 @@ def test_deleting_a_draft_deletes_its_named_signposts(world: World) -> None:
     with world.app.app_context(), session_scope() as session:
         boundaries.delete_draft(session=session, actor=leader, boundary_id=draft.id or 0)
     assert _stored(world) == []
+
+
+def test_a_pair_on_a_team_question_reaches_only_its_members(world: World) -> None:
+    """A team member names, on a boundary shared with every leader, a pair whose condition is
+    the team's private question: a leader outside the team never sees it (nor may name it)."""
+    from forecast.services.questions.lifecycle import create_question
+    from forecast.services.teams import membership
+    from forecast.services.tournaments.catalog import create_tournament
+    from tests.integration.factories import question_data
+
+    member = world.user("mel", Role.LEADER)
+    outsider = world.user("out", Role.LEADER)
+    outcome = world.question(opens=timedelta(days=-5), title="A public outcome?")
+    with world.app.app_context(), session_scope() as session:
+        membership.create_team(session=session, actor=world.organizer, slug="lab", name="Lab")
+        membership.add_member(
+            session=session, actor=world.organizer, slug="lab", username="mel", role="leader"
+        )
+        create_tournament(
+            session=session, actor=world.organizer, slug="lab-t", title="Lab", team="lab"
+        )
+        private = create_question(
+            session=session,
+            actor=world.organizer,
+            data=question_data(tournament="lab-t", title="Zq7 private condition?"),
+        )
+    with world.app.app_context(), session_scope() as session:
+        from forecast.services.conditionals.create import create_pair
+
+        create_pair(
+            session=session, actor=world.organizer, condition=private.id, outcome=outcome.id
+        )
+        data = {
+            "question": outcome.id,
+            "action": "Act",
+            "event": {"kind": "yes"},
+            "threshold": 0.1,
+            "shared": True,
+        }
+        shared = boundaries.create_boundary(session=session, actor=member, data=data)
+        boundaries.commit_boundary(session=session, actor=member, boundary_id=shared.id or 0)
+        own = boundaries.create_boundary(session=session, actor=outsider, data=data)
+        boundaries.commit_boundary(session=session, actor=outsider, boundary_id=own.id or 0)
+    _name(world, member, shared.id or 0, condition=private.id)
+    assert [e["named"] for e in _status(world, member, shared.id or 0)["signposts"]] == [True]
+    assert _status(world, outsider, shared.id or 0)["signposts"] == []
+    assert _status(world, outsider, own.id or 0)["signposts"] == []  # not even suggested
+    with world.app.app_context(), session_scope() as session:
+        body = boundary_json(
+            session, boundaries.get_boundary(session, outsider, shared.id or 0), outsider
+        )
+        report = threshold_report.report(session=session, viewer=outsider)
+    assert body["named_signposts"] == [] and body["signpost_history"] == []
+    assert "Zq7" not in str(report) and "Zq7" not in str(body)
+    with pytest.raises(NotFound):
+        _name(world, outsider, own.id or 0, condition=private.id)
