@@ -35,8 +35,9 @@ run: install
 	$(BIN)/forecast seed --demo
 	$(BIN)/forecast serve --host $(HOST) --port $(PORT)
 
+# One pytest-xdist worker per core; each worker has its own PostgreSQL database (tests/conftest.py).
 test: install
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n auto --dist loadgroup
 
 test-all: install
 	$(BIN)/pytest -q -m "slow or not slow"

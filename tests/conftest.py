@@ -13,18 +13,49 @@ import pytest
 from alembic import command
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 from sqlmodel import SQLModel
 
 from forecast.app import create_app
 from forecast.infra.db import get_engine, session_scope
 from forecast.infra.migrate import alembic_config
 from forecast.models import Role, User
+from forecast.services.accounts import users as users_service
 from forecast.services.accounts.tokens import create_token
 from forecast.services.accounts.users import create_user
 
-PG_URL = os.environ.get("FORECAST_TEST_POSTGRES_URL")
+
+def _database_of_this_worker(url: str | None) -> str | None:
+    """Give each pytest-xdist worker its own PostgreSQL database beside the configured one.
+
+    Tests empty and refill the database they run on, so two workers must never share one: the
+    worker gw1 of `.../forecast_ci` runs on `.../forecast_ci_gw1`, made here when missing and
+    dropped when the worker's session ends. Without xdist the configured database is used as is.
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not url or not worker:
+        return url
+    base = make_url(url)
+    name = f"{base.database}_{worker}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name})
+        if exists.first() is None:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    worker_url = base.set(database=name).render_as_string(hide_password=False)
+    # Tests that read the variable themselves, and the processes they start, see this worker's.
+    os.environ["FORECAST_TEST_POSTGRES_URL"] = worker_url
+    return worker_url
+
+
+_CONFIGURED_PG_URL = os.environ.get("FORECAST_TEST_POSTGRES_URL")
+PG_URL = _database_of_this_worker(_CONFIGURED_PG_URL)
 PASSWORD = "correct horse battery"
+# Accounts made by tests hash their passwords with scrypt at a thousandth of the production cost
+# (N = 2**10 instead of 2**15): the suite makes thousands, and what it checks of passwords does
+# not depend on the cost. forecast.services.accounts.users.PASSWORD_METHOD keeps the real one.
+users_service.PASSWORD_METHOD = "scrypt:1024:8:1"
 
 
 @pytest.fixture(scope="session")
@@ -176,3 +207,43 @@ def api_as(app: Flask, client: FlaskClient) -> Any:
         return Api(client, make_token(app, user))
 
     return factory
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Drop the database this xdist worker made (the configured one is the caller's to drop)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker or not PG_URL or not _CONFIGURED_PG_URL or PG_URL == _CONFIGURED_PG_URL:
+        return
+    admin = create_engine(_CONFIGURED_PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        name = make_url(PG_URL).database
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def _database_of(item: pytest.Item) -> str | None:
+    """Return the database a test is parametrized with ("sqlite" or "postgres"), if any."""
+    callspec = getattr(item, "callspec", None)
+    if callspec is None:
+        return None
+    for value in callspec.params.values():
+        if value in ("sqlite", "postgres"):
+            return str(value)
+    return None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Group tests for pytest-xdist (`make test` runs `--dist loadgroup`): a module's tests on
+    one database run on one worker, in the order they run without xdist.
+
+    Module-scoped fixtures and the state a module's tests leave for each other stay as in a
+    serial run, so a run's outcome does not depend on how tests fall to workers; a module that
+    runs on both databases is two groups, which lets its SQLite and PostgreSQL halves run at
+    once.
+    """
+    for item in items:
+        owner = getattr(item, "module", None)
+        module = owner.__name__ if owner is not None else item.nodeid.split("::")[0]
+        database = _database_of(item)
+        group = module if database is None else f"{module}[{database}]"
+        item.add_marker(pytest.mark.xdist_group(group))

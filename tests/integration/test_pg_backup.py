@@ -32,7 +32,8 @@ from tests.integration.factories import question_data
 pytestmark = pytest.mark.postgres
 
 README = Path(__file__).resolve().parents[2] / "README.md"
-RESTORED = "forecast_h3_restore"
+# Named after the test database, so that runs on different databases never share it.
+RESTORED = f"{make_url(PG_URL).database}_restore" if PG_URL else "forecast_restore"
 
 
 def readme_command(program: str) -> list[str]:

@@ -18,8 +18,13 @@ from forecast.services.paging import Page, check_page
 
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{1,38}[A-Za-z0-9]$")
 MIN_PASSWORD = 8
+# werkzeug's scrypt at its default cost (N = 2**15, r = 8, p = 1): about 0.1 s and 32 MiB per
+# hash, which is what makes a stolen hash slow to guess. The test suite lowers it for the accounts
+# it makes by the thousand (tests/conftest.py); a stored hash names its own cost, so checking
+# works whatever the setting was when it was made.
+PASSWORD_METHOD = "scrypt"
 # Hash checked against when the username is unknown, so both paths cost the same time.
-_DUMMY_HASH = generate_password_hash("not-a-real-password", method="scrypt")
+_DUMMY_HASH = generate_password_hash("not-a-real-password", method=PASSWORD_METHOD)
 
 
 def validate_username(username: str) -> str:
@@ -75,7 +80,7 @@ def create_user(
     username = validate_username(username)
     password_hash = None
     if password is not None:
-        password_hash = generate_password_hash(validate_password(password), method="scrypt")
+        password_hash = generate_password_hash(validate_password(password), method=PASSWORD_METHOD)
     with write(session):
         taken = select(col(User.id)).where(col(User.username) == username)
         if session.exec(taken).first() is not None:
@@ -104,7 +109,7 @@ def authenticate(*, session: Session, username: str, password: str) -> User:
 
 def set_password(*, session: Session, user: User, password: str) -> None:
     """Replace a user's password and end their web logins (API tokens stay live)."""
-    password_hash = generate_password_hash(validate_password(password), method="scrypt")
+    password_hash = generate_password_hash(validate_password(password), method=PASSWORD_METHOD)
     with write(session):
         user = session.merge(user)
         user.password_hash = password_hash
