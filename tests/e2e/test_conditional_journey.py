@@ -126,6 +126,9 @@ def test_a_leader_sees_a_decision_relevant_signpost(live_app: Any, page: Any) ->
     assert "No conditional pair has" in page.inner_text("#signpost-error")
     assert page.get_by_label("Condition question (id or key)").input_value() == str(outcome.id)
     assert page.locator("#named-signposts li").count() == 2  # one named, one suggested
+    from tests.e2e.test_accessibility import _violations
+
+    assert _violations(page) == []  # the form with its refusal, named and suggested rows
     shot(page, "80-boundary-name-signposts")
     page.set_viewport_size(PHONE)
     page.goto(f"{base}/boundaries/{b.id}#named-signposts")
