@@ -211,7 +211,9 @@ def withdraw(question_id: int) -> str | Response:
         )
         if standing is not None:
             shown = starting_state(question, standing)
-            return render_template("questions/withdraw.html", q=question, form=shown)
+            return render_template(
+                "questions/withdraw.html", q=question, kind=kind_of(question), form=shown
+            )
     try:
         forecast_service.withdraw_forecast(
             session=get_session(), actor=me(), question_id=question_id

@@ -15,11 +15,17 @@ TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 JUNE_1 = to_epoch(parse_iso("2031-06-01T00:00:00Z"))
 
 
-def test_every_kind_names_four_partials_that_exist() -> None:
+def test_every_kind_names_five_partials_that_exist() -> None:
     for kind in KINDS.values():
         partials = kind.partials
-        names = [partials.form, partials.aggregate, partials.answer, partials.facts]
-        assert len(set(names)) == 4, kind.name
+        names = [
+            partials.form,
+            partials.aggregate,
+            partials.answer,
+            partials.facts,
+            partials.standing,
+        ]
+        assert len(set(names)) == 5, kind.name
         for name in names:
             assert (TEMPLATES / name).is_file(), name
 

@@ -60,13 +60,15 @@ class Partials:
 
     form: the forecast editor; aggregate: the community prediction; answer: the resolve form's
     answer field (its value is read back by QuestionKind.typed_resolution); facts: what the
-    page's list of facts says of this kind (its options, its range).
+    page's list of facts says of this kind (its options, its range); standing: a standing
+    forecast in a sentence, as the form holds it (the withdraw confirmation).
     """
 
     form: str
     aggregate: str
     answer: str
     facts: str
+    standing: str
 
 
 class QuestionKind(ABC):

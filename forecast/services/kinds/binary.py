@@ -28,6 +28,7 @@ class BinaryKind(QuestionKind):
         aggregate="questions/kinds/binary_aggregate.html",
         answer="questions/kinds/binary_answer.html",
         facts="questions/kinds/binary_facts.html",
+        standing="questions/kinds/binary_standing.html",
     )
 
     def parse_field(self, question: QuestionShape, field: str, value: Any) -> ForecastValue:

@@ -47,6 +47,7 @@ class ContinuousKind(QuestionKind):
         aggregate="questions/kinds/continuous_aggregate.html",
         answer="questions/kinds/continuous_answer.html",
         facts="questions/kinds/continuous_facts.html",
+        standing="questions/kinds/continuous_standing.html",
     )
 
     def parse_field(self, question: QuestionShape, field: str, value: Any) -> ForecastValue:

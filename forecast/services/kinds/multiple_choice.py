@@ -38,6 +38,7 @@ class MultipleChoiceKind(QuestionKind):
         aggregate="questions/kinds/multiple_choice_aggregate.html",
         answer="questions/kinds/multiple_choice_answer.html",
         facts="questions/kinds/multiple_choice_facts.html",
+        standing="questions/kinds/multiple_choice_standing.html",
     )
 
     def typed_resolution(self, answer: str) -> dict[str, Any]:
