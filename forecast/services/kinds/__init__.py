@@ -8,7 +8,8 @@ scoring and aggregation engines see it as (`value_kind`), which boundary events 
 how its forecasts, resolutions, aggregates and points on its axis are rendered and read
 (`render_point`, `point_words`, `read_point`, `typed_point`, `point_text`), how demo
 forecasters forecast on it (`synthetic_forecast`), and which template partials draw it on the
-question page (`partials`: form, aggregate, answer, facts under templates/questions/kinds/).
+question page and the withdraw confirmation (`partials`: form, aggregate, answer, facts,
+standing, under templates/questions/kinds/).
 A new kind is one module here plus its templates (and, if its `value_kind` is new, an entry
 in forecast.web.forecast_form.KIND_FORMS). Aggregation methods have their own table:
 forecast.core.aggregation.methods.
