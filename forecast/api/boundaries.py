@@ -7,6 +7,7 @@ from typing import Any
 from flask import Response, jsonify, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
+from sqlmodel import Session
 
 from forecast.api.common import BEARER, caller, created, document_errors
 from forecast.api.schemas import (
@@ -24,6 +25,7 @@ from forecast.api.schemas.signposts import SignpostIn, SignpostsIn
 from forecast.http.report_files import report_file
 from forecast.http.times import parse_optional_time
 from forecast.infra.db import get_session
+from forecast.models import User
 from forecast.services.boundaries import lifecycle as service
 from forecast.services.boundaries import named_signposts
 from forecast.services.boundaries import report as threshold_report
@@ -32,6 +34,13 @@ from forecast.services.boundaries.views import boundary_json, recorded_events
 bp = Blueprint(
     "api_boundaries", __name__, url_prefix="/api/v1/boundaries", description="Decision boundaries"
 )
+
+
+def _boundary_as_seen(session: Session, viewer: User | None, boundary_id: int) -> Response:
+    """The boundary as this viewer may see it: the reply of a read, and of every signpost
+    change (which re-reads it so the reply shows what the viewer is shown, not the raw row)."""
+    boundary = service.get_boundary(session, viewer, boundary_id)
+    return jsonify(boundary_json(session, boundary, viewer))
 
 
 @bp.route("")
@@ -106,8 +115,7 @@ class BoundaryDetail(MethodView):
         """Read a boundary with all its versions."""
         session = get_session()
         viewer = caller(required=True)
-        boundary = service.get_boundary(session, viewer, boundary_id)
-        return jsonify(boundary_json(session, boundary, viewer))
+        return _boundary_as_seen(session, viewer, boundary_id)
 
     @bp.response(204)
     @bp.doc(security=BEARER)
@@ -176,8 +184,7 @@ class Signposts(MethodView):
         named_signposts.set_signposts(
             session=session, actor=viewer, boundary_id=boundary_id, items=body["signposts"]
         )
-        boundary = service.get_boundary(session, viewer, boundary_id)
-        return jsonify(boundary_json(session, boundary, viewer))
+        return _boundary_as_seen(session, viewer, boundary_id)
 
     @bp.arguments(SignpostIn())
     @bp.response(200, BoundaryOut)
@@ -190,8 +197,7 @@ class Signposts(MethodView):
         named_signposts.add_signpost(
             session=session, actor=viewer, boundary_id=boundary_id, item=body
         )
-        boundary = service.get_boundary(session, viewer, boundary_id)
-        return jsonify(boundary_json(session, boundary, viewer))
+        return _boundary_as_seen(session, viewer, boundary_id)
 
 
 @bp.route("/<int:boundary_id>/signposts/<string:condition>")
@@ -219,8 +225,7 @@ class Signpost(MethodView):
             boundary_id=boundary_id,
             item={"condition": condition, "outcome": request.args.get("outcome")},
         )
-        boundary = service.get_boundary(session, viewer, boundary_id)
-        return jsonify(boundary_json(session, boundary, viewer))
+        return _boundary_as_seen(session, viewer, boundary_id)
 
 
 @bp.route("/<int:boundary_id>/events")
