@@ -17,7 +17,7 @@ from forecast.api.common import BEARER, caller, document_errors
 from forecast.api.schemas import ISO, QUESTION_TYPES, QuestionOut, RangeSchema, StrictSchema
 from forecast.infra.db import get_session
 from forecast.services.questions.changes import MAX_REASON, close_early
-from forecast.services.questions.views import question_payloads
+from forecast.services.questions.views import question_payload
 
 bp = Blueprint(
     "api_question_changes",
@@ -76,4 +76,4 @@ class Close(MethodView):
             question_id=question_id,
             reason=body.get("reason"),
         )
-        return jsonify(question_payloads(session, [question])[0])
+        return jsonify(question_payload(session, question))

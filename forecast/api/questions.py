@@ -30,7 +30,7 @@ from forecast.services.forecasts import parse_value
 from forecast.services.questions import lifecycle as question_service
 from forecast.services.questions.changes import edit_question
 from forecast.services.questions.lists import MAX_SEARCH, list_questions
-from forecast.services.questions.views import question_payloads
+from forecast.services.questions.views import question_payload, question_payloads
 
 bp = Blueprint("api_questions", __name__, url_prefix="/api/v1/questions", description="Questions")
 
@@ -89,7 +89,7 @@ class Questions(MethodView):
         question = question_service.create_question(
             session=session, actor=caller(required=True), data=body
         )
-        return created(question_payloads(session, [question])[0])
+        return created(question_payload(session, question))
 
 
 @bp.route("/<int:question_id>")
@@ -103,7 +103,7 @@ class QuestionDetail(MethodView):
         question = question_service.get_question(
             session=session, viewer=viewer, question_id=question_id
         )
-        payload = question_payloads(session, [question])[0]
+        payload = question_payload(session, question)
         value = value_if_visible(session=session, viewer=viewer, question=question)
         if value is not None:
             payload["aggregate"] = value_json(value, question)
@@ -124,7 +124,7 @@ class QuestionDetail(MethodView):
             changes=body,
             reason=reason,
         )
-        payload = question_payloads(session, [question])[0]
+        payload = question_payload(session, question)
         payload["changed"] = changed
         return jsonify(payload)
 
@@ -147,7 +147,7 @@ class Review(MethodView):
             tournament=body.get("tournament"),
             changes=body.get("changes"),
         )
-        return jsonify(question_payloads(session, [question])[0])
+        return jsonify(question_payload(session, question))
 
 
 @bp.route("/<int:question_id>/preview")

@@ -13,7 +13,7 @@ from forecast.api.schemas import QuestionOut, ResolutionIn, ResolvedOut, ScoreOu
 from forecast.errors import Conflict
 from forecast.infra.db import get_session
 from forecast.services.questions import lifecycle as question_service
-from forecast.services.questions.views import question_payloads
+from forecast.services.questions.views import question_payload
 from forecast.services.resolution.resolve import resolve, scores_json, unresolve
 
 bp = Blueprint(
@@ -36,7 +36,7 @@ class ResolutionView(MethodView):
         question, written = resolve(
             session=session, actor=caller(required=True), question_id=question_id, data=body
         )
-        payload = question_payloads(session, [question])[0]
+        payload = question_payload(session, question)
         payload["scores_written"] = written
         return jsonify(payload)
 
@@ -53,7 +53,7 @@ class ResolutionView(MethodView):
             question_id=question_id,
             reason=body.get("reason"),
         )
-        return jsonify(question_payloads(session, [question])[0])
+        return jsonify(question_payload(session, question))
 
 
 @bp.route("/<int:question_id>/scores")

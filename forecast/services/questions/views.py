@@ -69,6 +69,12 @@ def question_payloads(session: Session, questions: list[Question]) -> list[dict[
     return payloads
 
 
+def question_payload(session: Session, question: Question) -> dict[str, Any]:
+    """Render one question for the API: what every single-question reply (create, read, edit,
+    review, close, resolve, unresolve) sends back, the same as it stands in a list."""
+    return question_payloads(session, [question])[0]
+
+
 def standing_forecasts(
     *, session: Session, viewer: User, limit: int = 20
 ) -> list[tuple[Question, Forecast]]:
