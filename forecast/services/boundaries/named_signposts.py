@@ -233,6 +233,8 @@ def signposts_json(session: Session, boundary: Boundary, viewer: User | None) ->
             .order_by(col(BoundarySignpost.named_at), col(BoundarySignpost.id))
         )
     )
+    if not rows:
+        return {"named_signposts": [], "signpost_history": []}
     ids = {r.condition_id for r in rows} | {r.outcome_id for r in rows}
     questions = {q.id: q for q in session.exec(select(Question).where(col(Question.id).in_(ids)))}
     people = {r.named_by for r in rows} | {r.removed_by for r in rows if r.removed_by}
