@@ -25,9 +25,9 @@ from forecast.services.questions.changes import (
 from forecast.services.questions.input import field_words, question_range
 from forecast.services.questions.views import forecaster_counts
 from forecast.services.resolution.input import OUTCOMES, parse_resolution
-from forecast.services.tournaments.catalog import list_tournaments
 from forecast.web.common import flash_error, login_required, me
 from forecast.web.question_form import form_to_input, question_to_form
+from forecast.web.question_form_page import render_question_form
 
 bp = Blueprint("question_admin", __name__, url_prefix="/questions")
 SCHEDULED = frozenset(s.value for s in SCHEDULED_STATUSES)
@@ -136,18 +136,17 @@ def edit_scheduled(question: Question) -> str | Response:
             else:
                 flash("Nothing changed.", "info")
             return redirect(url_for("questions.detail", question_id=question.id))
-    tournaments = list_tournaments(session=session, viewer=me())
-    return render_template(
-        "questions/form.html",
-        form=form,
-        error=error,
-        tournaments=tournaments,
+    return render_question_form(  # type: ignore[return-value]
+        session,
+        me(),
+        form,
+        error,
         organizer=True,
         mode="change",
         locked=locked,
         fixed=[name for name, key in FORM_FIELDS.items() if key in FIXED_ONCE_FORECAST],
         q=question,
-    ), 422 if error else 200  # type: ignore[return-value]
+    )
 
 
 @bp.route("/<int:question_id>/close", methods=["GET", "POST"])

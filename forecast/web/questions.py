@@ -35,6 +35,7 @@ from forecast.web.forecast_form import (
 from forecast.web.my_forecasts import my_forecasts
 from forecast.web.question_aggregate import panel as aggregate_panel
 from forecast.web.question_form import form_to_input, question_to_form
+from forecast.web.question_form_page import render_question_form
 
 bp = Blueprint("questions", __name__, url_prefix="/questions")
 SORT_LABELS = {
@@ -258,15 +259,9 @@ def new() -> str | Response:
             else:
                 flash("Question created.", "success")
             return redirect(url_for("questions.detail", question_id=question.id))
-    tournaments = list_tournaments(session=session, viewer=web_user())
-    return render_template(
-        "questions/form.html",
-        form=form,
-        error=error,
-        tournaments=tournaments,
-        organizer=is_organizer(me()),
-        mode="new",
-    ), 422 if error else 200  # type: ignore[return-value]
+    return render_question_form(  # type: ignore[return-value]
+        session, web_user(), form, error, organizer=is_organizer(me()), mode="new"
+    )
 
 
 @bp.route("/<int:question_id>/edit", methods=["GET", "POST"])
@@ -298,16 +293,9 @@ def edit(question_id: int) -> str | Response:
             return redirect(url_for("questions.detail", question_id=question_id))
     else:
         form = question_to_form(question_service.question_as_input(session, question))
-    tournaments = list_tournaments(session=session, viewer=web_user())
-    return render_template(
-        "questions/form.html",
-        form=form,
-        error=error,
-        tournaments=tournaments,
-        organizer=False,
-        mode="edit",
-        q=question,
-    ), 422 if error else 200  # type: ignore[return-value]
+    return render_question_form(  # type: ignore[return-value]
+        session, web_user(), form, error, organizer=False, mode="edit", q=question
+    )
 
 
 @bp.route("/<int:question_id>/review", methods=["POST"])
