@@ -113,6 +113,8 @@ def test_the_owner_names_and_removes_signposts(
     assert "Signpost removed." in removed
     assert "Remove the signpost A 1e27 FLOP run by 2028?" not in _section(removed)
     assert "Name A 1e27 FLOP run by 2028? as a signpost" in _section(removed)
+    record = removed.split('id="signpost-history"')[1].split("</details>")[0]
+    assert "Record of the signposts (2)" in record and "; removed by lea" in record
     assert sorted(_stored(app)) == sorted(
         [
             (setting["on_o"].id, _outcome_of(app, bid), False),
