@@ -55,6 +55,20 @@ def _svg(body: list[str], label: str) -> Markup:
     return Markup(head + "".join(body) + "</svg>")
 
 
+def _band(frame: Frame, xs: Floats, lo: Floats, hi: Floats) -> list[str]:
+    """The shaded interval between two sampled lines, over the samples where both are known
+    (none before the first forecast): along the upper edge and back along the lower one."""
+    band = np.isfinite(lo) & np.isfinite(hi)
+    if not band.any():
+        return []
+    outline = (
+        _points(xs[band], frame.y(hi[band]))
+        + " "
+        + _points(xs[band][::-1], frame.y(lo[band][::-1]))
+    )
+    return [f'<polygon class="band" points="{outline}"/>']
+
+
 def _anchor(i: int, count: int) -> str:
     # The outermost labels hang inwards so they are never cut at the canvas edge.
     return "start" if i == 0 else "end" if i == count - 1 else "middle"
@@ -192,16 +206,8 @@ def binary_history_chart(
     frame = Frame(t_from, max(t_to, t_from + 1.0), 0.0, 1.0)
     times = np.linspace(frame.x0, frame.x1, SAMPLES)
     body = _y_grid(frame, [(v, f"{v:.0%}") for v in (0.0, 0.25, 0.5, 0.75, 1.0)])
-    lo, hi = sample_steps(starts, lower, times), sample_steps(starts, upper, times)
     xs = frame.x(times)
-    band = np.isfinite(lo) & np.isfinite(hi)
-    if band.any():
-        outline = (
-            _points(xs[band], frame.y(hi[band]))
-            + " "
-            + _points(xs[band][::-1], frame.y(lo[band][::-1]))
-        )
-        body.append(f'<polygon class="band" points="{outline}"/>')
+    body += _band(frame, xs, sample_steps(starts, lower, times), sample_steps(starts, upper, times))
     if interval is not None and len(interval[0]):
         when, low, high = interval
         ok = np.isfinite(low) & np.isfinite(high)
@@ -304,14 +310,7 @@ def median_history_chart(
     xs = frame.x(times)
     body = _y_grid(frame, axis_ticks(scale, kind, axis_label, frame.y0, frame.y1))
     lo, hi = sample_steps(starts, lower_u, times), sample_steps(starts, upper_u, times)
-    band = np.isfinite(lo) & np.isfinite(hi)
-    if band.any():
-        outline = (
-            _points(xs[band], frame.y(hi[band]))
-            + " "
-            + _points(xs[band][::-1], frame.y(lo[band][::-1]))
-        )
-        body.append(f'<polygon class="band" points="{outline}"/>')
+    body += _band(frame, xs, lo, hi)
     line = sample_steps(starts, median_u, times)
     body.append(f'<polyline class="line" points="{_points(xs, frame.y(line))}"/>')
     last = float(line[-1])
