@@ -173,7 +173,8 @@ def main(argv: list[str]) -> int:
         print(
             f"report: {args.questions:,} questions, {args.forecasts:,} forecasts, "
             f"{len(picks):,} committed boundaries (SQLite, in-process requests); "
-            f"{args.resolved:,} resolved questions with {args.resolved_forecasts:,} forecasts, "
+            f"{args.resolved:,} resolved questions with "
+            f"{args.resolved_forecasts if args.resolved else 0:,} forecasts, "
             f"{series:,} trend series; boundaries by method: "
             + ", ".join(f"{m} {n}" for m, n in methods.most_common())
         )
