@@ -13,6 +13,7 @@ from sqlalchemy import insert
 from forecast.infra.clock import from_epoch
 from forecast.infra.db import session_scope
 from forecast.models import Forecast, Question
+from forecast.services.aggregation import arrays
 from forecast.services.aggregation import values as aggregation
 from forecast.services.aggregation.values import BAND_RESAMPLES
 from forecast.services.forecasts import submit_forecast, withdraw_forecast
@@ -35,14 +36,14 @@ def _question(session: Any, question_id: int) -> Question:
 def _spy_on_extend(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     """Record whether each extension attempt succeeded."""
     outcomes: list[bool] = []
-    real = aggregation.extend
+    real = arrays.extend
 
     def spying(*args: Any, **kwargs: Any) -> Any:
         result = real(*args, **kwargs)
         outcomes.append(result is not None)
         return result
 
-    monkeypatch.setattr(aggregation, "extend", spying)
+    monkeypatch.setattr(arrays, "extend", spying)
     return outcomes
 
 

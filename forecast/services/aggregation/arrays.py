@@ -13,6 +13,8 @@ from sqlalchemy import LargeBinary, String, bindparam, or_, type_coerce
 from sqlalchemy import select as sa_select
 from sqlmodel import Session
 
+from forecast.core.aggregation.aggregate import History, history
+from forecast.core.aggregation.extend import extend
 from forecast.core.aggregation.instant import Kind
 from forecast.core.distributions import CDF_POINTS
 from forecast.models import Forecast, Question
@@ -64,6 +66,43 @@ class QuestionForecasts:
     def active_at(self, t: float) -> NDArray[np.bool_]:
         """Return a mask of the forecasts standing at instant t."""
         return (self.start <= t) & (t < self.end)
+
+    def history(self, *, method: str, open_time: float, scheduled_close: float) -> History:
+        """Return the aggregate history of these forecasts under method (weighted by their
+        reputations when they are known), built from the first forecast."""
+        return history(
+            self.start,
+            self.end,
+            self.user,
+            self.values,
+            method=method,
+            open_time=open_time,
+            scheduled_close=scheduled_close,
+            reputation=self.reputation,
+        )
+
+    def extended(
+        self,
+        previous: History,
+        *,
+        method: str,
+        open_time: float,
+        scheduled_close: float,
+        changed_from: float,
+    ) -> History | None:
+        """Return the history of these forecasts built on previous (None: build it whole)."""
+        return extend(
+            previous,
+            self.start,
+            self.end,
+            self.user,
+            self.values,
+            method=method,
+            open_time=open_time,
+            scheduled_close=scheduled_close,
+            reputation=self.reputation,
+            changed_from=changed_from,
+        )
 
 
 def text_epochs(texts: Sequence[str | None]) -> Floats:

@@ -31,9 +31,7 @@ from forecast.core.aggregation.aggregate import (
     aggregate_now,
     bootstrap_interval,
     cdf_quantile,
-    history,
 )
-from forecast.core.aggregation.extend import extend
 from forecast.core.distributions import CDF_POINTS
 from forecast.errors import ValidationFailed
 from forecast.infra.clock import from_epoch, to_epoch, utcnow
@@ -108,30 +106,16 @@ def build_cached(
     if forecasts.options:
         previous = None  # a multiple-choice history is built whole (its engines run per option)
     if previous is not None:
-        h = extend(
+        h = forecasts.extended(
             previous.history,
-            forecasts.start,
-            forecasts.end,
-            forecasts.user,
-            forecasts.values,
             method=method,
             open_time=open_time,
             scheduled_close=scheduled_close,
-            reputation=forecasts.reputation,
             changed_from=changed_from,
         )
     if h is None:
         previous = None  # nothing of it carries over
-        h = history(
-            forecasts.start,
-            forecasts.end,
-            forecasts.user,
-            forecasts.values,
-            method=method,
-            open_time=open_time,
-            scheduled_close=scheduled_close,
-            reputation=forecasts.reputation,
-        )
+        h = forecasts.history(method=method, open_time=open_time, scheduled_close=scheduled_close)
     nonempty = np.flatnonzero(h.forecaster_count > 0)
     width = CDF_POINTS if forecasts.continuous else max(forecasts.options, 1)
     no_band = forecasts.continuous or forecasts.options > 0

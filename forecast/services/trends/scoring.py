@@ -19,7 +19,7 @@ import numpy as np
 from sqlalchemy import delete, insert
 from sqlmodel import Session
 
-from forecast.core.aggregation.aggregate import DEFAULT_METHOD, history
+from forecast.core.aggregation.aggregate import DEFAULT_METHOD
 from forecast.core.distributions import resolution_bucket
 from forecast.core.scoring import (
     ForecastArrays,
@@ -68,15 +68,7 @@ def trend_scores(session: Session, question: Question) -> dict[str, Any] | None:
     since = max(to_epoch(parse_iso(trend["updated_at"])), open_t)
     actual_close = min(to_epoch(question.resolved_at or question.close_time), close_t)
     f = load_forecasts(session, question)
-    h = history(
-        f.start,
-        f.end,
-        f.user,
-        f.values,
-        method=DEFAULT_METHOD,
-        open_time=open_t,
-        scheduled_close=close_t,
-    )
+    h = f.history(method=DEFAULT_METHOD, open_time=open_t, scheduled_close=close_t)
     crowd = np.flatnonzero(h.forecaster_count > 0)
     cdfs = np.vstack([np.asarray(trend["cdf"])[None, :], h.value[crowd]])
     users = np.array([_LINE] + [_CROWD] * len(crowd), dtype=np.int64)
