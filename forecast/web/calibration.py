@@ -12,6 +12,7 @@ from forecast.infra.db import get_session
 from forecast.models import CalibrationItem
 from forecast.services import calibration as training
 from forecast.services.accounts.permissions import is_organizer
+from forecast.services.kinds import kind_named
 from forecast.services.pastcasting import answers as pastcasts
 from forecast.web.common import flash_error, login_required, me
 from forecast.web.record_charts import calibration_chart
@@ -89,15 +90,12 @@ def _answer_data(item: dict[str, Any], typed: dict[str, str]) -> dict[str, Any]:
                 "give your probability as a number from 1 to 99", "probability"
             ) from None
         return {"probability": percent / 100}
-    if item["is_date"]:
-        return {"lower": typed["lower"], "upper": typed["upper"]}
-    ends: dict[str, Any] = {}
+    kind = kind_named("date" if item["is_date"] else "numeric")
     for end in ("lower", "upper"):
-        try:
-            ends[end] = float(typed[end].replace(",", "").replace(" ", ""))
-        except ValueError:
-            raise ValidationFailed(f"give the {end} end as a number", end) from None
-    return ends
+        unreadable = kind.unreadable(typed[end]) if typed[end] else f"give the {end} end"
+        if unreadable:
+            raise ValidationFailed(unreadable, end)
+    return {end: kind.typed_point(typed[end]) for end in ("lower", "upper")}
 
 
 @bp.route("/pastcasts/<int:question_id>", methods=["GET", "POST"])

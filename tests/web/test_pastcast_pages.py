@@ -83,9 +83,9 @@ def test_a_numeric_pastcast_takes_an_interval_and_keeps_a_wrong_one_typed(
     assert 'id="community-interval-then"' in page and "20 to 40" in page
     assert 'name="probability"' not in page and "It resolved" not in page
     for typed, field, message in (
-        ({"lower": "eighty", "upper": "90"}, "lower", "give the lower end as a number"),
+        ({"lower": "eighty", "upper": "90"}, "lower", "“eighty” is not a number."),
         ({"lower": "90", "upper": "80"}, "lower", "lower must not exceed upper"),
-        ({"lower": "10", "upper": ""}, "upper", "give the upper end as a number"),
+        ({"lower": "10", "upper": ""}, "upper", "give the upper end"),
     ):
         refused = client.post(f"/calibration/pastcasts/{q.id}", data=typed)
         assert refused.status_code == 422
@@ -111,7 +111,12 @@ def test_a_date_pastcast_takes_dates(app: Flask, client: FlaskClient) -> None:
     page = client.get(f"/calibration/pastcasts/{q.id}").data.decode()
     assert 'type="date"' in page and "(that whole day)" in page
     refused = client.post(f"/calibration/pastcasts/{q.id}", data={"lower": "", "upper": ""})
-    assert refused.status_code == 422 and "lower must be a date" in refused.data.decode()
+    assert refused.status_code == 422 and "give the lower end" in refused.data.decode()
+    typed = {"lower": "2030-06-01", "upper": "15/06/2030"}
+    refused = client.post(f"/calibration/pastcasts/{q.id}", data=typed)
+    body = refused.data.decode()
+    assert refused.status_code == 422 and "“15/06/2030” is not a date (YYYY-MM-DD)." in body
+    assert 'value="15/06/2030"' in body and 'value="2030-06-01"' in body
     done = client.post(
         f"/calibration/pastcasts/{q.id}", data={"lower": "2030-06-01", "upper": "2030-06-15"}
     )

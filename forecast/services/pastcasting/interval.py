@@ -24,13 +24,14 @@ offered: one resolved below or above an open bound has no number to grade an int
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from forecast.core.calibration import grade_interval
 from forecast.errors import ValidationFailed
-from forecast.infra.clock import format_iso, from_epoch, parse_iso, to_epoch
-from forecast.models import PastcastAnswer, Question, QuestionType, User
+from forecast.infra.clock import format_iso
+from forecast.models import PastcastAnswer, Question, User
+from forecast.services.kinds import kind_of
 from forecast.services.kinds.ranges import question_range
 from forecast.services.pastcasting.community import CommunityInterval, community_interval_at
 from forecast.services.training_answers import interval
@@ -41,7 +42,7 @@ DATE_ONLY = 10  # len("2026-05-31")
 
 def is_date(question: Question) -> bool:
     """Tell whether the question's axis holds dates (Unix seconds)."""
-    return question.type == QuestionType.DATE.value
+    return kind_of(question).is_date
 
 
 def unit(question: Question) -> float:
@@ -51,9 +52,7 @@ def unit(question: Question) -> float:
 
 def render(question: Question, x: float | None) -> Any:
     """Give an axis value as the API gives the question's: a date as ISO 8601, else a number."""
-    if x is None:
-        return None
-    return format_iso(from_epoch(x)) if is_date(question) else x
+    return None if x is None else kind_of(question).render_point(x)
 
 
 def _point(question: Question, value: Any, field: str) -> Any:
@@ -61,14 +60,11 @@ def _point(question: Question, value: Any, field: str) -> Any:
     if not is_date(question):
         return value
     if not isinstance(value, str):
-        raise ValidationFailed(f"{field} must be a date such as 2026-05-31", field)
-    try:
-        instant = parse_iso(value)
-    except ValueError:
-        raise ValidationFailed(f"{field} must be a date such as 2026-05-31", field) from None
+        raise ValidationFailed(f"{field} must be an ISO 8601 date", field)
+    at = kind_of(question).read_point(value, field)
     if field == "upper" and len(value.strip()) == DATE_ONLY:
-        instant += timedelta(days=1, seconds=-1)  # the whole of the day named
-    return to_epoch(instant)
+        at += DAY - 1  # the whole of the day named
+    return at
 
 
 def spread(
