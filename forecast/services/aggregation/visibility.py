@@ -34,18 +34,33 @@ def _exempt(question: Question, viewer: User | None) -> bool:
     )
 
 
+def _ruled_now(
+    session: Session, question: Question, viewer: User | None, now: datetime | None
+) -> tuple[bool, str | None]:
+    """Apply the rules that hold whatever the viewer has forecast or answered: a blind draft
+    hides the aggregate, an exempt viewer sees it, a reveal still to come hides it.
+
+    Returns (decided, reason): decided with the reason (None: shown) when one of them settles
+    it; otherwise the caller's own rules (a forecast first, a pastcast's vantage) decide.
+    """
+    if _drafting_blind(session, question, viewer):
+        return True, BLIND_REASON
+    if _exempt(question, viewer):
+        return True, None
+    now = now or utcnow()
+    reveal = question.aggregate_reveal_time
+    if reveal is not None and now < reveal:
+        return True, f"the community prediction is revealed on {reveal:%Y-%m-%d %H:%M} UTC"
+    return False, None
+
+
 def hidden_reason(
     session: Session, question: Question, viewer: User | None, now: datetime | None = None
 ) -> str | None:
     """Return why the viewer may not see the aggregate yet, or None when they may."""
-    if _drafting_blind(session, question, viewer):
-        return BLIND_REASON
-    if _exempt(question, viewer):
-        return None
-    now = now or utcnow()
-    reveal = question.aggregate_reveal_time
-    if reveal is not None and now < reveal:
-        return f"the community prediction is revealed on {reveal:%Y-%m-%d %H:%M} UTC"
+    decided, reason = _ruled_now(session, question, viewer, now)
+    if decided:
+        return reason
     if question.hide_aggregate_until_forecast and not _has_forecast(session, question, viewer):
         return "make your own forecast first; then the community prediction appears"
     return None
@@ -164,16 +179,12 @@ def pastcast_hidden_reason(
     (hide-until-forecast lifts once they answer), a reveal time after the vantage hides it
     until they answer, and what is still hidden now (a reveal to come, a blind draft) stays so.
     """
-    if _drafting_blind(session, question, viewer):
-        return BLIND_REASON
-    if _exempt(question, viewer):
-        return None
-    now = now or utcnow()
-    reveal = question.aggregate_reveal_time
-    if reveal is not None and now < reveal:
-        return f"the community prediction is revealed on {reveal:%Y-%m-%d %H:%M} UTC"
+    decided, reason = _ruled_now(session, question, viewer, now)
+    if decided:
+        return reason
     if answered:
         return None
+    reveal = question.aggregate_reveal_time
     if reveal is not None and vantage < reveal:
         return "it was not yet revealed on that date; it appears after your answer"
     if question.hide_aggregate_until_forecast:
