@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from forecast.core.conditionals import VOID, Resolved
 from forecast.errors import ValidationFailed
 from forecast.infra.clock import parse_iso
 from forecast.models import QuestionType
@@ -16,21 +16,10 @@ from forecast.services.questions.input import QuestionRange
 OUTCOMES = ("yes", "no", "annulled", "ambiguous", "below_lower_bound", "above_upper_bound")
 VALUE = "value"
 OPTION = "option"
-VOID = ("annulled", "ambiguous")
-
-
-@dataclass(frozen=True)
-class Resolution:
-    """A validated resolution: an outcome, or a value on the question's axis (dates in seconds),
-    or outcome "option" with the option's index as value (multiple choice)."""
-
-    outcome: str
-    value: float | None
-    resolved_at: datetime
-
-    @property
-    def void(self) -> bool:
-        return self.outcome in VOID
+# A validated resolution: an outcome, or a value on the question's axis (dates in seconds), or
+# outcome "option" with the option's index as value (multiple choice). The same value the pure
+# conditional rules read (forecast.core.conditionals), so one class serves both.
+Resolution = Resolved
 
 
 def parse_resolution(
