@@ -14,7 +14,7 @@ from sqlmodel import col, select
 
 from forecast.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from forecast.infra.db import session_scope
-from forecast.models import Question, QuestionEvent, Score
+from forecast.models import Question, QuestionEvent, Role, Score
 from forecast.services.conditionals.create import create_pair
 from forecast.services.forecasts import submit_forecast
 from forecast.services.resolution.resolve import resolve, unresolve
@@ -256,3 +256,57 @@ def test_resolution_follows_the_table_for_every_order_of_events(
                 assert got == expected
                 assert status == ("resolved" if expected else "open")
                 assert scores == (1 if expected else 0)
+
+
+def _team_question(world: World, title: str, qtype: str = "binary") -> Question:
+    """A question in team lab's private tournament (lab made on first use, org its owner)."""
+    from forecast.services.questions.lifecycle import create_question
+    from forecast.services.teams import membership
+    from forecast.services.tournaments.catalog import create_tournament
+    from tests.integration.factories import question_data
+
+    with world.app.app_context(), session_scope() as session:
+        if not membership.my_teams(session=session, viewer=world.organizer):
+            membership.create_team(session=session, actor=world.organizer, slug="lab", name="Lab")
+            create_tournament(
+                session=session, actor=world.organizer, slug="lab-t", title="Lab", team="lab"
+            )
+        return create_question(
+            session=session,
+            actor=world.organizer,
+            data=question_data(qtype, tournament="lab-t", title=title),
+        )
+
+
+def test_a_private_question_is_linked_only_inside_its_team(world: World) -> None:
+    """The branches name the condition: a team's question never pairs with a public one, and a
+    site organizer outside the team finds no such question to link at all."""
+    secret = _team_question(world, "Will the lab's secret run finish?")
+    public = world.question("numeric", opens=timedelta(days=-10), closes=timedelta(days=10))
+    public_condition = world.question(opens=timedelta(days=-10), closes=timedelta(days=10))
+    outsider = world.user("org2", Role.ORGANIZER)
+    with world.app.app_context(), session_scope() as session:
+        for condition, outcome in ((secret.key, public.key), (public_condition.key, secret.key)):
+            with pytest.raises(ValidationFailed, match="same team"):
+                create_pair(
+                    session=session, actor=world.organizer, condition=condition, outcome=outcome
+                )
+        for ref in (secret.key, secret.id):
+            with pytest.raises(NotFound) as refused:
+                create_pair(session=session, actor=outsider, condition=ref, outcome=public.key)
+            with pytest.raises(NotFound) as unknown:
+                create_pair(
+                    session=session, actor=outsider, condition="no-such-q", outcome=public.key
+                )
+            assert str(refused.value).replace(repr(ref), "X") == str(unknown.value).replace(
+                repr("no-such-q"), "X"
+            )
+        linked = session.exec(select(Question).where(col(Question.title).contains("secret run")))
+        assert [q.id for q in linked] == [secret.id]  # nothing was made
+    private_outcome = _team_question(world, "How many lab papers?", "numeric")
+    with world.app.app_context(), session_scope() as session:
+        pair = create_pair(
+            session=session, actor=world.organizer, condition=secret.id, outcome=private_outcome.id
+        )
+        assert pair.yes is not None and pair.no is not None
+        assert {pair.yes.team_id, pair.no.team_id} == {secret.team_id}

@@ -25,7 +25,7 @@ from forecast.models import (
 from forecast.services.accounts.permissions import require_role
 from forecast.services.conditionals.follow import follow
 from forecast.services.conditionals.links import Pair, pair_of
-from forecast.services.questions.lifecycle import log_event, scheduled_status
+from forecast.services.questions.lifecycle import can_view, log_event, scheduled_status
 from forecast.services.questions.references import question_by_reference
 
 LINKABLE = {s.value for s in SCHEDULED_STATUSES} | {
@@ -38,12 +38,13 @@ MAX_TITLE = 300
 _OPTIONAL_FIELDS = ("options", "team_id")
 
 
-def find(session: Session, ref: Any, field: str) -> Question:
-    """Return the question an id or a key names (the field named in the error)."""
+def find(session: Session, ref: Any, field: str, actor: User | None) -> Question:
+    """Return the question an id or a key names (the field named in the error), if the actor
+    may see it: a team's private question is not found for a non-member, as everywhere."""
     if ref is None or ref == "":
         raise ValidationFailed(f"name the {field} question by id or key", field)
     question = question_by_reference(session, ref, field, f"the {field}")
-    if question is None or question.status not in LINKABLE:
+    if question is None or question.status not in LINKABLE or not can_view(question, actor):
         raise NotFound(f"no {field} question {ref!r}", field)
     return question
 
@@ -51,10 +52,19 @@ def find(session: Session, ref: Any, field: str) -> Question:
 def check_pair(
     session: Session, condition: Question, outcome: Question, *, where: str = "condition"
 ) -> None:
-    """Refuse a condition that is not binary, a question conditional on itself, and a condition
-    or outcome that is itself conditional."""
+    """Refuse a condition that is not binary, a question conditional on itself, a condition
+    or outcome that is itself conditional, and a condition and outcome of different teams.
+
+    The branches take the outcome's team and name the condition in their titles and criteria,
+    so a private condition beside a public outcome (or another team's) would show it to people
+    outside its team.
+    """
     if condition.type != QuestionType.BINARY.value:
         raise ValidationFailed("the condition must be a binary question", where)
+    if getattr(condition, "team_id", None) != getattr(outcome, "team_id", None):
+        raise ValidationFailed(
+            "the condition and the outcome must both be public or belong to the same team", where
+        )
     if condition.id == outcome.id:
         raise ValidationFailed("a question cannot be conditional on itself", where)
     for question, name in ((condition, "condition"), (outcome, "outcome")):
@@ -136,8 +146,8 @@ def create_pair(
     actor = require_role(actor, Role.ORGANIZER)
     now = now or utcnow()
     with write(session):
-        c = find(session, condition, "condition")
-        o = find(session, outcome, "outcome")
+        c = find(session, condition, "condition", actor)
+        o = find(session, outcome, "outcome", actor)
         check_pair(session, c, o)
         existing = session.exec(
             select(Conditional).where(
