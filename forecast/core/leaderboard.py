@@ -185,6 +185,20 @@ def _bin_index(p: FloatArray, edges: FloatArray) -> IntArray:
     return np.clip(idx, 0, edges.size - 2).astype(np.int64)
 
 
+def _binned(
+    p_yes: ArrayLike, outcome: ArrayLike, weight: ArrayLike, edges: ArrayLike
+) -> tuple[FloatArray, IntArray, FloatArray, FloatArray, FloatArray]:
+    """Return (edges, bin of each forecast, p, outcome, weight) of the forecasts that carry
+    weight: what calibration bins and the Murphy decomposition both start from."""
+    edge = np.asarray(edges, dtype=np.float64)
+    p = np.asarray(p_yes, dtype=np.float64)
+    o = np.asarray(outcome, dtype=np.float64)
+    w = np.asarray(weight, dtype=np.float64)
+    keep = w > 0
+    p, o, w = p[keep], o[keep], w[keep]
+    return edge, _bin_index(p, edge), p, o, w
+
+
 def calibration_bins(
     p_yes: ArrayLike,
     outcome: ArrayLike,
@@ -192,14 +206,8 @@ def calibration_bins(
     edges: ArrayLike = CALIBRATION_EDGES,
 ) -> CalibrationBins:
     """Bin forecasts by probability: count, weight, mean forecast, mean outcome, 90% interval."""
-    edge = np.asarray(edges, dtype=np.float64)
-    p = np.asarray(p_yes, dtype=np.float64)
-    o = np.asarray(outcome, dtype=np.float64)
-    w = np.asarray(weight, dtype=np.float64)
-    keep = w > 0
-    p, o, w = p[keep], o[keep], w[keep]
+    edge, idx, p, o, w = _binned(p_yes, outcome, weight, edges)
     nbins = edge.size - 1
-    idx = _bin_index(p, edge)
     count = np.bincount(idx, minlength=nbins).astype(np.int64)
     total = np.bincount(idx, weights=w, minlength=nbins).astype(np.float64)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -229,17 +237,11 @@ def murphy_decomposition(
     bins: ArrayLike = CALIBRATION_EDGES,
 ) -> MurphyDecomposition:
     """Split the weighted Brier score into reliability, resolution and uncertainty by bins."""
-    edge = np.asarray(bins, dtype=np.float64)
-    p = np.asarray(p_yes, dtype=np.float64)
-    o = np.asarray(outcome, dtype=np.float64)
-    w = np.asarray(weight, dtype=np.float64)
-    keep = w > 0
-    p, o, w = p[keep], o[keep], w[keep]
+    edge, idx, p, o, w = _binned(p_yes, outcome, weight, bins)
     total = w.sum()
     if total <= 0:
         return MurphyDecomposition(np.nan, np.nan, np.nan, np.nan)
     nbins = edge.size - 1
-    idx = _bin_index(p, edge)
     w_bin = np.bincount(idx, weights=w, minlength=nbins)
     used = w_bin > 0
     w_bin = w_bin[used]
