@@ -11,6 +11,7 @@ from markupsafe import Markup, escape
 from numpy.typing import NDArray
 
 from forecast.core.distributions import Scale
+from forecast.web.chart_marks import grid_row
 from forecast.web.chart_ticks import AxisKind, distinct_labels, nice_ticks
 
 Floats = NDArray[np.float64]
@@ -130,13 +131,7 @@ def _y_grid(frame: Frame, ticks: Sequence[tuple[float, str]]) -> list[str]:
         if abs(y - last) < MIN_GAP_Y:  # a label on top of the previous one is not read
             continue
         last = y
-        parts.append(
-            f'<line class="grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}"/>'
-        )
-        parts.append(
-            f'<text class="tick" x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">'
-            f"{escape(text)}</text>"
-        )
+        parts.append(grid_row(LEFT, WIDTH - RIGHT, y, text))
     return parts
 
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
 from typing import Any
 
 from markupsafe import Markup
 
 from forecast.infra.clock import parse_iso
+from forecast.web.chart_marks import date_label, grid_row
 
 WIDTH, HEIGHT, PAD = 220, 64, 4
 
@@ -95,11 +95,7 @@ def _large_chart(
         f'aria-label="probability over time against the threshold">'
     ]
     for tick in (0.0, ceiling / 2, ceiling):
-        parts.append(
-            f'<line class="grid" x1="{left}" x2="{width - right}" y1="{y(tick):.1f}" '
-            f'y2="{y(tick):.1f}"/><text class="tick" x="{left - 6}" y="{y(tick) + 4:.1f}" '
-            f'text-anchor="end">{tick:.1%}</text>'
-        )
+        parts.append(grid_row(left, width - right, y(tick), f"{tick:.1%}"))
     parts.append(
         f'<line class="threshold" x1="{left}" x2="{width - right}" y1="{y(threshold):.1f}" '
         f'y2="{y(threshold):.1f}"><title>threshold {threshold:.1%}</title></line>'
@@ -108,10 +104,6 @@ def _large_chart(
     parts.append(f'<polyline class="line" points="{line}"/>')
     parts.append(_commit_line(committed_at, t0, t1, x, top, height - bottom))
     for t, anchor in ((t0, "start"), (t1, "end")):
-        label = datetime.fromtimestamp(t, UTC).strftime("%Y-%m-%d")
-        parts.append(
-            f'<text class="tick" x="{x(t):.1f}" y="{height - 8}" text-anchor="{anchor}">'
-            f"{label}</text>"
-        )
+        parts.append(date_label(x(t), height - 8, t, anchor))
     parts.append("</svg>")
     return Markup("".join(parts))

@@ -6,6 +6,8 @@ from typing import Any
 
 from markupsafe import Markup
 
+from forecast.web.chart_marks import grid_row
+
 WIDE, TALL = 640, 240
 LEFT, RIGHT, TOP, BOTTOM = 48, 12, 12, 30
 
@@ -33,10 +35,7 @@ def murphy_chart(diagram: dict[str, Any] | None) -> Markup:
         f'aria-label="Murphy diagram: mean elementary score by threshold">'
     ]
     for v in (0.0, high / 2, high):
-        parts.append(
-            f'<line class="grid" x1="{LEFT}" x2="{WIDE - RIGHT}" y1="{y(v):.1f}" y2="{y(v):.1f}"/>'
-            f'<text class="tick" x="{LEFT - 6}" y="{y(v) + 4:.1f}" text-anchor="end">{v:.2f}</text>'
-        )
+        parts.append(grid_row(LEFT, WIDE - RIGHT, y(v), f"{v:.2f}"))
     for t in (0.0, 0.25, 0.5, 0.75, 1.0):
         parts.append(
             f'<text class="tick" x="{x(t):.1f}" y="{TALL - 10}" text-anchor="middle">{t:.0%}</text>'

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from typing import Any
 
 from markupsafe import Markup, escape
 
 from forecast.infra.clock import parse_iso
+from forecast.web.chart_marks import date_label, grid_row
 from forecast.web.formatting import plural, signed
 
 SIZE, PAD = 320, 36
@@ -83,12 +83,7 @@ def cumulative_chart(points: Sequence[dict[str, Any]]) -> Markup:
         f'aria-label="cumulative Peer score over resolution dates">'
     ]
     for v in sorted({low, 0.0, high}):
-        parts.append(
-            f'<line class="{"zero" if v == 0 else "grid"}" x1="{left}" x2="{WIDE - right}" '
-            f'y1="{y(v):.1f}" y2="{y(v):.1f}"/>'
-            f'<text class="tick" x="{left - 6}" y="{y(v) + 4:.1f}" text-anchor="end">'
-            f"{signed(v, 0)}</text>"
-        )
+        parts.append(grid_row(left, WIDE - right, y(v), signed(v, 0), "zero" if v == 0 else "grid"))
     # A step line: the total holds between resolutions and jumps at each one.
     steps = [f"{x(times[0]):.1f},{y(0.0):.1f}"]
     previous = 0.0
@@ -104,10 +99,6 @@ def cumulative_chart(points: Sequence[dict[str, Any]]) -> Markup:
             f"<title>{title}{own}: total {signed(v)}</title></circle>"
         )
     for t, anchor in ((t0, "start"), ((t0 + t1) / 2, "middle"), (t1, "end")):
-        label = datetime.fromtimestamp(t, UTC).strftime("%Y-%m-%d")
-        parts.append(
-            f'<text class="tick" x="{x(t):.1f}" y="{TALL - 8}" text-anchor="{anchor}">'
-            f"{label}</text>"
-        )
+        parts.append(date_label(x(t), TALL - 8, t, anchor))
     parts.append("</svg>")
     return Markup("".join(parts))
