@@ -7,6 +7,7 @@ from typing import Any
 from flask import Response, jsonify
 from flask.views import MethodView
 from flask_smorest import Blueprint
+from sqlmodel import Session
 
 from forecast.api.common import BEARER, caller, created, document_errors
 from forecast.api.schemas.teams import (
@@ -20,8 +21,9 @@ from forecast.api.schemas.teams import (
 )
 from forecast.infra.clock import format_iso
 from forecast.infra.db import get_session
+from forecast.models import User
 from forecast.services.teams import invitations, membership
-from forecast.services.teams.views import TeamView, team_view
+from forecast.services.teams.views import team_view
 
 bp = Blueprint("api_teams", __name__, url_prefix="/api/v1/teams", description="Teams")
 
@@ -30,7 +32,9 @@ def _member(m: membership.Membership) -> dict[str, Any]:
     return {"username": m.username, "role": m.role, "joined_at": format_iso(m.joined_at)}
 
 
-def _team(view: TeamView) -> dict[str, Any]:
+def _team(session: Session, viewer: User | None, slug: str) -> dict[str, Any]:
+    """The team as this viewer sees it: the reply of a read, a creation and a join."""
+    view = team_view(session=session, viewer=viewer, slug=slug)
     return {
         "slug": view.team.slug,
         "name": view.team.name,
@@ -62,7 +66,7 @@ class Teams(MethodView):
         team = membership.create_team(
             session=session, actor=actor, slug=body["slug"], name=body["name"]
         )
-        return created(_team(team_view(session=session, viewer=actor, slug=team.slug)))
+        return created(_team(session, actor, team.slug))
 
 
 @bp.route("/<slug>")
@@ -72,9 +76,7 @@ class TeamDetail(MethodView):
     @document_errors(bp, 401, 404)
     def get(self, slug: str) -> Response:
         """A team with its members and private tournaments (members only; 404 otherwise)."""
-        return jsonify(
-            _team(team_view(session=get_session(), viewer=caller(required=True), slug=slug))
-        )
+        return jsonify(_team(get_session(), caller(required=True), slug))
 
 
 @bp.route("/<slug>/members")
@@ -143,4 +145,4 @@ class Join(MethodView):
         session = get_session()
         actor = caller(required=True)
         team = invitations.join_by_link(session=session, actor=actor, token=body["token"])
-        return jsonify(_team(team_view(session=session, viewer=actor, slug=team.slug)))
+        return jsonify(_team(session, actor, team.slug))
