@@ -67,14 +67,16 @@ class QuestionForecasts:
         """Return a mask of the forecasts standing at instant t."""
         return (self.start <= t) & (t < self.end)
 
+    @property
+    def _columns(self) -> tuple[Floats, Floats, NDArray[np.int64], Floats]:
+        """(start, end, user, values): the arrays a history is built from, in its order."""
+        return self.start, self.end, self.user, self.values
+
     def history(self, *, method: str, open_time: float, scheduled_close: float) -> History:
         """Return the aggregate history of these forecasts under method (weighted by their
         reputations when they are known), built from the first forecast."""
         return history(
-            self.start,
-            self.end,
-            self.user,
-            self.values,
+            *self._columns,
             method=method,
             open_time=open_time,
             scheduled_close=scheduled_close,
@@ -93,10 +95,7 @@ class QuestionForecasts:
         """Return the history of these forecasts built on previous (None: build it whole)."""
         return extend(
             previous,
-            self.start,
-            self.end,
-            self.user,
-            self.values,
+            *self._columns,
             method=method,
             open_time=open_time,
             scheduled_close=scheduled_close,
