@@ -48,6 +48,16 @@ def question_range(question: Any) -> QuestionRange | None:
     )
 
 
+def store_range(question: Any, r: QuestionRange | None) -> None:
+    """Write a range onto a question's columns (no range: none stored, both ends closed); the
+    inverse of question_range, for a question created and for one whose range is edited."""
+    question.range_min = r.min if r else None
+    question.range_max = r.max if r else None
+    question.open_lower = r.open_lower if r else False
+    question.open_upper = r.open_upper if r else False
+    question.zero_point = r.zero_point if r else None
+
+
 def question_scale(question: Any) -> Scale:
     """Return the internal-axis scale of a continuous question."""
     r = question_range(question)

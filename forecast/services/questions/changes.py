@@ -34,6 +34,7 @@ from forecast.services.questions.input import (
     QuestionDraft,
     field_words,
     parse_question,
+    store_range,
     stored_options,
     words,
 )
@@ -205,12 +206,7 @@ def _write(
                 raise ValidationFailed(TEAM_TOURNAMENT_RULE, "tournament")
             question.tournament_id = tournament.id if tournament else None
         elif name == "range":
-            r = draft.range
-            question.range_min = r.min if r else None
-            question.range_max = r.max if r else None
-            question.open_lower = r.open_lower if r else False
-            question.open_upper = r.open_upper if r else False
-            question.zero_point = r.zero_point if r else None
+            store_range(question, draft.range)
         elif name == "options":
             question.options = stored_options(draft.options)
         else:

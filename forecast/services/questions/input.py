@@ -20,6 +20,7 @@ from forecast.services.kinds.ranges import QuestionRange as QuestionRange
 from forecast.services.kinds.ranges import question_range as question_range
 from forecast.services.kinds.ranges import question_scale as question_scale
 from forecast.services.kinds.ranges import scale_of_range as scale_of_range
+from forecast.services.kinds.ranges import store_range as store_range
 
 KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
 TEXT_LIMITS = {"title": 300, "description": 20_000, "resolution_criteria": 20_000, "source": 2_000}

@@ -34,6 +34,7 @@ from forecast.services.questions.input import (
     new_key,
     parse_question,
     range_to_json,
+    store_range,
     stored_options,
 )
 from forecast.services.teams.items import TEAM_TOURNAMENT_RULE, item_team, team_organizer_ids
@@ -88,12 +89,7 @@ def _apply_draft(question: Question, draft: QuestionDraft, tournament: Tournamen
     question.resolve_time = draft.resolve_time
     if tournament is not None:
         question.tournament_id = tournament.id
-    r = draft.range
-    question.range_min = r.min if r else None
-    question.range_max = r.max if r else None
-    question.open_lower = r.open_lower if r else False
-    question.open_upper = r.open_upper if r else False
-    question.zero_point = r.zero_point if r else None
+    store_range(question, draft.range)
     question.options = stored_options(draft.options)
     question.hide_aggregate_until_forecast = draft.hide_aggregate_until_forecast
     question.aggregate_reveal_time = draft.aggregate_reveal_time
