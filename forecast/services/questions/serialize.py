@@ -103,23 +103,22 @@ def forecast_json(
     forecast: ForecastLike, *, question_key: str, username: str, qtype: str | None = None
 ) -> dict[str, Any]:
     """Render a forecast row for the API (a multiple-choice one with its `probabilities`)."""
-    if qtype is not None and kind_of_type(qtype).value_kind == "multiple_choice":
-        vector = forecast.cdf
-        return {
-            "id": forecast.id,
-            "question": question_key,
-            "user": username,
-            "time": format_iso(forecast.start_time),
-            "end_time": format_iso(forecast.end_time) if forecast.end_time else None,
-            "probabilities": vector.tolist() if vector is not None else None,
-            "rationale": forecast.rationale,
-        }
-    return {
+    head = {
         "id": forecast.id,
         "question": question_key,
         "user": username,
         "time": format_iso(forecast.start_time),
         "end_time": format_iso(forecast.end_time) if forecast.end_time else None,
+    }
+    if qtype is not None and kind_of_type(qtype).value_kind == "multiple_choice":
+        vector = forecast.cdf
+        return {
+            **head,
+            "probabilities": vector.tolist() if vector is not None else None,
+            "rationale": forecast.rationale,
+        }
+    return {
+        **head,
         "probability": forecast.probability,
         "cdf": forecast.cdf.tolist() if forecast.cdf is not None else None,
         "rationale": forecast.rationale,
