@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import select as sa_select
@@ -9,6 +10,15 @@ from sqlmodel import Session, col
 
 from forecast.models import Question, Score, User
 from forecast.services.tournaments.catalog import find_tournament
+
+# A score row's measures, in the order the public contract lists them (exports, track records).
+MEASURES = ("baseline", "peer", "coverage", "brier", "log")
+MEASURE_COLUMNS = tuple(col(getattr(Score, name)) for name in MEASURES)
+
+
+def measures(values: Sequence[Any]) -> dict[str, Any]:
+    """Name the values read from MEASURE_COLUMNS (the same order)."""
+    return dict(zip(MEASURES, values, strict=True))
 
 
 def all_scores(
@@ -24,11 +34,7 @@ def all_scores(
         sa_select(
             col(Question.key),
             col(User.username),
-            col(Score.baseline),
-            col(Score.peer),
-            col(Score.coverage),
-            col(Score.brier),
-            col(Score.log),
+            *MEASURE_COLUMNS,
         )
         .join(Question, col(Question.id) == col(Score.question_id))
         .join(User, col(User.id) == col(Score.user_id))
@@ -41,14 +47,6 @@ def all_scores(
     if user_id is not None:
         query = query.where(col(Score.user_id) == user_id)
     return [
-        {
-            "question": key,
-            "user": name,
-            "baseline": b,
-            "peer": p,
-            "coverage": c,
-            "brier": br,
-            "log": lg,
-        }
-        for key, name, b, p, c, br, lg in session.execute(query)
+        {"question": key, "user": name, **measures(values)}
+        for key, name, *values in session.execute(query)
     ]

@@ -13,6 +13,7 @@ from forecast.core.leaderboard import calibration_bins, murphy_decomposition
 from forecast.infra.clock import format_iso, utcnow
 from forecast.models import Forecast, Question, QuestionStatus, QuestionType, Score, User
 from forecast.services.accounts.users import get_user
+from forecast.services.records.score_views import MEASURE_COLUMNS, measures
 from forecast.services.teams.visibility import team_condition
 from forecast.services.tournaments.catalog import find_tournament
 
@@ -50,11 +51,7 @@ def track_record(
             col(Question.title),
             col(Question.type),
             col(Question.resolved_at),
-            col(Score.baseline),
-            col(Score.peer),
-            col(Score.coverage),
-            col(Score.brier),
-            col(Score.log),
+            *MEASURE_COLUMNS,
         )
         .join(Question, col(Question.id) == col(Score.question_id))
         .where(*filters)
@@ -66,13 +63,9 @@ def track_record(
             "title": title,
             "type": qtype,
             "resolved_at": format_iso(resolved_at),
-            "baseline": b,
-            "peer": p,
-            "coverage": c,
-            "brier": br,
-            "log": lg,
+            **measures(values),
         }
-        for _, key, title, qtype, resolved_at, b, p, c, br, lg in rows
+        for _, key, title, qtype, resolved_at, *values in rows
     ]
     brier = [s["brier"] for s in scores if s["brier"] is not None]
     logs = [s["log"] for s in scores if s["log"] is not None]
