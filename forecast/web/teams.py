@@ -68,10 +68,6 @@ def add_member(slug: str) -> tuple[str, int] | Response:
             username=request.form.get("username", ""),
             role=request.form.get("role") or None,
         )
-    except NotFound as exc:
-        if exc.field == "team":
-            abort(404)
-        return _with_error(slug, exc)
     except DomainError as exc:
         return _with_error(slug, exc)
     flash(f"{member.username} is {'now a' if new else 'now'} {member.role}.", "success")
@@ -79,6 +75,10 @@ def add_member(slug: str) -> tuple[str, int] | Response:
 
 
 def _with_error(slug: str, error: DomainError) -> tuple[str, int]:
+    """The team page again with the refusal; a team the actor may not see is a 404 instead (a
+    page would confirm that it exists), while a missing member is said on the page."""
+    if isinstance(error, NotFound) and error.field == "team":
+        abort(404)
     view = team_view(session=get_session(), viewer=me(), slug=slug)
     page = render_template(
         "teams/detail.html", view=view, roles=membership.ROLES, error=error, form=request.form
@@ -92,10 +92,6 @@ def remove_member(slug: str, username: str) -> tuple[str, int] | Response:
     """Remove a member (owners) or leave (yourself)."""
     try:
         membership.remove_member(session=get_session(), actor=me(), slug=slug, username=username)
-    except NotFound as exc:
-        if exc.field == "team":
-            abort(404)
-        return _with_error(slug, exc)
     except DomainError as exc:
         return _with_error(slug, exc)
     if username == me().username:
