@@ -92,26 +92,22 @@ def submit_both(
         "no": _value(data.get("no"), "no", pair.no),
     }
     rationale = data.get("rationale")
-    for branch, question in (("yes", pair.yes), ("no", pair.no)):
+    branches = (("yes", pair.yes), ("no", pair.no))
+    for branch, question in branches:
         try:
             parse_value(question, **values[branch])
         except ValidationFailed as exc:
             raise ValidationFailed(f"if {branch}: {exc.message}", branch) from None
-    yes = submit_forecast(
-        session=session,
-        actor=actor,
-        question_id=pair.yes.id or 0,
-        rationale=rationale,
-        now=now,
-        **values["yes"],
-    )
-    no = submit_forecast(
-        session=session,
-        actor=actor,
-        question_id=pair.no.id or 0,
-        rationale=rationale,
-        now=now,
-        **values["no"],
+    yes, no = (
+        submit_forecast(
+            session=session,
+            actor=actor,
+            question_id=question.id or 0,
+            rationale=rationale,
+            now=now,
+            **values[branch],
+        )
+        for branch, question in branches
     )
     return yes, no
 
