@@ -47,9 +47,8 @@ from forecast.services.questions.input import (
     QuestionDraft,
     parse_question,
     scale_of_range,
-    stored_options,
 )
-from forecast.services.questions.lifecycle import scheduled_status
+from forecast.services.questions.lifecycle import question_from_draft, scheduled_status
 from forecast.services.resolution.input import Resolution, parse_resolution
 
 
@@ -274,31 +273,10 @@ def _import(
 def _question_row(
     draft: QuestionDraft, resolution: Resolution | None, slug_ids: dict[str, int], now: datetime
 ) -> Question:
-    r = draft.range
-    question = Question(
-        key=draft.key or "",
-        type=draft.type.value,
-        status="",
-        title=draft.title,
-        description=draft.description,
-        resolution_criteria=draft.resolution_criteria,
-        source=draft.source,
-        open_time=draft.open_time,
-        close_time=draft.close_time,
-        resolve_time=draft.resolve_time,
-        tournament_id=slug_ids[draft.tournament] if draft.tournament else None,
-        range_min=r.min if r else None,
-        range_max=r.max if r else None,
-        open_lower=r.open_lower if r else False,
-        open_upper=r.open_upper if r else False,
-        zero_point=r.zero_point if r else None,
-        options=stored_options(draft.options),
-        hide_aggregate_until_forecast=draft.hide_aggregate_until_forecast,
-        aggregate_reveal_time=draft.aggregate_reveal_time,
-        aggregate_open_to_leaders=draft.aggregate_open_to_leaders,
-    )
-    if r is not None:
-        scale_of_range(r)
+    tournament_id = slug_ids[draft.tournament] if draft.tournament else None
+    question = question_from_draft(draft, draft.key or "", tournament_id)
+    if draft.range is not None:
+        scale_of_range(draft.range)
     if resolution is None:
         question.status = scheduled_status(question, now).value
     else:

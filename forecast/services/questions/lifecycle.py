@@ -78,7 +78,23 @@ def get_question_by_key(*, session: Session, viewer: User | None, key: str) -> Q
     return question
 
 
-def _apply_draft(question: Question, draft: QuestionDraft, tournament: Tournament | None) -> None:
+def question_from_draft(draft: QuestionDraft, key: str, tournament_id: int | None) -> Question:
+    """A new question row holding what the draft says (its status still to be set): one
+    question created through the service and one read from an interchange file alike."""
+    question = Question(
+        key=key,
+        type=draft.type.value,
+        status="",
+        title=draft.title,
+        open_time=draft.open_time,
+        close_time=draft.close_time,
+        resolve_time=draft.resolve_time,
+    )
+    _apply_draft(question, draft, tournament_id)
+    return question
+
+
+def _apply_draft(question: Question, draft: QuestionDraft, tournament_id: int | None) -> None:
     question.type = draft.type.value
     question.title = draft.title
     question.description = draft.description
@@ -87,8 +103,8 @@ def _apply_draft(question: Question, draft: QuestionDraft, tournament: Tournamen
     question.open_time = draft.open_time
     question.close_time = draft.close_time
     question.resolve_time = draft.resolve_time
-    if tournament is not None:
-        question.tournament_id = tournament.id
+    if tournament_id is not None:
+        question.tournament_id = tournament_id
     store_range(question, draft.range)
     question.options = stored_options(draft.options)
     question.hide_aggregate_until_forecast = draft.hide_aggregate_until_forecast
@@ -137,16 +153,7 @@ def create_question(
             is not None
         ):
             raise Conflict(f"a question with key {key!r} exists", "key")
-        question = Question(
-            key=key,
-            type=draft.type.value,
-            status="",
-            title=draft.title,
-            open_time=draft.open_time,
-            close_time=draft.close_time,
-            resolve_time=draft.resolve_time,
-        )
-        _apply_draft(question, draft, tournament)
+        question = question_from_draft(draft, key, tournament.id if tournament else None)
         question.team_id = team_id
         question.created_by_id = actor.id
         if organizer:
