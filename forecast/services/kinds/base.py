@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any, ClassVar, Protocol
 
 import numpy as np
@@ -69,6 +69,13 @@ class Partials:
     answer: str
     facts: str
     standing: str
+
+    @classmethod
+    def named(cls, stem: str) -> Partials:
+        """The partials of a kind whose templates follow the folder's naming, {stem}_{part}.html
+        (binary_form.html, binary_aggregate.html...)."""
+        parts = {f.name: f"questions/kinds/{stem}_{f.name}.html" for f in fields(cls)}
+        return cls(**parts)
 
 
 class QuestionKind(ABC):

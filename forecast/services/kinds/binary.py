@@ -23,13 +23,7 @@ class BinaryKind(QuestionKind):
     forecast_fields = ("probability",)
     resolution_outcomes = ("yes", "no")
     boundary_events = ("yes",)
-    partials = Partials(
-        form="questions/kinds/binary_form.html",
-        aggregate="questions/kinds/binary_aggregate.html",
-        answer="questions/kinds/binary_answer.html",
-        facts="questions/kinds/binary_facts.html",
-        standing="questions/kinds/binary_standing.html",
-    )
+    partials = Partials.named("binary")
 
     def parse_field(self, question: QuestionShape, field: str, value: Any) -> ForecastValue:
         try:

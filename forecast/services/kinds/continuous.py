@@ -42,13 +42,7 @@ class ContinuousKind(QuestionKind):
     has_brier = False
     value_field = "value"
     synthetic_truth_range = (0.25, 0.65)
-    partials = Partials(
-        form="questions/kinds/continuous_form.html",
-        aggregate="questions/kinds/continuous_aggregate.html",
-        answer="questions/kinds/continuous_answer.html",
-        facts="questions/kinds/continuous_facts.html",
-        standing="questions/kinds/continuous_standing.html",
-    )
+    partials = Partials.named("continuous")
 
     def parse_field(self, question: QuestionShape, field: str, value: Any) -> ForecastValue:
         scale = question_scale(question)

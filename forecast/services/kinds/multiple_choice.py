@@ -33,13 +33,7 @@ class MultipleChoiceKind(QuestionKind):
     value_kind = "multiple_choice"
     forecast_fields = ("probabilities",)
     boundary_events = ("option",)
-    partials = Partials(
-        form="questions/kinds/multiple_choice_form.html",
-        aggregate="questions/kinds/multiple_choice_aggregate.html",
-        answer="questions/kinds/multiple_choice_answer.html",
-        facts="questions/kinds/multiple_choice_facts.html",
-        standing="questions/kinds/multiple_choice_standing.html",
-    )
+    partials = Partials.named("multiple_choice")
 
     def typed_resolution(self, answer: str) -> dict[str, Any]:
         """The option's label, as typed or chosen."""
