@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import ColumnElement, func
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, SQLModel, select
 
 from forecast.errors import ValidationFailed
 
 T = TypeVar("T")
+Row = TypeVar("Row", bound=SQLModel)
 
 
 @dataclass(frozen=True)
@@ -39,3 +45,20 @@ def check_page(page: int, per_page: int, most: int) -> None:
         raise ValidationFailed(f"page must be between 1 and {MAX_PAGE:,}", "page")
     if not 1 <= per_page <= most:
         raise ValidationFailed(f"per_page must be between 1 and {most}", "per_page")
+
+
+def page_of(
+    session: Session,
+    model: type[Row],
+    where: ColumnElement[bool],
+    order_by: Sequence[Any],
+    page: int,
+    per_page: int,
+) -> Page[Row]:
+    """Return one page of the rows of model that match where, in order_by's order, with the
+    count of all that match (two statements: the count, then the page)."""
+    total = session.execute(sa_select(func.count()).select_from(model).where(where)).scalar_one()
+    rows = session.exec(
+        select(model).where(where).order_by(*order_by).offset((page - 1) * per_page).limit(per_page)
+    ).all()
+    return Page(items=list(rows), page=page, per_page=per_page, total=int(total))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 from sqlalchemy import and_, func, true
-from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -14,7 +13,7 @@ from forecast.infra.db import write
 from forecast.models import Role, User
 from forecast.services.accounts.logins import move_generation
 from forecast.services.accounts.permissions import require_role
-from forecast.services.paging import Page, check_page
+from forecast.services.paging import Page, check_page, page_of
 
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{1,38}[A-Za-z0-9]$")
 MIN_PASSWORD = 8
@@ -157,12 +156,4 @@ def search_users(
     if role:
         conditions.append(col(User.role) == parse_role(role).value)
     where = and_(true(), *conditions)
-    total = session.execute(sa_select(func.count()).select_from(User).where(where)).scalar_one()
-    rows = session.exec(
-        select(User)
-        .where(where)
-        .order_by(col(User.username))
-        .offset((page - 1) * per_page)
-        .limit(per_page)
-    ).all()
-    return Page(items=list(rows), page=page, per_page=per_page, total=int(total))
+    return page_of(session, User, where, [col(User.username)], page, per_page)

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -28,7 +27,7 @@ from forecast.services.aggregation.visibility import hidden_reason
 from forecast.services.discussion.comments import DEFAULT_EDIT_WINDOW, get_comment
 from forecast.services.discussion.markdown import render
 from forecast.services.kinds import kind_of
-from forecast.services.paging import Page, check_page
+from forecast.services.paging import Page, check_page, page_of
 from forecast.services.questions.input import question_scale
 from forecast.services.questions.lifecycle import get_question
 
@@ -179,18 +178,10 @@ def comment_page(
     check_page(page, per_page, MAX_PER_PAGE)
     question = get_question(session=session, viewer=viewer, question_id=question_id)
     on_question = col(Comment.question_id) == question_id
-    total = session.execute(
-        sa_select(func.count()).select_from(Comment).where(on_question)
-    ).scalar_one()
-    rows = session.exec(
-        select(Comment)
-        .where(on_question)
-        .order_by(col(Comment.created_at), col(Comment.id))
-        .offset((page - 1) * per_page)
-        .limit(per_page)
-    ).all()
-    views = _Viewing(session, question, viewer, window).views(list(rows))
-    return Page(items=views, page=page, per_page=per_page, total=int(total))
+    order = [col(Comment.created_at), col(Comment.id)]
+    found = page_of(session, Comment, on_question, order, page, per_page)
+    views = _Viewing(session, question, viewer, window).views(found.items)
+    return Page(items=views, page=page, per_page=per_page, total=found.total)
 
 
 def thread_page(
@@ -206,16 +197,9 @@ def thread_page(
     check_page(page, per_page, MAX_PER_PAGE)
     question = get_question(session=session, viewer=viewer, question_id=question_id)
     top = (col(Comment.question_id) == question_id) & col(Comment.parent_id).is_(None)
-    total = session.execute(sa_select(func.count()).select_from(Comment).where(top)).scalar_one()
-    heads = list(
-        session.exec(
-            select(Comment)
-            .where(top)
-            .order_by(col(Comment.created_at).desc(), col(Comment.id).desc())
-            .offset((page - 1) * per_page)
-            .limit(per_page)
-        ).all()
-    )
+    newest_first = [col(Comment.created_at).desc(), col(Comment.id).desc()]
+    found = page_of(session, Comment, top, newest_first, page, per_page)
+    heads = found.items
     replies: list[Comment] = []
     if heads:
         replies = list(
@@ -231,7 +215,7 @@ def thread_page(
     index = {t.comment.id: t for t in threads}
     for r in replies:
         index[r.parent_id].replies.append(by_id[r.id])  # type: ignore[index]
-    return Page(items=threads, page=page, per_page=per_page, total=int(total))
+    return Page(items=threads, page=page, per_page=per_page, total=found.total)
 
 
 def one_comment(

@@ -21,7 +21,7 @@ from forecast.models import (
     User,
 )
 from forecast.services.accounts.permissions import is_organizer
-from forecast.services.paging import Page, check_page
+from forecast.services.paging import Page, check_page, page_of
 from forecast.services.teams.visibility import team_condition
 
 MAX_PER_PAGE = 1000
@@ -173,12 +173,4 @@ def list_questions(
         standing = _standing_of(viewer.id)
         conditions.append(standing if mine == "with" else ~standing)
     where = and_(*conditions)
-    total = session.execute(sa_select(func.count()).select_from(Question).where(where)).scalar_one()
-    rows = session.exec(
-        select(Question)
-        .where(where)
-        .order_by(*_order(order, now))
-        .offset((page - 1) * per_page)
-        .limit(per_page)
-    ).all()
-    return Page(items=list(rows), page=page, per_page=per_page, total=int(total))
+    return page_of(session, Question, where, _order(order, now), page, per_page)
