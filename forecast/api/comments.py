@@ -8,7 +8,7 @@ from flask import Response, jsonify
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from forecast.api.common import BEARER, caller, created, document_errors, paged
+from forecast.api.common import BEARER, caller, created, document_errors, page_json, paged
 from forecast.api.schemas.comments import (
     CommentIn,
     CommentOut,
@@ -61,12 +61,7 @@ class QuestionComments(MethodView):
             per_page=args["per_page"],
             window=edit_window(),
         )
-        return jsonify(
-            items=[comment_json(v) for v in page.items],
-            page=page.page,
-            per_page=page.per_page,
-            total=page.total,
-        )
+        return jsonify(page_json(page, [comment_json(v) for v in page.items]))
 
     @bp.arguments(CommentIn())
     @bp.response(201, CommentOut)

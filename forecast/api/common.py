@@ -9,6 +9,7 @@ from flask import Response, jsonify
 from forecast.errors import NotAuthenticated
 from forecast.http.auth import bearer_user, has_bad_token
 from forecast.models import User
+from forecast.services.paging import Page
 
 BEARER: list[dict[str, list[str]]] = [{"bearerAuth": []}]
 ERRORS = (400, 401, 403, 404, 409, 422)
@@ -40,6 +41,11 @@ def paged(entries: list[dict[str, Any]], args: dict[str, Any]) -> dict[str, Any]
         "per_page": args["per_page"],
         "total": len(entries),
     }
+
+
+def page_json(page: Page[Any], items: list[Any]) -> dict[str, Any]:
+    """A page a service cut (items rendered for the reply), in the contract's list shape."""
+    return {"items": items, "page": page.page, "per_page": page.per_page, "total": page.total}
 
 
 def document_errors(blp: Any, *codes: int) -> Any:

@@ -9,7 +9,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
-from forecast.api.common import BEARER, caller, created, document_errors
+from forecast.api.common import BEARER, caller, created, document_errors, page_json
 from forecast.api.question_changes import EditedOut, QuestionEditIn
 from forecast.api.schemas import (
     PreviewIn,
@@ -72,12 +72,7 @@ class Questions(MethodView):
         community = community_now(session=session, questions=page.items, viewer=viewer)
         for question, item in zip(page.items, items, strict=True):
             item["community"] = community_json(community.get(question.id or 0), question)
-        return jsonify(
-            items=items,
-            page=page.page,
-            per_page=page.per_page,
-            total=page.total,
-        )
+        return jsonify(page_json(page, items))
 
     @bp.arguments(QuestionIn())
     @bp.response(201, QuestionOut)
