@@ -288,8 +288,9 @@ def test_deleting_a_draft_deletes_its_named_signposts(world: World) -> None:
 
 
 def test_a_pair_on_a_team_question_reaches_only_its_members(world: World) -> None:
-    """A team member names, on a boundary shared with every leader, a pair whose condition is
-    the team's private question: a leader outside the team never sees it (nor may name it)."""
+    """A team member names, on a boundary shared with every leader, a pair of the team's private
+    questions (a pair on another outcome of the same type): a leader outside the team never
+    sees it (nor may name it). A pair itself never mixes a team's question with a public one."""
     from forecast.services.questions.lifecycle import create_question
     from forecast.services.teams import membership
     from forecast.services.tournaments.catalog import create_tournament
@@ -311,11 +312,19 @@ def test_a_pair_on_a_team_question_reaches_only_its_members(world: World) -> Non
             actor=world.organizer,
             data=question_data(tournament="lab-t", title="Zq7 private condition?"),
         )
+        private_outcome = create_question(
+            session=session,
+            actor=world.organizer,
+            data=question_data(tournament="lab-t", title="Zq7 private outcome?"),
+        )
     with world.app.app_context(), session_scope() as session:
         from forecast.services.conditionals.create import create_pair
 
         create_pair(
-            session=session, actor=world.organizer, condition=private.id, outcome=outcome.id
+            session=session,
+            actor=world.organizer,
+            condition=private.id,
+            outcome=private_outcome.id,
         )
         data = {
             "question": outcome.id,
@@ -328,7 +337,7 @@ def test_a_pair_on_a_team_question_reaches_only_its_members(world: World) -> Non
         boundaries.commit_boundary(session=session, actor=member, boundary_id=shared.id or 0)
         own = boundaries.create_boundary(session=session, actor=outsider, data=data)
         boundaries.commit_boundary(session=session, actor=outsider, boundary_id=own.id or 0)
-    _name(world, member, shared.id or 0, condition=private.id)
+    _name(world, member, shared.id or 0, condition=private.id, outcome=private_outcome.id)
     assert [e["named"] for e in _status(world, member, shared.id or 0)["signposts"]] == [True]
     assert _status(world, outsider, shared.id or 0)["signposts"] == []
     assert _status(world, outsider, own.id or 0)["signposts"] == []  # not even suggested
@@ -340,4 +349,4 @@ def test_a_pair_on_a_team_question_reaches_only_its_members(world: World) -> Non
     assert body["named_signposts"] == [] and body["signpost_history"] == []
     assert "Zq7" not in str(report) and "Zq7" not in str(body)
     with pytest.raises(NotFound):
-        _name(world, outsider, own.id or 0, condition=private.id)
+        _name(world, outsider, own.id or 0, condition=private.id, outcome=private_outcome.id)
