@@ -23,12 +23,12 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from sqlmodel import col, select
+from sqlmodel import col, select, update
 
 from forecast import jobs
 from forecast.errors import Conflict
 from forecast.infra.clock import utcnow
-from forecast.infra.db import session_scope
+from forecast.infra.db import session_scope, write
 from forecast.models import Boundary, BoundaryVersion, Forecast, Question, Role, Score
 from forecast.services.boundaries import lifecycle as boundary_service
 from forecast.services.boundaries import report as threshold_report
@@ -144,23 +144,48 @@ def test_a_clock_that_stepped_back_never_carries_a_forecast_past_the_close(
     assert all(f.start_time < question.close_time for f in stored)
 
 
+def _close_soon(world: World, question_id: int | None) -> datetime:
+    """Move the question's close to 0.2 s from now and return it as stored.
+
+    The clock is read once the question's row is held (SQLite: the write lock), as the submit
+    path reads it: a forecast written under the old close started before this one was set.
+    """
+    with world.app.app_context(), session_scope() as session:
+        with write(session):
+            held = select(col(Question.id)).where(col(Question.id) == question_id)
+            session.execute(held.with_for_update())
+            close = utcnow() + timedelta(seconds=0.2)
+            session.execute(
+                update(Question).where(col(Question.id) == question_id).values(close_time=close)
+            )
+        stored = session.get(Question, question_id)
+        assert stored is not None
+        session.refresh(stored)
+        return stored.close_time
+
+
 def test_submissions_racing_the_scheduler_that_closes_the_question(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    question = world.question(closes=timedelta(seconds=0.6))
     users = [world.user(name) for name in ("ann", "ben", "cat")]
+    # The close is set once every forecaster has a forecast standing, 0.2 s ahead: however
+    # slowly the threads start on a busy machine, the race to the close begins with all three
+    # submitting and the scheduler asking.
+    question = world.question(closes=timedelta(hours=1))
     monkeypatch.setattr(jobs, "_app", world.app)
     accepted: list[ForecastRecord] = []
     refusals: dict[str, str] = {}
     closed_by_job: list[datetime] = []
-    give_up = question.close_time + timedelta(seconds=5)
+    standing = {user.username: threading.Event() for user in users}
+    stop = threading.Event()  # set if the scheduler's side fails, so no forecaster loops on
+    closes: list[datetime] = []
 
     def forecaster(user: Any) -> Callable[[threading.Barrier], None]:
         def run(barrier: threading.Barrier) -> None:
             with world.app.app_context(), session_scope() as session:
                 barrier.wait()
                 step = 0
-                while utcnow() < give_up:
+                while not stop.is_set():
                     step += 1
                     try:
                         accepted.append(
@@ -174,23 +199,30 @@ def test_submissions_racing_the_scheduler_that_closes_the_question(
                     except Conflict as exc:
                         refusals[user.username] = exc.message
                         return
+                    standing[user.username].set()
 
         return run
 
     def scheduler(barrier: threading.Barrier) -> None:
         barrier.wait()
-        while utcnow() < give_up:
-            if jobs.advance_schedule()["closed"]:
-                closed_by_job.append(utcnow())
-                return
-            threading.Event().wait(0.005)
+        try:
+            for event in standing.values():
+                assert event.wait(25), "a forecaster never got a forecast in"
+            closes.append(_close_soon(world, question.id))
+            while not jobs.advance_schedule()["closed"]:
+                assert utcnow() < closes[0] + timedelta(seconds=20), "the job never closed it"
+                threading.Event().wait(0.005)
+            closed_by_job.append(utcnow())
+        except BaseException:
+            stop.set()
+            raise
 
     run_together(*(forecaster(u) for u in users), scheduler)
 
     # Every forecaster was eventually refused because the question had closed.
     assert sorted(refusals) == ["ann", "ben", "cat"]
-    assert all("closed" in message for message in refusals.values())
-    assert len(closed_by_job) == 1 and closed_by_job[0] >= question.close_time
+    assert all("closed" in message for message in refusals.values()), refusals
+    assert len(closed_by_job) == 1 and closed_by_job[0] >= closes[0]
     stored = stored_forecasts(world, question.id)
     # Every accepted submission is stored as it was answered, and nothing else is.
     assert sorted((r.id, r.start_time) for r in accepted) == sorted(
@@ -198,7 +230,9 @@ def test_submissions_racing_the_scheduler_that_closes_the_question(
     )
     assert {r.user_id for r in accepted} == {u.id for u in users}
     # No forecast starts at or after the close, and each user's rows form one chain.
-    assert all(f.start_time < question.close_time for f in stored)
+    assert all(f.start_time < closes[0] for f in stored), (
+        closes, [(f.user_id, f.start_time) for f in stored if f.start_time >= closes[0]]
+    )
     for user in users:
         chain = [f for f in stored if f.user_id == user.id]
         for earlier, later in pairwise(chain):
