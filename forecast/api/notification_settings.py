@@ -9,7 +9,7 @@ from flask import Response, current_app, jsonify
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from forecast.api.common import BEARER, caller, document_errors
+from forecast.api.common import BEARER, caller, document_errors, page_json
 from forecast.api.schemas import PageArgs
 from forecast.api.schemas.notifications import DeliveryPage, ResendOut, SettingsIn, SettingsOut
 from forecast.infra.clock import format_iso
@@ -83,24 +83,20 @@ class Deliveries(MethodView):
         page = list_deliveries(
             session=get_session(), user=user, page=args["page"], per_page=args["per_page"]
         )
-        return jsonify(
-            items=[
-                {
-                    "at": format_iso(d.at),
-                    "channel": d.channel,
-                    "kind": d.kind,
-                    "delivery_id": d.delivery_id,
-                    "ok": d.ok,
-                    "target": d.target,
-                    "detail": d.detail,
-                    "status": d.attempt_status,
-                }
-                for d in page.items
-            ],
-            page=page.page,
-            per_page=page.per_page,
-            total=page.total,
-        )
+        items = [
+            {
+                "at": format_iso(d.at),
+                "channel": d.channel,
+                "kind": d.kind,
+                "delivery_id": d.delivery_id,
+                "ok": d.ok,
+                "target": d.target,
+                "detail": d.detail,
+                "status": d.attempt_status,
+            }
+            for d in page.items
+        ]
+        return jsonify(page_json(page, items))
 
 
 @bp.route("/notification-deliveries/<delivery_id>/resend")

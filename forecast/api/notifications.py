@@ -9,7 +9,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
-from forecast.api.common import BEARER, caller, document_errors
+from forecast.api.common import BEARER, caller, document_errors, page_json
 from forecast.api.schemas import ISO, PageArgs, PageOut
 from forecast.infra.clock import format_iso
 from forecast.infra.db import get_session
@@ -67,12 +67,7 @@ class Notifications(MethodView):
             page=args["page"],
             per_page=args["per_page"],
         )
-        return jsonify(
-            items=[notification_json(n) for n in page.items],
-            page=page.page,
-            per_page=page.per_page,
-            total=page.total,
-        )
+        return jsonify(page_json(page, [notification_json(n) for n in page.items]))
 
 
 @bp.route("/notifications/<int:notification_id>/read")

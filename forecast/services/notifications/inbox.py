@@ -7,13 +7,13 @@ from typing import Any
 
 from sqlalchemy import CursorResult, func, update
 from sqlalchemy import select as sa_select
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
 from forecast.errors import NotFound
 from forecast.infra.clock import utcnow
 from forecast.infra.db import write
 from forecast.models import Notification, User
-from forecast.services.paging import Page, check_page
+from forecast.services.paging import Page, check_page, page_of
 
 MAX_PER_PAGE = 1000
 
@@ -37,22 +37,13 @@ def list_notifications(
 ) -> Page[Notification]:
     """Return one page of the user's own notifications, newest first (unread ones before)."""
     check_page(page, per_page, MAX_PER_PAGE)
+    order = [
+        *([col(Notification.read_at).is_not(None)] if unread_first else []),
+        col(Notification.created_at).desc(),
+        col(Notification.id).desc(),
+    ]
     mine = col(Notification.user_id) == user.id
-    total = session.execute(
-        sa_select(func.count()).select_from(Notification).where(mine)
-    ).scalar_one()
-    rows = session.exec(
-        select(Notification)
-        .where(mine)
-        .order_by(
-            *([col(Notification.read_at).is_not(None)] if unread_first else []),
-            col(Notification.created_at).desc(),
-            col(Notification.id).desc(),
-        )
-        .offset((page - 1) * per_page)
-        .limit(per_page)
-    ).all()
-    return Page(items=list(rows), page=page, per_page=per_page, total=int(total))
+    return page_of(session, Notification, mine, order, page, per_page)
 
 
 def mark_read(*, session: Session, user: User, ids: Sequence[int] | None = None) -> int:
