@@ -136,13 +136,17 @@ def can_view(boundary: Boundary, viewer: User | None) -> bool:
     return boundary.shared or shared_with_team_leader(boundary, viewer)
 
 
-def _owned(session: Session, actor: User | None, boundary_id: int) -> tuple[User, Boundary]:
+def owned(
+    session: Session, actor: User | None, boundary_id: int, what: str = "it"
+) -> tuple[User, Boundary]:
+    """Return the boundary if actor (a leader) owns it: a boundary they may not see is a 404,
+    one they see but do not own a 403 naming what they tried to change."""
     actor = require_role(actor, Role.LEADER)
     boundary = session.get(Boundary, boundary_id)
     if boundary is None or not can_view(boundary, actor):
         raise NotFound(f"no boundary {boundary_id}")
     if boundary.owner_id != actor.id:
-        raise Forbidden("only the boundary's owner may change it")
+        raise Forbidden(f"only the boundary's owner may change {what}")
     return actor, boundary
 
 
@@ -191,7 +195,7 @@ def update_draft(
 ) -> Boundary:
     """Change a draft's content; a committed boundary is refused (revise it instead)."""
     with write(session):
-        _, boundary = _owned(session, actor, boundary_id)
+        _, boundary = owned(session, actor, boundary_id)
         if boundary.status != BoundaryStatus.DRAFT.value:
             raise Conflict("a committed boundary never changes; submit a revision with a reason")
         version = current_version(session, boundary)
@@ -252,7 +256,7 @@ def commit_boundary(
     show the question's forecasts before the rest is written down.
     """
     with write(session):
-        _, boundary = _owned(session, actor, boundary_id)
+        _, boundary = owned(session, actor, boundary_id)
         if boundary.status != BoundaryStatus.DRAFT.value:
             raise Conflict("the boundary is already committed")
         question = session.get(Question, boundary.question_id)
@@ -273,7 +277,7 @@ def commit_boundary(
 def delete_draft(*, session: Session, actor: User | None, boundary_id: int) -> None:
     """Delete a draft and its version; a committed boundary stays on record for good."""
     with write(session):
-        _, boundary = _owned(session, actor, boundary_id)
+        _, boundary = owned(session, actor, boundary_id)
         if boundary.status != BoundaryStatus.DRAFT.value:
             raise Conflict("a committed boundary stays on record; revise it instead")
         for version in versions(session, boundary_id):
@@ -293,7 +297,7 @@ def revise_boundary(
     """Commit a new version of a committed boundary, with a required reason."""
     reason = text_field(data, "reason", required=True)
     with write(session):
-        _, boundary = _owned(session, actor, boundary_id)
+        _, boundary = owned(session, actor, boundary_id)
         if boundary.status != BoundaryStatus.COMMITTED.value:
             raise Conflict("a draft is edited, not revised; commit it first")
         previous = current_version(session, boundary)

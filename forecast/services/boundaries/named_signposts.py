@@ -19,12 +19,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from forecast.core.boundaries import rules
-from forecast.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from forecast.errors import Conflict, NotFound, ValidationFailed
 from forecast.infra.clock import format_iso, utcnow
 from forecast.infra.db import write
-from forecast.models import Boundary, BoundarySignpost, Conditional, Question, Role, User
-from forecast.services.accounts.permissions import require_role
-from forecast.services.boundaries.lifecycle import can_view, current_version
+from forecast.models import Boundary, BoundarySignpost, Conditional, Question, User
+from forecast.services.boundaries.lifecycle import current_version, owned
 from forecast.services.questions.lifecycle import can_view as question_visible
 from forecast.services.questions.references import question_by_reference
 
@@ -47,18 +46,6 @@ def named_pairs(session: Session, boundary_ids: Iterable[int] | None) -> dict[in
     for row in rows:
         found.setdefault(row.boundary_id, []).append((row.condition_id, row.outcome_id))
     return found
-
-
-def _editable(session: Session, actor: User | None, boundary_id: int) -> tuple[User, Boundary]:
-    """Return the boundary if actor may change its signposts: whoever may change the boundary
-    (its owner); anyone else who may see it is refused, anyone who may not gets a 404."""
-    actor = require_role(actor, Role.LEADER)
-    boundary = session.get(Boundary, boundary_id)
-    if boundary is None or not can_view(boundary, actor):
-        raise NotFound(f"no boundary {boundary_id}")
-    if boundary.owner_id != actor.id:
-        raise Forbidden("only the boundary's owner may change its signposts")
-    return actor, boundary
 
 
 def _visible_question(session: Session, actor: User, ref: Any, field: str) -> Question:
@@ -168,7 +155,7 @@ def set_signposts(
     if len(items) > MAX_SIGNPOSTS:
         raise ValidationFailed(f"a boundary names at most {MAX_SIGNPOSTS} signposts", "signposts")
     with write(session):
-        actor, boundary = _editable(session, actor, boundary_id)
+        actor, boundary = owned(session, actor, boundary_id, "its signposts")
         wanted = list(dict.fromkeys(_pair_key(session, actor, boundary, i) for i in items))
         _commit_replace(session, actor, boundary, wanted)
     return wanted
@@ -179,7 +166,7 @@ def add_signpost(
 ) -> list[PairKey]:
     """Name one more pair as a signpost (naming one already named changes nothing)."""
     with write(session):
-        actor, boundary = _editable(session, actor, boundary_id)
+        actor, boundary = owned(session, actor, boundary_id, "its signposts")
         key = _pair_key(session, actor, boundary, item)
         wanted = named_pairs(session, [boundary_id]).get(boundary_id, [])
         if key not in wanted:
@@ -200,7 +187,7 @@ def remove_signpost(
     if not isinstance(item, Mapping):
         raise ValidationFailed('a signpost is an object {"condition": ID or key}', "signposts")
     with write(session):
-        actor, boundary = _editable(session, actor, boundary_id)
+        actor, boundary = owned(session, actor, boundary_id, "its signposts")
         condition = _visible_question(session, actor, item.get("condition"), "condition")
         outcome_ref = item.get("outcome")
         outcome_id = boundary.question_id
