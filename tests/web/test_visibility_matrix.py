@@ -19,6 +19,7 @@ Add a row to PATHS whenever a new way to read data appears.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -530,6 +531,28 @@ def test_comments_stating_a_forecast_show_where_the_prediction_shows(
     ]
 
 
+def _pastcast_reader(
+    app: Flask, questions: dict[str, int]
+) -> tuple[Api, Callable[[str], list[str]]]:
+    """A leader, "reader", with an API token and a web login; and what the pastcast of each
+    rule's question shows them: the pastcast and their record, in the API and on the page."""
+    reader = make_user(app, "reader", Role.LEADER)
+    api = Api(app.test_client(), make_token(app, reader))
+    client = app.test_client()
+    _login(client, "reader")
+
+    def seen(rule: str) -> list[str]:
+        qid = questions[rule]
+        return [
+            api.get(f"/calibration/pastcasts/{qid}").get_data(as_text=True),
+            api.get("/calibration/me").get_data(as_text=True),
+            client.get(f"/calibration/pastcasts/{qid}").get_data(as_text=True),
+            client.get("/calibration/me").get_data(as_text=True),
+        ]
+
+    return api, seen
+
+
 def test_pastcasts_show_a_hidden_aggregate_only_as_the_live_rules_would(any_app: Flask) -> None:
     # Resolved questions whose two forecasters said 83.77% an hour after the open, so every
     # vantage date sees it. `until` hides it until the reader answers (their forecast, in a
@@ -567,19 +590,7 @@ def test_pastcasts_show_a_hidden_aggregate_only_as_the_live_rules_would(any_app:
                 data={"outcome": "yes"},
             )
             questions[rule] = q.id  # type: ignore[assignment]
-    reader = make_user(any_app, "reader", Role.LEADER)
-    api = Api(any_app.test_client(), make_token(any_app, reader))
-    client = any_app.test_client()
-    _login(client, "reader")
-
-    def seen(rule: str) -> list[str]:
-        qid = questions[rule]
-        return [
-            api.get(f"/calibration/pastcasts/{qid}").get_data(as_text=True),
-            api.get("/calibration/me").get_data(as_text=True),
-            client.get(f"/calibration/pastcasts/{qid}").get_data(as_text=True),
-            client.get("/calibration/me").get_data(as_text=True),
-        ]
+    api, seen = _pastcast_reader(any_app, questions)
 
     for rule in ("until", "reveal"):
         assert not any(LEAKS.search(body) for body in seen(rule)), rule
@@ -643,19 +654,7 @@ def test_numeric_pastcasts_show_a_hidden_interval_only_as_the_live_rules_would(
                 data={"value": 50},
             )
             questions[rule] = q.id  # type: ignore[assignment]
-    reader = make_user(any_app, "reader", Role.LEADER)
-    api = Api(any_app.test_client(), make_token(any_app, reader))
-    client = any_app.test_client()
-    _login(client, "reader")
-
-    def seen(rule: str) -> list[str]:
-        qid = questions[rule]
-        return [
-            api.get(f"/calibration/pastcasts/{qid}").get_data(as_text=True),
-            api.get("/calibration/me").get_data(as_text=True),
-            client.get(f"/calibration/pastcasts/{qid}").get_data(as_text=True),
-            client.get("/calibration/me").get_data(as_text=True),
-        ]
+    api, seen = _pastcast_reader(any_app, questions)
 
     for rule in ("until", "reveal"):
         assert not any(INTERVAL_LEAKS.search(body) for body in seen(rule)), rule

@@ -61,7 +61,7 @@ def check_pair(
     """
     if condition.type != QuestionType.BINARY.value:
         raise ValidationFailed("the condition must be a binary question", where)
-    if getattr(condition, "team_id", None) != getattr(outcome, "team_id", None):
+    if condition.team_id != outcome.team_id:
         raise ValidationFailed(
             "the condition and the outcome must both be public or belong to the same team", where
         )
