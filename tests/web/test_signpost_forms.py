@@ -123,6 +123,18 @@ def test_the_owner_names_and_removes_signposts(
     )
 
 
+def _name_the_related_pair(client: FlaskClient, setting: dict[str, Any]) -> int:
+    """Log in as lea, the owner, name the pair on the related outcome; return the boundary."""
+    login(client, "lea")
+    bid = int(setting["bid"])
+    named = client.post(
+        f"/boundaries/{bid}/signposts",
+        data={"condition": str(setting["on_related"].id), "outcome": str(setting["related"].id)},
+    )
+    assert named.status_code == 302
+    return bid
+
+
 def _outcome_of(app: Flask, bid: int) -> int:
     with app.app_context(), session_scope() as session:
         boundary = session.get(Boundary, bid)
@@ -151,18 +163,7 @@ def test_a_bad_pair_answers_a_4xx_by_the_form_and_changes_nothing(
 ) -> None:
     keys = {"lone": setting["lone"].key, "related-pair": str(setting["on_related"].id)}
     form = {k: keys.get(v, v) for k, v in form.items()}
-    login(client, "lea")
-    bid = setting["bid"]
-    assert (
-        client.post(
-            f"/boundaries/{bid}/signposts",
-            data={
-                "condition": str(setting["on_related"].id),
-                "outcome": str(setting["related"].id),
-            },
-        ).status_code
-        == 302
-    )
+    bid = _name_the_related_pair(client, setting)
     before = _stored(app)
     answer = client.post(f"/boundaries/{bid}/signposts", data=form)
     assert answer.status_code == status
@@ -201,18 +202,7 @@ def test_the_report_files_name_the_signposts(
         outcome = pair.outcome
         for q, p in ((outcome, 0.2), (setting["on_o"], 0.5), (pair.yes, 0.3), (pair.no, 0.02)):
             submit_forecast(session=session, actor=ann, question_id=q.id or 0, probability=p)
-    login(client, "lea")
-    bid = setting["bid"]
-    assert (
-        client.post(
-            f"/boundaries/{bid}/signposts",
-            data={
-                "condition": str(setting["on_related"].id),
-                "outcome": str(setting["related"].id),
-            },
-        ).status_code
-        == 302
-    )
+    _name_the_related_pair(client, setting)
     text = client.get("/boundaries/report?format=csv").get_data(as_text=True)
     (row,) = list(csv.DictReader(io.StringIO(text)))
     assert json.loads(row["named_signposts"]) == ["An AI lab IPO by 2029?"]
